@@ -1,0 +1,1 @@
+"""Thin platform adapters: platform event -> Actor + input -> App -> Reply -> platform."""

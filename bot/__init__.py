@@ -1,0 +1,1 @@
+"""studybot kernel: platform-neutral core shared by every adapter."""

@@ -1,0 +1,133 @@
+"""The composition root: `python -m bot {console,discord,slack,migrate,backup}`.
+
+The only module in `bot/` that knows the cogs and the adapters: it builds the app from the
+chosen adapter's messenger, the cogs, storage and the scheduler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from bot.app import App, AppFactory
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.ports import Messenger
+from bot.storage.db import CorruptDatabase, Database
+from bot.storage.migrations import SchemaTooNew, migrate
+
+log = logging.getLogger("studybot")
+
+
+def app_factory(settings: Settings, db_path: Path | None = None) -> AppFactory:
+    from cogs import load_all
+
+    async def factory(messenger: Messenger, clock: Clock) -> App:
+        return await App.create(settings, clock, messenger, load_all(), db_path=db_path)
+
+    return factory
+
+
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a time zone, e.g. 2026-03-02T13:00:00Z")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="studybot")
+    sub = parser.add_subparsers(dest="command")
+    console = sub.add_parser("console", help="run in this terminal (no tokens needed)")
+    console.add_argument("--db", type=Path, help="SQLite file (default: STUDYBOT_DB)")
+    console.add_argument("--script", type=Path, help="run these lines, then exit")
+    console.add_argument("--as", dest="user", default="admin", help="starting user (an admin)")
+    console.add_argument(
+        "--now", type=_instant, help="start the clock here, e.g. 2026-03-02T13:00:00Z"
+    )
+    sub.add_parser("discord", help="run on Discord (needs DISCORD_TOKEN)")
+    slack = sub.add_parser("slack", help="run on Slack (needs SLACK_BOT_TOKEN)")
+    slack.add_argument("--http", action="store_true", help="HTTP mode instead of Socket Mode")
+    slack.add_argument("--port", type=int, default=3000, help="HTTP mode port")
+    migrate_cmd = sub.add_parser("migrate", help="apply database migrations and exit")
+    migrate_cmd.add_argument("--db", type=Path)
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("path", type=Path)
+    backup.add_argument("--db", type=Path)
+    return parser
+
+
+async def _migrate(settings: Settings, db_path: Path | None) -> int:
+    db = await Database.open(db_path or settings.studybot_db)
+    try:
+        applied = await migrate(db, SystemClock().now())
+    finally:
+        await db.close()
+    print(f"applied migrations {applied}" if applied else "database is up to date")
+    return 0
+
+
+async def _backup(settings: Settings, db_path: Path | None, target: Path) -> int:
+    db = await Database.open(db_path or settings.studybot_db)
+    try:
+        await db.backup(target)
+    finally:
+        await db.close()
+    print(f"backup written to {target}")
+    return 0
+
+
+async def _main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.studybot_log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    command = args.command or settings.default_platform()
+    if command == "migrate":
+        return await _migrate(settings, args.db)
+    if command == "backup":
+        return await _backup(settings, args.db, args.path)
+    if command == "console":
+        from adapters.console import ConsoleOptions, run
+
+        options = ConsoleOptions(
+            db=getattr(args, "db", None) or settings.studybot_db,
+            user=getattr(args, "user", "admin"),
+            now=getattr(args, "now", None),
+            script=getattr(args, "script", None),
+        )
+        return await run(options, app_factory(settings, options.db))
+    if command == "discord":
+        from adapters.discord import run as run_discord
+
+        return await run_discord(settings, app_factory(settings))
+    if command == "slack":
+        from adapters.slack import run as run_slack
+
+        return await run_slack(
+            settings,
+            app_factory(settings),
+            http=getattr(args, "http", False),
+            port=getattr(args, "port", 3000),
+        )
+    raise AssertionError(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return asyncio.run(_main(sys.argv[1:] if argv is None else argv))
+    except (CorruptDatabase, SchemaTooNew) as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""The running application: storage, the command table, the scheduler, one messenger.
+
+Adapters turn platform events into `Actor` + text (or raw options) and call `handle_line` /
+`handle`; everything else (tenancy, permissions, validation, dispatch, errors) happens here, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bot.clock import Clock
+from bot.commands import (
+    Command,
+    CommandError,
+    CommandTable,
+    Invocation,
+    Reply,
+    UserArg,
+    parse_line,
+    validate,
+)
+from bot.community import CommunitySettings
+from bot.config import Settings
+from bot.delivery import OutboxSender
+from bot.ports import ChannelRef, Messenger
+from bot.scheduling import Job, Scheduler
+from bot.skills import SkillCatalogue
+from bot.storage.db import Database
+from bot.storage.members import MemberRepo
+from bot.storage.migrations import migrate
+from bot.storage.models import Member, Tenant
+from bot.storage.outbox import OutboxRepo
+from bot.storage.profiles import ProfileRepo
+from bot.storage.tenants import TenantRepo
+
+log = logging.getLogger(__name__)
+
+CogSetup = Callable[["App"], None]
+MemberEvent = Callable[[Tenant, Member], Awaitable[None]]
+AppFactory = Callable[[Messenger, Clock], Awaitable["App"]]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who typed a command, where: the adapter's view of one incoming event."""
+
+    tenant_id: str  # the platform's tenant id (guild id, team id, "local")
+    user_id: str
+    display_name: str = ""
+    tenant_name: str = ""
+    channel: ChannelRef | None = None
+    is_admin: bool = False
+
+
+class App:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        clock: Clock,
+        db: Database,
+        messenger: Messenger,
+        skills: SkillCatalogue,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = db
+        self.messenger = messenger
+        self.skills = skills
+        self.tenants = TenantRepo(db)
+        self.members = MemberRepo(db)
+        self.profiles = ProfileRepo(db)
+        self.outbox = OutboxRepo(db)
+        self.community = CommunitySettings(self.tenants)
+        self.commands = CommandTable()
+        self.jobs: list[Job] = []
+        self._on_left: list[MemberEvent] = []
+        self._on_joined: list[MemberEvent] = []
+        self.sender = OutboxSender(
+            outbox=self.outbox,
+            tenants=self.tenants,
+            members=self.members,
+            messenger=messenger,
+            clock=clock,
+            rate_per_second=settings.studybot_send_rate,
+            max_attempts=settings.studybot_send_max_attempts,
+        )
+        self.scheduler = Scheduler(clock, self.jobs)
+        self._sender_task: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def create(
+        cls,
+        settings: Settings,
+        clock: Clock,
+        messenger: Messenger,
+        cogs: Iterable[CogSetup],
+        *,
+        db_path: Path | str | None = None,
+    ) -> App:
+        db = await Database.open(db_path if db_path is not None else settings.studybot_db)
+        try:
+            await migrate(db, clock.now())
+        except Exception:
+            await db.close()
+            raise
+        app = cls(
+            settings=settings, clock=clock, db=db, messenger=messenger, skills=SkillCatalogue.load()
+        )
+        for setup in cogs:
+            setup(app)
+        return app
+
+    # --- what cogs declare ---------------------------------------------------------------------
+
+    def add_commands(self, *commands: Command) -> None:
+        for command in commands:
+            self.commands.add(command)
+
+    def add_job(self, job: Job) -> None:
+        self.jobs.append(job)
+
+    def on_member_left(self, handler: MemberEvent) -> None:
+        self._on_left.append(handler)
+
+    def on_member_joined(self, handler: MemberEvent) -> None:
+        self._on_joined.append(handler)
+
+    @property
+    def platform(self) -> str:
+        return self.messenger.platform
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self, *, background: bool = True) -> None:
+        """Resume interrupted sends, catch up on missed work, then (optionally) run on a timer."""
+        await self.outbox.resume_interrupted(self.clock.now())
+        await self.scheduler.run_due()
+        await self.sender.drain()
+        if background:
+            self.scheduler.start()
+            self._sender_task = asyncio.create_task(self.sender.run_forever())
+
+    async def close(self) -> None:
+        self.scheduler.shutdown()
+        if self._sender_task is not None:
+            self._sender_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sender_task
+            self._sender_task = None
+        await self.db.close()
+
+    # --- handling input ------------------------------------------------------------------------
+
+    async def handle_line(self, actor: Actor, line: str, prefix: str = "/") -> Reply:
+        """A typed command line (console, Slack): parse, validate, run."""
+        try:
+            command, raw = parse_line(line, self.commands)
+        except CommandError as exc:
+            return exc.reply(prefix)
+        return await self.handle(actor, command, raw, prefix)
+
+    async def handle(
+        self, actor: Actor, command: Command, raw: Mapping[str, str], prefix: str = "/"
+    ) -> Reply:
+        """Raw option strings from any adapter (typed text, Discord options, a submitted form)."""
+        try:
+            return await self._run(actor, command, raw)
+        except CommandError as exc:
+            return exc.reply(prefix)
+        except Exception:
+            log.exception("command /%s failed", command.name)
+            return Reply(
+                text="Sorry, something went wrong on our side and nothing was changed. "
+                "Please try again in a moment.",
+                error=True,
+            )
+
+    async def _run(self, actor: Actor, command: Command, raw: Mapping[str, str]) -> Reply:
+        if command.admin and not actor.is_admin:
+            raise CommandError(f"/{command.name} is for community admins only.", command)
+        if command.form is not None and not any(v.strip() for v in raw.values()):
+            return Reply(text=command.form.title, form=command.form)
+        args = validate(command, raw, self.skills)
+        existing = await self.tenants.find(self.platform, actor.tenant_id)
+        args = await self._resolve_users(existing, command, args)
+        now = self.clock.now()
+        tenant = existing or await self.tenants.ensure(
+            self.platform, actor.tenant_id, actor.tenant_name, now
+        )
+        member = await self.members.ensure(tenant.id, actor.user_id, actor.display_name, now)
+        invocation = Invocation(
+            command=command,
+            args=args,
+            tenant=tenant,
+            member=member,
+            channel=actor.channel,
+            is_admin=actor.is_admin,
+            now=now,
+        )
+        reply = await command.handler(invocation)
+        self.sender.kick()
+        if member.dm_closed:
+            reply = await self._dm_closed_notice(member, reply)
+        return reply
+
+    async def _resolve_users(
+        self, tenant: Tenant | None, command: Command, args: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Replace each UserArg by a member of the *same* tenant, or refuse."""
+        for name, value in list(args.items()):
+            if not isinstance(value, UserArg):
+                continue
+            member = await self.find_member(tenant, value.raw)
+            if member is None:
+                raise CommandError(
+                    f"I don't know a member called {value.raw[:40]!r} here.", command
+                )
+            args[name] = member
+        return args
+
+    async def find_member(self, tenant: Tenant | None, raw: str) -> Member | None:
+        if tenant is None:
+            return None
+        member = await self.members.find(tenant.id, raw)
+        if member is None:
+            matches = await self.members.find_by_name(tenant.id, raw)
+            member = matches[0] if len(matches) == 1 else None
+        return member if member is not None and member.left_at is None else None
+
+    async def _dm_closed_notice(self, member: Member, reply: Reply) -> Reply:
+        """The platform would not let us DM this member: tell them here, once."""
+        await self.members.set_dm_closed(member.id, False)
+        note = (
+            "\n\n(I tried to send you a direct message but your DMs are closed to me. "
+            "Allow DMs from server members to get reminders and buddy intros.)"
+        )
+        return replace(reply, text=reply.text + note)
+
+    # --- platform events -----------------------------------------------------------------------
+
+    async def member_left(self, tenant_id: str, user_id: str) -> None:
+        tenant = await self.tenants.find(self.platform, tenant_id)
+        if tenant is None:
+            return
+        member = await self.members.mark_left(tenant.id, user_id, self.clock.now())
+        if member is None:
+            return
+        for handler in self._on_left:
+            await handler(tenant, member)
+        self.sender.kick()
+
+    async def member_joined(self, tenant_id: str, user_id: str, display_name: str) -> None:
+        now = self.clock.now()
+        tenant = await self.tenants.ensure(self.platform, tenant_id, "", now)
+        member = await self.members.ensure(tenant.id, user_id, display_name, now)
+        for handler in self._on_joined:
+            await handler(tenant, member)
+        self.sender.kick()

@@ -1,0 +1,39 @@
+"""Settings, read once from the environment and `.env` in the composition root, then passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    studybot_db: Path = Field(default=Path("./data/studybot.sqlite3"))
+    studybot_log_level: str = "INFO"
+    # Outbox pacing: messages per second per platform, well under Discord's 50/s and Slack's ~1/s
+    # per channel; the sender also honours every Retry-After it is given.
+    studybot_send_rate: float = 5.0
+    studybot_send_max_attempts: int = 6
+    studybot_tick_seconds: int = 30
+
+    discord_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    discord_api_base_url: str | None = None
+    discord_gateway_url: str | None = None
+
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str | None = None
+    slack_admin_usergroup: str | None = None
+
+    def default_platform(self) -> str:
+        """Which adapter `python -m bot` starts when none is named."""
+        if self.discord_token is not None:
+            return "discord"
+        if self.slack_bot_token is not None:
+            return "slack"
+        return "console"

@@ -1,0 +1,132 @@
+"""The one sender that drains the outbox: paced, retried with backoff, resumable after a crash."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.ports import (
+    ChannelKind,
+    ChannelRef,
+    DMsClosed,
+    MessageRef,
+    Messenger,
+    MessengerError,
+    RateLimited,
+    UserRef,
+)
+from bot.storage.members import MemberRepo
+from bot.storage.outbox import OutboxItem, OutboxRepo, backoff
+from bot.storage.tenants import TenantRepo
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        *,
+        outbox: OutboxRepo,
+        tenants: TenantRepo,
+        members: MemberRepo,
+        messenger: Messenger,
+        clock: Clock,
+        rate_per_second: float,
+        max_attempts: int,
+        sleep: Sleep = asyncio.sleep,
+        batch: int = 100,
+    ) -> None:
+        self._outbox = outbox
+        self._tenants = tenants
+        self._members = members
+        self._messenger = messenger
+        self._clock = clock
+        self._interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
+        self._max_attempts = max_attempts
+        self._sleep = sleep
+        self._batch = batch
+        self._wake = asyncio.Event()
+        self._draining = asyncio.Lock()
+
+    def kick(self) -> None:
+        """Something was queued: drain soon instead of at the next poll."""
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Send everything due now; returns how many messages were delivered."""
+        sent = 0
+        async with self._draining:  # two drains at once would only fight over pacing
+            while True:
+                items = await self._outbox.claim_due(self._clock.now(), self._batch)
+                if not items:
+                    return sent
+                for item in items:
+                    if sent and self._interval:
+                        await self._sleep(self._interval)
+                    sent += await self._deliver(item)
+
+    async def run_forever(self, poll_seconds: float = 1.0) -> None:
+        while True:
+            try:
+                await self.drain()
+            except Exception:  # the loop must outlive any one bad message
+                log.exception("outbox drain failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), poll_seconds)
+
+    async def _deliver(self, item: OutboxItem) -> int:
+        now = self._clock.now()
+        try:
+            ref = await self._send(item)
+        except RateLimited as exc:
+            # A 429 is the platform asking us to wait; it does not count against the item.
+            log.warning("rate limited on outbox %s; retry in %.1fs", item.id, exc.retry_after)
+            await self._outbox.retry_later(
+                item.id, now + timedelta(seconds=exc.retry_after), str(exc)
+            )
+            return 0
+        except DMsClosed as exc:
+            await self._outbox.mark_failed(item.id, f"dm_closed: {exc}")
+            member = await self._members.find(item.tenant_id, item.target.id)
+            if member is not None:
+                await self._members.set_dm_closed(member.id, True)
+            return 0
+        except MessengerError as exc:
+            if exc.retryable and item.attempts < self._max_attempts:
+                await self._outbox.retry_later(item.id, now + backoff(item.attempts), str(exc))
+            else:
+                log.error("giving up on outbox %s after %d tries: %s", item.id, item.attempts, exc)
+                await self._outbox.mark_failed(item.id, f"{type(exc).__name__}: {exc}")
+            return 0
+        await self._outbox.mark_sent(item.id, self._clock.now(), ref.id)
+        return 1
+
+    async def _send(self, item: OutboxItem) -> MessageRef:
+        tenant = await self._tenants.get(item.tenant_id)
+        if tenant is None:
+            raise MessengerError(f"tenant {item.tenant_id} is gone")
+        target = item.target
+        if target.kind == "dm":
+            return await self._messenger.send_dm(
+                UserRef(tenant.external_id, target.id), item.message
+            )
+        if target.kind == "channel":
+            channel = ChannelRef(tenant.external_id, target.id, ChannelKind.CHANNEL)
+            return await self._messenger.send(channel, item.message)
+        room_id = await self._outbox.room(item.tenant_id, target.id)
+        if room_id is None:
+            members = [UserRef(tenant.external_id, m) for m in target.members]
+            room = await self._messenger.open_room(tenant.external_id, members, target.title)
+            await self._outbox.save_room(
+                item.tenant_id, target.id, room.id, room.kind, self._clock.now()
+            )
+            room_id = room.id
+        channel = ChannelRef(tenant.external_id, room_id, ChannelKind.ROOM, target.title)
+        return await self._messenger.send(channel, item.message)

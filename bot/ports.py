@@ -1,0 +1,150 @@
+"""The Messenger port: what the core needs from a chat platform, and nothing platform-specific.
+
+Adapters implement `Messenger`; cogs and the outbox sender only ever see these types. Platform
+differences are expressed as `Capabilities`, never as `if platform == ...` in the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+class ChannelKind(StrEnum):
+    CHANNEL = "channel"  # a public/community channel
+    DM = "dm"  # a direct message with one member
+    ROOM = "room"  # a private group space: a Discord private thread, a Slack group DM
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A platform user inside one tenant (guild / workspace)."""
+
+    tenant: str  # the platform's tenant id (guild id, team id, "local")
+    id: str  # the platform's user id
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    tenant: str
+    id: str
+    kind: ChannelKind = ChannelKind.CHANNEL
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    channel: ChannelRef
+    id: str
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    buttons: bool = True
+    forms: bool = True
+    files: bool = True
+    threads: bool = True  # a message can carry details in a thread under it
+    group_rooms: bool = True  # can open a private space for a buddy group
+    max_room_members: int = 8
+    max_message_chars: int = 2000
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button that runs a command line as the member who clicks it ("buddy met answer:yes")."""
+
+    label: str
+    command: str
+    style: str = "secondary"  # primary | secondary | danger
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str  # the command option it fills
+    label: str
+    required: bool = False
+    multiline: bool = False
+    max_length: int | None = None
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A few labelled fields submitted as one command (Discord/Slack modal, console prompts)."""
+
+    title: str
+    command: str  # the full command name the fields are options of, e.g. "checkin"
+    fields: tuple[FormField, ...]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """Anything the bot posts: text, optional buttons and files, optional details for a thread."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    files: tuple[Attachment, ...] = ()
+    details: str | None = None  # posted in a thread under the message (console: indented)
+    mentions: tuple[UserRef, ...] = field(default=())
+
+
+class Messenger(Protocol):
+    """Outgoing side of a platform. Every method raises only `MessengerError` subclasses."""
+
+    platform: str
+    capabilities: Capabilities
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef: ...
+
+    async def send_dm(self, user: UserRef, message: Message) -> MessageRef: ...
+
+    async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
+        """Open (or reuse) a private space for these members: thread, group DM, console room."""
+        ...
+
+    async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None: ...
+
+
+class MessengerError(Exception):
+    """Base of every error a Messenger may raise."""
+
+    retryable: bool = False
+
+
+class RateLimited(MessengerError):
+    retryable = True
+
+    def __init__(self, retry_after: float, message: str = "rate limited") -> None:
+        super().__init__(f"{message} (retry after {retry_after:.1f}s)")
+        self.retry_after = retry_after
+
+
+class TransientError(MessengerError):
+    """5xx, timeouts, connection resets: worth another try."""
+
+    retryable = True
+
+
+class DMsClosed(MessengerError):
+    """The member does not accept direct messages from the bot."""
+
+
+class NotFound(MessengerError):
+    """The user, channel or message no longer exists."""
+
+
+class Forbidden(MessengerError):
+    """The bot lacks a permission (e.g. to create threads in the pairing channel)."""
+
+
+class PermanentError(MessengerError):
+    """Anything else the platform rejected; retrying will not help."""

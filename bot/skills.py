@@ -1,0 +1,69 @@
+"""The skill catalogue shipped in `bot/data/skills.json`: canonical ids, names and aliases.
+
+Custom tags are not accepted: matching, blocker routing and digests compare skills by id, and a
+free-form tag ("dokcer") would silently match nobody. Unknown skills get suggestions instead;
+organizers can propose additions to the catalogue file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+MAX_SKILLS = 15
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+def _key(text: str) -> str:
+    return "-".join(text.strip().lower().replace("_", "-").split())
+
+
+class SkillCatalogue:
+    def __init__(self, skills: list[Skill]) -> None:
+        self.skills = {s.id: s for s in skills}
+        self._lookup: dict[str, str] = {}
+        for s in skills:
+            for key in (s.id, _key(s.name), *s.aliases):
+                self._lookup[_key(key)] = s.id
+
+    @classmethod
+    def load(cls) -> SkillCatalogue:
+        text = resources.files("bot").joinpath("data/skills.json").read_text(encoding="utf-8")
+        raw = json.loads(text)["skills"]
+        return cls([Skill(r["id"], r["name"], tuple(r["aliases"])) for r in raw])
+
+    def name(self, skill_id: str) -> str:
+        skill = self.skills.get(skill_id)
+        return skill.name if skill else skill_id
+
+    def names(self, skill_ids: tuple[str, ...] | list[str] | frozenset[str]) -> str:
+        return ", ".join(self.name(s) for s in sorted(skill_ids)) or "none"
+
+    def resolve(self, text: str) -> str:
+        key = _key(text)
+        if key in self._lookup:
+            return self._lookup[key]
+        guesses = difflib.get_close_matches(key, list(self._lookup), n=3, cutoff=0.6)
+        ids = list(dict.fromkeys(self._lookup[g] for g in guesses))
+        hint = " Did you mean " + " or ".join(ids) + "?" if ids else " See /skills for the list."
+        raise ValueError(f"Unknown skill {text.strip()[:40]!r}.{hint}")
+
+    def resolve_list(self, text: str) -> tuple[str, ...]:
+        parts = [p for p in text.split(",") if p.strip()]
+        if len(parts) > MAX_SKILLS:
+            raise ValueError(f"Name at most {MAX_SKILLS} skills, not {len(parts)}.")
+        return tuple(dict.fromkeys(self.resolve(p) for p in parts))
+
+    def search(self, prefix: str, limit: int = 25) -> list[Skill]:
+        """Skills whose id, name or alias starts with `prefix` (adapters' autocomplete)."""
+        key = _key(prefix)
+        ids = dict.fromkeys(sid for k, sid in self._lookup.items() if k.startswith(key))
+        return [self.skills[i] for i in list(ids)[:limit]]

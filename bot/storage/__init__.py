@@ -1,0 +1,1 @@
+"""Persistence: the connection, the migration runner and repositories. SQL lives only here."""

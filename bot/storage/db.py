@@ -1,0 +1,142 @@
+"""One aiosqlite connection per process, with WAL, foreign keys and serialised transactions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class CorruptDatabase(RuntimeError):
+    pass
+
+
+def to_db(instant: datetime) -> str:
+    """Instants are stored as UTC ISO-8601 text, which sorts correctly as a string."""
+    return instant.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_db(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+class Database:
+    """The process's single connection.
+
+    aiosqlite runs every statement on one worker thread; the lock keeps one coroutine's
+    transaction from interleaving with another's statements on that shared connection.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path | str) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = str(path)
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        db = cls(conn, path)
+        try:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await db.check_integrity()
+        except (aiosqlite.DatabaseError, CorruptDatabase) as exc:
+            await conn.close()
+            raise CorruptDatabase(
+                f"The database at {path} is damaged ({exc}). Restore a backup made with "
+                "`python -m bot backup` or move the file away to start fresh."
+            ) from exc
+        return db
+
+    async def check_integrity(self) -> None:
+        async with self._conn.execute("PRAGMA quick_check") as cur:
+            rows = [str(r[0]) for r in await cur.fetchall()]
+        if rows != ["ok"]:
+            raise CorruptDatabase("; ".join(rows[:3]))
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._lock, self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._lock, self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """One statement in its own transaction; returns the number of rows changed."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    async def executescript(self, script: str) -> None:
+        async with self._lock:
+            await self._conn.executescript(script)
+
+    async def rollback_if_open(self) -> None:
+        async with self._lock:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+
+    async def backup(self, target: Path | str) -> None:
+        """SQLite's online backup: a consistent copy while the bot keeps running."""
+        async with self._lock:
+            dest = await aiosqlite.connect(str(target))
+            try:
+                await self._conn.backup(dest)
+            finally:
+                await dest.close()
+
+
+class Tx:
+    """Statements inside one open transaction (see `Database.transaction`)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._conn.execute(sql, params) as cur:
+            return cur.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        async with self._conn.execute(sql, params) as cur:
+            rowid = cur.lastrowid
+        assert rowid is not None
+        return rowid
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()

@@ -1,0 +1,120 @@
+"""Study profiles and the skills a member is learning or knows."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from bot.storage.db import Database, to_db
+from bot.storage.models import Profile
+
+PROFILE_FIELDS = ("timezone", "goal", "level", "about")
+
+
+def _hours(row: Any) -> tuple[time, time] | None:
+    if row["hours_start"] is None or row["hours_end"] is None:
+        return None
+    return time.fromisoformat(row["hours_start"]), time.fromisoformat(row["hours_end"])
+
+
+class ProfileRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, tenant_id: int, member_id: int) -> Profile:
+        """The member's profile; an empty one if they never set anything."""
+        row = await self._db.fetchone(
+            "SELECT * FROM profiles WHERE tenant_id = ? AND member_id = ?", (tenant_id, member_id)
+        )
+        skills = await self._db.fetchall(
+            "SELECT kind, skill FROM member_skills WHERE tenant_id = ? AND member_id = ?"
+            " ORDER BY skill",
+            (tenant_id, member_id),
+        )
+        learning = tuple(s["skill"] for s in skills if s["kind"] == "learning")
+        knows = tuple(s["skill"] for s in skills if s["kind"] == "knows")
+        if row is None:
+            return Profile(member_id=member_id, learning=learning, knows=knows)
+        return Profile(
+            member_id=member_id,
+            timezone=row["timezone"],
+            goal=row["goal"],
+            level=row["level"],
+            hours=_hours(row),
+            about=row["about"],
+            learning=learning,
+            knows=knows,
+        )
+
+    async def all(self, tenant_id: int) -> dict[int, Profile]:
+        """Every profile in the tenant by member id (matching, digests)."""
+        rows = await self._db.fetchall("SELECT * FROM profiles WHERE tenant_id = ?", (tenant_id,))
+        skills = await self._db.fetchall(
+            "SELECT member_id, kind, skill FROM member_skills WHERE tenant_id = ? ORDER BY skill",
+            (tenant_id,),
+        )
+        learning: dict[int, list[str]] = {}
+        knows: dict[int, list[str]] = {}
+        for s in skills:
+            target = learning if s["kind"] == "learning" else knows
+            target.setdefault(s["member_id"], []).append(s["skill"])
+        ids = {r["member_id"] for r in rows} | set(learning) | set(knows)
+        by_id = {r["member_id"]: r for r in rows}
+        out: dict[int, Profile] = {}
+        for mid in ids:
+            r = by_id.get(mid)
+            out[mid] = Profile(
+                member_id=mid,
+                timezone=r["timezone"] if r else None,
+                goal=r["goal"] if r else None,
+                level=r["level"] if r else None,
+                hours=_hours(r) if r else None,
+                about=r["about"] if r else None,
+                learning=tuple(learning.get(mid, ())),
+                knows=tuple(knows.get(mid, ())),
+            )
+        return out
+
+    async def update(
+        self,
+        tenant_id: int,
+        member_id: int,
+        now: datetime,
+        fields: dict[str, str | None],
+        hours: tuple[time, time] | None = None,
+        learning: tuple[str, ...] | None = None,
+        knows: tuple[str, ...] | None = None,
+    ) -> None:
+        """Change only what is given; skill lists replace the previous list of that kind."""
+        unknown = set(fields) - set(PROFILE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown profile fields {sorted(unknown)}")
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO profiles (member_id, tenant_id, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (member_id) DO NOTHING",
+                (member_id, tenant_id, to_db(now)),
+            )
+            sets = [f"{name} = ?" for name in fields]  # names checked against PROFILE_FIELDS
+            values: list[Any] = list(fields.values())
+            if hours is not None:
+                sets += ["hours_start = ?", "hours_end = ?"]
+                values += [hours[0].strftime("%H:%M"), hours[1].strftime("%H:%M")]
+            sets.append("updated_at = ?")
+            values += [to_db(now), tenant_id, member_id]
+            await tx.execute(
+                f"UPDATE profiles SET {', '.join(sets)} WHERE tenant_id = ? AND member_id = ?",
+                values,
+            )
+            for kind, skills in (("learning", learning), ("knows", knows)):
+                if skills is None:
+                    continue
+                await tx.execute(
+                    "DELETE FROM member_skills WHERE tenant_id = ? AND member_id = ? AND kind = ?",
+                    (tenant_id, member_id, kind),
+                )
+                await tx.executemany(
+                    "INSERT INTO member_skills (member_id, tenant_id, kind, skill)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(member_id, tenant_id, kind, s) for s in skills],
+                )

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "console",
+            "--db",
+            str(tmp_path / "c.db"),
+            "--now",
+            "2026-03-02T13:00:00Z",
+            *args,
+        ],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "STUDYBOT_LOG_LEVEL": "WARNING"},
+    )
+
+
+def test_profile_script_shows_the_saved_profile(tmp_path: Path) -> None:
+    result = run_console(
+        tmp_path,
+        "/profile set timezone:Europe/Berlin learning:docker,sql level:beginner hours:18:00-21:00\n"
+        "/profile show\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Time zone: Europe/Berlin") == 2
+    assert "Study hours: 18:00-21:00" in result.stdout
+
+
+def test_bad_time_zone_gets_a_suggestion(tmp_path: Path) -> None:
+    result = run_console(tmp_path, "/profile set timezone:Europe/Berln\n/profile show\n")
+    assert "Did you mean Europe/Berlin" in result.stdout
+    assert "Time zone: not set" in result.stdout
+
+
+def test_every_line_says_where_it_went(tmp_path: Path) -> None:
+    result = run_console(tmp_path, "/help\n")
+    assert "→ private to admin:" in result.stdout
+
+
+def test_meta_commands_switch_user_and_advance_time(tmp_path: Path) -> None:
+    result = run_console(tmp_path, ":as bob\n/admin show\n:advance 1d\n:now\n:users\n")
+    assert result.returncode == 0
+    assert "admins only" in result.stdout
+    assert "2026-03-03 13:00" in result.stdout
+
+
+def test_malformed_meta_command_exits_non_zero(tmp_path: Path) -> None:
+    result = run_console(tmp_path, ":advance soon\n")
+    assert result.returncode != 0 and "bad duration" in result.stdout
+
+
+def test_script_file_runs_and_exits(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text("/help profile show\n")
+    result = run_console(tmp_path, "", "--script", str(script))
+    assert result.returncode == 0 and "Usage: /profile show" in result.stdout

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.storage.db import Database
+from bot.storage.migrations import SchemaTooNew, discover, migrate
+from tests.conftest import START
+
+
+async def test_migrations_apply_on_an_empty_database(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.db")
+    applied = await migrate(db, START)
+    assert applied == [m.version for m in discover()]
+    row = await db.fetchone("SELECT COUNT(*) AS n FROM tenants")
+    assert row is not None and row["n"] == 0
+    await db.close()
+
+
+async def test_rerun_is_a_no_op(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.db")
+    await migrate(db, START)
+    assert await migrate(db, START) == []
+    await db.close()
+
+
+async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.db")
+    await migrate(db, START)
+    await db.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')"
+    )
+    with pytest.raises(SchemaTooNew, match="999"):
+        await migrate(db, START)
+    await db.close()
+
+
+async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);")
+    (folder / "0002_bad.sql").write_text("CREATE TABLE b (x INTEGER); INSERT INTO nope VALUES (1);")
+    db = await Database.open(tmp_path / "a.db")
+    with pytest.raises(Exception, match="nope"):
+        await migrate(db, START, folder)
+    assert await db.fetchone("SELECT name FROM sqlite_master WHERE name = 'b'") is None
+    row = await db.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
+    assert row is not None and row["v"] == 1
+    await db.close()
