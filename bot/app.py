@@ -28,6 +28,7 @@ from bot.commands import (
 from bot.community import CommunitySettings
 from bot.config import Settings
 from bot.delivery import OutboxSender
+from bot.events import Events
 from bot.ports import ChannelRef, Messenger
 from bot.scheduling import Job, Scheduler
 from bot.skills import SkillCatalogue
@@ -79,6 +80,7 @@ class App:
         self.outbox = OutboxRepo(db)
         self.community = CommunitySettings(self.tenants)
         self.commands = CommandTable()
+        self.events = Events()
         self.jobs: list[Job] = []
         self._on_left: list[MemberEvent] = []
         self._on_joined: list[MemberEvent] = []
