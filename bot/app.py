@@ -29,6 +29,7 @@ from bot.community import CommunitySettings
 from bot.config import Settings
 from bot.delivery import OutboxSender
 from bot.events import Events
+from bot.personal_data import PersonalDataRegistry
 from bot.ports import ChannelRef, Messenger
 from bot.scheduling import Job, Scheduler
 from bot.skills import SkillCatalogue
@@ -81,6 +82,7 @@ class App:
         self.community = CommunitySettings(self.tenants)
         self.commands = CommandTable()
         self.events = Events()
+        self.personal_data = PersonalDataRegistry()
         self.jobs: list[Job] = []
         self._on_left: list[MemberEvent] = []
         self._on_joined: list[MemberEvent] = []
