@@ -198,7 +198,13 @@ class App:
         tenant = existing or await self.tenants.ensure(
             self.platform, actor.tenant_id, actor.tenant_name, now
         )
-        member = await self.members.ensure(tenant.id, actor.user_id, actor.display_name, now)
+        member = await self.members.find(tenant.id, actor.user_id)
+        if (
+            member is None
+            or member.left_at is not None
+            or (actor.display_name and member.display_name != actor.display_name)
+        ):
+            member = await self.members.ensure(tenant.id, actor.user_id, actor.display_name, now)
         invocation = Invocation(
             command=command,
             args=args,
