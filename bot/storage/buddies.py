@@ -1,0 +1,489 @@
+"""Study buddies: enrolment, blocks, rounds and their groups (schema: migrations/0003_buddies.sql).
+
+Reads for commands use the connection directly; a round is built inside one transaction, so
+the methods that take a `Tx` are the ones the round and its bookkeeping run in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.storage.db import Database, Tx, from_db, to_db
+
+FORMER_MEMBER = "a former member"
+"""What partners' history shows in place of a member whose data was erased."""
+
+
+@dataclass(frozen=True)
+class Buddy:
+    """A member's enrolment in buddy matching."""
+
+    member_id: int
+    tenant_id: int
+    status: str  # active | paused | left
+    paused_until: datetime | None  # None while paused: until /buddy resume
+    share_checkins: bool
+    last_nudge_on: date | None
+    missed_rounds: int
+    joined_at: datetime
+
+    def paused_at(self, now: datetime) -> bool:
+        return self.status == "paused" and (self.paused_until is None or self.paused_until > now)
+
+    def taking_part(self, now: datetime) -> bool:
+        """In the next round: enrolled, and not paused (a timed pause that ran out counts)."""
+        return self.status == "active" or (self.status == "paused" and not self.paused_at(now))
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    tenant_id: int
+    number: int
+    period: str
+    started_at: datetime
+    followup_at: datetime
+    status: str  # open | closed
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    member_id: int | None  # None once the member's data was erased
+    display_name: str
+    external_id: str | None
+    met: bool | None
+    left_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    tenant_id: int
+    round: Round
+    room_key: str
+    members: tuple[GroupMember, ...]
+
+    def others(self, member_id: int) -> tuple[GroupMember, ...]:
+        return tuple(m for m in self.members if m.member_id != member_id)
+
+    def member(self, member_id: int) -> GroupMember | None:
+        return next((m for m in self.members if m.member_id == member_id), None)
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """A member taking part in a round, as the round needs them."""
+
+    member_id: int
+    external_id: str
+    display_name: str
+    joined_at: datetime
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.external_id
+
+
+def _buddy(r: Any) -> Buddy:
+    return Buddy(
+        member_id=r["member_id"],
+        tenant_id=r["tenant_id"],
+        status=r["status"],
+        paused_until=from_db(r["paused_until"]) if r["paused_until"] else None,
+        share_checkins=bool(r["share_checkins"]),
+        last_nudge_on=date.fromisoformat(r["last_nudge_on"]) if r["last_nudge_on"] else None,
+        missed_rounds=r["missed_rounds"],
+        joined_at=from_db(r["joined_at"]),
+    )
+
+
+def _round(r: Any) -> Round:
+    return Round(
+        id=r["id"],
+        tenant_id=r["tenant_id"],
+        number=r["number"],
+        period=r["period"],
+        started_at=from_db(r["started_at"]),
+        followup_at=from_db(r["followup_at"]),
+        status=r["status"],
+        closed_at=from_db(r["closed_at"]) if r["closed_at"] else None,
+    )
+
+
+_GROUP_MEMBERS = (
+    "SELECT gm.group_id, gm.member_id, gm.display_name, gm.met, gm.left_at, m.external_id,"
+    " m.display_name AS current_name"
+    " FROM group_members gm LEFT JOIN members m ON m.id = gm.member_id"
+    " WHERE gm.tenant_id = ? AND gm.group_id IN ({ids}) ORDER BY gm.group_id, gm.display_name"
+)
+_GROUPS = (
+    "SELECT g.id, g.tenant_id, g.room_key, r.id AS round_id, r.number, r.period, r.started_at,"
+    " r.followup_at, r.status, r.closed_at"
+    " FROM groups g JOIN rounds r ON r.id = g.round_id WHERE g.tenant_id = ?"
+)
+
+
+def _round_of(r: Any) -> Round:
+    return Round(
+        id=r["round_id"],
+        tenant_id=r["tenant_id"],
+        number=r["number"],
+        period=r["period"],
+        started_at=from_db(r["started_at"]),
+        followup_at=from_db(r["followup_at"]),
+        status=r["status"],
+        closed_at=from_db(r["closed_at"]) if r["closed_at"] else None,
+    )
+
+
+def _assemble(group_rows: list[Any], member_rows: list[Any]) -> list[Group]:
+    members: dict[int, list[GroupMember]] = {}
+    for m in member_rows:
+        members.setdefault(m["group_id"], []).append(
+            GroupMember(
+                member_id=m["member_id"],
+                display_name=m["current_name"] or m["display_name"],
+                external_id=m["external_id"],
+                met=None if m["met"] is None else bool(m["met"]),
+                left_at=from_db(m["left_at"]) if m["left_at"] else None,
+            )
+        )
+    return [
+        Group(g["id"], g["tenant_id"], _round_of(g), g["room_key"], tuple(members.get(g["id"], ())))
+        for g in group_rows
+    ]
+
+
+class BuddyRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- enrolment ----------------------------------------------------------------------------
+
+    async def get(self, tenant_id: int, member_id: int) -> Buddy | None:
+        row = await self._db.fetchone(
+            "SELECT * FROM buddies WHERE tenant_id = ? AND member_id = ?", (tenant_id, member_id)
+        )
+        return _buddy(row) if row is not None else None
+
+    async def join(self, tenant_id: int, member_id: int, now: datetime) -> Buddy:
+        """Enrol, or come back: active again, unpaused, with a clean inactivity count."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
+                "INSERT INTO buddies (member_id, tenant_id, joined_at, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET status = 'active',"
+                " paused_until = NULL, missed_rounds = 0, updated_at = excluded.updated_at,"
+                " joined_at = CASE WHEN buddies.status = 'left' THEN excluded.joined_at"
+                " ELSE buddies.joined_at END RETURNING *",
+                (member_id, tenant_id, to_db(now), to_db(now)),
+            )
+        assert row is not None
+        return _buddy(row)
+
+    async def set_status(
+        self,
+        tenant_id: int,
+        member_id: int,
+        status: str,
+        now: datetime,
+        paused_until: datetime | None = None,
+    ) -> None:
+        await self._db.execute(
+            "UPDATE buddies SET status = ?, paused_until = ?, missed_rounds = 0, updated_at = ?"
+            " WHERE tenant_id = ? AND member_id = ?",
+            (
+                status,
+                to_db(paused_until) if paused_until else None,
+                to_db(now),
+                tenant_id,
+                member_id,
+            ),
+        )
+
+    async def set_share(self, tenant_id: int, member_id: int, share: bool, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE buddies SET share_checkins = ?, updated_at = ?"
+            " WHERE tenant_id = ? AND member_id = ?",
+            (int(share), to_db(now), tenant_id, member_id),
+        )
+
+    async def mark_nudged(self, tenant_id: int, member_id: int, on: date) -> bool:
+        """Record a nudge on the member's local date; False if they already nudged that day."""
+        return (
+            await self._db.execute(
+                "UPDATE buddies SET last_nudge_on = ? WHERE tenant_id = ? AND member_id = ?"
+                " AND (last_nudge_on IS NULL OR last_nudge_on <> ?)",
+                (on.isoformat(), tenant_id, member_id, on.isoformat()),
+            )
+            == 1
+        )
+
+    async def enrolled_tenants(self) -> list[tuple[int, datetime]]:
+        """Tenants with members in matching, and when the earliest of them joined."""
+        rows = await self._db.fetchall(
+            "SELECT tenant_id, MIN(joined_at) AS first FROM buddies WHERE status <> 'left'"
+            " GROUP BY tenant_id ORDER BY tenant_id"
+        )
+        return [(r["tenant_id"], from_db(r["first"])) for r in rows]
+
+    # --- blocks -------------------------------------------------------------------------------
+
+    async def block(self, tenant_id: int, blocker_id: int, blocked_id: int, now: datetime) -> bool:
+        return (
+            await self._db.execute(
+                "INSERT INTO blocks (tenant_id, blocker_id, blocked_id, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (blocker_id, blocked_id) DO NOTHING",
+                (tenant_id, blocker_id, blocked_id, to_db(now)),
+            )
+            == 1
+        )
+
+    async def unblock(self, tenant_id: int, blocker_id: int, blocked_id: int) -> bool:
+        return (
+            await self._db.execute(
+                "DELETE FROM blocks WHERE tenant_id = ? AND blocker_id = ? AND blocked_id = ?",
+                (tenant_id, blocker_id, blocked_id),
+            )
+            == 1
+        )
+
+    async def blocked_by(self, tenant_id: int, blocker_id: int) -> list[str]:
+        """Display names of the members this member blocked (theirs to see, nobody else's)."""
+        rows = await self._db.fetchall(
+            "SELECT m.display_name, m.external_id FROM blocks b JOIN members m ON m.id = b.blocked_id"
+            " WHERE b.tenant_id = ? AND b.blocker_id = ? ORDER BY m.display_name",
+            (tenant_id, blocker_id),
+        )
+        return [r["display_name"] or r["external_id"] for r in rows]
+
+    # --- groups and rounds --------------------------------------------------------------------
+
+    async def _groups(self, where: str, params: tuple[Any, ...]) -> list[Group]:
+        rows = await self._db.fetchall(_GROUPS + where, params)
+        if not rows:
+            return []
+        ids = ",".join(str(int(r["id"])) for r in rows)
+        members = await self._db.fetchall(_GROUP_MEMBERS.format(ids=ids), (rows[0]["tenant_id"],))
+        return _assemble(rows, members)
+
+    async def groups_of(self, tenant_id: int, member_id: int, limit: int = 20) -> list[Group]:
+        """The member's groups, newest round first."""
+        return await self._groups(
+            " AND g.id IN (SELECT group_id FROM group_members WHERE tenant_id = ? AND member_id = ?)"
+            " ORDER BY r.number DESC LIMIT ?",
+            (tenant_id, tenant_id, member_id, limit),
+        )
+
+    async def current_group(self, tenant_id: int, member_id: int) -> Group | None:
+        """The member's group in the tenant's open round, unless they left it."""
+        groups = await self._groups(
+            " AND r.status = 'open' AND g.id IN (SELECT group_id FROM group_members"
+            " WHERE tenant_id = ? AND member_id = ? AND left_at IS NULL)"
+            " ORDER BY r.number DESC LIMIT 1",
+            (tenant_id, tenant_id, member_id),
+        )
+        return groups[0] if groups else None
+
+    async def set_met(
+        self, tenant_id: int, group_id: int, member_id: int, met: bool, now: datetime
+    ) -> None:
+        await self._db.execute(
+            "UPDATE group_members SET met = ?, answered_at = ?"
+            " WHERE tenant_id = ? AND group_id = ? AND member_id = ?",
+            (int(met), to_db(now), tenant_id, group_id, member_id),
+        )
+
+    async def last_round(self, tenant_id: int) -> Round | None:
+        row = await self._db.fetchone(
+            "SELECT * FROM rounds WHERE tenant_id = ? ORDER BY number DESC LIMIT 1", (tenant_id,)
+        )
+        return _round(row) if row is not None else None
+
+    async def due_followups(self, now: datetime) -> list[Round]:
+        """Open rounds whose "Did you meet?" time has come (every tenant: the scheduler's view)."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM rounds WHERE status = 'open' AND followup_at <= ? ORDER BY id",
+            (to_db(now),),
+        )
+        return [_round(r) for r in rows]
+
+    async def round_groups(self, tenant_id: int, round_id: int) -> list[Group]:
+        return await self._groups(" AND g.round_id = ? ORDER BY g.id", (tenant_id, round_id))
+
+    async def checkin_dates(self, tenant_id: int, member_id: int, since: date) -> set[date]:
+        """Local dates the member checked in on, from `since` on (pair streaks)."""
+        rows = await self._db.fetchall(
+            "SELECT local_date FROM checkins WHERE tenant_id = ? AND member_id = ?"
+            " AND local_date >= ?",
+            (tenant_id, member_id, since.isoformat()),
+        )
+        return {date.fromisoformat(r["local_date"]) for r in rows}
+
+    # --- inside the round's transaction -------------------------------------------------------
+
+    async def participants(self, tx: Tx, tenant_id: int, now: datetime) -> list[Enrolled]:
+        """Members taking part in a round starting `now`; timed pauses that ran out end here."""
+        await tx.execute(
+            "UPDATE buddies SET status = 'active', paused_until = NULL, updated_at = ?"
+            " WHERE tenant_id = ? AND status = 'paused' AND paused_until IS NOT NULL"
+            " AND paused_until <= ?",
+            (to_db(now), tenant_id, to_db(now)),
+        )
+        rows = await tx.fetchall(
+            "SELECT b.member_id, b.joined_at, m.external_id, m.display_name FROM buddies b"
+            " JOIN members m ON m.id = b.member_id"
+            " WHERE b.tenant_id = ? AND b.status = 'active' AND m.left_at IS NULL"
+            " ORDER BY b.member_id",
+            (tenant_id,),
+        )
+        return [
+            Enrolled(r["member_id"], r["external_id"], r["display_name"], from_db(r["joined_at"]))
+            for r in rows
+        ]
+
+    async def blocks(self, tx: Tx, tenant_id: int) -> list[tuple[int, int]]:
+        """Every (blocker, blocked) pair of the tenant."""
+        rows = await tx.fetchall(
+            "SELECT blocker_id, blocked_id FROM blocks WHERE tenant_id = ?", (tenant_id,)
+        )
+        return [(r["blocker_id"], r["blocked_id"]) for r in rows]
+
+    async def past_groups(self, tx: Tx, tenant_id: int, rounds: int) -> list[list[list[int]]]:
+        """Member ids of each group of the last `rounds` rounds, newest round first."""
+        newest = await self.next_round_number(tx, tenant_id) - 1
+        rows = await tx.fetchall(
+            "SELECT r.number, gm.group_id, gm.member_id FROM rounds r"
+            " JOIN groups g ON g.round_id = r.id JOIN group_members gm ON gm.group_id = g.id"
+            " WHERE r.tenant_id = ? AND r.number > ? AND gm.member_id IS NOT NULL"
+            " ORDER BY r.number DESC, gm.group_id, gm.member_id",
+            (tenant_id, newest - rounds),
+        )
+        by_round: list[dict[int, list[int]]] = [{} for _ in range(min(rounds, newest))]
+        for r in rows:
+            by_round[newest - r["number"]].setdefault(r["group_id"], []).append(r["member_id"])
+        return [list(groups.values()) for groups in by_round]
+
+    async def close_open_rounds(
+        self, tx: Tx, tenant_id: int, now: datetime, pause_after: int
+    ) -> list[int]:
+        """Close the tenant's open rounds and count who neither answered nor checked in.
+
+        Returns the members who reached `pause_after` such rounds in a row and are now paused
+        until they resume.
+        """
+        open_ids = [
+            r["id"]
+            for r in await tx.fetchall(
+                "SELECT id FROM rounds WHERE tenant_id = ? AND status = 'open'", (tenant_id,)
+            )
+        ]
+        paused: list[int] = []
+        for round_id in open_ids:
+            rows = await tx.fetchall(
+                "SELECT gm.member_id, (gm.met IS NOT NULL OR EXISTS (SELECT 1 FROM checkins c"
+                " WHERE c.tenant_id = gm.tenant_id AND c.member_id = gm.member_id"
+                " AND c.updated_at >= r.started_at)) AS showed_up"
+                " FROM group_members gm JOIN groups g ON g.id = gm.group_id"
+                " JOIN rounds r ON r.id = g.round_id"
+                " WHERE r.id = ? AND gm.member_id IS NOT NULL AND gm.left_at IS NULL",
+                (round_id,),
+            )
+            for r in rows:
+                await tx.execute(
+                    "UPDATE buddies SET missed_rounds = CASE WHEN ? THEN 0"
+                    " ELSE missed_rounds + 1 END WHERE tenant_id = ? AND member_id = ?",
+                    (r["showed_up"], tenant_id, r["member_id"]),
+                )
+            await tx.execute(
+                "UPDATE rounds SET status = 'closed', closed_at = ? WHERE id = ?",
+                (to_db(now), round_id),
+            )
+        if open_ids:
+            rows = await tx.fetchall(
+                "UPDATE buddies SET status = 'paused', paused_until = NULL, updated_at = ?"
+                " WHERE tenant_id = ? AND status = 'active' AND missed_rounds >= ?"
+                " RETURNING member_id",
+                (to_db(now), tenant_id, pause_after),
+            )
+            paused = sorted(r["member_id"] for r in rows)
+        return paused
+
+    async def create_round(
+        self, tx: Tx, tenant_id: int, period: str, now: datetime, followup_at: datetime
+    ) -> Round:
+        row = await tx.fetchone(
+            "INSERT INTO rounds (tenant_id, number, period, started_at, followup_at)"
+            " VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE tenant_id = ?),"
+            " ?, ?, ?) RETURNING *",
+            (tenant_id, tenant_id, period, to_db(now), to_db(followup_at)),
+        )
+        assert row is not None
+        return _round(row)
+
+    async def next_round_number(self, tx: Tx, tenant_id: int) -> int:
+        row = await tx.fetchone(
+            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM rounds WHERE tenant_id = ?",
+            (tenant_id,),
+        )
+        assert row is not None
+        return int(row["n"])
+
+    async def add_group(
+        self,
+        tx: Tx,
+        tenant_id: int,
+        round_id: int,
+        room_key: str,
+        members: Sequence[tuple[int, str]],
+    ) -> int:
+        """A group and its members, given as (member id, display name)."""
+        group_id = await tx.insert(
+            "INSERT INTO groups (tenant_id, round_id, room_key) VALUES (?, ?, ?)",
+            (tenant_id, round_id, room_key),
+        )
+        await tx.executemany(
+            "INSERT INTO group_members (group_id, tenant_id, member_id, display_name)"
+            " VALUES (?, ?, ?, ?)",
+            [(group_id, tenant_id, member_id, name) for member_id, name in members],
+        )
+        return group_id
+
+    async def leave(self, tx: Tx, tenant_id: int, member_id: int, now: datetime) -> list[int]:
+        """The member left the community: out of matching, out of their open groups.
+
+        Returns the ids of the open groups they were in, whose other members should be told.
+        """
+        await tx.execute(
+            "UPDATE buddies SET status = 'left', paused_until = NULL, updated_at = ?"
+            " WHERE tenant_id = ? AND member_id = ?",
+            (to_db(now), tenant_id, member_id),
+        )
+        rows = await tx.fetchall(
+            "UPDATE group_members SET left_at = ? WHERE tenant_id = ? AND member_id = ?"
+            " AND left_at IS NULL AND group_id IN (SELECT g.id FROM groups g"
+            " JOIN rounds r ON r.id = g.round_id WHERE r.tenant_id = ? AND r.status = 'open')"
+            " RETURNING group_id",
+            (to_db(now), tenant_id, member_id, tenant_id),
+        )
+        return sorted(r["group_id"] for r in rows)
+
+    async def erase(self, tx: Tx, tenant_id: int, member_id: int) -> int:
+        """Remove the member's enrolment and every block by or of them; keep their groups as
+        "a former member" so partners' history stays whole. Returns the rows touched."""
+        touched = await tx.execute(
+            "DELETE FROM buddies WHERE tenant_id = ? AND member_id = ?", (tenant_id, member_id)
+        )
+        touched += await tx.execute(
+            "DELETE FROM blocks WHERE tenant_id = ? AND (blocker_id = ? OR blocked_id = ?)",
+            (tenant_id, member_id, member_id),
+        )
+        touched += await tx.execute(
+            "UPDATE group_members SET member_id = NULL, display_name = ?, met = NULL,"
+            " answered_at = NULL WHERE tenant_id = ? AND member_id = ?",
+            (FORMER_MEMBER, tenant_id, member_id),
+        )
+        return touched
