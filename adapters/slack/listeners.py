@@ -1,0 +1,415 @@
+"""The bolt app: `/study ...`, button clicks, modal submissions and member events -> the core.
+
+Every listener is "ack, translate, call the core, render": parsing, validation, permissions
+and the commands themselves live in `bot/`. Slack wants an ack within 3 s, so work runs
+against a budget: an answer that is ready in time rides on the ack (the fast, common case),
+anything slower is acknowledged first and answered through `response_url` afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.admins import AdminCheck
+from adapters.slack.messenger import SlackMessenger, display_name
+from adapters.slack.render import (
+    FORM_CALLBACK,
+    RUN_ACTION,
+    FormContext,
+    Renderer,
+    field_block_id,
+    field_errors,
+    form_values,
+    form_view,
+    typed_text,
+)
+from bot.app import Actor, App
+from bot.commands import Command, CommandError, Reply, parse_line, validate
+from bot.ports import ChannelKind, ChannelRef, Form, MessengerError, UserRef
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/study "  # how usage lines are written on Slack
+ACK_BUDGET = 2.0  # seconds of work allowed before the ack; Slack's own limit is 3
+WORKING = "Working on it…"
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+EVENTS = ("team_join", "user_change")  # keep in step with slack/manifest.yml
+OTHER_WORKSPACE = (
+    "This studybot is installed for a different Slack workspace, so it cannot answer here."
+)
+
+Next = Callable[[], Awaitable[BoltResponse]]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an interaction came from, and the handles Slack gave us to answer it."""
+
+    user_id: str
+    channel_id: str = ""
+    trigger_id: str = ""
+    response_url: str = ""
+
+
+class _QuietTokenWarning(logging.Filter):
+    """bolt warns that SLACK_BOT_TOKEN from the environment is unused: we pass a client."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("adapters.slack.bolt")
+    if not any(isinstance(f, _QuietTokenWarning) for f in logger.filters):
+        logger.addFilter(_QuietTokenWarning())
+    return logger
+
+
+class SlackAdapter:
+    """Owns the bolt `AsyncApp` wired to one studybot `App` and one workspace."""
+
+    def __init__(
+        self,
+        app: App,
+        client: AsyncWebClient,
+        messenger: SlackMessenger,
+        renderer: Renderer,
+        *,
+        signing_secret: str,
+        admin_usergroup: str | None = None,
+        ack_budget: float = ACK_BUDGET,
+    ) -> None:
+        if not signing_secret:
+            raise ValueError("a signing secret is required: request verification is never off")
+        self.app = app
+        self.client = client
+        self.messenger = messenger
+        self.renderer = renderer
+        self.installation = messenger.installation
+        self.admins = AdminCheck(client, app.clock, admin_usergroup)
+        self.ack_budget = ack_budget
+        renderer.set_commands(app.commands.names())
+        self._pending: set[asyncio.Task[Any]] = set()
+        self.bolt = AsyncApp(
+            client=client,
+            signing_secret=signing_secret,
+            before_authorize=self._only_our_workspace,
+            logger=_bolt_logger(),
+        )
+        self.bolt.command("/study")(self._on_command)
+        self.bolt.action(re.compile(rf"^{re.escape(RUN_ACTION)}\.\d+$"))(self._on_button)
+        self.bolt.view_submission(FORM_CALLBACK)(self._on_form)
+        handlers = {"team_join": self._on_team_join, "user_change": self._on_user_change}
+        for name in EVENTS:
+            self.bolt.event(name)(handlers[name])
+
+    # --- tenancy --------------------------------------------------------------------------------
+
+    async def _only_our_workspace(self, req: AsyncBoltRequest, next: Next) -> BoltResponse:
+        """Refuse a request from any other workspace before it reaches storage or the Web API."""
+        body = req.body or {}
+        if body.get("type") in ("url_verification", "ssl_check"):
+            return await next()
+        team = req.context.team_id
+        if team == self.installation.team_id:
+            return await next()
+        log.warning(
+            "refused a request from workspace %s (installed: %s)", team, self.installation.team_id
+        )
+        if "command" in body or body.get("type") == "block_actions":
+            return BoltResponse(status=200, body=OTHER_WORKSPACE)
+        return BoltResponse(status=200, body="")
+
+    # --- bookkeeping for work that outlives the ack ----------------------------------------------
+
+    @contextmanager
+    def _tracked(self) -> Iterator[None]:
+        task = asyncio.current_task()
+        if task is not None:
+            self._pending.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._pending.discard(task)
+
+    @asynccontextmanager
+    async def _guard(self, ack: AsyncAck) -> AsyncIterator[None]:
+        """Tracked like `_tracked`; a bug after this point still acks with an apology."""
+        with self._tracked():
+            try:
+                yield
+            except Exception:
+                log.exception("Slack listener failed")
+                if ack.response is None:
+                    await ack(text=SORRY, response_type="ephemeral")
+
+    async def settle(self) -> None:
+        """Wait until every listener has finished its after-ack work (tests, shutdown)."""
+        while True:
+            # bolt starts listeners with ensure_future after acking: let them begin first.
+            for _ in range(20):
+                await asyncio.sleep(0)
+            if not self._pending:
+                return
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+
+    # --- building actors --------------------------------------------------------------------------
+
+    def _actor(self, user_id: str, name: str, channel_id: str, channel_name: str = "") -> Actor:
+        channel = None
+        if channel_id:
+            channel = ChannelRef(
+                self.installation.team_id,
+                channel_id,
+                _channel_kind(channel_id, channel_name),
+                channel_name,
+            )
+        return Actor(
+            tenant_id=self.installation.team_id,
+            user_id=user_id,
+            display_name=name,
+            tenant_name=self.installation.team_name,
+            channel=channel,
+        )
+
+    async def _with_admin(self, actor: Actor, fresh: bool) -> Actor:
+        return replace(actor, is_admin=await self.admins.is_admin(actor.user_id, fresh=fresh))
+
+    async def _run_line(self, actor: Actor, line: str) -> Reply:
+        """Admin status (re-checked with Slack for admin commands), then the core."""
+        try:
+            command, _ = parse_line(line, self.app.commands)
+            needs_admin = command.admin
+        except CommandError:
+            needs_admin = False  # the core answers with the parse error; no Slack call needed
+        actor = await self._with_admin(actor, fresh=needs_admin)
+        return await self.app.handle_line(actor, line, prefix=PREFIX)
+
+    # --- /study -----------------------------------------------------------------------------------
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        async with self._guard(ack):
+            origin = Origin(
+                user_id=str(body.get("user_id", "")),
+                channel_id=str(body.get("channel_id", "")),
+                trigger_id=str(body.get("trigger_id", "")),
+                response_url=str(body.get("response_url", "")),
+            )
+            actor = self._actor(
+                origin.user_id,
+                str(body.get("user_name", "")),
+                origin.channel_id,
+                str(body.get("channel_name", "")),
+            )
+            line = typed_text(str(body.get("text", ""))) or "help"
+            if self._is_slow(line):
+                await ack(text=WORKING, response_type="ephemeral")
+                await self._deliver(await self._run_line(actor, line), origin)
+                return
+            work = asyncio.create_task(self._run_line(actor, line))
+            done, _ = await asyncio.wait({work}, timeout=self.ack_budget)
+            if not done:
+                await ack(text=WORKING, response_type="ephemeral")
+                await self._deliver(await work, origin)
+                return
+            reply = work.result()
+            if reply.form is None and not reply.files:
+                # The answer rides on the ack: one round trip, no response_url needed.
+                await ack(**self._payload(reply))
+                return
+            await ack()
+            await self._deliver(reply, origin)
+
+    def _is_slow(self, line: str) -> bool:
+        try:
+            command, _ = parse_line(line, self.app.commands)
+        except CommandError:
+            return False
+        return command.slow
+
+    # --- buttons ----------------------------------------------------------------------------------
+
+    async def _on_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """A button runs its command line as the member who clicked it."""
+        await ack()
+        async with self._guard(ack):
+            action = (body.get("actions") or [{}])[0]
+            line = str(action.get("value", "")).strip()
+            user = body.get("user") or {}
+            channel = body.get("channel") or {}
+            container = body.get("container") or {}
+            origin = Origin(
+                user_id=str(user.get("id", "")),
+                channel_id=str(channel.get("id") or container.get("channel_id") or ""),
+                trigger_id=str(body.get("trigger_id", "")),
+                response_url=str(body.get("response_url", "")),
+            )
+            if not line or not origin.user_id:
+                return
+            name = str(user.get("username") or user.get("name") or "")
+            actor = self._actor(
+                origin.user_id, name, origin.channel_id, str(channel.get("name", ""))
+            )
+            await self._deliver(await self._run_line(actor, line), origin)
+
+    # --- forms (modals) ---------------------------------------------------------------------------
+
+    async def _open_form(self, form: Form, origin: Origin) -> None:
+        context = FormContext(form.command, origin.channel_id, origin.response_url)
+        try:
+            await self.client.views_open(
+                trigger_id=origin.trigger_id, view=form_view(form, context)
+            )
+        except (SlackApiError, SlackClientError, OSError, TimeoutError) as exc:
+            # Triggers expire after 3 s; say how to do it without the form instead.
+            log.warning("views.open failed: %s", exc)
+            command = self.app.commands.get(form.command)
+            usage = command.usage(PREFIX) if command is not None else f"{PREFIX}{form.command}"
+            text = f"I couldn't open the form. You can also type it: {usage}"
+            await self._deliver(Reply(text=text, error=True), replace(origin, trigger_id=""))
+
+    async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A submitted modal: validate while the modal is still open, so errors show per field."""
+        async with self._guard(ack):
+            context = FormContext.decode(str(view.get("private_metadata", "")))
+            command = self.app.commands.get(context.command)
+            user = body.get("user") or {}
+            fields = [
+                b["block_id"].removeprefix("field.")
+                for b in view.get("blocks", [])
+                if str(b.get("block_id", "")).startswith("field.")
+            ]
+            first = field_block_id(fields[0]) if fields else ""
+            if command is None:
+                await ack(response_action="errors", errors={first: "This form is out of date."})
+                return
+            raw = form_values(view)
+            if not raw:
+                await ack(response_action="errors", errors={first: "Fill in at least one field."})
+                return
+            origin = Origin(
+                user_id=str(user.get("id", "")),
+                channel_id=context.channel_id,
+                response_url=context.response_url,
+            )
+            actor = self._actor(origin.user_id, str(user.get("username") or ""), origin.channel_id)
+            check = asyncio.create_task(self._check_form(actor, command, raw))
+            done, _ = await asyncio.wait({check}, timeout=self.ack_budget)
+            early = check.result()[1] if done else None
+            if early is not None:
+                await ack(response_action="errors", errors=field_errors(fields, early.message))
+                return
+            await ack()  # closes the modal
+            actor, error = await check
+            if error is not None:  # found after the ack: answer like a typed command would
+                await self._deliver(error.reply(PREFIX), origin)
+                return
+            await self._deliver(await self.app.handle(actor, command, raw, PREFIX), origin)
+
+    async def _check_form(
+        self, actor: Actor, command: Command, raw: dict[str, str]
+    ) -> tuple[Actor, CommandError | None]:
+        """Admin status (always re-checked for admin commands) and validation, before running."""
+        actor = await self._with_admin(actor, fresh=command.admin)
+        try:
+            if command.admin and not actor.is_admin:
+                raise CommandError(f"/{command.name} is for community admins only.", command)
+            validate(command, raw, self.app.skills)
+        except CommandError as exc:
+            return actor, exc
+        return actor, None
+
+    # --- member events ----------------------------------------------------------------------------
+
+    async def _on_team_join(self, event: dict[str, Any]) -> None:
+        with self._tracked():
+            user = event.get("user") or {}
+            if not user.get("id") or user.get("is_bot") or user.get("deleted"):
+                return
+            await self.app.member_joined(
+                self.installation.team_id, str(user["id"]), display_name(user)
+            )
+
+    async def _on_user_change(self, event: dict[str, Any]) -> None:
+        """Slack has no "left the workspace" event: a deactivated account is how members leave."""
+        with self._tracked():
+            user = event.get("user") or {}
+            if user.get("id") and user.get("deleted"):
+                await self.app.member_left(self.installation.team_id, str(user["id"]))
+
+    # --- answering --------------------------------------------------------------------------------
+
+    def _payload(self, reply: Reply) -> dict[str, Any]:
+        return {
+            "text": self.renderer.fallback(reply),
+            "blocks": self.renderer.message_blocks(reply, with_details=True),
+            "response_type": "ephemeral" if reply.private else "in_channel",
+        }
+
+    async def _deliver(self, reply: Reply, origin: Origin) -> None:
+        """Answer after the ack: a form opens, text goes to response_url (or a DM), files upload."""
+        if reply.form is not None and origin.trigger_id:
+            await self._open_form(reply.form, origin)
+            return
+        payload = {**self._payload(reply), "replace_original": False}
+        needs_text = bool(reply.text or reply.buttons or not reply.files)
+        if needs_text and not await self._respond(origin.response_url, payload):
+            await self._dm(origin.user_id, reply)
+        if reply.files:
+            await self._upload(reply, origin)
+
+    async def _respond(self, url: str, payload: dict[str, Any]) -> bool:
+        if not url:
+            return False
+        try:
+            response = await AsyncWebhookClient(url).send_dict(payload)
+        except (SlackClientError, OSError, TimeoutError) as exc:
+            log.warning("response_url failed: %s", exc)
+            return False
+        if response.status_code != 200:  # expired (30 min / 5 uses): fall back to a DM
+            log.warning("response_url answered %s: %s", response.status_code, response.body)
+            return False
+        return True
+
+    async def _dm(self, user_id: str, reply: Reply) -> None:
+        try:
+            await self.messenger.send_dm(UserRef(self.installation.team_id, user_id), reply)
+        except MessengerError as exc:
+            log.warning("could not DM %s the reply: %s", user_id, exc)
+
+    async def _upload(self, reply: Reply, origin: Origin) -> None:
+        """Private files go to the member's DM; public ones to the channel (DM if not allowed)."""
+        user = UserRef(self.installation.team_id, origin.user_id)
+        try:
+            if not reply.private and origin.channel_id:
+                try:
+                    await self.messenger.upload(origin.channel_id, reply)
+                    return
+                except (SlackApiError, SlackClientError, OSError, TimeoutError) as exc:
+                    log.info("upload to %s failed (%s); sending to the DM", origin.channel_id, exc)
+            await self.messenger.upload(await self.messenger.dm_channel(user), reply)
+        except (MessengerError, SlackApiError, SlackClientError, OSError, TimeoutError) as exc:
+            log.warning("could not upload files for %s: %s", origin.user_id, exc)
+
+
+def _channel_kind(channel_id: str, channel_name: str) -> ChannelKind:
+    if channel_id.startswith("D") or channel_name == "directmessage":
+        return ChannelKind.DM
+    if channel_name.startswith("mpdm-"):
+        return ChannelKind.ROOM
+    return ChannelKind.CHANNEL

@@ -1,0 +1,242 @@
+"""Pure translations between the core's messages and Slack's text, Block Kit and modal payloads.
+
+No I/O here, so every rule is unit-testable without a server.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.ports import Button, Form, Message
+
+JSON = dict[str, Any]
+
+SLASH_COMMAND = "/study"
+RUN_ACTION = "studybot.run"  # prefix of every button's action_id; the value is a command line
+FORM_CALLBACK = "studybot.form"
+FIELD_ACTION = "value"
+
+# Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks)
+SECTION_CHARS = 3000
+MAX_BLOCKS = 50
+BUTTONS_PER_BLOCK = 25
+BUTTON_LABEL_CHARS = 75
+BUTTON_VALUE_CHARS = 2000
+FALLBACK_CHARS = 3000  # notification text; Slack truncates long top-level text anyway
+MODAL_TITLE_CHARS = 24
+LABEL_CHARS = 2000
+PLACEHOLDER_CHARS = 150
+METADATA_CHARS = 3000
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)\|[^>]*>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>")
+
+
+@dataclass
+class Renderer:
+    """Turns core text into Slack mrkdwn.
+
+    The core writes commands as `/checkin`; on Slack every command lives under one slash
+    command, so `/checkin` is shown as `/study checkin`. The command words are filled in once
+    the cogs have declared their commands (after the messenger had to exist).
+    """
+
+    command_words: set[str] = field(default_factory=set)
+
+    def set_commands(self, names: Iterable[str]) -> None:
+        self.command_words = {name.split()[0].lower() for name in names if name.strip()}
+
+    def text(self, text: str, mentions: Iterable[tuple[str, str]] = ()) -> str:
+        """Escape, convert `**bold**`, prefix commands and turn `@name` into real mentions."""
+        out = escape(text)
+        out = _BOLD.sub(r"*\1*", out)
+        if self.command_words:
+            words = "|".join(sorted((re.escape(w) for w in self.command_words), key=len)[::-1])
+            out = re.sub(rf"(?<![\w/<])/(?=(?:{words})\b)", SLASH_COMMAND + " ", out)
+        for user_id, name in mentions:
+            if name:
+                out = out.replace("@" + escape(name), f"<@{user_id}>")
+        return out
+
+    def message_blocks(self, message: Message, *, with_details: bool = False) -> list[JSON]:
+        """Section blocks for the text (and details, when no thread can carry them), buttons."""
+        mentions = [(m.id, m.display_name) for m in message.mentions]
+        blocks = [_section(chunk) for chunk in _chunks(self.text(message.text, mentions))]
+        if with_details and message.details:
+            blocks.append({"type": "divider"})
+            blocks += [_section(c) for c in _chunks(self.text(message.details, mentions))]
+        blocks += button_blocks(message.buttons)
+        return blocks[:MAX_BLOCKS]
+
+    def fallback(self, message: Message) -> str:
+        """Top-level `text`: shown in notifications and by clients that cannot draw blocks."""
+        text = self.text(message.text, [(m.id, m.display_name) for m in message.mentions])
+        return _truncate(text, FALLBACK_CHARS)
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters in message text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def typed_text(text: str) -> str:
+    """What a member typed after `/study`, back to the plain text the console would see.
+
+    The command is declared with `should_escape`, so mentions arrive as `<@U123|name>`: keep the
+    id (`<@U123>`) for the shared parser. Auto-linked URLs lose their brackets; entities that
+    Slack escaped (&amp; &lt; &gt;) become characters again.
+    """
+    text = _USER_MENTION.sub(r"<@\1>", text)
+    text = _LINK.sub(r"\1", text)
+    parts = re.split(r"(<[@#!][^>]*>)", text)  # leave mention tokens alone while unescaping
+    return "".join(p if p.startswith("<") else html.unescape(p) for p in parts).strip()
+
+
+def _section(text: str) -> JSON:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text or " "}}
+
+
+def _chunks(text: str, size: int = SECTION_CHARS) -> list[str]:
+    """Split at line breaks so that each section stays under Slack's limit."""
+    if not text:
+        return []
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > size:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:size])
+            line = line[size:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > size:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def button_blocks(buttons: Iterable[Button]) -> list[JSON]:
+    elements: list[JSON] = []
+    for index, button in enumerate(buttons):
+        element: JSON = {
+            "type": "button",
+            "action_id": f"{RUN_ACTION}.{index}",  # unique within the message, as Slack requires
+            "text": {"type": "plain_text", "text": _truncate(button.label, BUTTON_LABEL_CHARS)},
+            "value": button.command[:BUTTON_VALUE_CHARS],
+        }
+        if button.style in ("primary", "danger"):  # Slack has no "secondary": it is the default
+            element["style"] = button.style
+        elements.append(element)
+    return [
+        {"type": "actions", "elements": elements[i : i + BUTTONS_PER_BLOCK]}
+        for i in range(0, len(elements), BUTTONS_PER_BLOCK)
+    ]
+
+
+# --- forms as modals --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """Carried through the modal in `private_metadata`: where the answer should go."""
+
+    command: str
+    channel_id: str = ""
+    response_url: str = ""
+
+    def encode(self) -> str:
+        data = {"c": self.command, "ch": self.channel_id, "ru": self.response_url}
+        encoded = json.dumps(data, separators=(",", ":"))
+        if len(encoded) > METADATA_CHARS:  # never in practice; drop the optional part
+            encoded = json.dumps({"c": self.command, "ch": self.channel_id})
+        return encoded
+
+    @classmethod
+    def decode(cls, raw: str) -> FormContext:
+        try:
+            data = json.loads(raw or "{}")
+        except json.JSONDecodeError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        return cls(str(data.get("c", "")), str(data.get("ch", "")), str(data.get("ru", "")))
+
+
+def field_block_id(name: str) -> str:
+    return f"field.{name}"
+
+
+def form_view(form: Form, context: FormContext) -> JSON:
+    """A modal whose inputs are the form's fields; submitted as `FORM_CALLBACK`."""
+    blocks: list[JSON] = []
+    for f in form.fields:
+        element: JSON = {
+            "type": "plain_text_input",
+            "action_id": FIELD_ACTION,
+            "multiline": f.multiline,
+        }
+        if f.max_length is not None:
+            element["max_length"] = min(f.max_length, 3000)
+        if f.placeholder:
+            element["placeholder"] = {
+                "type": "plain_text",
+                "text": _truncate(f.placeholder, PLACEHOLDER_CHARS),
+            }
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": field_block_id(f.name),
+                "optional": not f.required,
+                "label": {"type": "plain_text", "text": _truncate(f.label, LABEL_CHARS)},
+                "element": element,
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "title": {"type": "plain_text", "text": _truncate(form.title, MODAL_TITLE_CHARS)},
+        "submit": {"type": "plain_text", "text": "Submit"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": context.encode(),
+        "blocks": blocks[:MAX_BLOCKS],
+    }
+
+
+def form_values(view: Mapping[str, Any]) -> dict[str, str]:
+    """The submitted field values by option name (empty fields left out)."""
+    state = view.get("state", {}).get("values", {})
+    values: dict[str, str] = {}
+    for block_id, actions in state.items():
+        if not block_id.startswith("field.") or not isinstance(actions, Mapping):
+            continue
+        value = actions.get(FIELD_ACTION, {}).get("value")
+        if isinstance(value, str) and value.strip():
+            values[block_id.removeprefix("field.")] = value.strip()
+    return values
+
+
+def field_errors(form_fields: Iterable[str], message: str) -> dict[str, str]:
+    """Attach a validation message to the field it is about (the first field if unclear)."""
+    names = list(form_fields)
+    if not names:
+        return {}
+    lowered = message.lower()
+    target = next(
+        (n for n in names if lowered.startswith((f"{n} ", f"missing {n}:", f"option {n} "))),
+        names[0],
+    )
+    return {field_block_id(target): _truncate(message, 2000)}

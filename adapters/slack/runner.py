@@ -1,0 +1,256 @@
+"""`python -m bot slack [--http --port N]`: check the configuration, connect, serve until stopped.
+
+Socket Mode (the default) needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN and no public URL. HTTP mode
+needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and serves `POST /slack/events`. A missing or
+rejected token ends the process with one line saying what to fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from pydantic import SecretStr
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.listeners import SlackAdapter
+from adapters.slack.messenger import Installation, SlackMessenger
+from adapters.slack.render import Renderer
+from bot.app import AppFactory
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+SETUP_DOC = "see docs/slack-setup.md"
+
+
+class SlackConfigError(Exception):
+    """One line telling the organizer what to fix."""
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    bot_token: str
+    http: bool
+    app_token: str | None = None
+    signing_secret: str | None = None
+    api_url: str | None = None
+    admin_usergroup: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, http: bool) -> SlackConfig:
+        bot = _secret(settings.slack_bot_token)
+        app = _secret(settings.slack_app_token)
+        signing = _secret(settings.slack_signing_secret)
+        if not bot:
+            raise SlackConfigError(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...) from your "
+                f"Slack app's OAuth & Permissions page ({SETUP_DOC})"
+            )
+        if not bot.startswith("xoxb-"):
+            raise SlackConfigError(
+                f"SLACK_BOT_TOKEN must be a bot token starting with xoxb- ({SETUP_DOC})"
+            )
+        if http:
+            if not signing:
+                raise SlackConfigError(
+                    "HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials) "
+                    f"to verify requests ({SETUP_DOC})"
+                )
+        elif not app:
+            raise SlackConfigError(
+                "Socket Mode needs SLACK_APP_TOKEN (xapp-..., Basic Information > App-Level "
+                "Tokens, scope connections:write); or run with --http --port N and "
+                f"SLACK_SIGNING_SECRET ({SETUP_DOC})"
+            )
+        elif not app.startswith("xapp-"):
+            raise SlackConfigError(
+                f"SLACK_APP_TOKEN must be an app-level token starting with xapp- ({SETUP_DOC})"
+            )
+        api_url = (settings.slack_api_url or "").strip() or None
+        if api_url is not None and not api_url.endswith("/"):
+            api_url += "/"  # slack_sdk joins base_url + method without a separator
+        return cls(
+            bot_token=bot,
+            http=http,
+            app_token=app or None,
+            signing_secret=signing or None,
+            api_url=api_url,
+            admin_usergroup=settings.slack_admin_usergroup,
+        )
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+def make_client(config: SlackConfig) -> AsyncWebClient:
+    if config.api_url is not None:
+        return AsyncWebClient(token=config.bot_token, base_url=config.api_url)
+    return AsyncWebClient(token=config.bot_token)
+
+
+async def identify(client: AsyncWebClient) -> Installation:
+    """`auth.test`: proves the bot token works and names the one workspace it serves."""
+    try:
+        response = await client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown error") if exc.response is not None else ""
+        raise SlackConfigError(
+            f"Slack rejected SLACK_BOT_TOKEN ({error}): reinstall the app and copy the current "
+            f"Bot User OAuth Token ({SETUP_DOC})"
+        ) from None
+    except (SlackClientError, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise SlackConfigError(
+            f"cannot reach the Slack Web API at {client.base_url}: {type(exc).__name__} {exc}"
+        ) from None
+    return Installation(
+        team_id=str(response["team_id"]),
+        team_name=str(response.get("team") or ""),
+        bot_user_id=str(response.get("user_id") or ""),
+        bot_id=str(response.get("bot_id") or ""),
+    )
+
+
+async def check_app_token(client: AsyncWebClient, app_token: str) -> None:
+    """Socket Mode would retry a bad app token forever; fail once, clearly, instead."""
+    try:
+        await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown error") if exc.response is not None else ""
+        raise SlackConfigError(
+            f"Slack rejected SLACK_APP_TOKEN ({error}): create an app-level token with the "
+            f"connections:write scope and enable Socket Mode ({SETUP_DOC})"
+        ) from None
+
+
+def events_web_app(bolt: AsyncApp) -> web.Application:
+    """`POST /slack/events` (commands, interactivity, events) and `GET /healthz`."""
+
+    async def events(request: web.Request) -> web.Response:
+        response = await bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def health(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    web_app = web.Application()
+    web_app.router.add_post(EVENTS_PATH, events)
+    web_app.router.add_get("/healthz", health)
+    return web_app
+
+
+async def serve_http(bolt: AsyncApp, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Start the HTTP endpoint; returns the runner (to clean up) and the bound port."""
+    runner = web.AppRunner(events_web_app(bolt), handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    address = runner.addresses[0]
+    return runner, int(address[1])
+
+
+async def build(
+    config: SlackConfig, factory: AppFactory, clock: Clock
+) -> tuple[SlackAdapter, Installation]:
+    """Client -> auth.test -> messenger -> core app (with the cogs) -> bolt app."""
+    client = make_client(config)
+    installation = await identify(client)
+    if not config.http:
+        assert config.app_token is not None
+        await check_app_token(client, config.app_token)
+    renderer = Renderer()
+    messenger = SlackMessenger(client, installation, renderer)
+    app = await factory(messenger, clock)
+    # Socket Mode requests are not HTTP-signed (bolt skips the check for them); a random secret
+    # keeps verification on for anything that might arrive over HTTP anyway.
+    secret = config.signing_secret or secrets.token_urlsafe(32)
+    adapter = SlackAdapter(
+        app,
+        client,
+        messenger,
+        renderer,
+        signing_secret=secret,
+        admin_usergroup=config.admin_usergroup,
+    )
+    if adapter.bolt.oauth_flow is not None:  # bolt switches to OAuth when it sees these
+        await app.close()
+        raise SlackConfigError(
+            "unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: this release serves the one "
+            f"workspace of SLACK_BOT_TOKEN, without OAuth installs ({SETUP_DOC})"
+        )
+    return adapter, installation
+
+
+async def run(
+    settings: Settings,
+    factory: AppFactory,
+    *,
+    http: bool = False,
+    port: int = 3000,
+    host: str = "0.0.0.0",
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[int], None] | None = None,
+) -> int:
+    """Run until SIGINT/SIGTERM (or `stop` is set). Returns the process exit code."""
+    try:
+        config = SlackConfig.from_settings(settings, http=http)
+        adapter, installation = await build(config, factory, clock or SystemClock())
+    except SlackConfigError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
+    if stop is None:  # we own the process: stop on Ctrl-C / SIGTERM
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+    runner: web.AppRunner | None = None
+    handler: AsyncSocketModeHandler | None = None
+    try:
+        await adapter.app.start()
+        if http:
+            runner, bound = await serve_http(adapter.bolt, host, port)
+            log.info(
+                "Slack HTTP mode for %s on %s:%d%s",
+                installation.team_name,
+                host,
+                bound,
+                EVENTS_PATH,
+            )
+            if on_ready is not None:
+                on_ready(bound)
+        else:
+            handler = AsyncSocketModeHandler(adapter.bolt, app_token=config.app_token)
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            log.info("Slack Socket Mode connected for %s", installation.team_name)
+            if on_ready is not None:
+                on_ready(0)
+        await stop.wait()
+    finally:
+        if handler is not None:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+        if runner is not None:
+            await runner.cleanup()
+        await adapter.settle()
+        await adapter.app.close()
+    return 0
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)

@@ -1,0 +1,660 @@
+"""A fake Slack for offline tests: Web API, upload URLs, `response_url`s and a Socket Mode socket.
+
+One aiohttp server on 127.0.0.1:0. The real `slack_sdk` / `slack_bolt` code talks to it through
+`AsyncWebClient(base_url=fake.base_url)`; nothing leaves the loopback interface.
+
+- Web API: `POST|GET /api/<method>`; every call is recorded (method, merged query/form/json args,
+  headers, loop time) and can be awaited with `wait_for_call`.
+- Failures: `fail_next(method, error)` answers `{"ok": false, "error": ...}` for the next N calls;
+  `rate_limit(method, times, retry_after)` answers HTTP 429 with `Retry-After`;
+  `invalid_auth = True` makes every Web API call (auth.test first) fail with `invalid_auth`.
+- Socket Mode: `apps.connections.open` returns `ws://.../socket`; on connect the fake sends
+  `hello`; `push_envelope(...)` sends an envelope and `wait_for_ack(envelope_id)` returns the ack.
+
+The module also builds correctly *signed* inbound requests (slash commands, block actions, view
+submissions, Events API callbacks) with slack_sdk's `SignatureVerifier`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import WSMsgType, web
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+JSON = dict[str, Any]
+
+TEAM_ID = "T0STUDY"
+OTHER_TEAM_ID = "T0OTHER"
+BOT_USER_ID = "U0BOT"
+BOT_ID = "B0BOT"
+APP_ID = "A0STUDY"
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-fake"
+APP_TOKEN = "xapp-fake"
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One request the fake received."""
+
+    method: str  # Web API method ("chat.postMessage"), or "upload" / "response_url"
+    args: Mapping[str, Any]  # query + form + json body merged; JSON-looking strings kept as-is
+    headers: Mapping[str, str]
+    at: float  # event-loop time (monotonic), for ordering and gaps, never wall-clock
+    body: bytes = b""
+    path: str = ""
+
+    def json_arg(self, name: str) -> Any:
+        """An argument the SDK sent JSON-encoded in a form field (blocks, view, files)."""
+        value = self.args.get(name)
+        return json.loads(value) if isinstance(value, str) else value
+
+
+@dataclass
+class FakeUser:
+    id: str
+    name: str
+    real_name: str = ""
+    team_id: str = TEAM_ID
+    is_admin: bool = False
+    is_owner: bool = False
+    is_bot: bool = False
+    deleted: bool = False
+    tz: str = "UTC"
+
+    def to_json(self) -> JSON:
+        return {
+            "id": self.id,
+            "team_id": self.team_id,
+            "name": self.name,
+            "real_name": self.real_name or self.name,
+            "deleted": self.deleted,
+            "is_admin": self.is_admin,
+            "is_owner": self.is_owner,
+            "is_primary_owner": False,
+            "is_bot": self.is_bot,
+            "tz": self.tz,
+            "profile": {
+                "display_name": self.name,
+                "real_name": self.real_name or self.name,
+            },
+        }
+
+
+@dataclass
+class _Failure:
+    error: str
+    remaining: int
+    status: int = 200
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeSlack:
+    """The fake server; use as `async with FakeSlack() as fake:`."""
+
+    team_id: str = TEAM_ID
+    team_name: str = "Study Group"
+    bot_user_id: str = BOT_USER_ID
+    bot_id: str = BOT_ID
+    invalid_auth: bool = False
+    calls: list[RecordedCall] = field(default_factory=list)
+    users: dict[str, FakeUser] = field(default_factory=dict)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)  # id -> member ids
+    usergroup_handles: dict[str, str] = field(default_factory=dict)  # id -> handle
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    acks: dict[str, JSON] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._failures: dict[str, list[_Failure]] = {}
+        self._ids = itertools.count(1)
+        self._rooms: dict[frozenset[str], str] = {}
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+        self._changed = asyncio.Condition()
+        self._socket: web.WebSocketResponse | None = None
+        self._socket_connected = asyncio.Event()
+        self.add_user(FakeUser(self.bot_user_id, "studybot", is_bot=True, team_id=self.team_id))
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/socket", self._socket_handler)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self._port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        return self
+
+    async def close(self) -> None:
+        if self._socket is not None and not self._socket.closed:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeSlack:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def base_url(self) -> str:
+        """What `AsyncWebClient(base_url=...)` wants (it must end in a slash)."""
+        return f"{self.root_url}/api/"
+
+    @property
+    def socket_url(self) -> str:
+        return f"ws://127.0.0.1:{self._port}/socket"
+
+    def response_url(self, key: str = "r1") -> str:
+        return f"{self.root_url}/response/{key}"
+
+    # -- configuration -----------------------------------------------------------------------
+    def add_user(self, user: FakeUser) -> FakeUser:
+        self.users[user.id] = user
+        return user
+
+    def fail_next(self, method: str, error: str, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with `{"ok": false, "error": error}`."""
+        self._failures.setdefault(method, []).append(_Failure(error, times))
+
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After`."""
+        self._failures.setdefault(method, []).append(
+            _Failure("ratelimited", times, status=429, retry_after=retry_after)
+        )
+
+    # -- inspection --------------------------------------------------------------------------
+    def calls_to(self, method: str) -> list[RecordedCall]:
+        return [c for c in self.calls if c.method == method]
+
+    def methods(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    async def wait_for_call(
+        self,
+        method: str,
+        timeout: float = 2.0,  # noqa: ASYNC109 - a per-call deadline reads best in tests
+        *,
+        count: int = 1,
+    ) -> RecordedCall:
+        """Wait until `method` has been called `count` times; return the `count`-th call."""
+
+        def ready() -> bool:
+            return len(self.calls_to(method)) >= count
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(ready), timeout)
+            except TimeoutError:
+                seen = ", ".join(self.methods()) or "nothing"
+                raise AssertionError(
+                    f"{method} not called {count}x within {timeout}s; saw: {seen}"
+                ) from None
+        return self.calls_to(method)[count - 1]
+
+    async def _record(self, call: RecordedCall) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    # -- Web API -------------------------------------------------------------------------------
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        body = await request.read()
+        args: dict[str, Any] = dict(request.query)
+        ctype = request.content_type
+        if ctype == "application/json" and body:
+            args.update(json.loads(body))
+        elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+        await self._record(
+            RecordedCall(method, args, dict(request.headers), _now(), body, request.path)
+        )
+
+        token = _bearer(request.headers.get("Authorization", "")) or str(args.get("token", ""))
+        if not token:
+            return _ok_false("not_authed")
+        if self.invalid_auth:
+            return _ok_false("invalid_auth")
+        failure = self._take_failure(method)
+        if failure is not None:
+            if failure.status == 429:
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(failure.retry_after)},
+                )
+            return _ok_false(failure.error)
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return _ok_false("unknown_method")
+        result: JSON = handler(args, token)
+        return web.json_response(result)
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        queue = self._failures.get(method)
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.remaining -= 1
+        if failure.remaining <= 0:
+            queue.pop(0)
+        return failure
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ids):06d}"
+
+    def _m_auth_test(self, args: JSON, token: str) -> JSON:
+        return {
+            "ok": True,
+            "url": "https://study-group.slack.com/",
+            "team": self.team_name,
+            "user": "studybot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _m_chat_postMessage(self, args: JSON, token: str) -> JSON:
+        channel = str(args.get("channel", ""))
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        ts = self._next_ts()
+        message = {"type": "message", "text": args.get("text", ""), "ts": ts, "user": BOT_USER_ID}
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _m_chat_postEphemeral(self, args: JSON, token: str) -> JSON:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _m_chat_update(self, args: JSON, token: str) -> JSON:
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": ""}
+
+    def _m_conversations_open(self, args: JSON, token: str) -> JSON:
+        raw = args.get("users", "")
+        ids = [u for u in (raw if isinstance(raw, list) else str(raw).split(",")) if u]
+        if not ids:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        if len(ids) > 8:
+            return {"ok": False, "error": "too_many_users"}
+        for uid in ids:
+            user = self.users.get(uid)
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            if user.is_bot:
+                return {"ok": False, "error": "cannot_dm_bot"}
+        key = frozenset(ids)
+        # Same set of users -> same conversation, as on Slack.
+        if key not in self._rooms:
+            prefix = "D" if len(ids) == 1 else "G"
+            self._rooms[key] = f"{prefix}{next(self._ids):08d}"
+        cid = self._rooms[key]
+        return {"ok": True, "channel": {"id": cid, "is_im": len(ids) == 1, "is_mpim": len(ids) > 1}}
+
+    def _m_views_open(self, args: JSON, token: str) -> JSON:
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        view = args.get("view")
+        view_json = json.loads(view) if isinstance(view, str) else dict(view or {})
+        return {"ok": True, "view": {**view_json, "id": f"V{next(self._ids):08d}"}}
+
+    def _m_views_update(self, args: JSON, token: str) -> JSON:
+        view = args.get("view")
+        view_json = json.loads(view) if isinstance(view, str) else dict(view or {})
+        return {"ok": True, "view": {**view_json, "id": args.get("view_id") or "V0"}}
+
+    def _m_users_info(self, args: JSON, token: str) -> JSON:
+        user = self.users.get(str(args.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user.to_json()}
+
+    def _m_usergroups_users_list(self, args: JSON, token: str) -> JSON:
+        group = str(args.get("usergroup", ""))
+        if group not in self.usergroups:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(self.usergroups[group])}
+
+    def _m_usergroups_list(self, args: JSON, token: str) -> JSON:
+        groups = [
+            {"id": gid, "handle": handle, "name": handle}
+            for gid, handle in self.usergroup_handles.items()
+        ]
+        return {"ok": True, "usergroups": groups}
+
+    def _m_files_getUploadURLExternal(self, args: JSON, token: str) -> JSON:
+        file_id = f"F{next(self._ids):08d}"
+        return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
+
+    def _m_files_completeUploadExternal(self, args: JSON, token: str) -> JSON:
+        raw = args.get("files", "[]")
+        files = json.loads(raw) if isinstance(raw, str) else list(raw)
+        missing = [f["id"] for f in files if f["id"] not in self.uploads]
+        if missing:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+    def _m_apps_connections_open(self, args: JSON, token: str) -> JSON:
+        if not token.startswith("xapp-"):
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": self.socket_url}
+
+    # -- uploads and response_url ------------------------------------------------------------------
+    async def _upload(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        file_id = request.match_info["file_id"]
+        self.uploads[file_id] = body
+        await self._record(
+            RecordedCall("upload", {"file_id": file_id}, dict(request.headers), _now(), body)
+        )
+        return web.Response(text=f"OK - {len(body)}", content_type="text/plain")
+
+    async def _response_url(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        args: JSON = json.loads(body) if body else {}
+        args["_key"] = request.match_info["key"]
+        await self._record(
+            RecordedCall("response_url", args, dict(request.headers), _now(), body, request.path)
+        )
+        return web.Response(text="ok", content_type="text/html")
+
+    # -- Socket Mode -------------------------------------------------------------------------------
+    async def _socket_handler(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._socket = ws
+        await ws.send_str(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": 1,
+                    "debug_info": {"host": "fake", "approximate_connection_time": 3600},
+                    "connection_info": {"app_id": APP_ID},
+                }
+            )
+        )
+        self._socket_connected.set()
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            data: JSON = json.loads(msg.data)
+            eid = str(data.get("envelope_id", ""))
+            await self._record(RecordedCall("socket_ack", data, {}, _now(), msg.data.encode()))
+            async with self._changed:
+                self.acks[eid] = data
+                self._changed.notify_all()
+        return ws
+
+    async def wait_for_socket(self, timeout: float = 2.0) -> None:  # noqa: ASYNC109
+        await asyncio.wait_for(self._socket_connected.wait(), timeout)
+
+    async def push_envelope(
+        self, kind: str, payload: JSON, *, accepts_response_payload: bool = True
+    ) -> str:
+        """Send a Socket Mode envelope (slash_commands / interactive / events_api)."""
+        if self._socket is None or self._socket.closed:
+            raise AssertionError("no Socket Mode client connected")
+        eid = f"env-{next(self._ids)}"
+        envelope: JSON = {
+            "envelope_id": eid,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+        }
+        if kind == "events_api":
+            envelope.update({"retry_attempt": 0, "retry_reason": ""})
+        await self._socket.send_str(json.dumps(envelope))
+        return eid
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 2.0) -> JSON:  # noqa: ASYNC109
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: envelope_id in self.acks), timeout
+                )
+            except TimeoutError:
+                raise AssertionError(f"no ack for {envelope_id} within {timeout}s") from None
+        return self.acks[envelope_id]
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()
+
+
+def _bearer(header: str) -> str:
+    return header[7:] if header.startswith("Bearer ") else ""
+
+
+def _ok_false(error: str) -> web.Response:
+    return web.json_response({"ok": False, "error": error})
+
+
+# ---------------------------------------------------------------------------------------------
+# Inbound request builders (what Slack sends the app)
+# ---------------------------------------------------------------------------------------------
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def sign(
+    body: str,
+    *,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    content_type: str = FORM,
+) -> dict[str, str]:
+    """Headers Slack would send with `body`: content type, timestamp and v0 signature."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None
+    return {
+        "content-type": content_type,
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": signature,
+    }
+
+
+def bolt_request(body: str, headers: Mapping[str, str] | None = None) -> AsyncBoltRequest:
+    """An in-process request for `AsyncApp.async_dispatch`, signed unless headers are given."""
+    chosen: dict[str, str | Sequence[str]] = dict(sign(body) if headers is None else headers)
+    return AsyncBoltRequest(body=body, headers=chosen)
+
+
+def slash_command_form(
+    text: str,
+    *,
+    user_id: str = "U0ALICE",
+    user_name: str = "alice",
+    team_id: str = TEAM_ID,
+    channel_id: str = "C0GENERAL",
+    channel_name: str = "general",
+    response_url: str = "http://127.0.0.1:9/response/r1",
+    trigger_id: str = "trig-1",
+    command: str = "/study",
+) -> dict[str, str]:
+    """The form fields of a slash command (also the Socket Mode `slash_commands` payload)."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "team_domain": "study-group",
+        "channel_id": channel_id,
+        "channel_name": channel_name,
+        "user_id": user_id,
+        "user_name": user_name,
+        "command": command,
+        "text": text,
+        "api_app_id": APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id,
+    }
+
+
+def slash_command_body(text: str, **kwargs: Any) -> str:
+    return urlencode(slash_command_form(text, **kwargs))
+
+
+def _user(user_id: str, team_id: str) -> JSON:
+    return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id}
+
+
+def block_actions_payload(
+    action_id: str,
+    value: str,
+    *,
+    block_id: str = "b1",
+    user_id: str = "U0ALICE",
+    team_id: str = TEAM_ID,
+    channel_id: str = "C0GENERAL",
+    response_url: str = "http://127.0.0.1:9/response/r1",
+    trigger_id: str = "trig-2",
+    message_ts: str = "1700000000.000001",
+) -> JSON:
+    """A `block_actions` payload for one button click."""
+    return {
+        "type": "block_actions",
+        "user": _user(user_id, team_id),
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel_id,
+            "is_ephemeral": False,
+        },
+        "trigger_id": trigger_id,
+        "team": {"id": team_id, "domain": "study-group"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel_id, "name": "general"},
+        "message": {"type": "message", "ts": message_ts, "text": "", "user": BOT_USER_ID},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id,
+                "text": {"type": "plain_text", "text": "button"},
+                "value": value,
+                "action_ts": "1700000001.000000",
+            }
+        ],
+    }
+
+
+def view_submission_payload(
+    callback_id: str,
+    values: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    *,
+    private_metadata: str = "",
+    user_id: str = "U0ALICE",
+    team_id: str = TEAM_ID,
+    trigger_id: str = "trig-3",
+) -> JSON:
+    """A `view_submission` payload; `values` is `state.values` (block_id -> action_id -> value)."""
+    return {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "study-group"},
+        "user": _user(user_id, team_id),
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": trigger_id,
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "view": {
+            "id": "V0SUBMIT",
+            "team_id": team_id,
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "state": {"values": {k: dict(v) for k, v in values.items()}},
+            "hash": "h1",
+            "title": {"type": "plain_text", "text": "Form"},
+            "blocks": [],
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+        },
+        "response_urls": [],
+    }
+
+
+def interactive_body(payload: JSON) -> str:
+    """Interactive payloads arrive as a form with one JSON `payload` field."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def event_callback(event: JSON, *, team_id: str = TEAM_ID) -> JSON:
+    """An Events API `event_callback` envelope (also the Socket Mode `events_api` payload)."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "api_app_id": APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{abs(hash(json.dumps(event, sort_keys=True))) % 10**8:08d}",
+        "event_time": 1700000000,
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": BOT_USER_ID,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
+def team_join_event(user_id: str, *, name: str = "", team_id: str = TEAM_ID) -> JSON:
+    user = FakeUser(user_id, name or user_id.lower(), team_id=team_id).to_json()
+    return event_callback({"type": "team_join", "user": user}, team_id=team_id)
+
+
+def member_left_channel_event(
+    user_id: str, *, channel_id: str = "C0GENERAL", team_id: str = TEAM_ID
+) -> JSON:
+    event = {
+        "type": "member_left_channel",
+        "user": user_id,
+        "channel": channel_id,
+        "channel_type": "C",
+        "team": team_id,
+    }
+    return event_callback(event, team_id=team_id)
+
+
+def user_deactivated_event(user_id: str, *, team_id: str = TEAM_ID) -> JSON:
+    """Slack has no "left the workspace" event: deactivation is a `user_change` with deleted."""
+    user = FakeUser(user_id, user_id.lower(), team_id=team_id, deleted=True).to_json()
+    return event_callback({"type": "user_change", "user": user}, team_id=team_id)
+
+
+def json_body(payload: JSON) -> str:
+    return json.dumps(payload)
