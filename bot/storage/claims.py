@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.storage.db import Tx, to_db
@@ -26,3 +27,30 @@ async def is_claimed(tx: Tx, tenant_id: int, job: str, period: str) -> bool:
         (tenant_id, job, period),
     )
     return row is not None
+
+
+# Rows per multi-row INSERT: well under SQLite's 32,766 bound variables (4 per row).
+_CLAIM_CHUNK = 1000
+
+
+async def claim_many(
+    tx: Tx, tenant_id: int, units: Sequence[tuple[str, str]], now: datetime
+) -> set[tuple[str, str]]:
+    """Claim many (job, period) units of one tenant with a few statements; returns those won.
+
+    Set-based for ticks with thousands of due items: one multi-row INSERT per chunk, whose
+    RETURNING lists only the rows this call inserted.
+    """
+    won: set[tuple[str, str]] = set()
+    claimed_at = to_db(now)
+    for start in range(0, len(units), _CLAIM_CHUNK):
+        chunk = units[start : start + _CLAIM_CHUNK]
+        values = ", ".join("(?, ?, ?, ?)" for _ in chunk)
+        params = [v for job, period in chunk for v in (tenant_id, job, period, claimed_at)]
+        rows = await tx.fetchall(
+            f"INSERT INTO job_runs (tenant_id, job, period, claimed_at) VALUES {values}"
+            " ON CONFLICT (tenant_id, job, period) DO NOTHING RETURNING job, period",
+            params,
+        )
+        won.update((r["job"], r["period"]) for r in rows)
+    return won

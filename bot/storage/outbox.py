@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -112,6 +113,42 @@ async def enqueue(
             to_db(not_before or now),
             to_db(now),
         ),
+    )
+    return changed == 1
+
+
+async def enqueue_many(
+    tx: Tx,
+    tenant_id: int,
+    items: Sequence[tuple[str, Target, int | None]],
+    message: Message,
+    now: datetime,
+) -> None:
+    """Queue one message to many targets in one statement: (idem_key, target, member_id) each.
+
+    Keys queued before are skipped, as with `enqueue`.
+    """
+    at = to_db(now)
+    payloads: dict[tuple[tuple[str, ...], str], str] = {}  # DMs share one payload
+    for _, target, _ in items:
+        if (target.members, target.title) not in payloads:
+            payloads[(target.members, target.title)] = encode(target, message)
+    await tx.executemany(
+        "INSERT INTO outbox (tenant_id, idem_key, member_id, target_kind, target, payload,"
+        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (idem_key) DO NOTHING",
+        [
+            (tenant_id, key, member_id, t.kind, t.id, payloads[(t.members, t.title)], at, at)
+            for key, t, member_id in items
+        ],
+    )
+
+
+async def cancel_pending(tx: Tx, idem_key: str) -> bool:
+    """Withdraw a queued message that has not been picked up by the sender yet."""
+    changed = await tx.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE idem_key = ? AND status = 'pending'",
+        (idem_key,),
     )
     return changed == 1
 

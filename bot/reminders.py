@@ -1,0 +1,40 @@
+"""Which daily reminders are due: pure, from the candidates the reminder tick reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+from bot.localtime import at_local, local_date, zone_for
+from bot.storage.checkins import DueReminder, ReminderCandidate
+
+
+def due(
+    candidates: Iterable[ReminderCandidate], now: datetime, community_tz: str | None
+) -> list[DueReminder]:
+    """Members whose local reminder time has passed today and who have neither checked in nor
+    been reminded on that local date.
+
+    Only the member's current local day is considered, so a reminder missed while the bot was
+    down goes out at start if that day is not over, and is skipped otherwise. A reminder set
+    after its time had passed today starts tomorrow.
+    """
+    today_in: dict[str | None, date] = {}
+    instant: dict[tuple[str | None, time], datetime] = {}  # most members share a few times
+    out: list[DueReminder] = []
+    for c in candidates:
+        zone = zone_for(c.timezone, community_tz)
+        if c.timezone not in today_in:
+            today_in[c.timezone] = local_date(now, zone)
+        today = today_in[c.timezone]
+        if c.last_checkin is not None and c.last_checkin >= today:
+            continue  # checked in today (or on a later date, before moving west)
+        if c.last_reminded is not None and c.last_reminded >= today:
+            continue
+        key = (c.timezone, c.remind_at)
+        if key not in instant:
+            instant[key] = at_local(today, c.remind_at, zone)
+        at = instant[key]
+        if c.since <= at <= now:
+            out.append(DueReminder(c.member_id, c.external_id, today))
+    return out
