@@ -12,9 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.storage.db import Database, Tx, from_db, to_db
-
-FORMER_MEMBER = "a former member"
-"""What partners' history shows in place of a member whose data was erased."""
+from bot.storage.privacy import FORMER_MEMBER
 
 
 @dataclass(frozen=True)
@@ -314,15 +312,6 @@ class BuddyRepo:
     async def round_groups(self, tenant_id: int, round_id: int) -> list[Group]:
         return await self._groups(" AND g.round_id = ? ORDER BY g.id", (tenant_id, round_id))
 
-    async def checkin_dates(self, tenant_id: int, member_id: int, since: date) -> set[date]:
-        """Local dates the member checked in on, from `since` on (pair streaks)."""
-        rows = await self._db.fetchall(
-            "SELECT local_date FROM checkins WHERE tenant_id = ? AND member_id = ?"
-            " AND local_date >= ?",
-            (tenant_id, member_id, since.isoformat()),
-        )
-        return {date.fromisoformat(r["local_date"]) for r in rows}
-
     # --- inside the round's transaction -------------------------------------------------------
 
     async def participants(self, tx: Tx, tenant_id: int, now: datetime) -> list[Enrolled]:
@@ -369,11 +358,11 @@ class BuddyRepo:
 
     async def close_open_rounds(
         self, tx: Tx, tenant_id: int, now: datetime, pause_after: int
-    ) -> list[int]:
+    ) -> list[tuple[int, str]]:
         """Close the tenant's open rounds and count who neither answered nor checked in.
 
-        Returns the members who reached `pause_after` such rounds in a row and are now paused
-        until they resume.
+        Returns (member id, platform id) of those who reached `pause_after` such rounds in a
+        row and are now paused until they resume.
         """
         open_ids = [
             r["id"]
@@ -381,7 +370,8 @@ class BuddyRepo:
                 "SELECT id FROM rounds WHERE tenant_id = ? AND status = 'open'", (tenant_id,)
             )
         ]
-        paused: list[int] = []
+        if not open_ids:
+            return []
         for round_id in open_ids:
             rows = await tx.fetchall(
                 "SELECT gm.member_id, (gm.met IS NOT NULL OR EXISTS (SELECT 1 FROM checkins c"
@@ -392,25 +382,31 @@ class BuddyRepo:
                 " WHERE r.id = ? AND gm.member_id IS NOT NULL AND gm.left_at IS NULL",
                 (round_id,),
             )
-            for r in rows:
-                await tx.execute(
-                    "UPDATE buddies SET missed_rounds = CASE WHEN ? THEN 0"
-                    " ELSE missed_rounds + 1 END WHERE tenant_id = ? AND member_id = ?",
-                    (r["showed_up"], tenant_id, r["member_id"]),
-                )
+            await tx.executemany(
+                "UPDATE buddies SET missed_rounds = CASE WHEN ? THEN 0"
+                " ELSE missed_rounds + 1 END WHERE tenant_id = ? AND member_id = ?",
+                [(r["showed_up"], tenant_id, r["member_id"]) for r in rows],
+            )
             await tx.execute(
                 "UPDATE rounds SET status = 'closed', closed_at = ? WHERE id = ?",
                 (to_db(now), round_id),
             )
-        if open_ids:
-            rows = await tx.fetchall(
-                "UPDATE buddies SET status = 'paused', paused_until = NULL, updated_at = ?"
-                " WHERE tenant_id = ? AND status = 'active' AND missed_rounds >= ?"
-                " RETURNING member_id",
-                (to_db(now), tenant_id, pause_after),
-            )
-            paused = sorted(r["member_id"] for r in rows)
-        return paused
+        rows = await tx.fetchall(
+            "UPDATE buddies SET status = 'paused', paused_until = NULL, updated_at = ?"
+            " WHERE tenant_id = ? AND status = 'active' AND missed_rounds >= ?"
+            " RETURNING member_id",
+            (to_db(now), tenant_id, pause_after),
+        )
+        paused = sorted(r["member_id"] for r in rows)
+        if not paused:
+            return []
+        marks = ", ".join("?" for _ in paused)
+        found = await tx.fetchall(
+            f"SELECT id, external_id FROM members WHERE tenant_id = ? AND id IN ({marks})"
+            " ORDER BY id",
+            (tenant_id, *paused),
+        )
+        return [(r["id"], r["external_id"]) for r in found]
 
     async def create_round(
         self, tx: Tx, tenant_id: int, period: str, now: datetime, followup_at: datetime

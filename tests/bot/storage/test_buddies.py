@@ -96,7 +96,8 @@ async def test_closing_a_round_pauses_after_two_silent_rounds(app: App, repo: Bu
         assert group is not None
         await repo.set_met(bob.tenant_id, group.id, bob.id, True, START)
         async with app.db.transaction() as tx:
-            paused.append(await repo.close_open_rounds(tx, alice.tenant_id, START, pause_after=2))
+            closed = await repo.close_open_rounds(tx, alice.tenant_id, START, pause_after=2)
+            paused.append([m for m, _ in closed])
     assert paused == [[], [alice.id]]
     buddy = await repo.get(alice.tenant_id, alice.id)
     assert buddy is not None and buddy.status == "paused" and buddy.paused_until is None
