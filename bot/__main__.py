@@ -12,6 +12,7 @@ import logging
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from bot.app import App, AppFactory
 from bot.clock import Clock, SystemClock
@@ -71,23 +72,65 @@ async def _migrate(settings: Settings, db_path: Path | None) -> int:
     return 0
 
 
+def _backup_problem(source: Path, target: Path) -> str | None:
+    """Why this backup cannot run, if it cannot; creates the target's folder otherwise."""
+    if not source.is_file():  # opening it would create an empty database and back that up
+        return f"there is no database at {source}"
+    if target.exists() and target.resolve() == source.resolve():
+        return "the backup must go to another file than the database"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return None
+
+
 async def _backup(settings: Settings, db_path: Path | None, target: Path) -> int:
-    db = await Database.open(db_path or settings.studybot_db)
+    source = Path(db_path or settings.studybot_db)
+    problem = _backup_problem(source, target)
+    if problem is not None:
+        print(f"studybot: {problem}", file=sys.stderr)
+        return 1
+    db = await Database.open(source)
     try:
         await db.backup(target)
     finally:
         await db.close()
-    print(f"backup written to {target}")
+    copy = await Database.open(target)  # the same integrity check the bot runs at start
+    await copy.close()
+    print(f"backup written to {target} (integrity check ok)")
     return 0
+
+
+class RedactingFormatter(logging.Formatter):
+    """Blanks every configured secret in the final line, tracebacks included."""
+
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "[redacted]")
+        return text
+
+
+def configure_logging(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
+    """One root handler (stderr by default) whose lines never contain a configured secret."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        RedactingFormatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s", settings.secret_values()
+        )
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(settings.studybot_log_level.upper())
+    return handler
 
 
 async def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.studybot_log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings)
     command = args.command or settings.default_platform()
     if command == "migrate":
         return await _migrate(settings, args.db)

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
     slack_admin_usergroup: str | None = None
 
+    def secret_values(self) -> list[str]:
+        """Every secret's plain value, so logging can blank them wherever they turn up."""
+        values = (getattr(self, name) for name in type(self).model_fields)
+        return [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
+
     def default_platform(self) -> str:
         """Which adapter `python -m bot` starts when none is named."""
         if self.discord_token is not None:
