@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 CogSetup = Callable[["App"], None]
 MemberEvent = Callable[[Tenant, Member], Awaitable[None]]
 AppFactory = Callable[[Messenger, Clock], Awaitable["App"]]
+SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -152,11 +153,11 @@ class App:
             self._sender_task = asyncio.create_task(self.sender.run_forever())
 
     async def close(self) -> None:
-        self.scheduler.shutdown()
+        await self.scheduler.stop()
         if self._sender_task is not None:
-            self._sender_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sender_task
+            self.sender.stop()  # finish the send in flight rather than resend it after restart
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._sender_task, SHUTDOWN_GRACE_SECONDS)
             self._sender_task = None
         await self.db.close()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.ports import (
@@ -26,6 +27,9 @@ from bot.storage.tenants import TenantRepo
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+Monotonic = Callable[[], float]
+# A "retry after 0" would otherwise be retried in a tight loop.
+MIN_PAUSE_SECONDS = 1.0
 
 
 class OutboxSender:
@@ -40,6 +44,7 @@ class OutboxSender:
         rate_per_second: float,
         max_attempts: int,
         sleep: Sleep = asyncio.sleep,
+        monotonic: Monotonic = time.monotonic,
         batch: int = 100,
     ) -> None:
         self._outbox = outbox
@@ -50,46 +55,83 @@ class OutboxSender:
         self._interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
         self._max_attempts = max_attempts
         self._sleep = sleep
-        self._batch = batch
+        self._monotonic = monotonic
+        self._next_slot = 0.0  # monotonic time of the next allowed send, across drains
+        self._paused_until: datetime | None = None  # after a 429, by the injected clock
+        # Claim about a second of sends at a time: a claimed row is no longer cancellable.
+        self._batch = max(1, min(batch, int(rate_per_second))) if self._interval else batch
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
+        self._stopping = False
 
     def kick(self) -> None:
         """Something was queued: drain soon instead of at the next poll."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """Finish the message in flight, then leave `run_forever` (a clean shutdown)."""
+        self._stopping = True
+        self._wake.set()
+
     async def drain(self) -> int:
-        """Send everything due now; returns how many messages were delivered."""
+        """Send everything due now; returns how many messages were delivered.
+
+        A 429 pauses the whole sender until its Retry-After: it applies to what follows too.
+        """
         sent = 0
         async with self._draining:  # two drains at once would only fight over pacing
-            while True:
+            while not self._halted():
                 items = await self._outbox.claim_due(self._clock.now(), self._batch)
                 if not items:
-                    return sent
-                for item in items:
-                    if sent and self._interval:
-                        await self._sleep(self._interval)
-                    sent += await self._deliver(item)
+                    break
+                unsent = [item.id for item in items]
+                try:
+                    for item in items:
+                        if self._halted():
+                            break
+                        await self._pace()
+                        unsent.remove(item.id)
+                        sent += await self._deliver(item)
+                finally:  # paused, cancelled or crashed mid-batch: unsent rows go back
+                    await self._outbox.release(unsent)
+        return sent
+
+    def _halted(self) -> bool:
+        paused = self._paused_until is not None and self._clock.now() < self._paused_until
+        return paused or self._stopping
+
+    async def _pace(self) -> None:
+        """Keep sends at most `rate_per_second`, including across back-to-back drains."""
+        if not self._interval:
+            return
+        wait = self._next_slot - self._monotonic()
+        if wait > 0:
+            await self._sleep(wait)
+        self._next_slot = max(self._monotonic(), self._next_slot) + self._interval
 
     async def run_forever(self, poll_seconds: float = 1.0) -> None:
-        while True:
+        while not self._stopping:
+            self._wake.clear()  # before draining, so a kick during the drain is not lost
             try:
                 await self.drain()
             except Exception:  # the loop must outlive any one bad message
                 log.exception("outbox drain failed")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), poll_seconds)
 
     async def _deliver(self, item: OutboxItem) -> int:
+        """1 if the platform accepted the message, else 0 (retried later, or given up on)."""
         now = self._clock.now()
         try:
             ref = await self._send(item)
         except RateLimited as exc:
-            # A 429 is the platform asking us to wait; it does not count against the item.
+            # A 429 is the platform asking us to wait: the whole sender pauses, and the item
+            # keeps its place in the queue without losing an attempt.
             log.warning("rate limited on outbox %s; retry in %.1fs", item.id, exc.retry_after)
+            wait = max(MIN_PAUSE_SECONDS, exc.retry_after)
+            self._paused_until = now + timedelta(seconds=wait)
             await self._outbox.retry_later(
-                item.id, now + timedelta(seconds=exc.retry_after), str(exc)
+                item.id, item.next_attempt_at, str(exc), count_attempt=False
             )
             return 0
         except DMsClosed as exc:
@@ -98,8 +140,11 @@ class OutboxSender:
             if member is not None:
                 await self._members.set_dm_closed(member.id, True)
             return 0
-        except MessengerError as exc:
-            if exc.retryable and item.attempts < self._max_attempts:
+        except Exception as exc:  # a port error, or an adapter bug: never strand the row
+            if not isinstance(exc, MessengerError):
+                log.exception("unexpected error sending outbox %s", item.id)
+            retryable = exc.retryable if isinstance(exc, MessengerError) else True
+            if retryable and item.attempts < self._max_attempts:
                 await self._outbox.retry_later(item.id, now + backoff(item.attempts), str(exc))
             else:
                 log.error("giving up on outbox %s after %d tries: %s", item.id, item.attempts, exc)

@@ -5,6 +5,7 @@ enough and a restart loses nothing: `run_due` at start catches up on what was mi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Scheduler:
         self._clock = clock
         self._jobs = jobs
         self._aps: AsyncIOScheduler | None = None
+        self._running: set[asyncio.Task[object]] = set()
 
     @property
     def jobs(self) -> list[Job]:
@@ -55,16 +57,32 @@ class Scheduler:
             )
         self._aps.start()
 
-    def shutdown(self) -> None:
-        if self._aps is not None and self._aps.running:
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Start no more ticks, let running ones finish, then shut APScheduler down.
+
+        APScheduler's own shutdown cancels running coroutine jobs; a tick is one transaction,
+        so cancelling would be safe but wasteful, and a clean stop lets it commit.
+        """
+        if self._aps is None:
+            return
+        if self._aps.running:
+            self._aps.pause()
+            running = self._running - {asyncio.current_task()}
+            if running:
+                await asyncio.wait(running, timeout=grace_seconds)
             self._aps.shutdown(wait=False)
         self._aps = None
 
     async def run_job(self, job: Job) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
             await job.tick(self._clock.now())
         except Exception:  # one failing tick must not stop the others
             log.exception("job %s failed", job.name)
+        finally:
+            self._running.discard(task)
 
     async def run_due(self) -> None:
         """Run every job once now, in declaration order (start-up catch-up, console steps)."""

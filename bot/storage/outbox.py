@@ -175,11 +175,25 @@ class OutboxRepo:
             (to_db(now), message_id, item_id),
         )
 
-    async def retry_later(self, item_id: int, at: datetime, error: str) -> None:
+    async def retry_later(
+        self, item_id: int, at: datetime, error: str, *, count_attempt: bool = True
+    ) -> None:
+        """Back to the queue until `at`; a rate limit (count_attempt=False) costs no attempt."""
         await self._db.execute(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?"
-            " WHERE id = ? AND status = 'sending'",
-            (to_db(at), error[:500], item_id),
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?,"
+            " attempts = attempts - ? WHERE id = ? AND status = 'sending'",
+            (to_db(at), error[:500], 0 if count_attempt else 1, item_id),
+        )
+
+    async def release(self, item_ids: list[int]) -> None:
+        """Claimed rows that were never tried go back to the queue as they were."""
+        if not item_ids:
+            return
+        marks = ", ".join("?" for _ in item_ids)
+        await self._db.execute(
+            "UPDATE outbox SET status = 'pending', attempts = attempts - 1"
+            f" WHERE status = 'sending' AND id IN ({marks})",
+            item_ids,
         )
 
     async def mark_failed(self, item_id: int, error: str) -> None:
