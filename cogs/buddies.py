@@ -249,11 +249,11 @@ class Buddies:
 
     async def history(self, inv: Invocation) -> Reply:
         groups = await self._repo.groups_of(inv.tenant.id, inv.member.id)
-        if not groups:
-            return Reply(text="No buddy groups for you yet. /buddy join to take part.")
         zone = await self._zone(inv.tenant.id, inv.member.id)
         answer = {None: "not answered", True: "met", False: "did not meet"}
         lines = ["**Your buddy history** (newest first)"]
+        if not groups:
+            lines = ["No buddy groups for you yet. /buddy join to take part."]
         for g in groups:
             others = names_text([m.display_name for m in g.others(inv.member.id)])
             me = g.member(inv.member.id)

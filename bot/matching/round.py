@@ -315,7 +315,8 @@ def paired_text(rounds_ago: int | None) -> str:
 
 
 def _skills(ids: Iterable[str], skill_name: SkillName) -> str:
-    return names_text(sorted(skill_name(s) for s in ids))
+    names = sorted(skill_name(s) for s in ids)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def intro_text(

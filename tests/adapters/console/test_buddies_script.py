@@ -1,0 +1,57 @@
+"""The buddies walkthrough of docs/buddies.md, run end to end through the console."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.adapters.console.test_console import ROOT, run_console
+
+DOC = ROOT / "docs" / "buddies.md"
+
+
+def doc_script() -> str:
+    """The console script shown in docs/buddies.md, so the doc and the test cannot drift."""
+    found = re.search(r"<!-- console-script -->\n```\n(.*?)```", DOC.read_text(), re.DOTALL)
+    assert found is not None, "docs/buddies.md lost its console script"
+    return found.group(1)
+
+
+def rooms(transcript: str, number: int) -> list[set[str]]:
+    """Members of each room the console opened for round `number`."""
+    opened = re.findall(
+        rf"\(opened room 'Study buddies #{number}: [^']*' for ([^)]*)\)", transcript
+    )
+    return [set(names.split(", ")) for names in opened]
+
+
+def pairs(groups: list[set[str]]) -> set[frozenset[str]]:
+    return {frozenset((a, b)) for g in groups for a in g for b in g if a < b}
+
+
+def test_seven_members_two_rounds_follow_up_and_no_repeat(tmp_path: Path) -> None:
+    result = run_console(tmp_path, doc_script())
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    first_round, _, rest = out.partition("(it is now 2026-03-06 13:00 UTC)")
+    first, second = rooms(out, 1), rooms(out, 2)
+    assert sorted(len(g) for g in first) == [2, 2, 3]
+    assert set().union(*first) == {"ana", "ben", "chen", "dara", "eli", "femi", "gus"}
+    assert first_round.count("Why you were matched:") == 3
+    assert "Round 1 started: 3 group(s)" in first_round
+    # every member saw an intro that explains the match in their own local time
+    assert "Ana 18:00-21:00 (Europe/Berlin)" in first_round
+    assert "first time paired" in first_round and "First step:" in first_round
+    # mid-round: Did-you-meet with buttons for every group
+    assert first_round.count("**Did you meet?**") == 3
+    assert "[1] Yes, we met" in first_round
+    # answers are stored: typed by Ana, and Ben pressing the button
+    answered, _, second_round = rest.partition("(opened room 'Study buddies #2")
+    assert answered.count("Great, recorded that you met.") == 2
+    assert "Ben> 1\n" in answered
+    assert "Did you meet: yes" in answered
+    # the next round (scheduled, a week later) pairs nobody with a partner from the first
+    assert sorted(len(g) for g in second) == [2, 2, 3]
+    assert not pairs(first) & pairs(second)
+    assert "last paired" not in second_round
+    assert re.search(r"Round 1 \(02 Mar 2026\): \w+( & \w+)? - met\n", second_round)
