@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -61,6 +62,24 @@ class SkillCatalogue:
         if len(parts) > MAX_SKILLS:
             raise ValueError(f"Name at most {MAX_SKILLS} skills, not {len(parts)}.")
         return tuple(dict.fromkeys(self.resolve(p) for p in parts))
+
+    def mentioned(self, text: str) -> tuple[str, ...]:
+        """Skills named in free text, exactly (no guessing): "docker compose networking" ->
+        docker, networking. Longest names first, so "machine learning" is not just "learning".
+        """
+        words = re.findall(r"[a-z0-9+#]+", text.lower())
+        found: dict[str, None] = {}
+        i = 0
+        while i < len(words):
+            for size in (3, 2, 1):
+                skill_id = self._lookup.get("-".join(words[i : i + size]))
+                if skill_id is not None:
+                    found[skill_id] = None
+                    i += size
+                    break
+            else:
+                i += 1
+        return tuple(found)
 
     def search(self, prefix: str, limit: int = 25) -> list[Skill]:
         """Skills whose id, name or alias starts with `prefix` (adapters' autocomplete)."""

@@ -1,0 +1,441 @@
+"""Digest storage: one week of a community gathered with a few set-based queries, the digest
+records, the schedule's arming instant and members' helper opt-outs.
+
+Reads the check-ins (0002), buddies (0003) and kernel (0001) tables; writes only its own (0004).
+Members who left (or were erased, which also sets left_at) are left out of everything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import groupby
+
+from bot.digest import Blocker, BuddyWeek, Run, SkillStat, WeekData
+from bot.digest.week import Week
+from bot.storage.db import Database, Tx, from_db, to_db
+
+COMEBACK_GAP_DAYS = 14  # no check-in in the 14 days before the week, but some before that
+SHOUTOUTS = 3
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    tenant_id: int
+    armed_at: datetime | None
+
+
+class DigestRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- schedule ---------------------------------------------------------------------------
+
+    async def scheduled(self, channel_key: str) -> list[DigestSchedule]:
+        """Tenants with a digest channel set, and when their schedule was armed."""
+        rows = await self._db.fetchall(
+            "SELECT s.tenant_id, d.armed_at FROM tenant_settings s"
+            " LEFT JOIN digest_schedules d ON d.tenant_id = s.tenant_id"
+            " WHERE s.key = ? AND s.value <> '' ORDER BY s.tenant_id",
+            (channel_key,),
+        )
+        return [
+            DigestSchedule(r["tenant_id"], from_db(r["armed_at"]) if r["armed_at"] else None)
+            for r in rows
+        ]
+
+    async def arm(self, tenant_id: int, now: datetime) -> None:
+        """The schedule changed: slots before `now` are no longer due."""
+        await self._db.execute(
+            "INSERT INTO digest_schedules (tenant_id, armed_at) VALUES (?, ?)"
+            " ON CONFLICT (tenant_id) DO UPDATE SET armed_at = excluded.armed_at",
+            (tenant_id, to_db(now)),
+        )
+
+    # --- records ----------------------------------------------------------------------------
+
+    async def record(
+        self,
+        tx: Tx,
+        tenant_id: int,
+        data: WeekData,
+        channel_id: str,
+        trigger: str,
+        idem_key: str,
+        now: datetime,
+        requested_by: int | None = None,
+    ) -> int:
+        """Write the digest row inside the caller's claim + outbox transaction."""
+        return await tx.insert(
+            "INSERT INTO digests (tenant_id, week_key, first_day, last_day, channel_id, trigger,"
+            " requested_by, idem_key, checked_in, active_members, minutes, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                tenant_id,
+                data.week.key,
+                data.week.first.isoformat(),
+                data.week.last.isoformat(),
+                channel_id,
+                trigger,
+                requested_by,
+                idem_key,
+                data.checked_in,
+                data.active_members,
+                data.minutes,
+                to_db(now),
+            ),
+        )
+
+    async def count_for_week(self, tx: Tx, tenant_id: int, week_key: str) -> int:
+        row = await tx.fetchone(
+            "SELECT COUNT(*) AS n FROM digests WHERE tenant_id = ? AND week_key = ?",
+            (tenant_id, week_key),
+        )
+        return int(row["n"]) if row is not None else 0
+
+    async def requested_by(self, tenant_id: int, member_id: int) -> list[str]:
+        """Weeks whose digest this member posted with /digest post (personal-data export)."""
+        rows = await self._db.fetchall(
+            "SELECT week_key FROM digests WHERE tenant_id = ? AND requested_by = ? ORDER BY id",
+            (tenant_id, member_id),
+        )
+        return [r["week_key"] for r in rows]
+
+    # --- helper opt-outs (personal data) ----------------------------------------------------
+
+    async def set_helper(
+        self, tenant_id: int, member_id: int, willing: bool, now: datetime
+    ) -> None:
+        if willing:
+            await self._db.execute(
+                "DELETE FROM digest_helper_optouts WHERE tenant_id = ? AND member_id = ?",
+                (tenant_id, member_id),
+            )
+        else:
+            await self._db.execute(
+                "INSERT INTO digest_helper_optouts (member_id, tenant_id, created_at)"
+                " VALUES (?, ?, ?) ON CONFLICT (member_id) DO NOTHING",
+                (member_id, tenant_id, to_db(now)),
+            )
+
+    async def is_helper(self, tenant_id: int, member_id: int) -> bool:
+        row = await self._db.fetchone(
+            "SELECT 1 FROM digest_helper_optouts WHERE tenant_id = ? AND member_id = ?",
+            (tenant_id, member_id),
+        )
+        return row is None
+
+    async def erase(self, tx: Tx, tenant_id: int, member_id: int) -> int:
+        changed = await tx.execute(
+            "DELETE FROM digest_helper_optouts WHERE tenant_id = ? AND member_id = ?",
+            (tenant_id, member_id),
+        )
+        changed += await tx.execute(
+            "UPDATE digests SET requested_by = NULL WHERE tenant_id = ? AND requested_by = ?",
+            (tenant_id, member_id),
+        )
+        return changed
+
+    # --- the week's data --------------------------------------------------------------------
+
+    async def week(
+        self,
+        tenant_id: int,
+        week: Week,
+        today: date,
+        *,
+        freezes_per_week: int,
+        member_rows: int,
+    ) -> WeekData:
+        """Everything the digest says about `week`, as of the posting day `today`.
+
+        `member_rows`: per-member daily minutes are fetched only when at most this many members
+        checked in (the chart draws one row each); larger weeks are charted by skill.
+        """
+        first, last = week.first.isoformat(), week.last.isoformat()
+        days = {d.isoformat(): i for i, d in enumerate(week.days)}
+        per_day = [0] * len(days)
+        checkins = minutes = 0
+        for r in await self._db.fetchall(
+            "SELECT c.local_date, COUNT(*) AS n, COALESCE(SUM(c.minutes), 0) AS minutes"
+            " FROM checkins c JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ? GROUP BY c.local_date",
+            (tenant_id, first, last),
+        ):
+            per_day[days[r["local_date"]]] = r["n"]
+            checkins += r["n"]
+            minutes += r["minutes"]
+        checked_in = await self._checked_in(tenant_id, first, last)
+        previous = week.previous()
+        prev = await self._db.fetchone(
+            "SELECT COUNT(DISTINCT c.member_id) AS n, COALESCE(SUM(c.minutes), 0) AS minutes"
+            " FROM checkins c JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ?",
+            (tenant_id, previous.first.isoformat(), previous.last.isoformat()),
+        )
+        active = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM members WHERE tenant_id = ? AND left_at IS NULL"
+            " AND joined_at < ?",
+            (tenant_id, to_db(week.ends_at)),
+        )
+        skills, skill_days = await self._skills(tenant_id, first, last, days)
+        return WeekData(
+            week=week,
+            today=today,
+            active_members=int(active["n"]) if active else 0,
+            checked_in=checked_in,
+            checkins=checkins,
+            minutes=minutes,
+            previous_checked_in=int(prev["n"]) if prev else 0,
+            previous_minutes=int(prev["minutes"]) if prev else 0,
+            per_day=tuple(per_day),
+            skills=skills,
+            skill_days=skill_days,
+            member_days=(
+                await self._member_days(tenant_id, first, last, days)
+                if 0 < checked_in <= member_rows
+                else {}
+            ),
+            runs=await self._runs(tenant_id, first, today.isoformat()),
+            freezes_per_week=freezes_per_week,
+            comebacks=await self._comebacks(tenant_id, week),
+            blockers=await self._blockers(tenant_id, first, last),
+            knows=await self._knows(tenant_id),
+            blocks=await self._blocks(tenant_id),
+            buddies=await self._buddies(tenant_id, week),
+            new_members=await self._new_members(tenant_id, week),
+            names=await self._names(tenant_id),
+        )
+
+    async def _checked_in(self, tenant_id: int, first: str, last: str) -> int:
+        row = await self._db.fetchone(
+            "SELECT COUNT(DISTINCT c.member_id) AS n FROM checkins c"
+            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ?",
+            (tenant_id, first, last),
+        )
+        return int(row["n"]) if row else 0
+
+    async def _skills(
+        self, tenant_id: int, first: str, last: str, days: dict[str, int]
+    ) -> tuple[tuple[SkillStat, ...], dict[str, tuple[int, ...]]]:
+        per_day: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
+        for r in await self._db.fetchall(
+            "SELECT cs.skill, c.local_date, COUNT(*) AS n FROM checkins c"
+            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            " JOIN checkin_skills cs ON cs.checkin_id = c.id"
+            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ?"
+            " GROUP BY cs.skill, c.local_date",
+            (tenant_id, first, last),
+        ):
+            per_day[r["skill"]][days[r["local_date"]]] = r["n"]
+        practised = {
+            r["skill"]: int(r["n"])
+            for r in await self._db.fetchall(
+                "SELECT cs.skill, COUNT(DISTINCT c.member_id) AS n FROM checkins c"
+                " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+                " JOIN checkin_skills cs ON cs.checkin_id = c.id"
+                " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ? GROUP BY cs.skill",
+                (tenant_id, first, last),
+            )
+        }
+        learners = {
+            r["skill"]: int(r["n"])
+            for r in await self._db.fetchall(
+                "SELECT ms.skill, COUNT(*) AS n FROM member_skills ms"
+                " JOIN members m ON m.id = ms.member_id AND m.left_at IS NULL"
+                " WHERE ms.tenant_id = ? AND ms.kind = 'learning' GROUP BY ms.skill",
+                (tenant_id,),
+            )
+        }
+        stats = tuple(
+            SkillStat(
+                skill=s,
+                checkins=sum(per_day[s]) if s in per_day else 0,
+                members=practised.get(s, 0),
+                learners=learners.get(s, 0),
+            )
+            for s in sorted(set(per_day) | set(learners))
+        )
+        return stats, {s: tuple(v) for s, v in per_day.items()}
+
+    async def _member_days(
+        self, tenant_id: int, first: str, last: str, days: dict[str, int]
+    ) -> dict[int, tuple[int | None, ...]]:
+        grid: dict[int, list[int | None]] = defaultdict(lambda: [None] * len(days))
+        for r in await self._db.fetchall(
+            "SELECT c.member_id, c.local_date, COALESCE(c.minutes, 0) AS minutes FROM checkins c"
+            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ?",
+            (tenant_id, first, last),
+        ):
+            grid[r["member_id"]][days[r["local_date"]]] = r["minutes"]
+        return {m: tuple(v) for m, v in grid.items()}
+
+    async def _runs(self, tenant_id: int, first: str, today: str) -> tuple[Run, ...]:
+        """Runs of consecutive check-in days of members who checked in from `first` to `today`.
+
+        Gaps-and-islands in SQL (a date minus its row number is constant along a run), so the
+        history is scanned inside the database and only runs come back. Per member, only the
+        runs that can matter: from the earliest chain (runs at most one missed day apart) that
+        reaches into the week, plus 8 days before it so freezes used earlier in the same ISO
+        week are counted. julianday() is SQLite's; PostgreSQL would subtract dates directly.
+        """
+        rows = await self._db.fetchall(
+            "WITH recent AS ("
+            "  SELECT DISTINCT member_id FROM checkins"
+            "  WHERE tenant_id = :t AND local_date BETWEEN :first AND :today),"
+            " days AS ("
+            "  SELECT c.member_id, c.local_date, julianday(c.local_date) AS jd,"
+            "   julianday(c.local_date)"
+            "    - ROW_NUMBER() OVER (PARTITION BY c.member_id ORDER BY c.local_date) AS island"
+            "  FROM checkins c JOIN recent r ON r.member_id = c.member_id"
+            "  JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            "  WHERE c.tenant_id = :t AND c.local_date <= :today),"
+            " runs AS ("
+            "  SELECT member_id, MIN(local_date) AS first, MAX(local_date) AS last,"
+            "   MIN(jd) AS jf, MAX(jd) AS jl FROM days GROUP BY member_id, island),"
+            " chained AS ("
+            "  SELECT *, SUM(CASE WHEN jf - prev <= 2 THEN 0 ELSE 1 END)"
+            "    OVER (PARTITION BY member_id ORDER BY jf) AS chain"
+            "  FROM (SELECT *, LAG(jl) OVER (PARTITION BY member_id ORDER BY jf) AS prev"
+            "   FROM runs)),"
+            " touching AS ("
+            "  SELECT member_id, MIN(chain) AS chain FROM chained WHERE last >= :first"
+            "  GROUP BY member_id),"
+            " starts AS ("
+            "  SELECT c.member_id, MIN(c.jf) AS js FROM chained c"
+            "  JOIN touching t ON t.member_id = c.member_id AND t.chain = c.chain"
+            "  GROUP BY c.member_id)"
+            " SELECT c.member_id, c.first, c.last FROM chained c"
+            " JOIN starts s ON s.member_id = c.member_id WHERE c.jl >= s.js - 8"
+            " ORDER BY c.member_id, c.jf",
+            {"t": tenant_id, "first": first, "today": today},
+        )
+        return tuple(
+            Run(r["member_id"], date.fromisoformat(r["first"]), date.fromisoformat(r["last"]))
+            for r in rows
+        )
+
+    async def _comebacks(self, tenant_id: int, week: Week) -> tuple[int, ...]:
+        gap_start = (week.first - timedelta(days=COMEBACK_GAP_DAYS)).isoformat()
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT c.member_id FROM checkins c"
+            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ?"
+            " AND EXISTS (SELECT 1 FROM checkins p WHERE p.tenant_id = c.tenant_id"
+            "  AND p.member_id = c.member_id AND p.local_date < ?)"
+            " AND NOT EXISTS (SELECT 1 FROM checkins p WHERE p.tenant_id = c.tenant_id"
+            "  AND p.member_id = c.member_id AND p.local_date >= ? AND p.local_date < ?)"
+            " ORDER BY c.member_id",
+            (
+                tenant_id,
+                week.first.isoformat(),
+                week.last.isoformat(),
+                gap_start,
+                gap_start,
+                week.first.isoformat(),
+            ),
+        )
+        return tuple(r["member_id"] for r in rows)
+
+    async def _blockers(self, tenant_id: int, first: str, last: str) -> tuple[Blocker, ...]:
+        """Each member's latest check-in of the week, when it still reports a blocker."""
+        rows = await self._db.fetchall(
+            "SELECT c.id, c.member_id, c.local_date, c.blockers, cs.skill FROM checkins c"
+            " JOIN (SELECT member_id, MAX(local_date) AS d FROM checkins"
+            "  WHERE tenant_id = ? AND local_date BETWEEN ? AND ? GROUP BY member_id) l"
+            "  ON l.member_id = c.member_id AND l.d = c.local_date"
+            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            " LEFT JOIN checkin_skills cs ON cs.checkin_id = c.id"
+            " WHERE c.tenant_id = ? AND c.blockers <> '' ORDER BY c.member_id, cs.skill",
+            (tenant_id, first, last, tenant_id),
+        )
+        blockers: list[Blocker] = []
+        for _, group in groupby(rows, key=lambda r: r["id"]):
+            found = list(group)
+            head = found[0]
+            blockers.append(
+                Blocker(
+                    head["member_id"],
+                    date.fromisoformat(head["local_date"]),
+                    head["blockers"],
+                    tuple(r["skill"] for r in found if r["skill"] is not None),
+                )
+            )
+        return tuple(blockers)
+
+    async def _knows(self, tenant_id: int) -> dict[str, tuple[int, ...]]:
+        """Who may be suggested for each skill: active members who know it and did not opt out."""
+        knows: dict[str, list[int]] = defaultdict(list)
+        for r in await self._db.fetchall(
+            "SELECT ms.skill, ms.member_id FROM member_skills ms"
+            " JOIN members m ON m.id = ms.member_id AND m.left_at IS NULL"
+            " WHERE ms.tenant_id = ? AND ms.kind = 'knows'"
+            " AND NOT EXISTS (SELECT 1 FROM digest_helper_optouts o"
+            "  WHERE o.tenant_id = ms.tenant_id AND o.member_id = ms.member_id)"
+            " ORDER BY ms.skill, ms.member_id",
+            (tenant_id,),
+        ):
+            knows[r["skill"]].append(r["member_id"])
+        return {s: tuple(ids) for s, ids in knows.items()}
+
+    async def _blocks(self, tenant_id: int) -> frozenset[tuple[int, int]]:
+        rows = await self._db.fetchall(
+            "SELECT blocker_id, blocked_id FROM blocks WHERE tenant_id = ?", (tenant_id,)
+        )
+        return frozenset((r["blocker_id"], r["blocked_id"]) for r in rows)
+
+    async def _buddies(self, tenant_id: int, week: Week) -> BuddyWeek:
+        start, end = to_db(week.starts_at), to_db(week.ends_at)
+        rounds = await self._db.fetchall(
+            "SELECT r.number, COUNT(DISTINCT g.id) AS groups,"
+            " COUNT(DISTINCT CASE WHEN gm.met = 1 THEN g.id END) AS met"
+            " FROM rounds r JOIN groups g ON g.round_id = r.id"
+            " JOIN group_members gm ON gm.group_id = g.id"
+            " WHERE r.tenant_id = ? AND r.started_at >= ? AND r.started_at < ?"
+            " GROUP BY r.id, r.number ORDER BY r.number",
+            (tenant_id, start, end),
+        )
+        if not rounds:
+            return BuddyWeek()
+        # Shout-outs only for groups where every member said they met and is still here.
+        named = await self._db.fetchall(
+            "SELECT gm.group_id, COALESCE(NULLIF(m.display_name, ''), m.external_id) AS name"
+            " FROM group_members gm JOIN members m ON m.id = gm.member_id"
+            " WHERE gm.group_id IN ("
+            "  SELECT g.id FROM groups g JOIN rounds r ON r.id = g.round_id"
+            "  WHERE r.tenant_id = ? AND r.started_at >= ? AND r.started_at < ?"
+            "  AND NOT EXISTS (SELECT 1 FROM group_members x LEFT JOIN members xm"
+            "   ON xm.id = x.member_id WHERE x.group_id = g.id AND (x.met IS NULL OR x.met <> 1"
+            "   OR x.member_id IS NULL OR x.left_at IS NOT NULL OR xm.left_at IS NOT NULL))"
+            "  ORDER BY g.id LIMIT ?)"
+            " ORDER BY gm.group_id, name",
+            (tenant_id, start, end, SHOUTOUTS),
+        )
+        groups: dict[int, list[str]] = defaultdict(list)
+        for r in named:
+            groups[r["group_id"]].append(r["name"])
+        return BuddyWeek(
+            rounds=tuple(r["number"] for r in rounds),
+            groups=sum(r["groups"] for r in rounds),
+            met=sum(r["met"] for r in rounds),
+            shoutouts=tuple(tuple(names) for names in groups.values()),
+        )
+
+    async def _new_members(self, tenant_id: int, week: Week) -> tuple[int, ...]:
+        rows = await self._db.fetchall(
+            "SELECT id FROM members WHERE tenant_id = ? AND left_at IS NULL"
+            " AND joined_at >= ? AND joined_at < ? ORDER BY joined_at, id",
+            (tenant_id, to_db(week.starts_at), to_db(week.ends_at)),
+        )
+        return tuple(r["id"] for r in rows)
+
+    async def _names(self, tenant_id: int) -> dict[int, str]:
+        rows = await self._db.fetchall(
+            "SELECT id, COALESCE(NULLIF(display_name, ''), external_id) AS name FROM members"
+            " WHERE tenant_id = ? AND left_at IS NULL",
+            (tenant_id,),
+        )
+        return {r["id"]: r["name"] for r in rows}

@@ -1,0 +1,295 @@
+"""Weekly digests: a short post in the study channel about the week's learning, details in a
+thread, a chart attached. Exactly once per community per week (claim + outbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import streaks
+from bot.app import App
+from bot.commands import Command, CommandError, Invocation, Option, OptionType, Reply, parse_time
+from bot.community import Setting
+from bot.digest import WeekData, chart, content
+from bot.digest.week import DAYS, Week, due_week, next_slot, week_at
+from bot.localtime import local_date
+from bot.personal_data import PersonalData
+from bot.ports import Attachment, Message
+from bot.scheduling import Job
+from bot.storage import claims
+from bot.storage.digests import DigestRepo
+from bot.storage.outbox import Target, enqueue
+
+JOB = "digest"
+CHANNEL, DAY, TIME = "digest_channel", "digest_day", "digest_time"
+FREEZES = "streak_freezes"  # declared by the check-ins cog; its default applies without it
+
+
+def _show_channel(value: str) -> str:
+    return f"#{value}" if value else "off (set a channel with /admin digest channel:#study)"
+
+
+SETTINGS = (
+    Setting(CHANNEL, "", "channel the weekly digest is posted in", _show_channel),
+    Setting(DAY, "monday", "weekday the digest is posted"),
+    Setting(TIME, "09:00", "time the digest is posted, community time"),
+)
+
+
+class Digests:
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self.repo = DigestRepo(app.db)
+
+    # --- building -------------------------------------------------------------------------------
+
+    async def gather(self, tenant_id: int, week: Week, today: date) -> WeekData:
+        values = await self._app.community.get(tenant_id)
+        freezes = int(values.get(FREEZES, streaks.DEFAULT_FREEZES))
+        return await self.repo.week(
+            tenant_id, week, today, freezes_per_week=freezes, member_rows=chart.MAX_MEMBER_ROWS
+        )
+
+    async def compose(self, data: WeekData) -> Message:
+        """The digest message: headline, details for the thread, the chart as a PNG."""
+        digest = content.build(data, self._app.skills)
+        # Rendering is CPU-bound for a few hundred ms: keep the event loop answering commands.
+        png = await asyncio.to_thread(chart.render, data, self._app.skills.name)
+        picture = Attachment(
+            f"digest-{data.week.key}.png",
+            png,
+            "Check-ins of the week by day and by member or skill",
+        )
+        return Message(text=digest.headline, details=digest.details, files=(picture,))
+
+    # --- posting (exactly once per week) --------------------------------------------------------
+
+    async def post(
+        self,
+        tenant_id: int,
+        channel: str,
+        week: Week,
+        today: date,
+        now: datetime,
+        *,
+        trigger: str,
+        force: bool = False,
+        requested_by: int | None = None,
+    ) -> str | None:
+        """Queue the digest of `week`; the outbox key, or None when the week's digest exists.
+
+        The claim, the digest row and the outbox message commit together, so a second tick, a
+        racing process or a crash at any point leaves exactly one digest. `force` posts another
+        one after the week's claim was taken, under its own key.
+        """
+        async with self._app.db.transaction() as tx:
+            if await claims.is_claimed(tx, tenant_id, JOB, week.key) and not force:
+                return None  # cheap check first: do not build a digest nobody will post
+        data = await self.gather(tenant_id, week, today)
+        message = await self.compose(data)
+        key = f"digest:{tenant_id}:{week.key}"
+        async with self._app.db.transaction() as tx:
+            if not await claims.claim(tx, tenant_id, JOB, week.key, now):
+                if not force:
+                    return None
+                key = f"{key}:extra-{await self.repo.count_for_week(tx, tenant_id, week.key)}"
+                trigger = "forced"
+            await self.repo.record(
+                tx, tenant_id, data, channel, trigger, key, now, requested_by=requested_by
+            )
+            await enqueue(tx, tenant_id, key, Target.channel(channel), message, now)
+        return key
+
+    async def tick(self, now: datetime) -> int:
+        """Post every community's digest whose scheduled time has come and is not posted yet."""
+        posted = 0
+        for schedule in await self.repo.scheduled(CHANNEL):
+            values = await self._app.community.get(schedule.tenant_id)
+            zone = ZoneInfo(values["timezone"])
+            weekday, at = DAYS.index(values[DAY]), parse_time(values[TIME])
+            week = due_week(now, weekday, at, zone, schedule.armed_at)
+            if week is None:
+                continue
+            today = week.last + timedelta(days=1)
+            key = await self.post(
+                schedule.tenant_id, values[CHANNEL], week, today, now, trigger="schedule"
+            )
+            posted += key is not None
+        if posted:
+            self._app.sender.kick()
+        return posted
+
+    # --- commands -------------------------------------------------------------------------------
+
+    async def _now_week(self, inv: Invocation) -> tuple[dict[str, str], Week, date]:
+        values = await self._app.community.get(inv.tenant.id)
+        zone = ZoneInfo(values["timezone"])
+        return values, week_at(inv.now, zone), local_date(inv.now, zone)
+
+    async def configure(self, inv: Invocation) -> Reply:
+        changes: dict[str, str | None] = {}
+        if "channel" in inv.args:
+            changes[CHANNEL] = str(inv.args["channel"])
+        if "day" in inv.args:
+            changes[DAY] = str(inv.args["day"])
+        if "time" in inv.args:
+            changes[TIME] = f"{inv.args['time']:%H:%M}"
+        if changes:
+            await self._app.community.set(inv.tenant.id, changes)
+            await self.repo.arm(inv.tenant.id, inv.now)
+        values = await self._app.community.get(inv.tenant.id)
+        head = "Saved." if changes else "Weekly digest settings (change them with options):"
+        return Reply(text=f"{head}\n{self._describe(values, inv.now)}")
+
+    def _describe(self, values: dict[str, str], now: datetime) -> str:
+        zone = ZoneInfo(values["timezone"])
+        when = f"{values[DAY].capitalize()}s at {values[TIME]} ({values['timezone']})"
+        if not values[CHANNEL]:
+            return (
+                f"Digests are off. They would be posted {when}; "
+                "choose a channel to turn them on: /admin digest channel:#study"
+            )
+        slot = next_slot(now, DAYS.index(values[DAY]), parse_time(values[TIME]), zone)
+        return (
+            f"The weekly digest is posted in #{values[CHANNEL]} {when}, about the 7 days before.\n"
+            f"Next one: {slot:%A %d %b %H:%M} ({values['timezone']}). "
+            "Try /digest preview to see it now."
+        )
+
+    async def off(self, inv: Invocation) -> Reply:
+        await self._app.community.set(inv.tenant.id, {CHANNEL: None})
+        return Reply(
+            text="Weekly digests are off. Turn them back on with /admin digest channel:#study."
+        )
+
+    async def preview(self, inv: Invocation) -> Reply:
+        _, week, today = await self._now_week(inv)
+        message = await self.compose(await self.gather(inv.tenant.id, week, today))
+        note = "Preview (only you can see this; nothing was posted):\n"
+        return Reply(
+            text=note + message.text, details=message.details, files=message.files, private=True
+        )
+
+    async def post_now(self, inv: Invocation) -> Reply:
+        values, week, today = await self._now_week(inv)
+        channel = values[CHANNEL]
+        if not channel:
+            raise CommandError(
+                "No digest channel is set. Choose one first: /admin digest channel:#study",
+                inv.command,
+            )
+        force = bool(inv.args.get("force", False))
+        key = await self.post(
+            inv.tenant.id,
+            channel,
+            week,
+            today,
+            inv.now,
+            trigger="manual",
+            force=force,
+            requested_by=inv.member.id,
+        )
+        if key is None:
+            raise CommandError(
+                f"This week's digest ({week.key}) was already posted in #{channel}. "
+                "Add force:yes to post another one anyway.",
+                inv.command,
+            )
+        return Reply(
+            text=f"Posting the digest for {content.span(week.first, week.last)} in #{channel}."
+        )
+
+    async def helper(self, inv: Invocation) -> Reply:
+        state = inv.args.get("state")
+        if state is not None:
+            await self.repo.set_helper(inv.tenant.id, inv.member.id, state == "on", inv.now)
+        willing = await self.repo.is_helper(inv.tenant.id, inv.member.id)
+        if willing:
+            text = (
+                "The weekly digest may suggest you as a helper for blockers about skills you "
+                "know (/profile set knows:...). Turn it off with /digest helper off."
+            )
+        else:
+            text = (
+                "The weekly digest will not suggest you as a helper for others' blockers. "
+                "Turn it back on with /digest helper on."
+            )
+        return Reply(text=("Saved. " if state is not None else "") + text)
+
+    async def export(self, tenant_id: int, member_id: int) -> dict[str, Any]:
+        return {
+            "suggested_as_helper": await self.repo.is_helper(tenant_id, member_id),
+            "digests_you_posted": await self.repo.requested_by(tenant_id, member_id),
+        }
+
+
+def setup(app: App) -> None:
+    cog = Digests(app)
+    app.community.declare(*SETTINGS)
+    app.personal_data.register(
+        PersonalData(
+            "digests",
+            "whether the weekly digest may suggest you as a helper for others' blockers",
+            lambda tenant, member: cog.export(tenant.id, member.id),
+            lambda tx, tenant, member: cog.repo.erase(tx, tenant.id, member.id),
+        )
+    )
+    app.add_job(Job(JOB, cog.tick, timedelta(minutes=1)))
+    app.add_commands(
+        Command(
+            "admin digest",
+            "Weekly digest settings: channel, day and time (community time zone).",
+            cog.configure,
+            admin=True,
+            options=(
+                Option("channel", OptionType.CHANNEL, "channel the digest is posted in"),
+                Option("day", OptionType.CHOICE, "weekday the digest is posted", choices=DAYS),
+                Option("time", OptionType.TIME, "time the digest is posted, community time"),
+            ),
+            examples=("/admin digest channel:#study day:monday time:09:00", "/admin digest"),
+        ),
+        Command(
+            "admin digest off",
+            "Stop posting the weekly digest.",
+            cog.off,
+            admin=True,
+            examples=("/admin digest off",),
+        ),
+        Command(
+            "digest preview",
+            "See the digest as it would be posted now, with its chart (only you see it).",
+            cog.preview,
+            admin=True,
+            slow=True,
+            examples=("/digest preview",),
+        ),
+        Command(
+            "digest post",
+            "Post this week's digest now (once per week unless force:yes).",
+            cog.post_now,
+            admin=True,
+            slow=True,
+            options=(
+                Option("force", OptionType.BOOL, "post again although this week's was posted"),
+            ),
+            examples=("/digest post", "/digest post force:yes"),
+        ),
+        Command(
+            "digest helper",
+            "Whether the digest may suggest you to help with blockers about skills you know.",
+            cog.helper,
+            options=(
+                Option(
+                    "state",
+                    OptionType.CHOICE,
+                    "on or off; empty shows the current choice",
+                    choices=("on", "off"),
+                    primary=True,
+                ),
+            ),
+            examples=("/digest helper off", "/digest helper on"),
+        ),
+    )

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import streaks
+from bot.digest import Blocker, BuddyWeek, Run, SkillStat, WeekData
+from bot.digest.content import (
+    MAX_BLOCKERS,
+    build,
+    route,
+    safe,
+    streak_news,
+    tag,
+    underpractised,
+)
+from bot.digest.week import week_before
+from bot.skills import SkillCatalogue
+
+TODAY = date(2026, 3, 9)  # a Monday: the week is 2-8 March
+WEEK = week_before(TODAY, ZoneInfo("UTC"))
+CATALOGUE = SkillCatalogue.load()
+
+
+def runs_of(member_id: int, days: set[date]) -> list[Run]:
+    runs: list[Run] = []
+    for day in sorted(days):
+        if runs and runs[-1].last == day - timedelta(days=1):
+            runs[-1] = Run(member_id, runs[-1].first, day)
+        else:
+            runs.append(Run(member_id, day, day))
+    return runs
+
+
+def week_data(**overrides: object) -> WeekData:
+    values: dict[str, object] = {
+        "week": WEEK,
+        "today": TODAY,
+        "active_members": 10,
+        "checked_in": 3,
+        "checkins": 9,
+        "minutes": 300,
+        "previous_checked_in": 2,
+        "previous_minutes": 200,
+        "per_day": (1, 2, 1, 2, 1, 1, 1),
+        "names": {1: "Ana", 2: "Ben", 3: "Chen", 4: "Dara", 5: "Eli"},
+    }
+    values.update(overrides)
+    return WeekData(**values)  # type: ignore[arg-type]
+
+
+# --- streaks ------------------------------------------------------------------------------------
+
+
+@st.composite
+def mostly_daily(draw: st.DrawFn) -> set[int]:
+    """Long runs with a few missed days, ending anywhere around the week."""
+    end = draw(st.integers(min_value=0, max_value=10))
+    length = draw(st.integers(min_value=0, max_value=130))
+    missed = draw(st.sets(st.integers(min_value=end, max_value=end + length), max_size=6))
+    return {o for o in range(end, end + length) if o not in missed}
+
+
+day_offsets = st.one_of(
+    st.sets(st.integers(min_value=0, max_value=150), max_size=80), mostly_daily()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(offsets=day_offsets, freezes=st.integers(min_value=0, max_value=3))
+def test_current_streak_matches_the_day_by_day_rules(offsets: set[int], freezes: int) -> None:
+    days = {TODAY - timedelta(days=o) for o in offsets}
+    news = streak_news(runs_of(1, days), TODAY, WEEK.first, WEEK.last, freezes)
+    expected = streaks.compute(days, TODAY, freezes).current
+    assert (news[0].current if news else 0) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(offsets=day_offsets, freezes=st.integers(min_value=0, max_value=3))
+def test_milestones_are_those_reached_on_a_day_of_the_week(offsets: set[int], freezes: int) -> None:
+    days = {TODAY - timedelta(days=o) for o in offsets}
+    news = streak_news(runs_of(1, days), TODAY, WEEK.first, WEEK.last, freezes)
+    expected = sorted(
+        streaks.compute({d for d in days if d <= x}, x, freezes).current
+        for x in WEEK.days
+        if x in days
+    )
+    reached = sorted(news[0].milestones) if news else []
+    assert reached == [m for m in expected if m in streaks.MILESTONES]
+
+
+def test_a_milestone_reached_on_the_posting_day_belongs_to_next_week() -> None:
+    days = {TODAY - timedelta(days=o) for o in range(7)}  # the 7th day is today
+    [news] = streak_news(runs_of(1, days), TODAY, WEEK.first, WEEK.last, 1)
+    assert news.current == 7 and news.milestones == ()
+
+
+def test_a_week_of_daily_check_ins_reaches_the_seven_day_milestone() -> None:
+    news = streak_news(runs_of(1, set(WEEK.days)), TODAY, WEEK.first, WEEK.last, 1)
+    assert news[0].current == 7 and news[0].milestones == (7,)
+
+
+# --- skills and blockers ------------------------------------------------------------------------
+
+
+def test_skills_named_in_the_blocker_text_win_over_the_check_in_skills() -> None:
+    blocker = Blocker(1, WEEK.last, "kubernetes pods keep crashing", ("docker",))
+    assert tag(blocker, CATALOGUE) == ("kubernetes",)
+    vague = Blocker(1, WEEK.last, "no idea where to start", ("sql",))
+    assert tag(vague, CATALOGUE) == ("sql",)
+
+
+def test_underpractised_skills_have_many_learners_and_few_practising() -> None:
+    stats = [
+        SkillStat("kubernetes", 1, 1, 12),
+        SkillStat("docker", 30, 10, 12),
+        SkillStat("sql", 0, 0, 2),  # too few learners to say "many"
+    ]
+    assert [s.skill for s in underpractised(stats)] == ["kubernetes"]
+
+
+def test_routing_never_suggests_the_asker_or_anyone_in_a_block_with_them() -> None:
+    asker = 1
+    blocker = Blocker(asker, WEEK.last, "docker", ("docker",))
+    knows = {"docker": (1, 2, 3, 4)}
+    blocks = frozenset({(asker, 2), (3, asker)})  # asker blocked 2; 3 blocked the asker
+    [routed] = route([(blocker, ("docker",))], knows, blocks, WEEK.key)
+    assert routed.helpers == (4,)
+
+
+def test_routing_suggests_at_most_two_helpers_and_spreads_the_asks() -> None:
+    knows = {"sql": (10, 11, 12)}
+    blockers = [(Blocker(m, WEEK.last, "joins", ("sql",)), ("sql",)) for m in (1, 2, 3, 4)]
+    routed = route(blockers, knows, frozenset(), WEEK.key)
+    assert all(len(r.helpers) <= 2 for r in routed)
+    load = [h for r in routed for h in r.helpers]
+    assert max(load.count(h) for h in set(load)) <= 2
+    assert len(load) == 6  # three helpers, two asks each
+
+
+def test_routing_prefers_helpers_who_showed_up_this_week() -> None:
+    blocker = Blocker(1, WEEK.last, "docker", ("docker",))
+    [routed] = route(
+        [(blocker, ("docker",))], {"docker": (2, 3, 4, 5)}, frozenset(), WEEK.key, frozenset({5})
+    )
+    assert routed.helpers[0] == 5
+
+
+def test_a_blocker_without_skills_gets_no_helpers() -> None:
+    blocker = Blocker(1, WEEK.last, "tired", ())
+    [routed] = route([(blocker, ())], {"docker": (2,)}, frozenset(), WEEK.key)
+    assert routed.helpers == ()
+
+
+# --- the text -----------------------------------------------------------------------------------
+
+
+def test_an_empty_week_gets_a_short_encouraging_digest() -> None:
+    data = week_data(checked_in=0, checkins=0, minutes=0, per_day=(0,) * 7)
+    digest = build(data, CATALOGUE)
+    assert "no check-ins yet" in digest.headline and "/checkin" in digest.headline
+    assert digest.details is None
+
+
+def test_member_text_cannot_mention_anyone() -> None:
+    assert "@everyone" not in safe("ping @everyone <@123> <!channel>", 100)
+    assert "<@" not in safe("<@123>", 100) and "<!" not in safe("<!channel>", 100)
+    data = week_data(
+        blockers=(Blocker(1, WEEK.last, "help @everyone with docker", ()),),
+        names={1: "@here"},
+    )
+    digest = build(data, CATALOGUE)
+    assert "@everyone" not in (digest.details or "") and "@here" not in digest.headline
+
+
+def test_the_digest_names_achievements_only() -> None:
+    days = set(WEEK.days)
+    broken = {WEEK.first, WEEK.first + timedelta(days=1)}  # Dara stopped on Tuesday
+    data = week_data(
+        runs=(*runs_of(1, days), *runs_of(4, broken)),
+        comebacks=(2,),
+        buddies=BuddyWeek(rounds=(3,), groups=4, met=3, shoutouts=(("Ana", "Ben"),)),
+        new_members=(5,),
+        skills=(SkillStat("docker", 5, 2, 3),),
+    )
+    digest = build(data, CATALOGUE)
+    text = digest.headline + (digest.details or "")
+    assert "Ana 7 days" in text and "7 days in a row: Ana" in text
+    assert "Welcome back: Ben" in text and "Welcome, Eli" in text
+    assert "Shout-out to Ana & Ben" in text and "3 of 4 groups met" in text
+    assert "Dara" not in text  # a broken streak is never mentioned
+
+
+def test_change_versus_the_previous_week_is_shown() -> None:
+    digest = build(week_data(checked_in=3, previous_checked_in=2), CATALOGUE)
+    assert "**3** of 10 members checked in (+1 vs last week)" in digest.headline
+    assert "(+50% vs last week)" in digest.headline
+
+
+def test_a_huge_week_still_has_a_one_message_headline_and_a_bounded_thread() -> None:
+    n = 5000
+    data = week_data(
+        active_members=n,
+        checked_in=n,
+        checkins=7 * n,
+        runs=tuple(Run(m, WEEK.first - timedelta(days=m % 120), WEEK.last) for m in range(1, n)),
+        blockers=tuple(Blocker(m, WEEK.last, "docker " * 40, ("docker",)) for m in range(1, n)),
+        knows={"docker": tuple(range(1, n))},
+        new_members=tuple(range(1, n)),
+        comebacks=tuple(range(1, n)),
+        names={m: f"Member number {m}" for m in range(1, n)},
+    )
+    digest = build(data, CATALOGUE)
+    assert len(digest.headline) <= 2000
+    assert digest.details is not None and len(digest.details) <= 6000
+    assert digest.details.count("• ") == MAX_BLOCKERS

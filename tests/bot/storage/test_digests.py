@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import streaks
+from bot.digest import WeekData
+from bot.digest.content import streak_news
+from bot.digest.week import week_before
+from bot.storage.buddies import BuddyRepo
+from bot.storage.checkins import CheckinRepo
+from bot.storage.db import Database
+from bot.storage.digests import DigestRepo
+from bot.storage.members import MemberRepo
+from bot.storage.migrations import migrate
+from bot.storage.profiles import ProfileRepo
+from bot.storage.tenants import TenantRepo
+from tests.conftest import START
+
+TODAY = date(2026, 3, 9)
+WEEK = week_before(TODAY, ZoneInfo("UTC"))  # 2-8 March
+EARLY = START - timedelta(days=60)  # members joined long before the week
+
+
+class World:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.tenants = TenantRepo(db)
+        self.members = MemberRepo(db)
+        self.checkins = CheckinRepo(db)
+        self.buddies = BuddyRepo(db)
+        self.profiles = ProfileRepo(db)
+        self.repo = DigestRepo(db)
+
+    async def tenant(self, name: str) -> int:
+        return (await self.tenants.ensure("test", name, name, EARLY)).id
+
+    async def member(self, tenant_id: int, name: str, joined: datetime = EARLY) -> int:
+        return (await self.members.ensure(tenant_id, name, name.capitalize(), joined)).id
+
+    async def checkin(self, tenant_id: int, member_id: int, day: date, **fields: object) -> None:
+        fields.setdefault("did", "studied")
+        await self.checkins.save(tenant_id, member_id, day, "UTC", START, **fields)  # type: ignore[arg-type]
+
+    async def week(self, tenant_id: int, member_rows: int = 30) -> WeekData:
+        return await self.repo.week(
+            tenant_id, WEEK, TODAY, freezes_per_week=1, member_rows=member_rows
+        )
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    db = await Database.open(tmp_path / "d.db")
+    await migrate(db, START)
+    yield World(db)
+    await db.close()
+
+
+async def test_participation_counts_the_local_days_of_the_week_and_active_members(
+    world: World,
+) -> None:
+    t = await world.tenant("A")
+    ana, ben, gone = [await world.member(t, n) for n in ("ana", "ben", "gone")]
+    await world.member(t, "idle")
+    await world.checkin(t, ana, WEEK.first, minutes=30)
+    await world.checkin(t, ana, WEEK.last, minutes=45)
+    await world.checkin(t, ben, WEEK.first + timedelta(days=2))
+    await world.checkin(t, ben, TODAY, minutes=99)  # the posting day is next week's
+    await world.checkin(t, ana, WEEK.first - timedelta(days=1), minutes=20)  # previous week
+    await world.checkin(t, gone, WEEK.first, minutes=500)
+    await world.members.mark_left(t, "gone", START)
+    data = await world.week(t)
+    assert (data.checked_in, data.checkins, data.minutes) == (2, 3, 75)
+    assert data.per_day == (1, 0, 1, 0, 0, 0, 1)
+    assert data.active_members == 3
+    assert (data.previous_checked_in, data.previous_minutes) == (1, 20)
+
+
+async def test_another_tenant_never_shows_up(world: World) -> None:
+    a, b = await world.tenant("A"), await world.tenant("B")
+    ana = await world.member(a, "ana")
+    bea = await world.member(b, "bea")
+    await world.profiles.update(b, bea, START, {}, knows=("docker",), learning=("sql",))
+    await world.checkin(b, bea, WEEK.first, blockers="docker", skills=("docker",))
+    await world.buddies.block(b, bea, await world.member(b, "bob"), START)
+    await world.checkin(a, ana, WEEK.first, blockers="docker")
+    data = await world.week(a)
+    assert data.checked_in == 1 and data.active_members == 1
+    assert data.knows == {} and data.blocks == frozenset() and data.skills == ()
+    assert [b.member_id for b in data.blockers] == [ana]
+    assert set(data.names) == {ana}
+
+
+async def test_only_the_latest_check_in_of_the_week_holds_an_open_blocker(world: World) -> None:
+    t = await world.tenant("A")
+    ana, ben = await world.member(t, "ana"), await world.member(t, "ben")
+    await world.checkin(t, ana, WEEK.first, blockers="joins confuse me", skills=("sql",))
+    await world.checkin(t, ana, WEEK.last, did="solved it")
+    await world.checkin(t, ben, WEEK.first, blockers="old news")
+    await world.checkin(
+        t, ben, WEEK.last, blockers="compose networking", skills=("docker", "linux")
+    )
+    data = await world.week(t)
+    assert [(b.member_id, b.text, b.checkin_skills) for b in data.blockers] == [
+        (ben, "compose networking", ("docker", "linux"))
+    ]
+
+
+async def test_helpers_know_the_skill_are_still_here_and_did_not_opt_out(world: World) -> None:
+    t = await world.tenant("A")
+    ids = {n: await world.member(t, n) for n in ("kim", "lee", "max", "ned")}
+    for n in ids:
+        await world.profiles.update(t, ids[n], START, {}, knows=("docker",))
+    await world.profiles.update(t, ids["ned"], START, {}, knows=(), learning=("docker",))
+    await world.repo.set_helper(t, ids["lee"], False, START)
+    await world.members.mark_left(t, "max", START)
+    data = await world.week(t)
+    assert data.knows == {"docker": (ids["kim"],)}
+    await world.repo.set_helper(t, ids["lee"], True, START)
+    assert (await world.week(t)).knows == {"docker": (ids["kim"], ids["lee"])}
+
+
+async def test_blocks_are_read_in_both_directions_as_pairs(world: World) -> None:
+    t = await world.tenant("A")
+    ana, ben = await world.member(t, "ana"), await world.member(t, "ben")
+    await world.buddies.block(t, ben, ana, START)
+    assert (await world.week(t)).blocks == frozenset({(ben, ana)})
+
+
+async def test_skill_counts_per_day_and_learners(world: World) -> None:
+    t = await world.tenant("A")
+    ana, ben = await world.member(t, "ana"), await world.member(t, "ben")
+    await world.profiles.update(t, ana, START, {}, learning=("kubernetes", "sql"))
+    await world.profiles.update(t, ben, START, {}, learning=("kubernetes",))
+    await world.checkin(t, ana, WEEK.first, skills=("sql", "docker"))
+    await world.checkin(t, ana, WEEK.first + timedelta(days=1), skills=("sql",))
+    await world.checkin(t, ben, WEEK.first + timedelta(days=1), skills=("sql",))
+    data = await world.week(t)
+    stats = {s.skill: (s.checkins, s.members, s.learners) for s in data.skills}
+    assert stats == {"sql": (3, 2, 1), "docker": (1, 1, 0), "kubernetes": (0, 0, 2)}
+    assert data.skill_days["sql"] == (1, 2, 0, 0, 0, 0, 0)
+
+
+async def test_per_member_days_only_for_small_weeks(world: World) -> None:
+    t = await world.tenant("A")
+    ana, ben = await world.member(t, "ana"), await world.member(t, "ben")
+    await world.checkin(t, ana, WEEK.first, minutes=30)
+    await world.checkin(t, ben, WEEK.last)
+    small = await world.week(t)
+    assert small.member_days == {
+        ana: (30, None, None, None, None, None, None),
+        ben: (None, None, None, None, None, None, 0),
+    }
+    assert (await world.week(t, member_rows=1)).member_days == {}
+
+
+async def test_runs_give_the_same_streaks_as_the_day_by_day_rules(world: World) -> None:
+    t = await world.tenant("A")
+    rng = random.Random(7)
+    history: dict[int, set[date]] = {}
+    for n in range(8):
+        member = await world.member(t, f"m{n}")
+        skip = rng.choice([0.05, 0.2, 0.5])
+        days = {TODAY - timedelta(days=o) for o in range(0, 90) if rng.random() > skip}
+        days.add(WEEK.last - timedelta(days=rng.randrange(0, 3)))  # everyone shows up this week
+        history[member] = days
+        for day in sorted(days):
+            await world.checkin(t, member, day)
+    data = await world.week(t)
+    news = {s.member_id: s for s in streak_news(data.runs, TODAY, WEEK.first, WEEK.last, 1)}
+    for member, days in history.items():
+        assert news[member].current == streaks.compute(days, TODAY, 1).current
+        assert sum(r.last >= WEEK.first for r in data.runs if r.member_id == member) >= 1
+
+
+async def test_a_comeback_follows_two_quiet_weeks(world: World) -> None:
+    t = await world.tenant("A")
+    back, regular, newbie = [await world.member(t, n) for n in ("back", "regular", "newbie")]
+    await world.checkin(t, back, WEEK.first - timedelta(days=20))
+    await world.checkin(t, back, WEEK.first + timedelta(days=3))
+    await world.checkin(t, regular, WEEK.first - timedelta(days=3))
+    await world.checkin(t, regular, WEEK.first + timedelta(days=3))
+    await world.checkin(t, newbie, WEEK.first + timedelta(days=3))
+    assert (await world.week(t)).comebacks == (back,)
+
+
+async def test_buddy_rounds_of_the_week_groups_met_and_shout_outs(world: World) -> None:
+    t = await world.tenant("A")
+    ids = {n: await world.member(t, n) for n in ("ana", "ben", "cat", "dan", "eve", "fay")}
+    during = WEEK.starts_at + timedelta(days=1)
+    async with world.db.transaction() as tx:
+        old = await world.buddies.create_round(
+            tx, t, "old", WEEK.starts_at - timedelta(hours=1), during
+        )
+        await world.buddies.add_group(
+            tx, t, old.id, "r0", [(ids["ana"], "Ana"), (ids["ben"], "Ben")]
+        )
+        rnd = await world.buddies.create_round(tx, t, "2026-W10", during, during)
+        both = await world.buddies.add_group(
+            tx, t, rnd.id, "r1", [(ids["ana"], "Ana"), (ids["ben"], "Ben")]
+        )
+        one = await world.buddies.add_group(
+            tx, t, rnd.id, "r2", [(ids["cat"], "Cat"), (ids["dan"], "Dan")]
+        )
+        await world.buddies.add_group(
+            tx, t, rnd.id, "r3", [(ids["eve"], "Eve"), (ids["fay"], "Fay")]
+        )
+    for name in ("ana", "ben"):
+        await world.buddies.set_met(t, both, ids[name], True, during)
+    await world.buddies.set_met(t, one, ids["cat"], True, during)
+    await world.buddies.set_met(t, one, ids["dan"], False, during)
+    buddies = (await world.week(t)).buddies
+    assert (buddies.rounds, buddies.groups, buddies.met) == ((rnd.number,), 3, 2)
+    assert buddies.shoutouts == (("Ana", "Ben"),)
+
+
+async def test_new_members_joined_during_the_week(world: World) -> None:
+    t = await world.tenant("A")
+    await world.member(t, "old")
+    new = await world.member(t, "new", WEEK.starts_at + timedelta(hours=5))
+    await world.member(t, "later", WEEK.ends_at + timedelta(hours=1))
+    assert (await world.week(t)).new_members == (new,)
+
+
+async def test_erasing_a_member_removes_their_opt_out(world: World) -> None:
+    t = await world.tenant("A")
+    ana = await world.member(t, "ana")
+    await world.repo.set_helper(t, ana, False, START)
+    assert not await world.repo.is_helper(t, ana)
+    async with world.db.transaction() as tx:
+        assert await world.repo.erase(tx, t, ana) == 1
+    assert await world.repo.is_helper(t, ana)
