@@ -203,7 +203,7 @@ class Buddies:
         names = names_text([m.display_name for m in others]) if others else "nobody (they left)"
         title = group_title([m.display_name for m in group.members], group.round.number)
         lines = [f"Current buddy: {names} (round {group.round.number}, room {title!r})"]
-        ids = [m.member_id for m in group.members if m.member_id is not None]
+        ids = [m.member_id for m in group.members if m.member_id and m.left_at is None]
         settings = await self._app.community.get(inv.tenant.id)
         community = settings.get("timezone") or "UTC"
         profiles = [
@@ -320,9 +320,9 @@ class Buddies:
     async def match_now(self, inv: Invocation) -> Reply:
         report = await self.run_round(inv.tenant, None, inv.now)
         assert report is not None  # a manual period is always new
-        if report.number == 0:
-            return Reply(text="Nobody is taking part in buddy matching yet; no round was started.")
         lines = [f"Round {report.number} started: {len(report.groups)} group(s)."]
+        if not report.groups and not report.left_out:
+            lines.append("Nobody is taking part right now; members join with /buddy join.")
         lines += [f"• {names_text(g)}" for g in report.groups]
         trios = sum(len(g) == 3 for g in report.groups)
         if trios:
@@ -364,8 +364,7 @@ class Buddies:
     async def run_round(
         self, tenant: Tenant, period: str | None, now: datetime
     ) -> RoundReport | None:
-        """Run one round for `period` (None: a manual round). None if it was already claimed;
-        number 0 if nobody takes part."""
+        """Run one round for `period` (None: a manual round); None if it was already claimed."""
         values = await self._app.community.get(tenant.id)
         community = values.get("timezone") or "UTC"
         cadence = cadence_of(values)
@@ -387,9 +386,8 @@ class Buddies:
                     now,
                     member_id=member_id,
                 )
+            # A round with nobody in it is still recorded, so numbers (and manual keys) move on.
             people = await self._repo.participants(tx, tenant.id, now)
-            if not people:
-                return RoundReport(0, [], [], len(paused))
             past = await self._repo.past_groups(tx, tenant.id, max(repeat, HISTORY_ROUNDS))
             blocks = await self._repo.blocks(tx, tenant.id)
             rnd = await self._repo.create_round(

@@ -225,6 +225,14 @@ async def test_the_next_round_avoids_last_rounds_partners(
     assert "first time paired" in intros(messenger)[-1]
 
 
+async def test_match_now_with_nobody_in_says_so_and_numbers_move_on(app: App) -> None:
+    first = await say(app, "/admin match now", admin=True)
+    assert "Round 1 started: 0 group(s)" in first.text and "Nobody is taking part" in first.text
+    await enrol(app, "alice", "bob")
+    second = await say(app, "/admin match now", admin=True)
+    assert "Round 2 started: 1 group(s)" in second.text
+
+
 async def test_admin_match_now_is_for_admins(app: App) -> None:
     reply = await say(app, "/admin match now")
     assert reply.error and "admins only" in reply.text

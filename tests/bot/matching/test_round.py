@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.matching.round import (
     Cadence,
@@ -248,3 +251,67 @@ def test_every_two_weeks_skips_a_week_and_follow_up_is_mid_round() -> None:
     assert c.followup_at(first) == first + (second - first) / 2
     assert c.due(first) is not None
     assert c.due(first + timedelta(days=7)) is None  # the week in between has no round
+
+
+# --- properties over small communities (brute force as the reference) ---------------------------
+
+
+def groupings(
+    people: list[int], ok: Callable[[tuple[int, ...]], bool]
+) -> Iterator[list[tuple[int, ...]]]:
+    """Every set of disjoint allowed groups (pairs, at most one trio) over some of `people`."""
+
+    def extend(rest: list[int], trio_used: bool) -> Iterator[list[tuple[int, ...]]]:
+        if not rest:
+            yield []
+            return
+        first, others = rest[0], rest[1:]
+        yield from extend(others, trio_used)  # `first` stays out
+        for x, b in enumerate(others):
+            if ok((first, b)):
+                tail = others[:x] + others[x + 1 :]
+                for g in extend(tail, trio_used):
+                    yield [(first, b), *g]
+            if trio_used:
+                continue
+            for c in others[x + 1 :]:
+                if ok((first, b, c)):
+                    tail = [o for o in others if o not in (b, c)]
+                    for g in extend(tail, True):
+                        yield [(first, b, c), *g]
+
+    yield from extend(people, False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=2, max_value=7),
+    blocks=st.sets(st.tuples(st.integers(1, 7), st.integers(1, 7)), max_size=6),
+    last=st.permutations(list(range(1, 8))),
+)
+def test_blocks_hold_nobody_is_dropped_and_repeats_are_avoided_when_possible(
+    n: int, blocks: set[tuple[int, int]], last: list[int]
+) -> None:
+    blocks = {(a, b) for a, b in blocks if a != b and a <= n and b <= n}
+    past_pairs = [sorted(last[i : i + 2]) for i in range(0, 6, 2)]
+    past = [[p for p in past_pairs if max(p) <= n]]
+    recent = {tuple(p) for p in past[0]}
+    outcome = plan(crowd(n), ON, number=2, past_rounds=past, blocks=blocks)
+    groups = members_of(outcome.groups)
+
+    def allowed(group: tuple[int, ...]) -> bool:
+        return all((a, b) not in blocks and (b, a) not in blocks for a, b in combinations(group, 2))
+
+    def repeats(grouping: list[tuple[int, ...]]) -> int:
+        return sum(tuple(sorted(p)) in recent for g in grouping for p in combinations(g, 2))
+
+    assert all(allowed(g) for g in groups)
+    assert sum(len(g) == 3 for g in groups) <= 1
+    covered = sorted(m for g in groups for m in g)
+    left = sorted(x.member.member_id for x in outcome.left_out)
+    assert sorted(covered + left) == list(range(1, n + 1))  # nobody dropped silently
+    options = list(groupings(list(range(1, n + 1)), allowed))
+    best = max(sum(len(g) for g in o) for o in options)
+    assert len(covered) == best
+    fewest = min(repeats(o) for o in options if sum(len(g) for g in o) == best)
+    assert repeats(groups) == fewest
