@@ -1,0 +1,188 @@
+"""The check-in repository: one row per member per local day, reminders, export and erase."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from bot.app import App
+from bot.clock import ManualClock
+from bot.ports import Message
+from bot.storage.checkins import (
+    CheckinRepo,
+    DueReminder,
+    erase,
+    queue_reminders,
+    reminder_candidates,
+    reminder_key,
+)
+from bot.storage.models import Member, Tenant
+from bot.storage.outbox import Target, enqueue
+
+DAY = date(2026, 3, 2)
+
+
+async def member(app: App, clock: ManualClock, name: str, tenant: str = "T1") -> Member:
+    t = await app.tenants.ensure("test", tenant, "", clock.now())
+    return await app.members.ensure(t.id, name, name.capitalize(), clock.now())
+
+
+async def tenant(app: App, m: Member) -> Tenant:
+    t = await app.tenants.get(m.tenant_id)
+    assert t is not None
+    return t
+
+
+async def test_first_save_creates_and_second_same_day_replaces(
+    app: App, clock: ManualClock
+) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice")
+    first = await repo.save(
+        alice.tenant_id,
+        alice.id,
+        DAY,
+        "UTC",
+        clock.now(),
+        did="a",
+        blockers="b",
+        minutes=30,
+        skills=("docker", "sql"),
+    )
+    assert not first.updated and first.dates == (DAY,)
+    second = await repo.save(
+        alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="a2", skills=("git",)
+    )
+    assert second.updated and second.id == first.id and second.dates == (DAY,)
+    [saved] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
+    assert (saved.did, saved.blockers, saved.minutes, saved.skills) == ("a2", "", None, ("git",))
+
+
+async def test_dates_are_sorted_and_per_member(app: App, clock: ManualClock) -> None:
+    repo = CheckinRepo(app.db)
+    alice, bob = await member(app, clock, "alice"), await member(app, clock, "bob")
+    for offset in (2, 0, 1):
+        await repo.save(
+            alice.tenant_id, alice.id, DAY + timedelta(offset), "UTC", clock.now(), did="x"
+        )
+    await repo.save(bob.tenant_id, bob.id, DAY, "UTC", clock.now(), did="y")
+    assert await repo.dates(alice.tenant_id, alice.id) == [DAY + timedelta(n) for n in range(3)]
+    both = await repo.dates_for(alice.tenant_id, [alice.id, bob.id])
+    assert both[bob.id] == [DAY] and len(both[alice.id]) == 3
+
+
+async def test_reads_are_scoped_by_tenant(app: App, clock: ManualClock) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice", tenant="A")
+    other = await member(app, clock, "mallory", tenant="B")
+    await repo.save(alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="secret")
+    assert await repo.dates(other.tenant_id, alice.id) == []
+    assert await repo.dates_for(other.tenant_id, [alice.id]) == {}
+    assert await repo.between(other.tenant_id, alice.id, date.min, date.max) == []
+    assert await repo.latest(other.tenant_id, alice.id) is None
+
+
+async def test_latest_is_the_most_recent_local_day(app: App, clock: ManualClock) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice")
+    await repo.save(alice.tenant_id, alice.id, DAY + timedelta(1), "UTC", clock.now(), did="new")
+    await repo.save(alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="old")
+    latest = await repo.latest(alice.tenant_id, alice.id)
+    assert latest is not None and latest.did == "new"
+
+
+async def test_a_check_in_cancels_that_days_queued_reminder(app: App, clock: ManualClock) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice")
+    async with app.db.transaction() as tx:
+        for day in (DAY, DAY + timedelta(1)):
+            await enqueue(
+                tx,
+                alice.tenant_id,
+                reminder_key(alice.tenant_id, alice.id, day),
+                Target.dm("alice"),
+                Message("remind"),
+                clock.now(),
+                member_id=alice.id,
+            )
+    await repo.save(alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="x")
+    today = await app.outbox.by_key(reminder_key(alice.tenant_id, alice.id, DAY))
+    tomorrow = await app.outbox.by_key(reminder_key(alice.tenant_id, alice.id, DAY + timedelta(1)))
+    assert today is not None and today.status == "cancelled"
+    assert tomorrow is not None and tomorrow.status == "pending"
+
+
+async def test_reminder_on_off_on(app: App, clock: ManualClock) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice")
+    assert await repo.reminder(alice.tenant_id, alice.id) is None
+    await repo.set_reminder(alice.tenant_id, alice.id, time(19), clock.now())
+    await repo.set_reminder(alice.tenant_id, alice.id, None, clock.now())
+    off = await repo.reminder(alice.tenant_id, alice.id)
+    assert off is not None and not off.enabled and off.remind_at == time(19)
+    assert await repo.tenants_with_reminders() == []
+    await repo.set_reminder(alice.tenant_id, alice.id, time(7, 30), clock.now())
+    on = await repo.reminder(alice.tenant_id, alice.id)
+    assert on is not None and on.enabled and on.remind_at == time(7, 30)
+    assert await repo.tenants_with_reminders() == [alice.tenant_id]
+
+
+async def test_candidates_skip_members_who_left_or_turned_reminders_off(
+    app: App, clock: ManualClock
+) -> None:
+    repo = CheckinRepo(app.db)
+    alice, bob, carol = [await member(app, clock, n) for n in ("alice", "bob", "carol")]
+    for m in (alice, bob, carol):
+        await repo.set_reminder(m.tenant_id, m.id, time(19), clock.now())
+    await repo.set_reminder(bob.tenant_id, bob.id, None, clock.now())
+    await app.members.mark_left(carol.tenant_id, "carol", clock.now())
+    await repo.save(alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="x")
+    async with app.db.transaction() as tx:
+        [only] = await reminder_candidates(tx, alice.tenant_id)
+    assert only.member_id == alice.id and only.last_checkin == DAY
+    assert only.last_reminded is None and only.timezone is None
+
+
+async def test_queue_reminders_claims_each_member_day_once(app: App, clock: ManualClock) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice")
+    await repo.set_reminder(alice.tenant_id, alice.id, time(19), clock.now())
+    due = [DueReminder(alice.id, "alice", DAY)]
+    for expected in (1, 0):
+        async with app.db.transaction() as tx:
+            assert await queue_reminders(tx, alice.tenant_id, due, Message("r"), clock.now()) == (
+                expected
+            )
+    async with app.db.transaction() as tx:
+        [candidate] = await reminder_candidates(tx, alice.tenant_id)
+    assert candidate.last_reminded == DAY
+    assert await app.outbox.counts() == {"pending": 1}
+
+
+async def test_export_and_erase(app: App, clock: ManualClock) -> None:
+    repo = CheckinRepo(app.db)
+    alice, bob = await member(app, clock, "alice"), await member(app, clock, "bob")
+    for m in (alice, bob):
+        await repo.save(
+            m.tenant_id,
+            m.id,
+            DAY,
+            "Europe/Berlin",
+            clock.now(),
+            did="x",
+            skills=("sql",),
+            minutes=20,
+        )
+        await repo.set_reminder(m.tenant_id, m.id, time(19), clock.now())
+        async with app.db.transaction() as tx:
+            await queue_reminders(
+                tx, m.tenant_id, [DueReminder(m.id, m.external_id, DAY)], Message("r"), clock.now()
+            )
+    exported = await repo.export(alice.tenant_id, alice.id)
+    assert exported["checkins"][0]["skills"] == ["sql"]
+    assert exported["checkins"][0]["timezone"] == "Europe/Berlin"
+    assert exported["reminder"]["time"] == "19:00"
+    async with app.db.transaction() as tx:
+        assert await erase(tx, alice.tenant_id, alice.id) == 4  # skill, check-in, reminder, claim
+    assert await repo.export(alice.tenant_id, alice.id) == {"checkins": [], "reminder": None}
+    assert await repo.dates(bob.tenant_id, bob.id) == [DAY]
+    assert (await repo.export(bob.tenant_id, bob.id))["reminder"] is not None
