@@ -122,6 +122,18 @@ class Buddies:
         title = group_title([m.display_name for m in group.members], group.round.number)
         return Target.room(group.room_key, tuple(str(m.external_id) for m in present), title)
 
+    async def _post(
+        self, tx: Tx, tenant_id: int, key: str, room: Target, message: Message, now: datetime
+    ) -> None:
+        """To the group's room; where the platform cannot open one, to each member by DM."""
+        if self._app.messenger.capabilities.group_rooms:
+            await enqueue(tx, tenant_id, key, room, message, now)
+            return
+        for external_id in room.members:
+            await enqueue(
+                tx, tenant_id, f"{key}:{external_id}", Target.dm(external_id), message, now
+            )
+
     # --- member commands ----------------------------------------------------------------------
 
     async def join(self, inv: Invocation) -> Reply:
@@ -418,7 +430,7 @@ class Buddies:
                 members = [(m.member_id, m.name) for m in group.members]
                 group_id = await self._repo.add_group(tx, tenant.id, rnd.id, room_key, members)
                 ids = tuple(external[m.member_id] for m in group.members)
-                await enqueue(
+                await self._post(
                     tx,
                     tenant.id,
                     f"buddy-intro:{tenant.id}:{group_id}",
@@ -474,7 +486,7 @@ class Buddies:
                     target = self._target(group)
                     if len(target.members) < 2:
                         continue  # their buddy left; they were told then
-                    await enqueue(
+                    await self._post(
                         tx,
                         rnd.tenant_id,
                         f"buddy-followup:{rnd.tenant_id}:{group.id}",
@@ -509,7 +521,7 @@ class Buddies:
             text += f", {event.minutes} min"
         kind = "updated" if event.updated else "new"
         async with self._app.db.transaction() as tx:
-            await enqueue(
+            await self._post(
                 tx,
                 tenant.id,
                 f"buddy-checkin:{tenant.id}:{event.checkin_id}:{kind}",
@@ -541,7 +553,7 @@ class Buddies:
                     f"{member.label} has left the community. The two of you carry on as a pair "
                     "this round."
                 )
-            await enqueue(
+            await self._post(
                 tx,
                 tenant.id,
                 f"buddy-left:{tenant.id}:{group.id}:{member.id}",

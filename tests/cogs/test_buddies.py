@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -126,6 +127,18 @@ async def test_seven_members_make_three_groups_with_one_trio(
     assert sorted(len(g) for g in groups) == [2, 2, 3]
     assert sorted(m for g in groups for m in g) == sorted(NAMES)
     assert len(intros(messenger)) == 3
+
+
+async def test_without_group_rooms_each_member_gets_the_intro_by_dm(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    messenger.capabilities = replace(messenger.capabilities, group_rooms=False)
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    assert messenger.rooms == {}
+    for name in ("alice", "bob"):
+        (intro,) = messenger.to("dm", name)
+        assert "Why you were matched" in intro.text
 
 
 async def test_a_lone_member_is_told_why(app: App, messenger: RecordingMessenger) -> None:
