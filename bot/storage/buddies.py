@@ -361,8 +361,10 @@ class BuddyRepo:
     ) -> list[tuple[int, str]]:
         """Close the tenant's open rounds and count who neither answered nor checked in.
 
-        Returns (member id, platform id) of those who reached `pause_after` such rounds in a
-        row and are now paused until they resume.
+        Only a round that reached its follow-up counts as missed: a round closed before anyone
+        was asked "Did you meet?" (two quick manual rounds) pauses nobody. Returns (member id,
+        platform id) of those who reached `pause_after` missed rounds in a row and are now
+        paused until they resume.
         """
         open_ids = [
             r["id"]
@@ -376,16 +378,17 @@ class BuddyRepo:
             rows = await tx.fetchall(
                 "SELECT gm.member_id, (gm.met IS NOT NULL OR EXISTS (SELECT 1 FROM checkins c"
                 " WHERE c.tenant_id = gm.tenant_id AND c.member_id = gm.member_id"
-                " AND c.updated_at >= r.started_at)) AS showed_up"
+                " AND c.updated_at >= r.started_at)) AS showed_up, r.followup_at <= ? AS asked"
                 " FROM group_members gm JOIN groups g ON g.id = gm.group_id"
                 " JOIN rounds r ON r.id = g.round_id"
                 " WHERE r.id = ? AND gm.member_id IS NOT NULL AND gm.left_at IS NULL",
-                (round_id,),
+                (to_db(now), round_id),
             )
             await tx.executemany(
                 "UPDATE buddies SET missed_rounds = CASE WHEN ? THEN 0"
-                " ELSE missed_rounds + 1 END WHERE tenant_id = ? AND member_id = ?",
-                [(r["showed_up"], tenant_id, r["member_id"]) for r in rows],
+                " WHEN ? THEN missed_rounds + 1 ELSE missed_rounds END"
+                " WHERE tenant_id = ? AND member_id = ?",
+                [(r["showed_up"], r["asked"], tenant_id, r["member_id"]) for r in rows],
             )
             await tx.execute(
                 "UPDATE rounds SET status = 'closed', closed_at = ? WHERE id = ?",

@@ -9,6 +9,8 @@ from bot.storage.buddies import FORMER_MEMBER, BuddyRepo
 from bot.storage.models import Member
 from tests.conftest import START
 
+AFTER = START + timedelta(days=7)  # past the follow-up of rounds started at START
+
 
 @pytest.fixture
 def repo(app: App) -> BuddyRepo:
@@ -96,12 +98,26 @@ async def test_closing_a_round_pauses_after_two_silent_rounds(app: App, repo: Bu
         assert group is not None
         await repo.set_met(bob.tenant_id, group.id, bob.id, True, START)
         async with app.db.transaction() as tx:
-            closed = await repo.close_open_rounds(tx, alice.tenant_id, START, pause_after=2)
+            closed = await repo.close_open_rounds(tx, alice.tenant_id, AFTER, pause_after=2)
             paused.append([m for m, _ in closed])
     assert paused == [[], [alice.id]]
     buddy = await repo.get(alice.tenant_id, alice.id)
     assert buddy is not None and buddy.status == "paused" and buddy.paused_until is None
     assert await repo.current_group(alice.tenant_id, alice.id) is None
+
+
+async def test_a_round_closed_before_its_follow_up_counts_for_nobody(
+    app: App, repo: BuddyRepo
+) -> None:
+    alice, bob = await _members(app, "alice", "bob")
+    for m in (alice, bob):
+        await repo.join(m.tenant_id, m.id, START)
+    for period in ("p1", "p2", "p3"):
+        await _round_with(app, repo, alice.tenant_id, period, [alice, bob])
+        async with app.db.transaction() as tx:
+            assert await repo.close_open_rounds(tx, alice.tenant_id, START, pause_after=2) == []
+    buddy = await repo.get(alice.tenant_id, alice.id)
+    assert buddy is not None and buddy.missed_rounds == 0
 
 
 async def test_leaving_marks_the_open_group_and_ends_enrolment(app: App, repo: BuddyRepo) -> None:
