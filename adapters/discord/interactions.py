@@ -1,0 +1,234 @@
+"""From an interaction to the core and back: actor, deadline, reply rendering.
+
+Discord drops an interaction that is not acknowledged within 3 seconds. Commands declared
+``slow`` are deferred at once; any other command gets ``defer_after`` seconds (1 s) to finish
+and is deferred if it has not, so the deadline holds however slow the database or a cog is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import discord
+
+from adapters.discord.components import build_modal, build_view, parse_modal
+from adapters.discord.messenger import files_of, mention_text, split_text
+from bot.app import Actor, App
+from bot.commands import Command, CommandError, Reply, parse_line
+from bot.ports import ChannelKind, ChannelRef
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 1.0
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+SERVER_ONLY = "studybot works inside a server: use its commands in one of your server's channels."
+OTHER_SERVER = "That button belongs to another server."
+FORM_GONE = "That form is no longer available; type the command instead."
+
+Work = Callable[[], Coroutine[Any, Any, Reply]]
+
+
+def actor_for(interaction: discord.Interaction, tenant: str | None = None) -> Actor | None:
+    """Who acts, where. Guild = tenant; a click in a DM names its tenant in the button."""
+    guild_id = interaction.guild_id
+    tenant_id = str(guild_id) if guild_id is not None else tenant
+    if tenant_id is None:
+        return None
+    perms = interaction.permissions
+    # Re-checked here whatever the command's default permissions say: those are only a
+    # default that server admins can override in Server Settings > Integrations.
+    is_admin = guild_id is not None and (perms.manage_guild or perms.administrator)
+    channel: ChannelRef | None = None
+    if guild_id is not None and interaction.channel_id is not None:
+        raw = interaction.channel
+        private = getattr(raw, "type", None) is discord.ChannelType.private_thread
+        channel = ChannelRef(
+            tenant_id,
+            str(interaction.channel_id),
+            ChannelKind.ROOM if private else ChannelKind.CHANNEL,
+            str(getattr(raw, "name", "") or ""),
+        )
+    guild = interaction.guild
+    return Actor(
+        tenant_id=tenant_id,
+        user_id=str(interaction.user.id),
+        display_name=interaction.user.display_name,
+        tenant_name=(guild.name or "") if guild is not None else "",
+        channel=channel,
+        is_admin=is_admin,
+    )
+
+
+class Responder:
+    """Runs commands, button lines and form submissions for interactions."""
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        defer_after: float = DEFER_AFTER,
+        rename: Callable[[str], str] = str,
+    ) -> None:
+        self._app = app
+        self.defer_after = defer_after
+        self._rename = rename  # text-syntax command names -> Discord names
+
+    # --- entry points (slash commands, components, modals) --------------------------------
+
+    async def run_command(
+        self, interaction: discord.Interaction, command: Command, raw: dict[str, str]
+    ) -> None:
+        actor = actor_for(interaction)
+        if actor is None:
+            await self._deliver(interaction, Reply(text=SERVER_ONLY, error=True), tenant="")
+            return
+        await self._respond(
+            interaction, actor, lambda: self._app.handle(actor, command, raw), slow=command.slow
+        )
+
+    async def run_button(self, interaction: discord.Interaction, tenant: str, line: str) -> None:
+        actor = await self._actor_for_component(interaction, tenant)
+        if actor is None:
+            return
+        await self._respond(
+            interaction, actor, lambda: self._app.handle_line(actor, line), slow=self._slow(line)
+        )
+
+    async def open_form(self, interaction: discord.Interaction, tenant: str, command: str) -> None:
+        actor = await self._actor_for_component(interaction, tenant)
+        if actor is None:
+            return
+        declared = self._app.commands.get(command)
+        if declared is None or declared.form is None:
+            await self._deliver(interaction, Reply(text=FORM_GONE, error=True), tenant=tenant)
+            return
+        await self._send_modal(interaction, build_modal(declared.form, tenant))
+
+    async def submit_form(self, interaction: discord.Interaction) -> bool:
+        """Handle a submitted modal of ours; False if the modal is not ours."""
+        parsed = parse_modal(dict(interaction.data or {}))
+        if parsed is None:
+            return False
+        tenant, name, values = parsed
+        actor = await self._actor_for_component(interaction, tenant)
+        if actor is None:
+            return True
+        command = self._app.commands.get(name)
+        if command is None:
+            await self._deliver(interaction, Reply(text=FORM_GONE, error=True), tenant=tenant)
+            return True
+        await self._respond(
+            interaction,
+            actor,
+            lambda: self._app.handle(actor, command, values),
+            slow=command.slow,
+        )
+        return True
+
+    # --- the deadline ----------------------------------------------------------------------
+
+    async def _respond(
+        self, interaction: discord.Interaction, actor: Actor, work: Work, *, slow: bool
+    ) -> None:
+        task = asyncio.create_task(work())
+        if slow:
+            await self._defer(interaction)
+        else:
+            done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+            if not done:
+                await self._defer(interaction)
+        try:
+            reply = await task
+        except Exception:  # App.handle already turns errors into replies; belt and braces
+            log.exception("handling an interaction failed")
+            reply = Reply(text=SORRY, error=True)
+        await self._deliver(interaction, reply, tenant=actor.tenant_id)
+
+    async def _defer(self, interaction: discord.Interaction) -> None:
+        # Ephemeral: most replies are private, and a public one replaces the placeholder.
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        except discord.HTTPException:
+            log.warning("could not defer interaction %s", interaction.id, exc_info=True)
+
+    def _slow(self, line: str) -> bool:
+        try:
+            command, _ = parse_line(line, self._app.commands)
+        except CommandError:
+            return False
+        return command.slow
+
+    async def _actor_for_component(
+        self, interaction: discord.Interaction, tenant: str
+    ) -> Actor | None:
+        if interaction.guild_id is not None and str(interaction.guild_id) != tenant:
+            # A component carries its tenant; it must match the server it is used in.
+            await self._deliver(interaction, Reply(text=OTHER_SERVER, error=True), tenant=tenant)
+            return None
+        return actor_for(interaction, tenant)
+
+    # --- rendering -------------------------------------------------------------------------
+
+    async def _deliver(
+        self, interaction: discord.Interaction, reply: Reply, *, tenant: str
+    ) -> None:
+        try:
+            await self._render(interaction, reply, tenant)
+        except discord.HTTPException:
+            log.exception("could not reply to interaction %s", interaction.id)
+
+    async def _render(self, interaction: discord.Interaction, reply: Reply, tenant: str) -> None:
+        form = reply.form
+        if form is not None and tenant and self._can_open_modal(interaction):
+            await self._send_modal(interaction, build_modal(form, tenant))
+            return
+        text = mention_text(reply)
+        if reply.details:  # a reply to an interaction cannot start a thread; inline it
+            text = f"{text}\n\n{reply.details}"
+        chunks = split_text(self._rename(text))
+        view = build_view(reply.buttons, tenant, form=form) if tenant else None
+        for index, chunk in enumerate(chunks):
+            kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+            if index == len(chunks) - 1:
+                if view is not None:
+                    kwargs["view"] = view
+                if reply.files:
+                    kwargs["files"] = files_of(reply)
+            await self._send_part(interaction, chunk, reply.private, first=index == 0, **kwargs)
+
+    async def _send_part(
+        self,
+        interaction: discord.Interaction,
+        content: str,
+        private: bool,
+        *,
+        first: bool,
+        **kwargs: Any,
+    ) -> None:
+        response = interaction.response
+        if not response.is_done():
+            await response.send_message(content, ephemeral=private, **kwargs)
+            return
+        deferred = response.type is discord.InteractionResponseType.deferred_channel_message
+        if first and deferred and not private:
+            # The placeholder was ephemeral; a public reply takes its place as a new message.
+            await interaction.delete_original_response()
+        await interaction.followup.send(content, ephemeral=private, **kwargs)
+
+    def _can_open_modal(self, interaction: discord.Interaction) -> bool:
+        return (
+            not interaction.response.is_done()
+            and interaction.type is not discord.InteractionType.modal_submit
+        )
+
+    async def _send_modal(self, interaction: discord.Interaction, modal: discord.ui.Modal) -> None:
+        try:
+            await interaction.response.send_modal(modal)
+        except discord.HTTPException:
+            log.exception("could not open a form for interaction %s", interaction.id)
+        # Submissions are handled from the custom_id (they survive restarts), not by the
+        # in-memory modal that discord.py registered.
+        modal.stop()

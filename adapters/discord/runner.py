@@ -1,0 +1,201 @@
+"""`python -m bot discord`: configuration, start-up, clear one-line failures, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TextIO
+
+import aiohttp
+import discord
+import yarl
+
+from adapters.discord.client import StudyBot
+from adapters.discord.messenger import DiscordMessenger, RoomParent
+from bot.app import App, AppFactory
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+API_VERSION_PATH = "/api/v10"
+SETUP_DOC = "docs/discord-setup.md"
+EXIT_CONFIG = 2
+EXIT_FAILED = 1
+PAIRING_CHANNEL_SETTING = "pairing_channel"  # declared by the buddies cog
+
+
+class ConfigError(Exception):
+    """A setting that cannot work; the message is the one line the operator sees."""
+
+
+@dataclass(frozen=True)
+class DiscordConfig:
+    token: str
+    guild_id: int | None = None
+    api_base_url: str | None = None  # e.g. http://127.0.0.1:8080/api/v10 (a REST proxy, a fake)
+    gateway_url: str | None = None  # e.g. ws://127.0.0.1:8080/gateway
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DiscordConfig:
+        secret = settings.discord_token
+        token = secret.get_secret_value().strip() if secret is not None else ""
+        if not token:
+            raise ConfigError(
+                f"DISCORD_TOKEN is not set. Create a bot token as described in {SETUP_DOC}, "
+                "then run: DISCORD_TOKEN=... python -m bot discord"
+            )
+        return cls(
+            token=token.removeprefix("Bot ").strip(),
+            guild_id=settings.discord_guild_id,
+            api_base_url=_api_url(settings.discord_api_base_url),
+            gateway_url=_gateway_url(settings.discord_gateway_url),
+        )
+
+
+def _api_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    url = yarl.URL(value.strip())
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(f"DISCORD_API_BASE_URL must be an http(s) URL, not {value!r}")
+    text = str(url).rstrip("/")
+    # Accept the proxy's root as well as the full versioned base.
+    return text if text.endswith(API_VERSION_PATH) else text + API_VERSION_PATH
+
+
+def _gateway_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    url = yarl.URL(value.strip())
+    if url.scheme not in ("ws", "wss") or not url.host:
+        raise ConfigError(f"DISCORD_GATEWAY_URL must be a ws(s) URL, not {value!r}")
+    return str(url)
+
+
+@contextlib.contextmanager
+def discord_endpoints(config: DiscordConfig) -> Iterator[None]:
+    """Point discord.py at other REST/gateway URLs for the duration (process-wide).
+
+    discord.py reads both from class attributes; there is no per-client setting. Interaction
+    callbacks and follow-ups use the same Route class, so they follow the REST override.
+    """
+    route, gateway = discord.http.Route, discord.gateway.DiscordWebSocket
+    old_base, old_gateway = route.BASE, gateway.DEFAULT_GATEWAY
+    if config.api_base_url:
+        route.BASE = config.api_base_url
+    if config.gateway_url:
+        gateway.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
+    try:
+        yield
+    finally:
+        route.BASE, gateway.DEFAULT_GATEWAY = old_base, old_gateway
+
+
+def room_parent_for(app: App, setting: str) -> RoomParent:
+    """Reads the pairing channel an organizer configured (a channel id, or empty)."""
+
+    async def lookup(tenant_external_id: str) -> int | None:
+        tenant = await app.tenants.find(app.platform, tenant_external_id)
+        if tenant is None:
+            return None
+        value = (await app.community.get(tenant.id)).get(setting, "")
+        value = value.strip().removeprefix("<#").removesuffix(">")
+        return int(value) if value.isdigit() else None
+
+    return lookup
+
+
+async def run(
+    settings: Settings,
+    factory: AppFactory,
+    *,
+    clock: Clock | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run the bot until stopped. Returns the process exit code."""
+    err = err or sys.stderr
+    try:
+        config = DiscordConfig.from_settings(settings)
+    except ConfigError as exc:
+        print(f"studybot: {exc}", file=err)
+        return EXIT_CONFIG
+    with discord_endpoints(config):
+        messenger = DiscordMessenger()
+        app = await factory(messenger, clock or SystemClock())
+        try:
+            return await _serve(app, messenger, config, err)
+        finally:
+            await app.close()
+
+
+async def _serve(app: App, messenger: DiscordMessenger, config: DiscordConfig, err: TextIO) -> int:
+    messenger.set_room_parent(room_parent_for(app, PAIRING_CHANNEL_SETTING))
+    started = False
+
+    async def start_app() -> None:
+        nonlocal started
+        if not started:  # once per process, even if the client is rebuilt
+            started = True
+            await app.start()
+
+    members_intent = True
+    while True:
+        client = StudyBot(
+            app, guild_id=config.guild_id, members_intent=members_intent, on_setup=start_app
+        )
+        messenger.bind(client)
+        try:
+            with _stop_on_sigterm(client):
+                await client.start(config.token)
+            return 0
+        except discord.PrivilegedIntentsRequired:
+            if not members_intent:
+                raise
+            log.warning(
+                "The Server Members intent is not enabled for this bot; continuing without it. "
+                "Members who leave are then not noticed. Enable it in the Developer Portal "
+                "(Bot > Privileged Gateway Intents); see %s.",
+                SETUP_DOC,
+            )
+            members_intent = False
+        except discord.LoginFailure:
+            print(
+                "studybot: Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy a fresh "
+                f"token from the Developer Portal (Bot > Reset Token); see {SETUP_DOC}.",
+                file=err,
+            )
+            return EXIT_FAILED
+        except (aiohttp.ClientConnectionError, OSError) as exc:
+            print(f"studybot: cannot reach Discord ({exc}). Check the network.", file=err)
+            return EXIT_FAILED
+        finally:
+            await client.close()
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(client: discord.Client) -> Iterator[None]:
+    """Docker and systemd stop with SIGTERM: close cleanly, as Ctrl-C does."""
+    loop = asyncio.get_running_loop()
+    tasks: set[asyncio.Task[None]] = set()
+
+    def stop() -> None:
+        task = loop.create_task(client.close())
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, stop)
+        installed = True
+    except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+        installed = False
+    try:
+        yield
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGTERM)

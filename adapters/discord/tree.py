@@ -1,0 +1,314 @@
+"""discord.py app commands generated from the declarations in the command table.
+
+Each declared option becomes a typed Discord option through a per-option ``Transformer`` (the
+public discord.py hook for custom option types): users as user options, channels as channel
+options, choices as choices, time zones and skills with autocomplete. The transformer hands the
+value back as the raw string the shared validator expects, so Discord input is validated by
+exactly the same code as typed text.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from functools import cache
+from typing import Any, Protocol
+from zoneinfo import available_timezones
+
+import discord
+from discord import app_commands
+
+from adapters.discord.layout import Binding, discord_name, fit, roots
+from bot.commands import Command, Option, OptionType
+from bot.skills import SkillCatalogue
+
+MAX_STRING = 6000  # Discord's max_length for string options
+MAX_CHOICES = 25
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+GUILD_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+GUILD_INSTALL = app_commands.AppInstallationType(guild=True, user=False)
+_LENGTHS = {OptionType.TIME: 5, OptionType.TIME_RANGE: 11, OptionType.DATE: 10}
+_COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Warsaw",
+    "Europe/Kyiv",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+)
+
+OptionKind = discord.AppCommandOptionType
+Choice = app_commands.Choice
+
+
+class CommandRunner(Protocol):
+    """Runs a declared command for an interaction (implemented by `interactions.Responder`)."""
+
+    async def run_command(
+        self, interaction: discord.Interaction, command: Command, raw: dict[str, str]
+    ) -> None: ...
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+
+
+class Completer:
+    """Autocomplete suggestions for time zones, skills and long choice lists."""
+
+    def __init__(self, skills: SkillCatalogue) -> None:
+        self._skills = skills
+
+    def complete(self, option: Option, current: str) -> list[Choice[str]]:
+        if option.type is OptionType.TIMEZONE:
+            return [Choice(name=z, value=z) for z in self.zones(current)]
+        if option.type is OptionType.SKILLS:
+            return self.skills(current)
+        if option.type is OptionType.CHOICE:
+            typed = current.strip().lower()
+            found = [c for c in option.choices if typed in c.lower()]
+            return [Choice(name=fit(c, 100), value=c) for c in found[:MAX_CHOICES]]
+        return []
+
+    def zones(self, current: str) -> list[str]:
+        typed = "_".join(current.strip().lower().split())
+        if not typed:
+            return list(_COMMON_ZONES)
+        starts = [z for z in _zones() if z.lower().startswith(typed)]
+        # "berlin" should find Europe/Berlin: match the city part too.
+        cities = [z for z in _zones() if z.lower().split("/")[-1].startswith(typed)]
+        inside = [z for z in _zones() if typed in z.lower()]
+        return list(dict.fromkeys([*starts, *cities, *inside]))[:MAX_CHOICES]
+
+    def skills(self, current: str) -> list[Choice[str]]:
+        """Complete the last skill of a comma-separated list, keeping the ones before it."""
+        *done, partial = current.split(",")
+        kept = [p.strip() for p in done if p.strip()]
+        prefix = ", ".join(kept)
+        choices: list[Choice[str]] = []
+        for skill in self._skills.search(partial.strip(), limit=MAX_CHOICES):
+            if skill.id in kept:
+                continue
+            value = f"{prefix}, {skill.id}" if prefix else skill.id
+            name = f"{prefix}, {skill.name}" if prefix else f"{skill.name} ({skill.id})"
+            if len(value) <= 100:
+                choices.append(Choice(name=fit(name, 100), value=value))
+        return choices
+
+
+class OptionTransformer(app_commands.Transformer):
+    """One declared option as a Discord option; transforms the value back to a raw string."""
+
+    def __init__(self, option: Option) -> None:
+        self.option = option
+
+    @property
+    def type(self) -> OptionKind:
+        kind = self.option.type
+        if kind is OptionType.INT:
+            return OptionKind.integer
+        if kind is OptionType.BOOL:
+            return OptionKind.boolean
+        if kind is OptionType.USER:
+            return OptionKind.user
+        if kind is OptionType.CHANNEL:
+            return OptionKind.channel
+        return OptionKind.string
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        if self.option.type is OptionType.CHANNEL:
+            return [discord.ChannelType.text, discord.ChannelType.news]
+        return []
+
+    @property
+    def min_value(self) -> int | None:
+        return self.option.min_value if self.option.type is OptionType.INT else None
+
+    @property
+    def max_value(self) -> int | None:
+        kind = self.option.type
+        if kind is OptionType.INT:
+            return self.option.max_value
+        if kind is OptionType.TEXT:
+            return min(self.option.max_length, MAX_STRING)
+        return _LENGTHS.get(kind)
+
+    @property
+    def choices(self) -> list[Choice[str | int | float]] | None:
+        if self.option.type is OptionType.CHOICE and len(self.option.choices) <= MAX_CHOICES:
+            return [Choice(name=fit(c, 100), value=c) for c in self.option.choices]
+        return None
+
+    async def transform(self, interaction: discord.Interaction, value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, discord.abc.Snowflake):  # users, members, channels
+            return str(value.id)
+        return str(value)
+
+
+class CompletingTransformer(OptionTransformer):
+    """An option whose values are suggested while the member types."""
+
+    def __init__(self, option: Option, completer: Completer) -> None:
+        super().__init__(option)
+        self._completer = completer
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[Choice[str]]:
+        return self._completer.complete(self.option, str(value))
+
+
+def needs_autocomplete(option: Option) -> bool:
+    if option.type in (OptionType.TIMEZONE, OptionType.SKILLS):
+        return True
+    return option.type is OptionType.CHOICE and len(option.choices) > MAX_CHOICES
+
+
+def option_description(option: Option) -> str:
+    """The declared description, with the expected format when Discord cannot enforce it."""
+    text = " ".join(option.description.split()) or option.name
+    if option.type in (OptionType.TIME, OptionType.TIME_RANGE, OptionType.DATE, OptionType.SKILLS):
+        hint = f" ({option.placeholder()})"
+        if len(text) + len(hint) <= 100:
+            text += hint
+    return fit(text, 100)
+
+
+def make_callback(
+    binding: Binding, runner: CommandRunner, completer: Completer
+) -> Callable[..., Awaitable[None]]:
+    """A coroutine whose signature declares the command's options, for discord.py to read."""
+    command = binding.command
+    declared_by_param: dict[str, str] = {}
+    parameters = [
+        inspect.Parameter(
+            "interaction",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=discord.Interaction,
+        )
+    ]
+    descriptions: dict[str, str] = {}
+    renames: dict[str, str] = {}
+    # A command with a form opens it when run without options, which Discord only allows
+    # if no option is required there; the shared validator still insists on required ones.
+    optional_everywhere = command.form is not None
+    for index, option in enumerate(command.options):
+        required = option.required and not optional_everywhere
+        param = f"option_{index}"  # any declared name works: Discord sees the rename
+        declared_by_param[param] = option.name
+        transformer: OptionTransformer = (
+            CompletingTransformer(option, completer)
+            if needs_autocomplete(option)
+            else OptionTransformer(option)
+        )
+        parameters.append(
+            inspect.Parameter(
+                param,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=transformer,
+                default=inspect.Parameter.empty if required else None,
+            )
+        )
+        descriptions[param] = option_description(option)
+        renames[param] = discord_name(option.name)
+
+    async def callback(interaction: discord.Interaction, **values: str | None) -> None:
+        raw = {declared_by_param[k]: v for k, v in values.items() if v is not None}
+        await runner.run_command(interaction, command, raw)
+
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__discord_app_commands_param_description__ = descriptions  # type: ignore[attr-defined]
+    callback.__discord_app_commands_param_rename__ = renames  # type: ignore[attr-defined]
+    callback.__name__ = callback.__qualname__ = "_".join(binding.path).replace("-", "_")
+    return callback
+
+
+AppCommand = app_commands.Command[Any, ..., None]
+AppItem = AppCommand | app_commands.Group
+
+
+def _command(
+    binding: Binding,
+    name: str,
+    runner: CommandRunner,
+    completer: Completer,
+    parent: app_commands.Group | None,
+) -> AppCommand:
+    callback: Any = make_callback(binding, runner, completer)
+    command: AppCommand = app_commands.Command(
+        name=name,
+        description=fit(binding.command.description, 100),
+        callback=callback,
+        parent=parent,
+        extras={"studybot_command": binding.command.name},
+    )
+    if parent is not None:
+        parent.add_command(command)
+    else:
+        command.guild_only = True
+        command.allowed_contexts = GUILD_ONLY
+        command.allowed_installs = GUILD_INSTALL
+        if binding.command.admin:
+            command.default_permissions = ADMIN_PERMISSIONS
+    return command
+
+
+def _group_description(name: str, children: Sequence[str]) -> str:
+    return fit(f"{name}: {', '.join(children)}", 100)
+
+
+def build_commands(
+    bindings: Iterable[Binding], runner: CommandRunner, completer: Completer
+) -> list[AppItem]:
+    """The top-level app commands and groups for these bindings."""
+    items: list[AppItem] = []
+    for root, members in roots(bindings).items():
+        if len(members) == 1 and len(members[0].path) == 1:
+            items.append(_command(members[0], root, runner, completer, None))
+            continue
+        # Discord only applies default permissions at the top level: hide a group from
+        # non-organizers only when everything in it is an admin command.
+        all_admin = all(b.command.admin for b in members)
+        top = app_commands.Group(
+            name=root,
+            description=_group_description(root, sorted({b.path[1] for b in members})),
+            guild_only=True,
+            allowed_contexts=GUILD_ONLY,
+            allowed_installs=GUILD_INSTALL,
+            default_permissions=ADMIN_PERMISSIONS if all_admin else None,
+        )
+        subgroups: dict[str, app_commands.Group] = {}
+        for binding in members:
+            if len(binding.path) == 2:
+                _command(binding, binding.path[1], runner, completer, top)
+                continue
+            group_name = binding.path[1]
+            group = subgroups.get(group_name)
+            if group is None:
+                siblings = sorted({b.path[2] for b in members if b.path[1] == group_name})
+                group = app_commands.Group(
+                    name=group_name,
+                    description=_group_description(f"{root} {group_name}", siblings),
+                    parent=top,
+                )
+                subgroups[group_name] = group
+            _command(binding, binding.path[2], runner, completer, group)
+        items.append(top)
+    return items

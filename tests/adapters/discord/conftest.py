@@ -1,0 +1,50 @@
+"""Fixtures for the Discord adapter tests: a fake Discord on 127.0.0.1, discord.py aimed at it,
+and the real app behind the real adapter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import discord
+import pytest
+import yarl
+
+from tests.adapters.discord.discord_harness import Harness, start_harness
+from tests.fakes.discord_api import FakeDiscord, FakeGuild
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """A running fake Discord; discord.py's REST and gateway URLs point at it.
+
+    At teardown the test fails if the bot broke a rule Discord enforces (a late or double
+    interaction reply, an unanswered interaction, an invalid payload, an unknown route).
+    """
+    async with FakeDiscord() as server:
+        monkeypatch.setattr(discord.http.Route, "BASE", server.api_url)
+        monkeypatch.setattr(
+            discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url)
+        )
+        yield server
+        server.assert_clean()
+
+
+@pytest.fixture
+def guild(fake: FakeDiscord) -> FakeGuild:
+    """A guild with a student (alice, bob, carol) and an organizer (olga)."""
+    guild = fake.add_guild("Study Hall")
+    for name in ("alice", "bob", "carol"):
+        fake.add_member(guild, name)
+    fake.add_member(guild, "olga", organizer=True)
+    return guild
+
+
+@pytest.fixture
+async def harness(fake: FakeDiscord, guild: FakeGuild, tmp_path: Path) -> AsyncIterator[Harness]:
+    h = await start_harness(fake, tmp_path)
+    try:
+        yield h
+    finally:
+        await h.bot.close()
+        await h.app.close()

@@ -1,0 +1,179 @@
+"""Student and organizer journeys on Discord, through the real cogs and the real adapter:
+the check-in modal, a reminder DM's button, a buddy round with private threads and the
+"Did you meet?" buttons, the closed-DM fallback, and rate limits on the way out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.adapters.discord.discord_harness import Harness
+from tests.fakes.discord_api import EPHEMERAL, PRIVATE_THREAD, FakeDiscord, FakeGuild, FakeMember
+
+
+def _button(fake: FakeDiscord, message: dict[str, object], label: str) -> str:
+    for row in message.get("components") or []:  # type: ignore[attr-defined]
+        for component in row["components"]:
+            if component.get("label") == label:
+                return str(component["custom_id"])
+    raise AssertionError(f"no button {label!r} in {message.get('components')}")
+
+
+async def test_checkin_opens_a_modal_and_the_submit_checks_in(
+    harness: Harness, guild: FakeGuild
+) -> None:
+    alice = guild.member_named("alice")
+    modal = await harness.invoke("checkin", user=alice, guild=guild)
+    assert modal["_callback"] == 9
+    assert [_input_id(row) for row in modal["components"]] == [
+        "did",
+        "next",
+        "blockers",
+        "skills",
+        "minutes",
+    ]
+    reply = await harness.submit(
+        {"did": "Dockerised my Flask app", "skills": "docker", "minutes": "45"},
+        user=alice,
+        guild=guild,
+    )
+    assert reply["content"].startswith("Checked in for Monday 7 January")
+    assert "45 min" in reply["content"]
+    assert reply["flags"] & EPHEMERAL
+    streak = await harness.invoke("streak", user=alice, guild=guild)
+    assert "Current: 1 day" in streak["content"]
+
+
+def _input_id(row: dict[str, object]) -> str:
+    inner = row.get("component") or row["components"][0]  # type: ignore[index]
+    return str(inner["custom_id"])  # type: ignore[index]
+
+
+async def test_checkin_with_options_skips_the_modal(harness: Harness, guild: FakeGuild) -> None:
+    reply = await harness.invoke(
+        "checkin", {"did": "SQL joins", "minutes": 30}, user=guild.member_named("bob"), guild=guild
+    )
+    assert reply["_callback"] == 4
+    assert "Checked in" in reply["content"] and "30 min" in reply["content"]
+
+
+async def test_reminder_dm_button_opens_the_checkin_form(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    """The reminder is a DM with a button; clicking it (no guild in a DM) opens the form for
+    the right server, and the submit checks the member in there."""
+    carol = guild.member_named("carol")
+    set_reply = await harness.invoke("checkin-remind", {"time": "09:30"}, user=carol, guild=guild)
+    assert "Reminder set for 09:30" in set_reply["content"]
+    harness.clock.advance(timedelta(minutes=31))
+    await harness.app.scheduler.run_due()
+    assert await harness.drain() == 1
+    (dm,) = fake.dms_to(carol.id)
+    assert dm["content"].startswith("Time for today's check-in!")
+    modal = await harness.click(_button(fake, dm, "Check in now"), user=carol.user)
+    assert modal["_callback"] == 9 and modal["title"] == "Daily check-in"
+    reply = await harness.feed(
+        fake.modal_submit({"did": "Read about CI"}, user=carol.user, guild=None)
+    )
+    assert reply["content"].startswith("Checked in for Monday")
+
+
+async def test_help_names_hoisted_commands_the_discord_way(
+    harness: Harness, guild: FakeGuild
+) -> None:
+    """`/checkin remind` is typed `/checkin-remind` on Discord, and help says so."""
+    reply = await harness.invoke(
+        "help", {"command": "checkin remind"}, user=guild.member_named("alice"), guild=guild
+    )
+    assert reply["content"].startswith("/checkin-remind - ")
+    assert "Usage: /checkin-remind" in reply["content"]
+
+
+async def _buddy_round(harness: Harness, guild: FakeGuild, *names: str) -> dict[str, object]:
+    olga = guild.member_named("olga")
+    for name in names:
+        joined = await harness.invoke("buddy join", user=guild.member_named(name), guild=guild)
+        assert "You're in!" in joined["content"]
+    channel = guild.channel_named("study-buddies")
+    saved = await harness.invoke("admin buddies", {"channel": channel}, user=olga, guild=guild)
+    assert "Saved." in saved["content"]
+    report = await harness.invoke("admin match now", user=olga, guild=guild)
+    assert report["_callback"] == 5  # declared slow: deferred at once
+    await harness.drain()
+    return report
+
+
+async def test_buddy_round_opens_private_threads_with_members(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    report = await _buddy_round(harness, guild, "alice", "bob")
+    assert "Round 1 started: 1 group(s)." in str(report["content"])
+    (thread,) = fake.threads(guild)
+    alice, bob = guild.member_named("alice"), guild.member_named("bob")
+    assert thread.type == PRIVATE_THREAD and not thread.invitable
+    assert thread.parent_id == guild.channel_named("study-buddies").id
+    assert thread.member_ids == {fake.bot_user.id, alice.id, bob.id}
+    (intro,) = fake.messages[thread.id]
+    assert "Alice" in intro["content"] or "alice" in intro["content"]
+
+
+async def test_met_buttons_in_the_thread_record_the_answer(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    await _buddy_round(harness, guild, "alice", "bob")
+    (thread,) = fake.threads(guild)
+    harness.clock.advance(timedelta(days=4))  # past the mid-round follow-up
+    (followup_job,) = [j for j in harness.app.jobs if j.name == "buddy-followup"]
+    await harness.app.scheduler.run_job(followup_job)  # only it: no new round yet
+    await harness.drain()
+    followup = fake.messages[thread.id][-1]
+    assert "Did you meet?" in followup["content"]
+    alice = guild.member_named("alice")
+    answer = await harness.click(_button(fake, followup, "Yes, we met"), user=alice)
+    assert answer["content"].startswith("Great, recorded that you met")
+    assert answer["flags"] & EPHEMERAL
+    status = await harness.invoke("buddy status", user=alice, guild=guild)
+    assert "Did you meet: yes" in status["content"]
+
+
+async def test_round_falls_back_to_dms_when_threads_are_not_allowed(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    guild.threads_allowed = False
+    await _buddy_round(harness, guild, "alice", "bob")
+    assert not fake.threads(guild)
+    for name in ("alice", "bob"):
+        (intro,) = fake.dms_to(guild.member_named(name).id)
+        assert intro["content"]
+
+
+async def test_closed_dms_reach_the_cores_fallback(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    """403 50007 on a reminder DM: the core flags the member and tells them next time."""
+    carol = guild.member_named("carol")
+    fake.closed_dms.add(carol.id)
+    await harness.invoke("checkin-remind", {"time": "09:30"}, user=carol, guild=guild)
+    harness.clock.advance(timedelta(minutes=31))
+    await harness.app.scheduler.run_due()
+    assert await harness.drain() == 0
+    failed = fake.find_requests("POST", "/messages")[-1]
+    assert (failed.status, failed.response["code"]) == (403, 50007)
+    reply = await harness.invoke("streak", user=carol, guild=guild)
+    assert "DMs are closed" in reply["content"]
+
+
+async def test_a_long_429_is_retried_by_the_outbox_later(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    """Retry-After beyond the client's limit surfaces as the port's RateLimited; the outbox
+    keeps the message and sends it once after the wait."""
+    carol: FakeMember = guild.member_named("carol")
+    await harness.invoke("checkin-remind", {"time": "09:30"}, user=carol, guild=guild)
+    harness.clock.advance(timedelta(minutes=31))
+    fake.rate_limit_next("POST", "/messages", retry_after=45.0)
+    await harness.app.scheduler.run_due()
+    assert await harness.drain() == 0
+    assert fake.dms_to(carol.id) == []
+    harness.clock.advance(timedelta(seconds=46))
+    assert await harness.drain() == 1
+    assert len(fake.dms_to(carol.id)) == 1
