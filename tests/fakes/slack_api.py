@@ -199,7 +199,7 @@ class FakeSlack:
     async def wait_for_call(
         self,
         method: str,
-        timeout: float = 2.0,  # noqa: ASYNC109 - a per-call deadline reads best in tests
+        timeout: float = 5.0,  # noqa: ASYNC109 - a per-call deadline reads best in tests
         *,
         count: int = 1,
     ) -> RecordedCall:
@@ -411,7 +411,7 @@ class FakeSlack:
                 self._changed.notify_all()
         return ws
 
-    async def wait_for_socket(self, timeout: float = 2.0) -> None:  # noqa: ASYNC109
+    async def wait_for_socket(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         await asyncio.wait_for(self._socket_connected.wait(), timeout)
 
     async def push_envelope(
@@ -432,7 +432,7 @@ class FakeSlack:
         await self._socket.send_str(json.dumps(envelope))
         return eid
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 2.0) -> JSON:  # noqa: ASYNC109
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> JSON:  # noqa: ASYNC109
         async with self._changed:
             try:
                 await asyncio.wait_for(
