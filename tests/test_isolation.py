@@ -209,7 +209,7 @@ async def test_tenant_b_cannot_reach_tenant_a(
     for command in app.commands:
         for actor in attackers:
             base = declared.required_values(command, user="mallory", today=today)
-            lines = [(declared.line(command, base), "", None)]
+            lines: list[tuple[str, str, str | None]] = [(declared.line(command, base), "", None)]
             for name, value, a_user in aimed_values(command, aim):
                 lines.append((declared.line(command, {**base, name: value}), value, a_user))
             for text, typed, a_user in lines:

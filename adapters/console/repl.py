@@ -6,7 +6,10 @@ a manual clock: `:advance 1d` moves it in 15-minute steps and runs every job tha
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -205,12 +208,32 @@ async def run(options: ConsoleOptions, factory: AppFactory) -> int:
 
     console = Console(app, clock, messenger, options.user, write, read, echo=not interactive)
     write(INTRO)
+    terminated = _cancel_on_sigterm()
     try:
         await app.start(background=False)
         while True:
             line = read(f"{console.user}> ") if interactive else next(iter(source or ()), None)
             if line is None or not await console.line(line):
                 break
+    except asyncio.CancelledError:
+        if not terminated.is_set():
+            raise
+        write("(stopped by SIGTERM)")  # a tick cut short rolled back; it runs at the next start
     finally:
         await app.close()
     return 2 if console.errors else 0
+
+
+def _cancel_on_sigterm() -> asyncio.Event:
+    """SIGTERM (docker stop, systemd) cancels the session, so `run` closes the app cleanly."""
+    terminated = asyncio.Event()
+    task = asyncio.current_task()
+    assert task is not None
+
+    def stop() -> None:
+        terminated.set()
+        task.cancel()
+
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows loops
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
+    return terminated

@@ -1,0 +1,198 @@
+"""A test-only bot process for the crash-safety tests (tests/test_crash_safety.py).
+
+    python -m tests.crash_harness DB RECORD --setup
+    python -m tests.crash_harness DB RECORD --until 2026-03-04T12:00:00Z [--pause SPEC]
+
+It runs the real app and cogs on a SQLite file with a manual clock that moves in hourly steps,
+running every job and draining the outbox at each step, as the console's `:advance` does. The clock is written to DB.clock before each step runs, so a restart resumes
+at the step that was interrupted (as a restarted bot runs its ticks at start). Every message the
+"platform" accepts is appended to RECORD and fsynced before the send returns.
+
+`--pause SPEC` stops the process at one point, prints "PAUSED SPEC" and blocks until the test
+kills it:
+  before-commit:JOB   inside the first transaction that claims a unit of JOB (prefix), before
+                      its COMMIT: the claim, its rows and its outbox messages are all pending
+  after-commit:JOB    just after that COMMIT, before anything was sent
+  before-send:TEXT    the sender is about to hand the first message whose "KIND:TARGET TEXT"
+                      contains TEXT to the platform (the row is claimed for sending)
+  after-send:TEXT     the platform accepted it (recorded), the row is not marked sent yet
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import Actor, App
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.ports import Capabilities, ChannelKind, ChannelRef, Message, MessageRef, UserRef
+from bot.storage.db import Database, Tx
+from cogs import load_all
+
+START = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)  # a Monday
+STEP = timedelta(hours=1)  # every scheduled time in SETUP is on the hour
+TENANT = "crash-community"
+MEMBERS = tuple(f"m{i:02d}" for i in range(1, 11))
+SETUP = (
+    ("m01", True, "/admin buddies channel:#pairing day:tuesday time:09:00 every:1"),
+    ("m01", True, "/admin digest channel:#digest day:wednesday time:09:00"),
+    *(
+        line
+        for i, m in enumerate(MEMBERS)
+        for line in (
+            (
+                m,
+                False,
+                f"/profile set timezone:Europe/Berlin learning:docker,sql level:beginner hours:18:00-21:00 about:member-{m}",
+            ),
+            (m, False, "/buddy join"),
+            (m, False, "/checkin remind 19:00"),
+            *(
+                [(m, False, f'/checkin did:"sql joins, {m}" skills:sql minutes:{20 + i}')]
+                if i % 3 == 0
+                else []
+            ),
+        )
+    ),
+)
+
+
+class Pause:
+    """One pause point per process: print where, then block until killed."""
+
+    def __init__(self, spec: str | None) -> None:
+        kind, _, match = (spec or "").partition(":")
+        self.spec, self.kind, self.match = spec, kind, match
+        self.done = False
+
+    def check(self, kind: str, subjects: list[str]) -> None:
+        if self.done or kind != self.kind:
+            return
+        hit = any(
+            s.startswith(self.match) if kind.endswith("commit") else self.match in s
+            for s in subjects
+        )
+        if hit:
+            self.done = True
+            print(f"PAUSED {self.spec}", flush=True)
+            time.sleep(3600)  # blocks the event loop, the connection and any open transaction
+
+
+def hook_claims(pause: Pause) -> None:
+    """Watch every transaction for new job_runs rows (the claims) around its COMMIT."""
+    original = Database.transaction
+
+    @asynccontextmanager
+    async def transaction(self: Database) -> AsyncIterator[Tx]:
+        jobs: list[str] = []
+        async with original(self) as tx:
+            row = await tx.fetchone("SELECT COALESCE(MAX(rowid), 0) AS n FROM job_runs")
+            mark = row["n"] if row is not None else 0
+            yield tx
+            rows = await tx.fetchall("SELECT job FROM job_runs WHERE rowid > ?", (mark,))
+            jobs = [r["job"] for r in rows]
+            pause.check("before-commit", jobs)
+        pause.check("after-commit", jobs)
+
+    Database.transaction = transaction  # type: ignore[method-assign]
+
+
+class FileMessenger:
+    """The platform: appends every accepted message to a file, fsynced, before returning."""
+
+    platform = "harness"
+    capabilities = Capabilities()
+
+    def __init__(self, record: Path, pause: Pause, clock: ManualClock) -> None:
+        self._record = record
+        self._pause = pause
+        self._clock = clock  # the step a message went out in tells Monday's reminder from Tuesday's
+
+    def _accept(self, kind: str, target: str, message: Message) -> str:
+        subject = [f"{kind}:{target} {message.text}"]
+        self._pause.check("before-send", subject)
+        at = self._clock.now().isoformat()
+        line = json.dumps({"at": at, "kind": kind, "target": target, "text": message.text}) + "\n"
+        with self._record.open("a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+        self._pause.check("after-send", subject)
+        return hashlib.sha1(line.encode()).hexdigest()[:12]
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        return MessageRef(channel, self._accept(channel.kind.value, channel.id, message))
+
+    async def send_dm(self, user: UserRef, message: Message) -> MessageRef:
+        ref = self._accept("dm", user.id, message)
+        return MessageRef(ChannelRef(user.tenant, f"dm-{user.id}", ChannelKind.DM), ref)
+
+    async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
+        key = ",".join(sorted(m.id for m in members))
+        room = "room-" + hashlib.sha1(f"{key}|{title}".encode()).hexdigest()[:8]
+        return ChannelRef(tenant, room, ChannelKind.ROOM, title)
+
+    async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
+        return UserRef(tenant, user_id, user_id)
+
+
+def _clock_file(db: Path) -> Path:
+    return db.with_name(db.name + ".clock")
+
+
+def _save_clock(db: Path, now: datetime) -> None:
+    path = _clock_file(db)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(now.isoformat())
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    tmp.replace(path)
+
+
+async def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db", type=Path)
+    parser.add_argument("record", type=Path)
+    parser.add_argument("--setup", action="store_true")
+    parser.add_argument("--until", type=datetime.fromisoformat)
+    parser.add_argument("--pause")
+    args = parser.parse_args(argv)
+    pause = Pause(args.pause)
+    hook_claims(pause)
+    clock_path = _clock_file(args.db)
+    now = datetime.fromisoformat(clock_path.read_text()) if clock_path.exists() else START
+    clock = ManualClock(now)
+    settings = Settings(_env_file=None, studybot_db=args.db, studybot_send_rate=0)  # type: ignore[call-arg]
+    app = await App.create(settings, clock, FileMessenger(args.record, pause, clock), load_all())
+    try:
+        if args.setup:
+            for user, admin, line in SETUP:
+                actor = Actor(TENANT, user, user.upper(), "Crash test community", is_admin=admin)
+                reply = await app.handle_line(actor, line)
+                assert not reply.error, (line, reply.text)
+            _save_clock(args.db, clock.now())
+            return 0
+        await app.start(background=False)  # resume interrupted sends, catch up, drain
+        while clock.now() < args.until:
+            clock.advance(STEP)
+            _save_clock(args.db, clock.now())
+            await app.scheduler.run_due()
+            await app.sender.drain()
+    finally:
+        await app.close()
+    print("DONE", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1:])))
