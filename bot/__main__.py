@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     slack = sub.add_parser("slack", help="run on Slack (needs SLACK_BOT_TOKEN)")
     slack.add_argument("--http", action="store_true", help="HTTP mode instead of Socket Mode")
     slack.add_argument("--port", type=int, default=3000, help="HTTP mode port")
+    slack.add_argument("--host", default="0.0.0.0", help="HTTP mode address to listen on")
     migrate_cmd = sub.add_parser("migrate", help="apply database migrations and exit")
     migrate_cmd.add_argument("--db", type=Path)
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
@@ -158,6 +159,7 @@ async def _main(argv: list[str]) -> int:
             app_factory(settings),
             http=getattr(args, "http", False),
             port=getattr(args, "port", 3000),
+            host=getattr(args, "host", "0.0.0.0"),
         )
     raise AssertionError(command)
 

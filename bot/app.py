@@ -249,8 +249,9 @@ class App:
         """The platform would not let us DM this member: tell them here, once."""
         await self.members.set_dm_closed(member.id, False)
         note = (
-            "\n\n(I tried to send you a direct message but your DMs are closed to me. "
-            "Allow DMs from server members to get reminders and buddy intros.)"
+            "\n\n(I tried to send you a direct message but could not: your direct messages "
+            "are closed to me. Allow direct messages from this community's members to get "
+            "reminders and buddy intros.)"
         )
         return replace(reply, text=reply.text + note)
 

@@ -58,7 +58,7 @@ async def test_python_m_bot_slack_http(fake: FakeSlack, tmp_path: Path) -> None:
         PYTHONPATH=str(ROOT),
     )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "slack", "--http", "--port", str(port),
+        sys.executable, "-m", "bot", "slack", "--http", "--port", str(port), "--host", "127.0.0.1",
         cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
