@@ -96,7 +96,8 @@ class StudyBot(discord.Client):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Whatever failed in discord.py's parsing, the member gets an answer, not silence."""
-        if isinstance(error, app_commands.CommandNotFound):
+        stale = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+        if isinstance(error, stale):  # Discord still shows an older version of the command
             text = "That command has changed. Discord may need a moment to update; try again soon."
         else:
             log.error("app command failed", exc_info=error)

@@ -150,6 +150,7 @@ class DiscordMessenger:
         self._bound = client
         self._room_parent = room_parent
         self._rename: Callable[[str], str] = _command_names(client)
+        self._unfinished_threads: dict[tuple[str, int, str, tuple[str, ...]], int] = {}
 
     @property
     def _client(self) -> discord.Client:
@@ -171,6 +172,8 @@ class DiscordMessenger:
     async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
         if channel.id.startswith(DM_ROOM_PREFIX):
             return await self._send_to_dm_room(channel, message)
+        if not channel.id.isdigit():  # e.g. a channel name typed in another adapter
+            raise NotFound(f"{channel.id!r} is not a Discord channel id")
         async with port_errors():
             target = self._client.get_partial_messageable(
                 int(channel.id), guild_id=_guild_id(channel.tenant)
@@ -181,6 +184,8 @@ class DiscordMessenger:
         return MessageRef(channel, str(first.id))
 
     async def send_dm(self, user: UserRef, message: Message) -> MessageRef:
+        if not user.id.isdigit():
+            raise NotFound(f"{user.id!r} is not a Discord user id")
         async with port_errors(dm=True):
             dm = await self._client.create_dm(discord.Object(int(user.id)))
         async with port_errors(dm=True):
@@ -194,14 +199,17 @@ class DiscordMessenger:
     async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
         """A private thread in the pairing channel with the members added.
 
-        When no pairing channel is configured, or the bot may not create private threads
-        there, the room is a set of DMs: sending to it DMs each member.
+        When no pairing channel is configured, or Discord refuses the thread (no permission,
+        a channel type without private threads), the room is a set of DMs: sending to it DMs
+        each member.
         """
         parent_id = await self._room_parent(tenant)
         if parent_id is not None:
             try:
                 return await self._open_thread(tenant, parent_id, members, title)
-            except (Forbidden, NotFound) as exc:
+            except MessengerError as exc:
+                if exc.retryable:  # a 429 or an outage: the outbox tries the thread again
+                    raise
                 log.warning(
                     "guild %s: cannot open a private thread in channel %s (%s); "
                     "falling back to DMs",
@@ -289,26 +297,33 @@ class DiscordMessenger:
     async def _open_thread(
         self, tenant: str, parent_id: int, members: list[UserRef], title: str
     ) -> ChannelRef:
-        async with port_errors():
-            data = await self._client.http.start_thread_without_message(
-                parent_id,
-                name=fit(title, 100),
-                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-                type=discord.ChannelType.private_thread.value,
-                invitable=False,
-            )
-        thread_id = int(data["id"])
+        key = (tenant, parent_id, title, tuple(m.id for m in members))
+        thread_id = self._unfinished_threads.get(key)
+        if thread_id is None:
+            async with port_errors():
+                data = await self._client.http.start_thread_without_message(
+                    parent_id,
+                    name=fit(title, 100),
+                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                    type=discord.ChannelType.private_thread.value,
+                    invitable=False,
+                )
+            thread_id = int(data["id"])
+        # Until every member is in, a retry (after a 429 here) reuses this thread rather
+        # than opening a second one; adding a member twice is harmless.
+        self._unfinished_threads[key] = thread_id
         for member in members:
             try:
                 async with port_errors():
                     await self._client.http.add_user_to_thread(thread_id, int(member.id))
             except NotFound:
                 log.info("guild %s: %s left before joining thread %s", tenant, member.id, thread_id)
+        del self._unfinished_threads[key]
         return ChannelRef(tenant, str(thread_id), ChannelKind.ROOM, title)
 
     async def _send_to_dm_room(self, channel: ChannelRef, message: Message) -> MessageRef:
         """The DM fallback for rooms: one DM per member; fails only if every DM failed."""
-        ids = [i for i in channel.id[len(DM_ROOM_PREFIX) :].split(",") if i]
+        ids = [i for i in channel.id[len(DM_ROOM_PREFIX) :].split(",") if i.isdigit()]
         results = await asyncio.gather(
             *(self.send_dm(UserRef(channel.tenant, i), message) for i in ids),
             return_exceptions=True,

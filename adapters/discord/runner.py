@@ -16,6 +16,7 @@ import discord
 import yarl
 
 from adapters.discord.client import StudyBot
+from adapters.discord.layout import LayoutError
 from adapters.discord.messenger import DiscordMessenger, RoomParent
 from bot.app import App, AppFactory
 from bot.clock import Clock, SystemClock
@@ -145,10 +146,15 @@ async def _serve(app: App, messenger: DiscordMessenger, config: DiscordConfig, e
             await app.start()
 
     members_intent = True
+    _quiet_voice_warnings()
     while True:
-        client = StudyBot(
-            app, guild_id=config.guild_id, members_intent=members_intent, on_setup=start_app
-        )
+        try:
+            client = StudyBot(
+                app, guild_id=config.guild_id, members_intent=members_intent, on_setup=start_app
+            )
+        except LayoutError as exc:
+            print(f"studybot: the declared commands do not fit Discord: {exc}", file=err)
+            return EXIT_FAILED
         messenger.bind(client)
         try:
             with _stop_on_sigterm(client):
@@ -174,8 +180,22 @@ async def _serve(app: App, messenger: DiscordMessenger, config: DiscordConfig, e
         except (aiohttp.ClientConnectionError, OSError) as exc:
             print(f"studybot: cannot reach Discord ({exc}). Check the network.", file=err)
             return EXIT_FAILED
+        except discord.HTTPException as exc:  # e.g. the command sync refused at start-up
+            print(f"studybot: Discord refused a start-up request: {_one_line(exc)}", file=err)
+            return EXIT_FAILED
         finally:
             await client.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+def _quiet_voice_warnings() -> None:
+    # discord.py warns at start that voice libraries are missing; studybot never uses voice.
+    voice = discord.voice_client.VoiceClient
+    voice.warn_nacl = False
+    voice.warn_dave = False
 
 
 @contextlib.contextmanager

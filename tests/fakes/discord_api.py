@@ -97,7 +97,7 @@ OPT_SUB_COMMAND, OPT_SUB_COMMAND_GROUP, OPT_STRING, OPT_INTEGER, OPT_BOOLEAN = 1
 OPT_USER, OPT_CHANNEL, OPT_ROLE, OPT_MENTIONABLE, OPT_NUMBER = 6, 7, 8, 9, 10
 
 # Channel types.
-GUILD_TEXT, DM, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 11, 12
+GUILD_TEXT, DM, GUILD_ANNOUNCEMENT, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 5, 11, 12
 
 _COMMAND_NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 _ROUTE_ID = r"(\d+)"
@@ -1144,8 +1144,12 @@ class FakeDiscord:
         parent_id = int(args[0])
         guild = self.guild_of_channel(parent_id)
         parent = self.find_channel(parent_id)
-        if guild is None or parent is None or parent.type != GUILD_TEXT:
+        if guild is None or parent is None:
             return json_response(error_body(10003, "Unknown Channel"), 404)
+        if parent.type != GUILD_TEXT:  # announcement channels have no private threads
+            return json_response(
+                error_body(50024, "Cannot execute action on this channel type"), 400
+            )
         if not guild.threads_allowed:
             return json_response(error_body(50001, "Missing Access"), 403)
         body: Json = record.json or {}
@@ -1412,6 +1416,12 @@ class FakeDiscord:
             await self._send_event(conn, event, data)
             sent += 1
         return sent
+
+    async def add_member_event(self, guild: FakeGuild, username: str) -> FakeMember:
+        """Add a member and send GUILD_MEMBER_ADD (only reaches GUILD_MEMBERS clients)."""
+        member = self.add_member(guild, username)
+        await self.dispatch("GUILD_MEMBER_ADD", dict(member.payload(), guild_id=str(guild.id)))
+        return member
 
     async def remove_member_event(self, guild: FakeGuild, user_id: int) -> int:
         """Remove a member and send GUILD_MEMBER_REMOVE (only reaches GUILD_MEMBERS clients)."""

@@ -159,7 +159,7 @@ async def test_closed_dms_reach_the_cores_fallback(
     failed = fake.find_requests("POST", "/messages")[-1]
     assert (failed.status, failed.response["code"]) == (403, 50007)
     reply = await harness.invoke("streak", user=carol, guild=guild)
-    assert "DMs are closed" in reply["content"]
+    assert "closed to me" in reply["content"]  # the core's notice
 
 
 async def test_a_long_429_is_retried_by_the_outbox_later(

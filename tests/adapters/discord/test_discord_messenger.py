@@ -31,7 +31,13 @@ from bot.ports import (
     TransientError,
     UserRef,
 )
-from tests.fakes.discord_api import PRIVATE_THREAD, PUBLIC_THREAD, FakeDiscord, FakeGuild
+from tests.fakes.discord_api import (
+    GUILD_ANNOUNCEMENT,
+    PRIVATE_THREAD,
+    PUBLIC_THREAD,
+    FakeDiscord,
+    FakeGuild,
+)
 
 
 class _NoApp:
@@ -163,6 +169,42 @@ async def test_room_without_a_pairing_channel_uses_dms(
     room = await messenger.open_room(str(guild.id), [_user(guild, "carol")], "Solo")
     assert room.id == f"{DM_ROOM_PREFIX}{guild.member_named('carol').id}"
     assert not fake.find_requests("POST", "/threads")
+
+
+async def test_room_in_a_channel_without_private_threads_uses_dms(
+    fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger, pairing: dict[str, int]
+) -> None:
+    """An announcement channel refuses private threads (400 50024): DMs instead."""
+    news = guild.channel_named("digests")
+    news.type = GUILD_ANNOUNCEMENT
+    pairing[str(guild.id)] = news.id
+    room = await messenger.open_room(str(guild.id), [_user(guild, "alice")], "Pod")
+    assert room.id.startswith(DM_ROOM_PREFIX)
+
+
+async def test_a_retry_after_a_failed_member_add_reuses_the_thread(
+    fake: FakeDiscord, guild: FakeGuild, client: StudyBot, messenger: DiscordMessenger
+) -> None:
+    """A long 429 while adding members fails the attempt; the outbox's retry must not open a
+    second thread."""
+    client.http.max_ratelimit_timeout = 0.5
+    members = [_user(guild, "alice"), _user(guild, "bob")]
+    fake.rate_limit_next("PUT", "/thread-members/", retry_after=40.0)
+    with pytest.raises(RateLimited):
+        await messenger.open_room(str(guild.id), members, "Pod")
+    room = await messenger.open_room(str(guild.id), members, "Pod")
+    (thread,) = fake.threads(guild)
+    assert room.id == str(thread.id)
+    assert thread.member_ids == {fake.bot_user.id, *(int(m.id) for m in members)}
+
+
+async def test_ids_that_are_not_discord_ids_are_not_found(
+    guild: FakeGuild, messenger: DiscordMessenger
+) -> None:
+    with pytest.raises(NotFound):
+        await messenger.send(ChannelRef(str(guild.id), "study-hall"), Message(text="x"))
+    with pytest.raises(NotFound):
+        await messenger.send_dm(UserRef(str(guild.id), "alice"), Message(text="x"))
 
 
 async def test_a_member_who_left_is_skipped_when_adding_to_the_thread(

@@ -7,8 +7,9 @@ import asyncio
 import io
 import os
 import signal
+import sqlite3
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -96,10 +97,10 @@ async def test_smoke_start_sync_and_answer_help(
     assert await bot.stop() == 0
 
 
-async def test_member_leaving_reaches_the_core(
+async def test_members_leaving_and_joining_reach_the_core(
     fake: FakeDiscord, guild: FakeGuild, start_bot: object, tmp_path: Path
 ) -> None:
-    """GUILD_MEMBER_REMOVE marks the member as left in the core's database."""
+    """GUILD_MEMBER_REMOVE marks the member as left; GUILD_MEMBER_ADD makes one known."""
     start_bot()  # type: ignore[operator]
     await fake.wait_for_identify(timeout=10)
     alice = guild.member_named("alice")
@@ -108,21 +109,26 @@ async def test_member_leaving_reaches_the_core(
     await fake.wait_for_reply(payload)
     assert await fake.remove_member_event(guild, alice.id) == 1
     db = tmp_path / "studybot.sqlite3"
+    await _eventually(lambda: _member(db, str(alice.id)) == "left")
+    dora = await fake.add_member_event(guild, "dora")
+    await _eventually(lambda: _member(db, str(dora.id)) == "active")
+
+
+async def _eventually(check: Callable[[], bool]) -> None:
     for _ in range(100):
-        if _left(db, str(alice.id)):
-            break
+        if check():
+            return
         await asyncio.sleep(0.02)
-    assert _left(db, str(alice.id))
+    assert check()
 
 
-def _left(db: Path, external_id: str) -> bool:
-    import sqlite3
-
+def _member(db: Path, external_id: str) -> str | None:
+    """'active', 'left', or None when the core has no row for this Discord user."""
     with sqlite3.connect(db) as conn:
         row = conn.execute(
             "SELECT left_at FROM members WHERE external_id = ?", (external_id,)
         ).fetchone()
-    return row is not None and row[0] is not None
+    return None if row is None else ("left" if row[0] else "active")
 
 
 async def test_guild_sync_and_no_resync_when_unchanged(
@@ -174,6 +180,19 @@ async def test_rejected_token_is_one_clear_line(
     assert code == 1
     assert err.getvalue().count("\n") == 1
     assert "Discord rejected DISCORD_TOKEN" in err.getvalue()
+
+
+async def test_a_refused_start_up_sync_is_one_clear_line(
+    fake: FakeDiscord, guild: FakeGuild, tmp_path: Path
+) -> None:
+    fake.fail_next("PUT", "/commands", status=400, code=50035, message="Invalid Form Body")
+    settings = _settings(fake, tmp_path)
+    err = io.StringIO()
+    code = await run(settings, _factory(settings), clock=ManualClock(START), err=err)  # type: ignore[arg-type]
+    assert code == 1
+    assert err.getvalue().startswith("studybot: Discord refused a start-up request: ")
+    assert "50035" in err.getvalue()
+    assert err.getvalue().count("\n") == 1
 
 
 @pytest.mark.parametrize(

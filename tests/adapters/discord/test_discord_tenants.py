@@ -51,3 +51,14 @@ async def test_commands_in_a_dm_are_answered_not_run(
     reply = await harness.invoke("help", user=guild.member_named("alice").user, guild=None)
     assert "inside a server" in reply["content"]
     assert reply["flags"] & EPHEMERAL
+
+
+async def test_an_unknown_command_gets_an_answer(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    """A command Discord still shows but the bot no longer has (a stale sync)."""
+    payload = fake.slash_command(
+        "retired", user=guild.member_named("alice"), guild=guild, option_types={}
+    )
+    reply = await harness.feed(payload)
+    assert "That command has changed" in reply["content"]
