@@ -154,16 +154,15 @@ def build_modal(form: Form, tenant: str) -> discord.ui.Modal:
         raise ValueError(f"command name too long for a modal custom_id: {form.command!r}")
     modal = discord.ui.Modal(title=fit(form.title, 45), custom_id=custom_id, timeout=None)
     for field in form.fields[:MAX_FIELDS]:
-        modal.add_item(
-            discord.ui.TextInput(
-                label=fit(field.label, 45),
-                custom_id=field.name,
-                required=field.required,
-                style=discord.TextStyle.paragraph if field.multiline else discord.TextStyle.short,
-                max_length=min(field.max_length or 4000, 4000),
-                placeholder=fit(field.placeholder, 100) if field.placeholder else None,
-            )
+        # Labels (discord.py 2.6+) replace the deprecated text-input label in action rows.
+        text_input: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
+            custom_id=field.name,
+            required=field.required,
+            style=discord.TextStyle.paragraph if field.multiline else discord.TextStyle.short,
+            max_length=min(field.max_length or 4000, 4000),
+            placeholder=fit(field.placeholder, 100) if field.placeholder else None,
         )
+        modal.add_item(discord.ui.Label(text=fit(field.label, 45), component=text_input))
     if len(form.fields) > MAX_FIELDS:
         log.warning("form %r has %d fields; a modal shows 5", form.title, len(form.fields))
     return modal

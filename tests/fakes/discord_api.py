@@ -974,7 +974,9 @@ class FakeDiscord:
                 version=str(self.new_id()),
                 type=cmd.get("type", 1),
             )
-            out.setdefault("default_member_permissions", None)
+            perms = out.get("default_member_permissions")
+            # Discord answers permissions as a string, whatever type was sent.
+            out["default_member_permissions"] = None if perms is None else str(perms)
             out.setdefault("options", [])
             if guild_id is not None:
                 out["guild_id"] = str(guild_id)
