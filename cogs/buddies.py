@@ -53,7 +53,7 @@ MAX_PAUSE_WEEKS = 12
 
 
 def _show_channel(value: str) -> str:
-    return f"#{value}" if value else "not set (rooms are group DMs where threads are not possible)"
+    return f"#{value}" if value else "not set (where rooms need a channel, members get DMs)"
 
 
 SETTINGS = (
