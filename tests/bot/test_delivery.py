@@ -304,6 +304,6 @@ async def test_closed_dms_mark_the_member_and_the_next_reply_says_so(
     bob = await app.members.find(tenant.id, "bob")
     assert bob is not None and bob.dm_closed
     reply = await say(app, "/profile show", user="bob")
-    assert "your DMs are closed" in reply.text
+    assert "your direct messages are closed" in reply.text
     again = await say(app, "/profile show", user="bob")
-    assert "DMs are closed" not in again.text
+    assert "messages are closed" not in again.text
