@@ -5,10 +5,14 @@
 
 Each run uses a fresh SQLite file with every cog loaded (so CheckinRecorded subscribers run
 too) and a community from bench._gen (27 time zones).
-  (a) burst: `--burst` members each send `/checkin did:... skills:... minutes:...` at once
-      through `App.handle_line` (parse, validate, tenant and member lookup, local day, upsert,
-      skills, streak, event). Throughput = burst / wall time from the first start to the last
-      reply; each invocation's latency is its own start-to-reply time, queueing included.
+  (a) `--burst` members each send `/checkin did:... skills:... minutes:...` through
+      `App.handle_line` (parse, validate, tenant and member lookup, local day, upsert, skills,
+      streak, event), twice, with different members:
+      * all at the same instant: throughput = burst / wall time to the last reply. Latency from
+        that instant to each reply is mostly queueing (the k-th waits for k-1 others), so its
+        p99 is about the wall time: reported, but it cannot be the latency target;
+      * arriving evenly over one second (burst / s, open loop): latency from each arrival to
+        its reply, waiting for other check-ins included. This is the p50/p99 checked.
   (b) reminder tick: every member has a reminder due in the same minute (each at the local
       wall-clock time of that instant in their own zone); timed is one tick: read candidates,
       decide who is due, claim and enqueue all of them. The second tick (all claimed) too.
@@ -105,20 +109,25 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def burst(app: App, size: int) -> tuple[float, list[float]]:
-    """`size` members check in at once; returns wall time and each invocation's latency."""
-    latencies: list[float] = []
+async def burst(app: App, members: range, spread: float) -> tuple[float, list[float]]:
+    """Each member checks in, arriving evenly over `spread` seconds (0: all at once).
 
-    async def one(n: int) -> None:
+    Returns the wall time to the last reply and each check-in's arrival-to-reply latency.
+    """
+    latencies: list[float] = []
+    start = perf.perf_counter()
+    step = spread / len(members)
+
+    async def one(i: int, n: int) -> None:
+        arrival = start + i * step
+        await asyncio.sleep(max(0.0, arrival - perf.perf_counter()))
         actor = Actor(tenant_id=TENANT, user_id=f"u{n}", display_name=f"Student {n}")
         line = f'/checkin did:"worked through chapter {n % 12}" skills:docker,sql minutes:45'
-        start = perf.perf_counter()
         reply = await app.handle_line(actor, line)
-        latencies.append(perf.perf_counter() - start)
+        latencies.append(perf.perf_counter() - arrival)
         assert "Checked in" in reply.text, reply.text
 
-    start = perf.perf_counter()
-    await asyncio.gather(*(one(n) for n in range(1, size + 1)))
+    await asyncio.gather(*(one(i, n) for i, n in enumerate(members)))
     return perf.perf_counter() - start, latencies
 
 
@@ -139,17 +148,19 @@ async def main(members: int, size: int, runs: int) -> int:
     print(f"check-in benchmark: {members:,} members, burst of {size:,}, {runs} run(s)")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     walls: list[float] = []
+    queued_latencies: list[float] = []
     latencies: list[float] = []
     ticks: list[tuple[float, float, int]] = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as folder:
             app = await open_app(Path(folder), members, DUE - timedelta(hours=3))
             try:
-                wall, lat = await burst(app, size)
+                wall, lat = await burst(app, range(1, size + 1), 0.0)
+                walls.append(wall)
+                queued_latencies += lat
+                latencies += (await burst(app, range(size + 1, 2 * size + 1), 1.0))[1]
             finally:
                 await app.close()
-            walls.append(wall)
-            latencies += lat
         with tempfile.TemporaryDirectory() as folder:
             app = await open_app(Path(folder), members, DUE)
             try:
@@ -159,18 +170,21 @@ async def main(members: int, size: int, runs: int) -> int:
     wall = statistics.median(walls)
     rate = size / wall
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
+    q50, q99 = percentile(queued_latencies, 0.50), percentile(queued_latencies, 0.99)
     tick = statistics.median(t[0] for t in ticks)
     again = statistics.median(t[1] for t in ticks)
     queued = ticks[-1][2]
-    print(f"(a) burst:  {rate:,.0f} check-ins/s (median wall {wall * 1000:.0f} ms)")
+    print(f"(a) {size:,} at once: {rate:,.0f} check-ins/s (median wall {wall * 1000:.0f} ms);")
+    print(f"    latency from the common start: p50 {q50 * 1000:.0f} ms, p99 {q99 * 1000:.0f} ms")
     print(
-        f"    latency: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
+        f"    {size:,} arriving over 1 s: latency p50 {p50 * 1000:.1f} ms,"
+        f" p99 {p99 * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
     )
     print(f"(b) reminder tick: {tick * 1000:.0f} ms to claim and enqueue {queued:,} reminders;")
     print(f"    the next tick (all claimed): {again * 1000:.0f} ms")
     checks = [
         (f"throughput >= {THROUGHPUT_TARGET:,.0f}/s", rate >= THROUGHPUT_TARGET),
-        (f"p99 <= {P99_TARGET * 1000:.0f} ms", p99 <= P99_TARGET),
+        (f"p99 <= {P99_TARGET * 1000:.0f} ms at {size:,}/s", p99 <= P99_TARGET),
         (f"reminder tick <= {TICK_TARGET:.0f} s", tick <= TICK_TARGET),
         (f"all {members:,} reminders queued", queued == members),
     ]

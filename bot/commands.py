@@ -174,6 +174,8 @@ _OPTION_TOKEN = re.compile(r"^([A-Za-z][A-Za-z_-]*):(.*)$", re.DOTALL)
 def clean_text(text: str) -> str:
     """Drop control characters (keeping newlines and tabs) and normalise the unicode form."""
     text = unicodedata.normalize("NFC", text)
+    if text.isprintable():  # no control characters at all: the common case, checked in C
+        return text
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
 
 

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 
+@cache
+def zone(name: str) -> ZoneInfo:
+    """ZoneInfo keeps only 8 zones strongly cached; a community spans more, and re-reading a
+    zone file on every lookup dominated check-ins and reminder ticks. IANA names are few."""
+    return ZoneInfo(name)
+
+
 def zone_for(profile_tz: str | None, community_tz: str | None) -> ZoneInfo:
-    return ZoneInfo(profile_tz or community_tz or "UTC")
+    return zone(profile_tz or community_tz or "UTC")
 
 
 def local_date(instant: datetime, zone: ZoneInfo) -> date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from bot.localtime import at_local, local_date, zone_for
 from bot.storage.checkins import DueReminder, ReminderCandidate
@@ -23,17 +23,17 @@ def due(
     instant: dict[tuple[str | None, time], datetime] = {}  # most members share a few times
     out: list[DueReminder] = []
     for c in candidates:
-        zone = zone_for(c.timezone, community_tz)
         if c.timezone not in today_in:
-            today_in[c.timezone] = local_date(now, zone)
+            today_in[c.timezone] = local_date(now, zone_for(c.timezone, community_tz))
         today = today_in[c.timezone]
         if c.last_checkin is not None and c.last_checkin >= today:
             continue  # checked in today (or on a later date, before moving west)
         if c.last_reminded is not None and c.last_reminded >= today:
             continue
         key = (c.timezone, c.remind_at)
-        if key not in instant:
-            instant[key] = at_local(today, c.remind_at, zone)
+        if key not in instant:  # in UTC, like `since` and `now`: compared without offsets
+            at = at_local(today, c.remind_at, zone_for(c.timezone, community_tz))
+            instant[key] = at.astimezone(UTC)
         at = instant[key]
         if c.since <= at <= now:
             out.append(DueReminder(c.member_id, c.external_id, today))
