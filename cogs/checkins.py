@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -44,8 +44,8 @@ REMINDER = Message(
     "what's next, anything blocking you? It takes a few seconds.",
     buttons=(Button("Check in now", "checkin", "primary"),),
 )
-# `/checkin remind:off` parses as a check-in whose text is "remind:off"; catch that slip.
-_REMIND_SLIP = re.compile(r"remind\s*:\s*\S+", re.IGNORECASE)
+# `/checkin remind:off` parses as a check-in whose text is "remind:off": it means the reminder.
+_REMIND_SLIP = re.compile(r"remind\s*:\s*(\S+)", re.IGNORECASE)
 
 CHECKIN_FORM = Form(
     title="Daily check-in",
@@ -75,27 +75,43 @@ class MemberDay:
     zone: ZoneInfo
     today: date
     freezes: int
+    own_zone: bool  # the member set a profile time zone (else the community's applies)
 
 
 class Checkins:
     def __init__(self, app: App) -> None:
         self._app = app
         self.repo = CheckinRepo(app.db)
+        self.remind_command = Command(
+            "checkin remind",
+            "Get a DM at your local time on days you have not checked in yet.",
+            self.remind,
+            options=(
+                Option(
+                    "time",
+                    OptionType.TEXT,
+                    "HH:MM (24-hour, your local time) or off; empty shows the current one",
+                    primary=True,
+                    max_length=10,
+                ),
+            ),
+            examples=("/checkin remind 19:00", "/checkin remind time:07:30", "/checkin remind off"),
+        )
 
     async def _member_day(self, tenant: Tenant, member: Member, now: datetime) -> MemberDay:
         settings = await self._app.community.get(tenant.id)
         own = await self.repo.member_timezone(tenant.id, member.id)
         zone = zone_for(own, settings.get("timezone"))
-        return MemberDay(zone, local_date(now, zone), int(settings[FREEZES]))
+        return MemberDay(zone, local_date(now, zone), int(settings[FREEZES]), own is not None)
 
     # --- /checkin ----------------------------------------------------------------------------
 
     async def checkin(self, inv: Invocation) -> Reply:
         did: str = inv.args["did"]
-        if _REMIND_SLIP.fullmatch(did):
-            raise CommandError(
-                "To set your reminder use /checkin remind 19:00, or /checkin remind off.",
-                inv.command,
+        slip = _REMIND_SLIP.fullmatch(did)
+        if slip:
+            return await self.remind(
+                replace(inv, command=self.remind_command, args={"time": slip[1]})
             )
         md = await self._member_day(inv.tenant, inv.member, inv.now)
         skills: tuple[str, ...] = inv.args.get("skills", ())
@@ -185,7 +201,7 @@ class Checkins:
         await self.repo.set_reminder(inv.tenant.id, inv.member.id, at, inv.now)
         zone_note = (
             ""
-            if await self.repo.member_timezone(inv.tenant.id, inv.member.id)
+            if md.own_zone
             else (
                 " That is the community's time zone; set your own with /profile set timezone:Area/City."
             )
@@ -203,8 +219,9 @@ class Checkins:
         dates = await self.repo.dates(inv.tenant.id, member.id)
         s = streaks.compute(dates, md.today, md.freezes)
         own = member.id == inv.member.id
+        whose = "Your" if own else f"{member.label}'s"
         lines = [
-            f"**{'Your' if own else member.label + chr(39) + 's'} streak**",
+            f"**{whose} streak**",
             f"🔥 Current: {_days(s.current)} · Longest: {_days(s.longest)}",
             f"{streaks.MARK_FROZEN} Freezes left this week: {s.freezes_left} of {md.freezes}",
             f"Last 14 days (oldest first, today last): {streaks.marks(dates, s, md.today)}",
@@ -311,21 +328,7 @@ def setup(app: App) -> None:
                 "/checkin   (no options: opens the check-in form)",
             ),
         ),
-        Command(
-            "checkin remind",
-            "Get a DM at your local time on days you have not checked in yet.",
-            cog.remind,
-            options=(
-                Option(
-                    "time",
-                    OptionType.TEXT,
-                    "HH:MM (24-hour, your local time) or off; empty shows the current one",
-                    primary=True,
-                    max_length=10,
-                ),
-            ),
-            examples=("/checkin remind 19:00", "/checkin remind time:07:30", "/checkin remind off"),
-        ),
+        cog.remind_command,
         Command(
             "streak",
             "Show current and longest streak, freezes left and the last 14 days.",

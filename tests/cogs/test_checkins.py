@@ -108,9 +108,11 @@ async def test_a_submitted_form_checks_in(app: App) -> None:
     assert "Checked in" in reply.text and "20 min · Git" in reply.text
 
 
-async def test_remind_typed_as_an_option_is_not_a_checkin(app: App) -> None:
-    reply = await say(app, "/checkin remind:off")
-    assert reply.error and "/checkin remind off" in reply.text
+async def test_remind_typed_as_an_option_sets_the_reminder_not_a_checkin(app: App) -> None:
+    assert "Reminder set for 19:00" in (await say(app, "/checkin remind:19:00")).text
+    assert "reminders are off" in (await say(app, "/checkin remind:off")).text
+    bad = await say(app, "/checkin remind:soon")
+    assert bad.error and "Usage: /checkin remind" in bad.text
     assert await checkin_dates(app, "alice") == []
 
 
