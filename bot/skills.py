@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from importlib import resources
 
 MAX_SKILLS = 15
+# Aliases too common in ordinary sentences to tag free text with (typed skill lists still accept
+# them): "the rest of", "web page", "cd into", "deployment", "lambda functions in Python".
+_EVERYDAY = frozenset(
+    {"rest", "web", "cd", "deployment", "serving", "experiments", "lambda", "pipelines"}
+)
 
 
 @dataclass(frozen=True)
@@ -64,15 +69,17 @@ class SkillCatalogue:
         return tuple(dict.fromkeys(self.resolve(p) for p in parts))
 
     def mentioned(self, text: str) -> tuple[str, ...]:
-        """Skills named in free text, exactly (no guessing): "docker compose networking" ->
-        docker, networking. Longest names first, so "machine learning" is not just "learning".
+        """Skills named in free text, exactly (no guessing), in order: "postgres in docker
+        compose" -> sql, docker. Longest names first, so "github actions" is CI/CD, not Git.
+        Aliases that are everyday words ("the rest", "web page") do not count in free text.
         """
         words = re.findall(r"[a-z0-9+#]+", text.lower())
         found: dict[str, None] = {}
         i = 0
         while i < len(words):
             for size in (3, 2, 1):
-                skill_id = self._lookup.get("-".join(words[i : i + size]))
+                key = "-".join(words[i : i + size])
+                skill_id = None if key in _EVERYDAY else self._lookup.get(key)
                 if skill_id is not None:
                     found[skill_id] = None
                     i += size

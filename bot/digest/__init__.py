@@ -10,24 +10,41 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from bot.digest.week import Week
+
+HISTORY_DAYS = 400  # streaks are counted this far back; a longer one shows as "400+ days"
 
 
 @dataclass(frozen=True)
 class SkillStat:
     skill: str  # catalogue id
     checkins: int  # check-ins of the week that practised it
-    members: int  # distinct members who practised it
     learners: int  # active members with it under "learning"
 
 
-@dataclass(frozen=True)
-class Run:
-    """Consecutive local days a member checked in on (a streak may bridge runs with freezes)."""
+@dataclass(frozen=True, eq=False)
+class History:
+    """Recent check-in days of the members who checked in between the week's first day and the
+    posting day: two parallel integer arrays sorted by (member, day), days as date ordinals.
 
-    member_id: int
-    first: date
-    last: date
+    Arrays rather than objects because a large community has hundreds of thousands of them;
+    `since` is the first day looked at, so streaks reaching back to it may be longer.
+    """
+
+    members: np.ndarray
+    days: np.ndarray
+    since: date
+
+    @classmethod
+    def empty(cls, since: date) -> History:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), since)
+
+    def members_between(self, first: date, last: date) -> np.ndarray:
+        """Distinct members with a check-in from `first` to `last` (inclusive), sorted."""
+        inside = (self.days >= first.toordinal()) & (self.days <= last.toordinal())
+        return np.unique(self.members[inside])
 
 
 @dataclass(frozen=True)
@@ -53,20 +70,19 @@ class WeekData:
     week: Week
     today: date  # the posting day: streaks are "current" as of it
     active_members: int
-    checked_in: int
+    checked_in: int  # active members with a check-in in the week
     checkins: int
     minutes: int
     previous_checked_in: int
     previous_minutes: int
     per_day: tuple[int, ...]  # check-ins on each day of the week
+    history: History
     skills: tuple[SkillStat, ...] = ()
     skill_days: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # per-day check-ins
     # minutes per day for each member who checked in (None: no check-in, 0: no minutes given);
     # only filled for communities small enough to chart one row per member.
     member_days: Mapping[int, tuple[int | None, ...]] = field(default_factory=dict)
-    runs: tuple[Run, ...] = ()  # recent check-in runs of members who checked in this week
     freezes_per_week: int = 1
-    comebacks: tuple[int, ...] = ()
     blockers: tuple[Blocker, ...] = ()
     knows: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # willing helpers
     blocks: frozenset[tuple[int, int]] = frozenset()  # (blocker, blocked)

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from itertools import groupby
+from datetime import date
 
-from bot.digest import Blocker, Run, SkillStat, WeekData
+import numpy as np
+
+from bot.digest import Blocker, History, SkillStat, WeekData
 from bot.skills import SkillCatalogue
 from bot.streaks import MAX_FREEZES, MILESTONES
 
 TOP_STREAKS = 5
+COMEBACK_QUIET_DAYS = 14  # a comeback: no check-in in the 14 days before the week, one before
 MIN_STREAK = 2  # a one-day "streak" is just a check-in
 TOP_SKILLS = 8
 HEADLINE_SKILLS = 3
 UNDERPRACTISED = 3
 MIN_LEARNERS = 3  # "many people are learning": at least this many
-UNDERPRACTISED_SHARE = 0.25  # ... and at most this share of them practised it
+UNDERPRACTISED_SHARE = 0.25  # ... and check-ins practising it at most this share of them
 MAX_BLOCKERS = 8
 HELPERS_PER_BLOCKER = 2
 SUGGESTIONS_PER_HELPER = 2  # spread the asks: nobody is suggested for every blocker
@@ -40,11 +42,25 @@ class Digest:
     details: str | None
 
 
-@dataclass(frozen=True)
-class StreakNews:
-    member_id: int
-    current: int  # as of the posting day
-    milestones: tuple[int, ...]  # reached on a day of the week
+@dataclass(frozen=True, eq=False)
+class StreakSummary:
+    """Per member (sorted ids, parallel arrays) and the week's highlights."""
+
+    members: np.ndarray
+    current: np.ndarray  # streak as of the posting day, 0 when broken
+    capped: np.ndarray  # reaches back to the history's first day: may be longer
+    milestones: Mapping[int, np.ndarray]  # milestone -> members who reached it in the week
+    checked_in: np.ndarray  # members with a check-in in the week
+    comebacks: np.ndarray  # members back after COMEBACK_QUIET_DAYS without a check-in
+
+    def top(self, limit: int, minimum: int) -> list[tuple[int, int, bool]]:
+        """(member, current, capped) of the longest current streaks, longest first."""
+        order = np.lexsort((self.members, -self.current))[:limit]
+        return [
+            (int(self.members[i]), int(self.current[i]), bool(self.capped[i]))
+            for i in order
+            if self.current[i] >= minimum
+        ]
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,7 @@ def _join(items: Sequence[str], total: int | None = None, word: str = "and") -> 
     """'A', 'A and B', 'A, B and C', 'A, B and 3 more'."""
     extra = (total if total is not None else len(items)) - len(items)
     if extra > 0:
-        return f"{', '.join(items)} and {extra} more"
+        return f"{', '.join(items)} and {extra:,} more"
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
@@ -93,6 +109,10 @@ def _change(now: int, before: int, percent: bool = False) -> str:
     return f" ({now - before:+d} vs last week)"
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _hours(minutes: int) -> str:
     return f"{minutes / 60:,.1f} h" if minutes >= 60 else f"{minutes} min"
 
@@ -100,49 +120,66 @@ def _hours(minutes: int) -> str:
 # --- streaks ------------------------------------------------------------------------------------
 
 
-def _iso_week(day: date) -> tuple[int, int]:
-    iso = day.isocalendar()
-    return iso.year, iso.week
+def summarize(
+    history: History, today: date, first: date, last: date, freezes_per_week: int
+) -> StreakSummary:
+    """Current streaks, the week's milestones and comebacks for every member at once.
 
-
-def streak_news(
-    runs: Iterable[Run], today: date, first: date, last: date, freezes_per_week: int
-) -> list[StreakNews]:
-    """Current streaks and the week's milestones, from runs of consecutive check-in days.
-
-    The same rules as `bot.streaks.compute` (a tested equivalence), run by run instead of day
-    by day so that thousands of members cost milliseconds: a single missed day between two runs
-    is covered by a freeze if its ISO week has one left; two missed days end the streak; the
-    day before `today` may still be covered because today is not over.
+    The same rules as `bot.streaks.compute` (a tested equivalence), vectorised over runs of
+    consecutive days so that 10,000 members cost milliseconds: a single missed day between two
+    runs is covered by a freeze while its ISO week has one left; two missed days end a streak;
+    the day before `today` may still be covered because today is not over.
     """
     allowed = max(0, min(MAX_FREEZES, freezes_per_week))
-    news: list[StreakNews] = []
-    for member_id, member_runs in groupby(runs, key=lambda r: r.member_id):
-        used: Counter[tuple[int, int]] = Counter()
-        length = 0
-        reached: list[int] = []
-        previous: date | None = None
-        for run in member_runs:
-            if previous is not None:
-                missed = previous + timedelta(days=1)
-                if run.first - previous == timedelta(days=2) and used[_iso_week(missed)] < allowed:
-                    used[_iso_week(missed)] += 1
-                else:
-                    length = 0
-            days = (run.last - run.first).days + 1
-            for m in MILESTONES:
-                if length < m <= length + days:
-                    on = run.first + timedelta(days=m - length - 1)
-                    if first <= on <= last:
-                        reached.append(m)
-            length += days
-            previous = run.last
-        if previous is None:
-            continue
-        gap = (today - previous).days
-        alive = gap <= 1 or (gap == 2 and used[_iso_week(today - timedelta(days=1))] < allowed)
-        news.append(StreakNews(member_id, length if alive else 0, tuple(reached)))
-    return news
+    t, lo, hi = today.toordinal(), first.toordinal(), last.toordinal()
+    keep = history.days <= t
+    m, d = history.members[keep], history.days[keep]
+    if m.size == 0:
+        none = np.zeros(0, np.int64)
+        return StreakSummary(none, none, none.astype(bool), {}, none, none)
+    new_member = np.r_[True, m[1:] != m[:-1]]
+    starts = np.flatnonzero(new_member | np.r_[True, np.diff(d) != 1])
+    ends = np.r_[starts[1:] - 1, d.size - 1]
+    rm, rs, re = m[starts], d[starts], d[ends]
+    length = re - rs + 1
+    opens = new_member[starts]  # the member's first run
+    member_index = np.cumsum(opens) - 1
+    # A one-day gap before a run is bridged while the missed day's ISO week has a freeze left:
+    # rank each member's one-day gaps within their ISO week (ordinal 1 is a Monday).
+    one_day = ~opens & (rs - np.r_[0, re[:-1]] == 2)
+    week_of = (rs - 2) // 7  # the ISO week of the missed day rs - 1
+    gaps = np.flatnonzero(one_day)
+    group = np.r_[True, (rm[gaps][1:] != rm[gaps][:-1]) | (week_of[gaps][1:] != week_of[gaps][:-1])]
+    first_in_group = np.maximum.accumulate(np.where(group, np.arange(gaps.size), 0))
+    bridged = np.zeros(rs.size, bool)
+    bridged[gaps] = np.arange(gaps.size) - first_in_group < allowed
+    # Streak chains: runs joined by bridged gaps; days done in the chain before each run.
+    chain_starts = np.flatnonzero(~bridged)
+    chain = np.cumsum(~bridged) - 1
+    total = np.cumsum(length)
+    before = total - length - (total - length)[chain_starts][chain]
+    chain_first = rs[chain_starts][chain]
+    last_run = np.r_[np.flatnonzero(opens)[1:] - 1, rs.size - 1]
+    members = rm[last_run]
+    yesterday_week = (t - 2) // 7
+    used = np.bincount(member_index[bridged & (week_of == yesterday_week)], minlength=members.size)
+    gap = t - re[last_run]
+    alive = (gap <= 1) | ((gap == 2) & (used < allowed))
+    current = np.where(alive, before[last_run] + length[last_run], 0)
+    capped = alive & (chain_first[last_run] <= history.since.toordinal() + 1)
+    milestones: dict[int, np.ndarray] = {}
+    for goal in MILESTONES:
+        on = rs + (goal - before - 1)
+        reached = (before < goal) & (before + length >= goal) & (on >= lo) & (on <= hi)
+        if reached.any():
+            milestones[goal] = np.unique(rm[reached])
+    checked_in = np.unique(rm[(rs <= hi) & (re >= lo)])
+    # The latest day each member checked in before the week (0: none in the history).
+    earlier = np.where(rs < lo, np.minimum(re, lo - 1), 0)
+    latest_before = np.maximum.reduceat(earlier, np.flatnonzero(opens))
+    quiet = (latest_before > 0) & (latest_before < lo - COMEBACK_QUIET_DAYS)
+    comebacks = np.intersect1d(members[quiet], checked_in)
+    return StreakSummary(members, current, capped, milestones, checked_in, comebacks)
 
 
 # --- skills -------------------------------------------------------------------------------------
@@ -150,25 +187,30 @@ def streak_news(
 
 def top_skills(skills: Sequence[SkillStat], limit: int) -> list[SkillStat]:
     practised = [s for s in skills if s.checkins > 0]
-    return sorted(practised, key=lambda s: (-s.checkins, -s.members, s.skill))[:limit]
+    return sorted(practised, key=lambda s: (-s.checkins, s.skill))[:limit]
 
 
 def underpractised(skills: Sequence[SkillStat]) -> list[SkillStat]:
-    """Skills many members are learning but few practised this week: worth a study session."""
+    """Skills many members are learning but few check-ins practised: worth a study session."""
     found = [
         s
         for s in skills
-        if s.learners >= MIN_LEARNERS and s.members <= s.learners * UNDERPRACTISED_SHARE
+        if s.learners >= MIN_LEARNERS and s.checkins <= s.learners * UNDERPRACTISED_SHARE
     ]
-    return sorted(found, key=lambda s: (-(s.learners - s.members), s.skill))[:UNDERPRACTISED]
+    return sorted(found, key=lambda s: (-(s.learners - s.checkins), s.skill))[:UNDERPRACTISED]
 
 
 # --- blockers -----------------------------------------------------------------------------------
 
 
 def tag(blocker: Blocker, catalogue: SkillCatalogue) -> tuple[str, ...]:
-    """Skills named in the blocker text win; otherwise the skills of that day's check-in."""
-    return catalogue.mentioned(blocker.text) or blocker.checkin_skills
+    """Skills named in the blocker text win, those also in that day's check-in first;
+    a blocker that names no skill takes the check-in's skills.
+    """
+    named = catalogue.mentioned(blocker.text)
+    if not named:
+        return blocker.checkin_skills
+    return tuple(sorted(named, key=lambda s: s not in blocker.checkin_skills))
 
 
 def _rotation(week_key: str, member_id: int) -> int:
@@ -221,10 +263,19 @@ def route(
 def open_blockers(
     data: WeekData, catalogue: SkillCatalogue
 ) -> list[tuple[Blocker, tuple[str, ...]]]:
-    """Blockers to show: tagged ones first, then the most recent."""
-    tagged = [(b, tag(b, catalogue)) for b in data.blockers]
-    tagged.sort(key=lambda bt: (not bt[1], -bt[0].local_date.toordinal(), bt[0].member_id))
-    return tagged[:MAX_BLOCKERS]
+    """Blockers to show: the most recent tagged ones, then untagged ones if room is left.
+
+    Tags are worked out newest first and only until the list is full: a big community has
+    thousands of blockers and shows a handful.
+    """
+    tagged: list[tuple[Blocker, tuple[str, ...]]] = []
+    untagged: list[tuple[Blocker, tuple[str, ...]]] = []
+    for blocker in sorted(data.blockers, key=lambda b: (-b.local_date.toordinal(), b.member_id)):
+        skills = tag(blocker, catalogue)
+        (tagged if skills else untagged).append((blocker, skills))
+        if len(tagged) == MAX_BLOCKERS:
+            break
+    return (tagged + untagged)[:MAX_BLOCKERS]
 
 
 # --- the digest ---------------------------------------------------------------------------------
@@ -235,28 +286,23 @@ def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
     title = f"📚 **Weekly study digest** · {span(week.first, week.last)}"
     if data.empty:
         return Digest(_quiet(data, title), None)
-    streaks = streak_news(data.runs, data.today, week.first, week.last, data.freezes_per_week)
-    current = sorted(
-        (s for s in streaks if s.current >= MIN_STREAK), key=lambda s: (-s.current, s.member_id)
-    )
+    streaks = summarize(data.history, data.today, week.first, week.last, data.freezes_per_week)
+    current = streaks.top(TOP_STREAKS, MIN_STREAK)
     skills = top_skills(data.skills, TOP_SKILLS)
-    checked_in = frozenset(r.member_id for r in data.runs if r.last >= week.first)
-    routed = route(
-        open_blockers(data, catalogue), data.knows, data.blocks, week.key, prefer=checked_in
-    )
+    prefer = frozenset(int(m) for m in streaks.checked_in)
+    routed = route(open_blockers(data, catalogue), data.knows, data.blocks, week.key, prefer)
     headline = [title, _participation(data)]
     if current:
-        tops = [f"{_name(data, s.member_id)} {s.current}" for s in current[:HEADLINE_SKILLS]]
-        headline.append(f"🔥 Longest streaks (days): {' · '.join(tops)}")
+        tops = [_streak(data, *s) for s in current[:HEADLINE_SKILLS]]
+        headline.append(f"🔥 Longest streaks: {' · '.join(tops)}")
     if skills:
-        tops = [f"{catalogue.name(s.skill)} {s.checkins}" for s in skills[:HEADLINE_SKILLS]]
-        headline.append(f"🛠️ Most practised: {' · '.join(tops)}")
+        tops = [f"{catalogue.name(s.skill)} {s.checkins:,}" for s in skills[:HEADLINE_SKILLS]]
+        headline.append(f"🛠️ Most practised (check-ins): {' · '.join(tops)}")
     if data.buddies.groups:
         b = data.buddies
-        headline.append(f"🤝 Buddies: {b.met} of {b.groups} groups met")
+        headline.append(f"🤝 Buddies: {b.met:,} of {_count(b.groups, 'group')} met")
     if data.new_members:
-        count = len(data.new_members)
-        headline.append(f"👋 Welcome to {count} new member{'s' if count != 1 else ''}!")
+        headline.append(f"👋 Welcome to {_count(len(data.new_members), 'new member')}!")
     headline.append("🧵 Streaks, skills, blockers with peers who can help, and more in the thread.")
     details = [
         _participation_details(data),
@@ -283,7 +329,7 @@ def _quiet(data: WeekData, title: str) -> str:
 
 def _participation(data: WeekData) -> str:
     members = (
-        f"👥 **{data.checked_in}** of {data.active_members} members checked in"
+        f"👥 **{data.checked_in:,}** of {data.active_members:,} members checked in"
         f"{_change(data.checked_in, data.previous_checked_in)}"
     )
     if not data.minutes:
@@ -296,48 +342,49 @@ def _participation(data: WeekData) -> str:
 
 def _participation_details(data: WeekData) -> str:
     days = " · ".join(
-        f"{DAY_NAMES[day.weekday()]} {n}"
+        f"{DAY_NAMES[day.weekday()]} {n:,}"
         for day, n in zip(data.week.days, data.per_day, strict=True)
     )
     lines = [
         "**Who showed up**",
-        f"{data.checkins:,} check-ins from {data.checked_in:,} members; "
-        f"{data.minutes:,} minutes logged.",
+        f"{_count(data.checkins, 'check-in')}, {_count(data.checked_in, 'member')}; "
+        f"{_count(data.minutes, 'minute')} logged.",
         f"Check-ins per day: {days}",
     ]
     return "\n".join(lines)
 
 
+def _streak(data: WeekData, member_id: int, days: int, capped: bool) -> str:
+    return f"{_name(data, member_id)} {days}{'+' if capped else ''} days"
+
+
+def _names_of(data: WeekData, ids: np.ndarray) -> str:
+    return _join([_name(data, int(i)) for i in ids[:MAX_NAMES]], len(ids))
+
+
 def _streak_details(
-    data: WeekData, streaks: Sequence[StreakNews], current: Sequence[StreakNews]
+    data: WeekData, streaks: StreakSummary, current: Sequence[tuple[int, int, bool]]
 ) -> str:
     lines = ["**Streaks**"]
     if current:
-        tops = [f"{_name(data, s.member_id)} {s.current} days" for s in current[:TOP_STREAKS]]
-        lines.append(f"🔥 Longest current streaks: {' · '.join(tops)}")
-    for m in sorted(MILESTONES, reverse=True):
-        ids = sorted(s.member_id for s in streaks if m in s.milestones)
-        if ids:
-            names = [_name(data, i) for i in ids[:MAX_NAMES]]
-            lines.append(f"🏅 {m} days in a row: {_join(names, len(ids))}")
-    if data.comebacks:
-        names = [_name(data, i) for i in data.comebacks[:MAX_NAMES]]
-        lines.append(f"🌱 Welcome back: {_join(names, len(data.comebacks))}. Great to see you!")
+        lines.append(
+            f"🔥 Longest current streaks: {' · '.join(_streak(data, *s) for s in current)}"
+        )
+    for goal in sorted(streaks.milestones, reverse=True):
+        lines.append(f"🏅 {goal} days in a row: {_names_of(data, streaks.milestones[goal])}")
+    if streaks.comebacks.size:
+        lines.append(f"🌱 Welcome back: {_names_of(data, streaks.comebacks)}. Great to see you!")
     return "\n".join(lines) if len(lines) > 1 else ""
 
 
 def _skill_details(data: WeekData, catalogue: SkillCatalogue, skills: Sequence[SkillStat]) -> str:
-    lines = ["**Skills practised**"]
+    lines = ["**Skills practised** (check-ins)"]
     if skills:
-        tops = [
-            f"{catalogue.name(s.skill)} {s.checkins} ({s.members} {'person' if s.members == 1 else 'people'})"
-            for s in skills
-        ]
-        lines.append(" · ".join(tops))
+        lines.append(" · ".join(f"{catalogue.name(s.skill)} {s.checkins:,}" for s in skills))
     gaps = underpractised(data.skills)
     if gaps:
         asks = [
-            f"{catalogue.name(s.skill)} ({s.learners} learning, {s.members} practised)"
+            f"{catalogue.name(s.skill)} ({s.learners} learning, {s.checkins} check-ins)"
             for s in gaps
         ]
         lines.append(
@@ -363,7 +410,7 @@ def _blocker_details(data: WeekData, catalogue: SkillCatalogue, routed: Sequence
             lines.append(f"• {who}: “{text}”")
     more = len(data.blockers) - len(routed)
     if more > 0:
-        lines.append(f"…and {more} more this week.")
+        lines.append(f"…and {more:,} more this week.")
     lines.append(
         "Know a skill? /profile set knows:docker,sql puts you on the helper list; "
         "/digest helper off takes you off it."
@@ -375,10 +422,10 @@ def _buddy_details(data: WeekData) -> str:
     b = data.buddies
     if not b.groups:
         return ""
-    rounds = ", ".join(f"#{n}" for n in b.rounds)
+    rounds = f"Round{'s' if len(b.rounds) > 1 else ''} {', '.join(str(n) for n in b.rounds)}"
     lines = [
         "**Study buddies**",
-        f"Round {rounds}: {b.groups} groups, {b.met} met ({b.met / b.groups:.0%}).",
+        f"{rounds}: {_count(b.groups, 'group')}, {b.met:,} met ({b.met / b.groups:.0%}).",
     ]
     if b.shoutouts:
         pairs = [" & ".join(safe(n, NAME_LIMIT) for n in group) for group in b.shoutouts]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from bot.digest import WeekData
+from bot.digest import History, WeekData
 from bot.digest.chart import MAX_MEMBER_ROWS, MAX_SKILL_ROWS, render
 from bot.digest.week import week_before
 from bot.skills import SkillCatalogue
@@ -40,6 +40,7 @@ def community(members: int) -> WeekData:
         previous_checked_in=0,
         previous_minutes=0,
         per_day=per_day if members else (0,) * 7,
+        history=History.empty(date(2025, 3, 9)),
         skill_days=skill_days if members else {},
         member_days=grid if members <= MAX_MEMBER_ROWS else {},
         names={m: f"Member {m} with a rather long display name" for m in grid},

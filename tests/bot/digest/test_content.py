@@ -3,17 +3,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import streaks
-from bot.digest import Blocker, BuddyWeek, Run, SkillStat, WeekData
+from bot.digest import Blocker, BuddyWeek, History, SkillStat, WeekData
 from bot.digest.content import (
     MAX_BLOCKERS,
     build,
     route,
     safe,
-    streak_news,
+    summarize,
     tag,
     underpractised,
 )
@@ -25,14 +26,17 @@ WEEK = week_before(TODAY, ZoneInfo("UTC"))
 CATALOGUE = SkillCatalogue.load()
 
 
-def runs_of(member_id: int, days: set[date]) -> list[Run]:
-    runs: list[Run] = []
-    for day in sorted(days):
-        if runs and runs[-1].last == day - timedelta(days=1):
-            runs[-1] = Run(member_id, runs[-1].first, day)
-        else:
-            runs.append(Run(member_id, day, day))
-    return runs
+SINCE = TODAY - timedelta(days=400)
+
+
+def history(days_by_member: dict[int, set[date]], since: date = SINCE) -> History:
+    pairs = sorted((m, d.toordinal()) for m, days in days_by_member.items() for d in days)
+    members = np.array([m for m, _ in pairs], np.int64)
+    return History(members, np.array([d for _, d in pairs], np.int64), since)
+
+
+def summary(days_by_member: dict[int, set[date]], freezes: int = 1, since: date = SINCE):  # type: ignore[no-untyped-def]
+    return summarize(history(days_by_member, since), TODAY, WEEK.first, WEEK.last, freezes)
 
 
 def week_data(**overrides: object) -> WeekData:
@@ -46,6 +50,7 @@ def week_data(**overrides: object) -> WeekData:
         "previous_checked_in": 2,
         "previous_minutes": 200,
         "per_day": (1, 2, 1, 2, 1, 1, 1),
+        "history": History.empty(SINCE),
         "names": {1: "Ana", 2: "Ben", 3: "Chen", 4: "Dara", 5: "Eli"},
     }
     values.update(overrides)
@@ -70,37 +75,76 @@ day_offsets = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
-@given(offsets=day_offsets, freezes=st.integers(min_value=0, max_value=3))
-def test_current_streak_matches_the_day_by_day_rules(offsets: set[int], freezes: int) -> None:
-    days = {TODAY - timedelta(days=o) for o in offsets}
-    news = streak_news(runs_of(1, days), TODAY, WEEK.first, WEEK.last, freezes)
-    expected = streaks.compute(days, TODAY, freezes).current
-    assert (news[0].current if news else 0) == expected
+@given(
+    members=st.lists(day_offsets, min_size=1, max_size=4),
+    freezes=st.integers(min_value=0, max_value=3),
+)
+def test_current_streaks_match_the_day_by_day_rules(members: list[set[int]], freezes: int) -> None:
+    days = {m: {TODAY - timedelta(days=o) for o in offsets} for m, offsets in enumerate(members)}
+    result = summary(days, freezes)
+    current = dict(zip(result.members.tolist(), result.current.tolist(), strict=True))
+    for m, member_days in days.items():
+        assert current.get(m, 0) == streaks.compute(member_days, TODAY, freezes).current
 
 
 @settings(max_examples=300, deadline=None)
-@given(offsets=day_offsets, freezes=st.integers(min_value=0, max_value=3))
-def test_milestones_are_those_reached_on_a_day_of_the_week(offsets: set[int], freezes: int) -> None:
-    days = {TODAY - timedelta(days=o) for o in offsets}
-    news = streak_news(runs_of(1, days), TODAY, WEEK.first, WEEK.last, freezes)
-    expected = sorted(
-        streaks.compute({d for d in days if d <= x}, x, freezes).current
-        for x in WEEK.days
-        if x in days
-    )
-    reached = sorted(news[0].milestones) if news else []
-    assert reached == [m for m in expected if m in streaks.MILESTONES]
+@given(
+    members=st.lists(day_offsets, min_size=1, max_size=4),
+    freezes=st.integers(min_value=0, max_value=3),
+)
+def test_milestones_are_those_reached_on_a_day_of_the_week(
+    members: list[set[int]], freezes: int
+) -> None:
+    days = {m: {TODAY - timedelta(days=o) for o in offsets} for m, offsets in enumerate(members)}
+    result = summary(days, freezes)
+    for goal in streaks.MILESTONES:
+        expected = {
+            m
+            for m, member_days in days.items()
+            for x in WEEK.days
+            if x in member_days
+            and streaks.compute({d for d in member_days if d <= x}, x, freezes).current == goal
+        }
+        assert set(result.milestones.get(goal, np.zeros(0)).tolist()) == expected
 
 
 def test_a_milestone_reached_on_the_posting_day_belongs_to_next_week() -> None:
-    days = {TODAY - timedelta(days=o) for o in range(7)}  # the 7th day is today
-    [news] = streak_news(runs_of(1, days), TODAY, WEEK.first, WEEK.last, 1)
-    assert news.current == 7 and news.milestones == ()
+    result = summary({1: {TODAY - timedelta(days=o) for o in range(7)}})  # day 7 is today
+    assert result.current.tolist() == [7] and result.milestones == {}
 
 
 def test_a_week_of_daily_check_ins_reaches_the_seven_day_milestone() -> None:
-    news = streak_news(runs_of(1, set(WEEK.days)), TODAY, WEEK.first, WEEK.last, 1)
-    assert news[0].current == 7 and news[0].milestones == (7,)
+    result = summary({1: set(WEEK.days)})
+    assert result.current.tolist() == [7] and result.milestones[7].tolist() == [1]
+
+
+def test_a_streak_reaching_back_to_the_first_day_looked_at_is_marked_as_maybe_longer() -> None:
+    since = TODAY - timedelta(days=20)
+    result = summary({1: {since + timedelta(days=o) for o in range(21)}}, since=since)
+    assert result.current.tolist() == [21] and result.capped.tolist() == [True]
+    assert result.top(5, 2) == [(1, 21, True)]
+
+
+def test_comebacks_are_members_back_after_two_quiet_weeks() -> None:
+    back = {WEEK.first - timedelta(days=15), WEEK.first + timedelta(days=2)}
+    regular = {WEEK.first - timedelta(days=3), WEEK.first + timedelta(days=2)}
+    newcomer = {WEEK.first + timedelta(days=2)}
+    almost = {WEEK.first - timedelta(days=14), WEEK.first + timedelta(days=2)}
+    result = summary({1: back, 2: regular, 3: newcomer, 4: almost})
+    assert result.comebacks.tolist() == [1]
+    assert result.checked_in.tolist() == [1, 2, 3, 4]
+
+
+def test_the_weeks_one_freeze_is_spent_so_missing_sunday_ends_the_streak() -> None:
+    # Thursday's miss used the week's freeze; Sunday is missed too and today is Monday.
+    days = {d for d in WEEK.days if d.weekday() not in (3, 6)}
+    assert summary({1: days}).current.tolist() == [0]
+    assert summary({1: days}, freezes=2).current.tolist() == [5]
+
+
+def test_no_history_means_no_streaks() -> None:
+    result = summary({})
+    assert result.members.size == 0 and result.top(5, 2) == [] and result.milestones == {}
 
 
 # --- skills and blockers ------------------------------------------------------------------------
@@ -113,11 +157,18 @@ def test_skills_named_in_the_blocker_text_win_over_the_check_in_skills() -> None
     assert tag(vague, CATALOGUE) == ("sql",)
 
 
+def test_named_skills_in_the_check_in_come_first_and_everyday_words_are_not_skills() -> None:
+    text = "the web container cannot reach postgres in docker compose"
+    assert tag(Blocker(1, WEEK.last, text, ("docker",)), CATALOGUE) == ("docker", "sql")
+    assert tag(Blocker(1, WEEK.last, "github actions fail", ()), CATALOGUE) == ("ci-cd",)
+    assert tag(Blocker(1, WEEK.last, "need some rest", ("git",)), CATALOGUE) == ("git",)
+
+
 def test_underpractised_skills_have_many_learners_and_few_practising() -> None:
     stats = [
-        SkillStat("kubernetes", 1, 1, 12),
-        SkillStat("docker", 30, 10, 12),
-        SkillStat("sql", 0, 0, 2),  # too few learners to say "many"
+        SkillStat("kubernetes", 2, 12),
+        SkillStat("docker", 30, 12),
+        SkillStat("sql", 0, 2),  # too few learners to say "many"
     ]
     assert [s.skill for s in underpractised(stats)] == ["kubernetes"]
 
@@ -177,14 +228,13 @@ def test_member_text_cannot_mention_anyone() -> None:
 
 
 def test_the_digest_names_achievements_only() -> None:
-    days = set(WEEK.days)
     broken = {WEEK.first, WEEK.first + timedelta(days=1)}  # Dara stopped on Tuesday
+    back = {WEEK.first - timedelta(days=20), WEEK.last}
     data = week_data(
-        runs=(*runs_of(1, days), *runs_of(4, broken)),
-        comebacks=(2,),
+        history=history({1: set(WEEK.days), 2: back, 4: broken}),
         buddies=BuddyWeek(rounds=(3,), groups=4, met=3, shoutouts=(("Ana", "Ben"),)),
         new_members=(5,),
-        skills=(SkillStat("docker", 5, 2, 3),),
+        skills=(SkillStat("docker", 5, 3),),
     )
     digest = build(data, CATALOGUE)
     text = digest.headline + (digest.details or "")
@@ -206,11 +256,12 @@ def test_a_huge_week_still_has_a_one_message_headline_and_a_bounded_thread() -> 
         active_members=n,
         checked_in=n,
         checkins=7 * n,
-        runs=tuple(Run(m, WEEK.first - timedelta(days=m % 120), WEEK.last) for m in range(1, n)),
+        history=history(
+            {m: {WEEK.last - timedelta(days=o) for o in range(m % 120)} for m in range(1, n)}
+        ),
         blockers=tuple(Blocker(m, WEEK.last, "docker " * 40, ("docker",)) for m in range(1, n)),
         knows={"docker": tuple(range(1, n))},
         new_members=tuple(range(1, n)),
-        comebacks=tuple(range(1, n)),
         names={m: f"Member number {m}" for m in range(1, n)},
     )
     digest = build(data, CATALOGUE)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import streaks
-from bot.digest import WeekData
-from bot.digest.content import streak_news
+from bot.digest import HISTORY_DAYS, WeekData
+from bot.digest.content import summarize
 from bot.digest.week import week_before
 from bot.storage.buddies import BuddyRepo
 from bot.storage.checkins import CheckinRepo
@@ -61,7 +61,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await db.close()
 
 
-async def test_participation_counts_the_local_days_of_the_week_and_active_members(
+async def test_participation_counts_the_weeks_local_days_and_people_still_here(
     world: World,
 ) -> None:
     t = await world.tenant("A")
@@ -75,8 +75,8 @@ async def test_participation_counts_the_local_days_of_the_week_and_active_member
     await world.checkin(t, gone, WEEK.first, minutes=500)
     await world.members.mark_left(t, "gone", START)
     data = await world.week(t)
-    assert (data.checked_in, data.checkins, data.minutes) == (2, 3, 75)
-    assert data.per_day == (1, 0, 1, 0, 0, 0, 1)
+    assert (data.checked_in, data.checkins, data.minutes) == (2, 4, 575)  # totals count all
+    assert data.per_day == (2, 0, 1, 0, 0, 0, 1)
     assert data.active_members == 3
     assert (data.previous_checked_in, data.previous_minutes) == (1, 20)
 
@@ -141,8 +141,8 @@ async def test_skill_counts_per_day_and_learners(world: World) -> None:
     await world.checkin(t, ana, WEEK.first + timedelta(days=1), skills=("sql",))
     await world.checkin(t, ben, WEEK.first + timedelta(days=1), skills=("sql",))
     data = await world.week(t)
-    stats = {s.skill: (s.checkins, s.members, s.learners) for s in data.skills}
-    assert stats == {"sql": (3, 2, 1), "docker": (1, 1, 0), "kubernetes": (0, 0, 2)}
+    stats = {s.skill: (s.checkins, s.learners) for s in data.skills}
+    assert stats == {"sql": (3, 1), "docker": (1, 0), "kubernetes": (0, 2)}
     assert data.skill_days["sql"] == (1, 2, 0, 0, 0, 0, 0)
 
 
@@ -159,7 +159,7 @@ async def test_per_member_days_only_for_small_weeks(world: World) -> None:
     assert (await world.week(t, member_rows=1)).member_days == {}
 
 
-async def test_runs_give_the_same_streaks_as_the_day_by_day_rules(world: World) -> None:
+async def test_history_gives_the_same_streaks_as_the_day_by_day_rules(world: World) -> None:
     t = await world.tenant("A")
     rng = random.Random(7)
     history: dict[int, set[date]] = {}
@@ -172,21 +172,40 @@ async def test_runs_give_the_same_streaks_as_the_day_by_day_rules(world: World) 
         for day in sorted(days):
             await world.checkin(t, member, day)
     data = await world.week(t)
-    news = {s.member_id: s for s in streak_news(data.runs, TODAY, WEEK.first, WEEK.last, 1)}
-    for member, days in history.items():
-        assert news[member].current == streaks.compute(days, TODAY, 1).current
-        assert sum(r.last >= WEEK.first for r in data.runs if r.member_id == member) >= 1
+    result = summarize(data.history, TODAY, WEEK.first, WEEK.last, 1)
+    current = dict(zip(result.members.tolist(), result.current.tolist(), strict=True))
+    assert current == {m: streaks.compute(d, TODAY, 1).current for m, d in history.items()}
+
+
+async def test_history_covers_members_of_the_week_back_to_its_horizon(world: World) -> None:
+    t = await world.tenant("A")
+    ana, ben, gone, idle = [await world.member(t, n) for n in ("ana", "ben", "gone", "idle")]
+    horizon = TODAY - timedelta(days=HISTORY_DAYS)
+    for day in (horizon - timedelta(days=1), horizon, WEEK.first):
+        await world.checkin(t, ana, day)
+    await world.checkin(t, ben, TODAY)  # only on the posting day: still a current streak
+    await world.checkin(t, gone, WEEK.first)
+    await world.members.mark_left(t, "gone", START)
+    await world.checkin(t, idle, WEEK.first - timedelta(days=3))
+    data = await world.week(t)
+    pairs = list(zip(data.history.members.tolist(), data.history.days.tolist(), strict=True))
+    assert pairs == [
+        (ana, horizon.toordinal()),
+        (ana, WEEK.first.toordinal()),
+        (ben, TODAY.toordinal()),
+    ]
+    assert data.history.since == horizon and data.checked_in == 1
 
 
 async def test_a_comeback_follows_two_quiet_weeks(world: World) -> None:
     t = await world.tenant("A")
-    back, regular, newbie = [await world.member(t, n) for n in ("back", "regular", "newbie")]
+    back, regular = [await world.member(t, n) for n in ("back", "regular")]
     await world.checkin(t, back, WEEK.first - timedelta(days=20))
     await world.checkin(t, back, WEEK.first + timedelta(days=3))
     await world.checkin(t, regular, WEEK.first - timedelta(days=3))
     await world.checkin(t, regular, WEEK.first + timedelta(days=3))
-    await world.checkin(t, newbie, WEEK.first + timedelta(days=3))
-    assert (await world.week(t)).comebacks == (back,)
+    data = await world.week(t)
+    assert summarize(data.history, TODAY, WEEK.first, WEEK.last, 1).comebacks.tolist() == [back]
 
 
 async def test_buddy_rounds_of_the_week_groups_met_and_shout_outs(world: World) -> None:
