@@ -1,0 +1,149 @@
+"""Seeded generator of realistic study communities for the matching benchmark and tests."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import numpy as np
+
+from bot.matching.score import LEVELS, MatchProfile
+
+# (zone, share of members); regions: Americas 40 %, Europe/Africa 33 %, Asia 23 %, Oceania 4 %
+ZONES: tuple[tuple[str, float], ...] = (
+    ("America/Los_Angeles", 0.08),
+    ("America/Denver", 0.03),
+    ("America/Chicago", 0.06),
+    ("America/New_York", 0.10),
+    ("America/Toronto", 0.03),
+    ("America/Mexico_City", 0.03),
+    ("America/Bogota", 0.02),
+    ("America/Sao_Paulo", 0.05),
+    ("Europe/London", 0.06),
+    ("Europe/Berlin", 0.07),
+    ("Europe/Paris", 0.04),
+    ("Europe/Madrid", 0.03),
+    ("Europe/Warsaw", 0.03),
+    ("Europe/Kyiv", 0.02),
+    ("Africa/Lagos", 0.04),
+    ("Africa/Nairobi", 0.02),
+    ("Africa/Cairo", 0.02),
+    ("Asia/Kolkata", 0.08),
+    ("Asia/Dubai", 0.02),
+    ("Asia/Singapore", 0.03),
+    ("Asia/Shanghai", 0.04),
+    ("Asia/Tokyo", 0.03),
+    ("Asia/Seoul", 0.02),
+    ("Asia/Manila", 0.01),
+    ("Australia/Sydney", 0.02),
+    ("Australia/Perth", 0.01),
+    ("Pacific/Auckland", 0.01),
+)
+
+# ordered by popularity: member i's skills are drawn with Zipf weights 1 / rank
+SKILLS: tuple[str, ...] = (
+    "python",
+    "sql",
+    "git",
+    "machine-learning",
+    "docker",
+    "statistics",
+    "linux",
+    "rest-apis",
+    "aws",
+    "deep-learning",
+    "data-engineering",
+    "testing",
+    "ci-cd",
+    "llms",
+    "dsa",
+    "fastapi",
+    "kubernetes",
+    "system-design",
+    "gcp",
+    "mlops",
+    "frontend",
+    "azure",
+    "monitoring",
+    "ab-testing",
+)
+
+GOALS: tuple[tuple[str, float], ...] = (
+    ("internship", 0.30),
+    ("first-job", 0.25),
+    ("career-switch", 0.15),
+    ("portfolio", 0.12),
+    ("exam", 0.10),
+    ("curiosity", 0.08),
+)
+
+# (earliest start hour, latest start hour, min length, max length, share)
+WINDOWS: tuple[tuple[int, int, int, int, float], ...] = (
+    (18, 21, 2, 3, 0.45),  # evening
+    (21, 23, 2, 3, 0.12),  # late, often across midnight
+    (6, 8, 1, 2, 0.13),  # before work or class
+    (12, 13, 1, 2, 0.10),  # lunch
+    (9, 15, 2, 4, 0.20),  # daytime
+)
+
+
+def _weights(
+    pairs: tuple[tuple[str, float], ...] | tuple[tuple[int, int, int, int, float], ...],
+) -> np.ndarray:
+    p = np.array([row[-1] for row in pairs], dtype=np.float64)
+    return p / p.sum()
+
+
+def community(n: int, seed: int = 0) -> list[MatchProfile]:
+    """n members with ids 1..n: zones, windows, goals, levels and Zipf-popular skills."""
+    rng = np.random.default_rng(seed)
+    zone = rng.choice(len(ZONES), size=n, p=_weights(ZONES))
+    goal = rng.choice(len(GOALS), size=n, p=_weights(GOALS))
+    no_goal = rng.random(n) < 0.05
+    level = rng.choice(len(LEVELS), size=n, p=[0.45, 0.40, 0.15])
+    no_level = rng.random(n) < 0.05
+    kind = rng.choice(len(WINDOWS), size=n, p=_weights(WINDOWS))
+    no_hours = rng.random(n) < 0.10
+    half = rng.random(n) < 0.25
+    zipf = 1.0 / np.arange(1, len(SKILLS) + 1)
+    zipf /= zipf.sum()
+    n_learn = rng.integers(1, 5, size=n)
+    n_know = rng.integers(0, 4, size=n)
+    profiles = []
+    for i in range(n):
+        picks = rng.choice(len(SKILLS), size=n_learn[i] + n_know[i], replace=False, p=zipf)
+        learning = frozenset(SKILLS[s] for s in picks[: n_learn[i]])
+        knows = frozenset(SKILLS[s] for s in picks[n_learn[i] :])
+        hours = None
+        if not no_hours[i]:
+            lo, hi, min_len, max_len, _ = WINDOWS[kind[i]]
+            start = int(rng.integers(lo, hi + 1))
+            length = int(rng.integers(min_len, max_len + 1))
+            minute = 30 if half[i] else 0
+            hours = (time(start % 24, minute), time((start + length) % 24, minute))
+        profiles.append(
+            MatchProfile(
+                member_id=i + 1,
+                goal=None if no_goal[i] else GOALS[goal[i]][0],
+                level=None if no_level[i] else LEVELS[level[i]],
+                learning=learning,
+                knows=knows,
+                timezone=ZONES[zone[i]][0],
+                hours=hours,
+            )
+        )
+    return profiles
+
+
+def blocks(
+    profiles: list[MatchProfile], share: float = 0.005, seed: int = 0
+) -> set[tuple[int, int]]:
+    """About `share` of members block one to three random others (member id pairs)."""
+    rng = np.random.default_rng(seed + 1)
+    n = len(profiles)
+    ids = [p.member_id for p in profiles]
+    out: set[tuple[int, int]] = set()
+    for i in np.flatnonzero(rng.random(n) < share).tolist():
+        for j in rng.choice(n, size=int(rng.integers(1, 4)), replace=False).tolist():
+            if i != j:
+                out.add((ids[i], ids[j]))
+    return out

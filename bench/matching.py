@@ -1,0 +1,236 @@
+"""Matching benchmark: score + solve time, memory and quality on generated communities.
+
+    python -m bench.matching                      # 100, 1,000, 10,000 and 100,000 members
+    python -m bench.matching --sizes 1000,10000   # a subset
+
+Per size: a seeded community (bench._gen), ~0.5 % of members blocking someone, and `--history`
+previous weekly rounds produced by the solver itself (so last rounds' partners are exactly the
+most attractive pairs: the hard case for "no repeats"). Then one timed round: `build_edges`
+(scoring, the candidate graph) and `solve_groups`, as wall and CPU time, with the machine's
+1-minute load average when the round started (other work on the machine inflates wall time).
+Memory: "RSS+" is the peak resident set above the level before the round (VmHWM reset through
+/proc/self/clear_refs, Linux only); memory freed by the history rounds is reused, so it is what
+the round adds to a warm process. "traced" is the tracemalloc peak of a second, untimed run of
+the round (numpy and Python allocations; rustworkx's own allocations are not traced).
+Quality references:
+  * exact: rustworkx blossom on the whole candidate graph (solve_groups with no size limit),
+    up to --exact-limit members; networkx cross-checks that optimum up to --nx-limit members;
+  * all pairs: the exact optimum when every pair is a candidate, up to --dense-limit members;
+  * random shuffle: what most coffee bots do, scored with the same `score`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import os
+import random
+import time as clock
+import tracemalloc
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import networkx as nx
+
+from bench._gen import blocks, community
+from bot.matching.candidates import build_edges, history_from_rounds, plan_round
+from bot.matching.score import MatchProfile, ScoreWeights, overlap_hours, score
+from bot.matching.solver import SCALE, EdgeArrays, GroupingResult, solve_groups
+
+ROUND_DATE = date(2026, 6, 10)
+Groups = list[tuple[int, ...]]
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _rss_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass(frozen=True)
+class Quality:
+    weight: float
+    ungrouped: int
+    repeats: int  # members grouped with a partner of the last K rounds
+    blocked: int  # groups holding a blocked pair
+    share_1h: float  # of groups whose members all set hours: every pair shares >= 1 h
+    share_2h: float
+
+
+def _quality(
+    members: Sequence[MatchProfile],
+    groups: Groups,
+    history: dict[tuple[int, int], int],  # by member id
+    blocked: set[tuple[int, int]],
+    weights: ScoreWeights,
+) -> Quality:
+    weight, repeats, bad, known, one, two = 0.0, 0, 0, 0, 0, 0
+    for group in groups:
+        people = [members[x] for x in group]
+        pairs = list(itertools.combinations(people, 2))
+        ids = [(min(a.member_id, b.member_id), max(a.member_id, b.member_id)) for a, b in pairs]
+        if any(p in blocked or p[::-1] in blocked for p in ids):
+            bad += 1
+        else:
+            weight += sum(
+                score(a, b, ROUND_DATE, rounds_ago=history.get(i), weights=weights)
+                for (a, b), i in zip(pairs, ids, strict=True)
+            )
+        recent = {x for p in ids if history.get(p, 10**9) <= weights.recent_rounds for x in p}
+        repeats += len(recent)
+        if all(p.hours is not None for p in people):
+            known += 1
+            shared = min(overlap_hours(a, b, ROUND_DATE) for a, b in pairs)
+            one += shared >= 1
+            two += shared >= 2
+    grouped = sum(len(g) for g in groups)
+    return Quality(
+        weight=weight,
+        ungrouped=len(members) - grouped,
+        repeats=repeats,
+        blocked=bad,
+        share_1h=one / known if known else float("nan"),
+        share_2h=two / known if known else float("nan"),
+    )
+
+
+def _shuffle(n: int, seed: int) -> Groups:
+    """Random pairs; an odd member joins the last pair."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    groups: Groups = [tuple(sorted(order[i : i + 2])) for i in range(0, n - n % 2, 2)]
+    if n % 2 and groups:
+        groups[-1] = tuple(sorted((*groups[-1], order[-1])))
+    return groups
+
+
+def _graph_weight(graph: EdgeArrays, groups: Groups) -> float:
+    w = dict(
+        zip(zip(graph.u.tolist(), graph.v.tolist(), strict=True), graph.w.tolist(), strict=True)
+    )
+    return sum(w[(a, b)] for g in groups for a, b in itertools.combinations(sorted(g), 2))
+
+
+def _nx_check(n: int, graph: EdgeArrays, exact: GroupingResult) -> str:
+    """networkx max-cardinality optimum (pairs only) against the solver's exact pairs."""
+    g = nx.Graph()
+    avoid = graph.avoid.tolist() if graph.avoid is not None else [False] * len(graph)
+    bonus = (round(max(graph.w.tolist(), default=0) * SCALE) + 1) * (n // 2 + 1)
+    for a, b, w, rep in zip(
+        graph.u.tolist(), graph.v.tolist(), graph.w.tolist(), avoid, strict=True
+    ):
+        g.add_edge(a, b, weight=round(w * SCALE) + (0 if rep else bonus))
+    best = nx.max_weight_matching(g, maxcardinality=True)
+    pairs = solve_groups(n, graph, trio=False, exact_limit=10**9).groups
+    ours = sum(g[a][b]["weight"] for a, b in pairs)
+    return "ok" if ours == sum(g[a][b]["weight"] for a, b in best) else "MISMATCH"
+
+
+def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
+    weights = ScoreWeights()
+    members = community(n, seed=n)
+    blocked = blocks(members, seed=n)
+    past: list[Groups] = []  # member-id groups, most recent first
+    for r in range(rounds, 0, -1):
+        on = ROUND_DATE - timedelta(weeks=r)
+        plan = plan_round(members, on, history=history_from_rounds(past), blocked=blocked)
+        past.insert(0, plan.groups)
+    history = history_from_rounds(past)
+
+    gc.collect()
+    reset = _reset_peak()
+    before = _rss_mb("VmRSS")
+    load = os.getloadavg()[0]
+    cpu = clock.process_time()
+    start = clock.perf_counter()
+    graph = build_edges(members, ROUND_DATE, history=history, blocked=blocked)
+    scored = clock.perf_counter()
+    result = solve_groups(n, graph)
+    solved = clock.perf_counter()
+    cpu = clock.process_time() - cpu
+    peak = _rss_mb("VmHWM") - before if reset else float("nan")
+    tracemalloc.start()
+    solve_groups(n, build_edges(members, ROUND_DATE, history=history, blocked=blocked))
+    traced = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+
+    ours = _quality(members, result.groups, history, blocked, weights)
+    shuffled = _quality(members, _shuffle(n, seed=n), history, blocked, weights)
+
+    row = {
+        "members": f"{n:,}",
+        "edges": f"{len(graph):,}",
+        "score s": f"{scored - start:.2f}",
+        "solve s": f"{solved - scored:.2f}",
+        "total s": f"{solved - start:.2f}",
+        "cpu s": f"{cpu:.2f}",
+        "load": f"{load:.1f}",
+        "RSS+ MB": f"{peak:.0f}",
+        "traced MB": f"{traced:.0f}",
+        "path": "exact" if result.exact else "exact pairs" if n <= 2000 else "approx",
+        "% exact (same graph)": "n/a",
+        "% all pairs": "n/a",
+        "nx check": "n/a",
+        "ungrouped": str(ours.ungrouped),
+        "trios": str(sum(len(g) == 3 for g in result.groups)),
+        "repeats": str(ours.repeats),
+        "blocked": str(ours.blocked),
+        ">=1h": f"{100 * ours.share_1h:.1f}%",
+        ">=2h": f"{100 * ours.share_2h:.1f}%",
+        "shuffle %": "",
+        "shuffle repeats": str(shuffled.repeats),
+        "shuffle >=2h": f"{100 * shuffled.share_2h:.1f}%",
+    }
+    reference = ours.weight
+    if n <= args.exact_limit:
+        start = clock.perf_counter()
+        exact = solve_groups(n, graph, exact_limit=10**9)
+        reference = _graph_weight(graph, exact.groups)
+        row["% exact (same graph)"] = (
+            f"{100 * _graph_weight(graph, result.groups) / reference:.2f}%"
+            f" ({clock.perf_counter() - start:.0f} s)"
+        )
+        if n <= args.nx_limit:
+            row["nx check"] = _nx_check(n, graph, exact)
+    if n <= args.dense_limit:
+        dense = build_edges(members, ROUND_DATE, history=history, blocked=blocked, k=n)
+        best = solve_groups(n, dense, exact_limit=10**9)
+        ratio = _graph_weight(graph, result.groups) / _graph_weight(dense, best.groups)
+        row["% all pairs"] = f"{100 * ratio:.2f}%"
+    row["shuffle %"] = f"{100 * shuffled.weight / reference:.1f}%"
+    return row
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--sizes", default="100,1000,10000,100000")
+    parser.add_argument("--history", type=int, default=4, help="previous rounds to generate")
+    parser.add_argument("--exact-limit", type=int, default=20_000)
+    parser.add_argument("--nx-limit", type=int, default=1_000)
+    parser.add_argument("--dense-limit", type=int, default=2_000)
+    args = parser.parse_args(argv)
+    rows = []
+    for n in (int(s.replace("_", "")) for s in args.sizes.split(",")):
+        rows.append(run_size(n, args.history, args))
+        print(" | ".join(f"{k}: {v}" for k, v in rows[-1].items()), flush=True)
+    header = list(rows[0])
+    print("\n| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row[h] for h in header) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,645 @@
+"""Maximum-weight study groups: pairs, and a trio where someone would otherwise be left out.
+
+Objective, in priority order: (1) group as many members as possible, (2) use as few `avoid`
+pairs (recent partners) as possible, (3) maximise the total weight inside groups. A group only
+holds members that are pairwise connected: a missing edge (a blocked pair) never shares a
+group, so a trio needs all three of its pairs to be edges.
+
+Components of up to `exact_limit` nodes are matched exactly: Edmonds' blossom algorithm
+(rustworkx, max cardinality) on integer-scaled weights. Larger components: a greedy matching,
+alternating-path augmentation until (nearly) everyone is matched, then rounds of exact
+re-solving of clusters of about `cluster_size` nodes found by coarsening the graph around the
+current pairs (large-neighbourhood search; never worse).
+
+A node left over joins the pair it adds most to, or, if better, some u joins a pair and u's
+partner is re-paired along an alternating path ending at the leftover. When a component of at
+most `trio_exact_limit` nodes has one leftover, a branch and bound then proves the best trio.
+Everything is deterministic: no randomness, ties broken by node and edge index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import rustworkx as rx
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+SCALE = 1_000_000
+"""Weights are scaled to integers: rustworkx's blossom is exact only on integer weights."""
+
+_NONE = np.iinfo(np.int64).min // 4  # "not reached" in path searches
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeArrays:
+    """An edge list as parallel arrays; iterating yields (u, v, w) tuples."""
+
+    u: IntArray
+    v: IntArray
+    w: FloatArray
+    avoid: BoolArray | None = None
+    """Pairs to use only when coverage needs them (partners of recent rounds)."""
+
+    @classmethod
+    def empty(cls) -> EdgeArrays:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+
+    def __len__(self) -> int:
+        return len(self.u)
+
+    def __iter__(self) -> Iterator[tuple[int, int, float]]:
+        return zip(self.u.tolist(), self.v.tolist(), self.w.tolist(), strict=True)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingResult:
+    groups: list[tuple[int, ...]]
+    """Disjoint groups of 2 or 3 nodes, each sorted; the list is sorted."""
+    uncovered: list[int]
+    """Every node in no group, sorted: the isolated ones and those whose partners were taken."""
+    isolated: list[int]
+    """The uncovered nodes that have no edge at all (nobody they could be grouped with)."""
+    exact: bool
+    """True when the grouping is provably optimal for the objective (see module doc)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    n: int
+    u: IntArray  # u < v, no duplicates
+    v: IntArray
+    key: IntArray  # objective per edge: bonus unless avoided, plus the scaled weight
+    weight: IntArray  # scaled weight alone
+    indptr: IntArray  # CSR over both directions
+    nbr: IntArray
+    nkey: IntArray  # key of the edge to nbr
+
+    def neighbours(self, x: int) -> dict[int, int]:
+        lo, hi = int(self.indptr[x]), int(self.indptr[x + 1])
+        return dict(zip(self.nbr[lo:hi].tolist(), self.nkey[lo:hi].tolist(), strict=True))
+
+
+def _as_arrays(edges: Iterable[tuple[int, int, float]] | EdgeArrays) -> EdgeArrays:
+    if isinstance(edges, EdgeArrays):
+        return edges
+    rows = list(edges)
+    return EdgeArrays(
+        np.array([r[0] for r in rows], dtype=np.int64),
+        np.array([r[1] for r in rows], dtype=np.int64),
+        np.array([r[2] for r in rows], dtype=np.float64),
+    )
+
+
+def _build(n: int, edges: EdgeArrays) -> _Graph:
+    u, v, w = edges.u, edges.v, edges.w
+    if len(u) and (min(int(u.min()), int(v.min())) < 0 or max(int(u.max()), int(v.max())) >= n):
+        raise ValueError("edge endpoint outside 0..n-1")
+    if np.any(u == v):
+        raise ValueError("self-loop edge")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("edge weights must be finite and >= 0")
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    avoid = edges.avoid if edges.avoid is not None else np.zeros(len(lo), dtype=np.bool_)
+    scaled = np.rint(w * SCALE).astype(np.int64)
+    bonus = (int(scaled.max(initial=0)) + 1) * (n // 2 + 1)
+    key = scaled + np.where(avoid, 0, bonus)
+    pair = lo * n + hi
+    if len(pair) > 1 and not np.all(pair[1:] > pair[:-1]):
+        # sort by pair; for duplicates keep the best key, then the first given
+        order = np.lexsort((np.arange(len(pair)), -key, pair))
+        pair, lo, hi, key = pair[order], lo[order], hi[order], key[order]
+        first = np.ones(len(pair), dtype=np.bool_)
+        first[1:] = pair[1:] != pair[:-1]
+        lo, hi, key = lo[first], hi[first], key[first]
+    weight = np.where(key >= bonus, key - bonus, key)
+    ends = np.concatenate([lo, hi])
+    by = np.argsort(ends, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ends, minlength=n), out=indptr[1:])
+    nbr, nkey = np.concatenate([hi, lo])[by], np.concatenate([key, key])[by]
+    return _Graph(n, lo, hi, key, weight, indptr, nbr, nkey)
+
+
+def _matching(g: _Graph, nodes: IntArray, lo: IntArray, hi: IntArray, key: IntArray) -> IntArray:
+    """Exact max-cardinality, max-key matching of a subgraph; returns (pairs, 2) node ids."""
+    local = np.full(g.n, -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    sub = rx.PyGraph(multigraph=False)
+    sub.add_nodes_from(range(len(nodes)))
+    sub.add_edges_from(list(zip(local[lo].tolist(), local[hi].tolist(), key.tolist(), strict=True)))
+    pairs = rx.max_weight_matching(sub, max_cardinality=True, weight_fn=int)
+    return nodes[np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)]
+
+
+def _induced(g: _Graph, inside: BoolArray) -> tuple[IntArray, IntArray, IntArray]:
+    keep = inside[g.u] & inside[g.v]
+    return g.u[keep], g.v[keep], g.key[keep]
+
+
+def _value(g: _Graph, nodes: IntArray, cover: int) -> int:
+    """Objective of the best matching on `nodes`: cover per matched node plus keys."""
+    inside = np.zeros(g.n, dtype=np.bool_)
+    inside[nodes] = True
+    lo, hi, key = _induced(g, inside)
+    if not len(lo):
+        return 0
+    pairs = _matching(g, nodes, lo, hi, key)
+    return sum(2 * cover + g.neighbours(a)[b] for a, b in pairs.tolist())
+
+
+def _components(g: _Graph) -> IntArray:
+    """Component label (smallest node) of every node, by hooking and pointer jumping."""
+    parent = np.arange(g.n, dtype=np.int64)
+    while True:
+        pu, pv = parent[g.u], parent[g.v]
+        lo, hi = np.minimum(pu, pv), np.maximum(pu, pv)
+        moved = lo != hi
+        if not moved.any():
+            return parent
+        np.minimum.at(parent, hi[moved], lo[moved])
+        while True:
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
+
+
+def _dominant_matching(a: IntArray, b: IntArray, key: IntArray, n: int) -> IntArray:
+    """Greedy (heaviest first) matching as rounds of locally dominant edges; partner or -1."""
+    order = np.argsort(-key, kind="stable")
+    a, b = a[order], b[order]
+    rank = np.arange(len(a), dtype=np.int64)
+    partner = np.full(n, -1, dtype=np.int64)
+    alive = np.ones(len(a), dtype=np.bool_)
+    while alive.any():
+        a, b, rank = a[alive], b[alive], rank[alive]
+        best = np.full(n, len(order), dtype=np.int64)
+        np.minimum.at(best, a, rank)
+        np.minimum.at(best, b, rank)
+        win = (best[a] == rank) & (best[b] == rank)
+        partner[a[win]] = b[win]
+        partner[b[win]] = a[win]
+        alive = (partner[a] < 0) & (partner[b] < 0)
+    return partner
+
+
+def _expand(g: _Graph, nodes: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Every directed edge (x, y, key) leaving `nodes`."""
+    starts, counts = g.indptr[nodes], g.indptr[nodes + 1] - g.indptr[nodes]
+    total = int(counts.sum())
+    heads = np.repeat(nodes, counts)
+    pos = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+    return heads, g.nbr[pos], g.nkey[pos]
+
+
+def _mate_keys(g: _Graph, mate: IntArray) -> IntArray:
+    keys = np.zeros(g.n, dtype=np.int64)
+    x, y, k = _expand(g, np.flatnonzero(mate >= 0))
+    hit = y == mate[x]
+    keys[x[hit]] = k[hit]
+    return keys
+
+
+def _augment(g: _Graph, inside: BoolArray, mate: IntArray, rounds: int = 12) -> int:
+    """Match free nodes along alternating paths (x - a = a' - b = b' - ... - y).
+
+    Grows one breadth-first alternating forest from all free nodes at once; each node is
+    labelled once, by the best path reaching it in that round, so paths stay simple. Stops
+    once every tree touches another free node. Then applies the best node-disjoint paths.
+    Returns how many paths were applied.
+    """
+    free = np.flatnonzero(inside & (mate < 0))
+    if len(free) < 2:
+        return 0
+    mkey = _mate_keys(g, mate)
+    gain = np.full(g.n, _NONE, dtype=np.int64)
+    root = np.full(g.n, -1, dtype=np.int64)
+    pred = np.full(g.n, -1, dtype=np.int64)
+    gain[free], root[free] = 0, free
+    frontier, ends = free, []
+    touched = np.zeros(g.n, dtype=np.bool_)  # roots whose tree reached another free node
+    for _ in range(rounds):
+        x, b, k = _expand(g, frontier)
+        ok = inside[b]
+        x, b, k = x[ok], b[ok], k[ok]
+        done = (mate[b] < 0) & (root[x] != b)
+        ends.append((x[done], b[done], gain[x[done]] + k[done]))
+        touched[root[x[done]]] = True
+        if touched[free].all():
+            break
+        x, b, k = x[~done & (mate[b] >= 0)], b[~done & (mate[b] >= 0)], k[~done & (mate[b] >= 0)]
+        y = mate[b]
+        fresh = gain[y] == _NONE
+        x, y, cand = x[fresh], y[fresh], (gain[x] + k - mkey[b])[fresh]
+        if not len(y):
+            break
+        best = np.full(g.n, _NONE, dtype=np.int64)
+        np.maximum.at(best, y, cand)
+        win = cand == best[y]
+        x, y, cand = x[win], y[win], cand[win]
+        first = np.full(g.n, g.n, dtype=np.int64)
+        np.minimum.at(first, y, x)
+        win = x == first[y]
+        x, y, cand = x[win], y[win], cand[win]
+        gain[y], pred[y], root[y] = cand, x, root[x]
+        frontier = y
+    x = np.concatenate([e[0] for e in ends])
+    t = np.concatenate([e[1] for e in ends])
+    total = np.concatenate([e[2] for e in ends])
+    order = np.lexsort((t, x, -total))
+    used = np.zeros(g.n, dtype=np.bool_)
+    applied = 0
+    for end, last in zip(t[order].tolist(), x[order].tolist(), strict=True):
+        start = int(root[last])
+        if used[end] or used[start]:
+            continue
+        path = [last]  # outer nodes from `last` back to the root
+        while path[-1] != start:
+            path.append(int(pred[path[-1]]))
+        inner = [int(mate[o]) for o in path[:-1]]
+        if used[path].any() or used[inner].any() or len({*path, *inner, end}) != 2 * len(path):
+            continue
+        used[path] = used[inner] = used[end] = True
+        for a, c in [(last, end)] + [(path[i + 1], inner[i]) for i in range(len(inner))]:
+            mate[a], mate[c] = c, a
+        applied += 1
+    return applied
+
+
+def _clusters(g: _Graph, inside: BoolArray, mate: IntArray, size: int, salt: int) -> IntArray:
+    """Cluster label per node: the current pairs merged along heavy links, up to `size` nodes.
+
+    Heavy-edge coarsening: repeatedly match clusters by the summed weight between them,
+    perturbed by `salt` so that each round cuts the graph somewhere else.
+    """
+    n = g.n
+    ids = np.arange(n, dtype=np.int64)
+    label = np.where(mate >= 0, np.minimum(ids, mate), ids)
+    keep = inside[g.u] & inside[g.v]
+    a, b, w = _links(label[g.u[keep]], label[g.v[keep]], g.weight[keep], n)
+    while True:
+        sizes = np.bincount(label, minlength=n)
+        ok = sizes[a] + sizes[b] <= size
+        if not ok.any():
+            return label
+        jitter = 1024 + (a[ok] * 2654435761 + b[ok] * 40503 + salt * 7919) % 512
+        partner = _dominant_matching(a[ok], b[ok], w[ok] * jitter, n)
+        merged = np.where(partner >= 0, np.minimum(ids, partner), ids)
+        label = merged[label]
+        a, b, w = _links(merged[a], merged[b], w, n)
+
+
+def _links(a: IntArray, b: IntArray, w: IntArray, n: int) -> tuple[IntArray, IntArray, IntArray]:
+    """Summed weight between distinct clusters, one row per unordered pair."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    pairs, where = np.unique(lo[keep] * n + hi[keep], return_inverse=True)
+    total = np.bincount(where, weights=w[keep], minlength=len(pairs)).astype(np.int64)
+    return pairs // n, pairs % n, total
+
+
+def _resolve_clusters(g: _Graph, inside: BoolArray, label: IntArray, mate: IntArray) -> None:
+    """Re-solve every cluster exactly; pairs never straddle clusters, so this never worsens."""
+    keep = inside[g.u] & inside[g.v] & (label[g.u] == label[g.v])
+    lo, hi, key = g.u[keep], g.v[keep], g.key[keep]
+    by_edge = np.argsort(label[lo], kind="stable")
+    lo, hi, key, elab = lo[by_edge], hi[by_edge], key[by_edge], label[lo[by_edge]]
+    nodes = np.flatnonzero(inside)
+    nodes = nodes[np.argsort(label[nodes], kind="stable")]
+    nlab = label[nodes]
+    groups = np.flatnonzero(np.r_[True, nlab[1:] != nlab[:-1]])
+    node_cuts = np.r_[groups, len(nodes)]
+    edge_cuts = np.searchsorted(elab, nlab[groups], side="left")
+    edge_ends = np.searchsorted(elab, nlab[groups], side="right")
+    for c in range(len(groups)):
+        part = nodes[node_cuts[c] : node_cuts[c + 1]]
+        e0, e1 = int(edge_cuts[c]), int(edge_ends[c])
+        if len(part) < 3 or e1 - e0 < 2:
+            continue
+        pairs = _matching(g, part, lo[e0:e1], hi[e0:e1], key[e0:e1])
+        mate[part] = -1
+        mate[pairs[:, 0]], mate[pairs[:, 1]] = pairs[:, 1], pairs[:, 0]
+
+
+def _approximate(
+    g: _Graph, inside: BoolArray, mate: IntArray, cluster_size: int, rounds: int
+) -> None:
+    lo, hi, key = _induced(g, inside)
+    partner = _dominant_matching(lo, hi, key, g.n)
+    mate[inside] = partner[inside]
+    for _ in range(3):  # later phases find few paths; leftovers can still join a trio
+        if not _augment(g, inside, mate):
+            break
+    for salt in range(rounds):
+        _resolve_clusters(g, inside, _clusters(g, inside, mate, cluster_size, salt), mate)
+        _augment(g, inside, mate)
+
+
+def _exact_components(g: _Graph, inside: BoolArray, label: IntArray, mate: IntArray) -> None:
+    """Exact matching of small components, batched so that tiny ones share a call."""
+    nodes = np.flatnonzero(inside)
+    nodes = nodes[np.argsort(label[nodes], kind="stable")]
+    cuts = np.flatnonzero(np.diff(label[nodes])) + 1
+    batch: list[IntArray] = []
+    for comp in [*np.split(nodes, cuts), None]:
+        if batch and (comp is None or sum(map(len, batch)) + len(comp) > 256):
+            part = np.concatenate(batch)
+            mask = np.zeros(g.n, dtype=np.bool_)
+            mask[part] = True
+            pairs = _matching(g, part, *_induced(g, mask))
+            mate[pairs[:, 0]], mate[pairs[:, 1]] = pairs[:, 1], pairs[:, 0]
+            batch = []
+        if comp is not None:
+            batch.append(comp)
+
+
+def _insertion(g: _Graph, x: int, mate: IntArray, taken: set[int]) -> tuple[int, int] | None:
+    """Best pair (by its smaller node) for `x` to join, and the keys it adds; None if none."""
+    near = g.neighbours(x)
+    best: tuple[int, int] | None = None
+    for a, ka in near.items():
+        b = int(mate[a])
+        if b > a and b in near and a not in taken:
+            gain = ka + near[b]
+            if best is None or gain > best[1]:
+                best = (a, gain)
+    return best
+
+
+def _place_leftovers(
+    g: _Graph, mate: IntArray, free: list[int]
+) -> tuple[dict[int, int], list[int]]:
+    """Each leftover joins the pair where it adds the most, or takes a partner from a pair
+    whose other member can join a pair instead (whichever is better); one trio per pair."""
+    joined: dict[int, int] = {}  # pair's smaller node -> third member
+    uncovered: list[int] = []
+    for x in free:
+        taken = set(joined)
+        direct = _insertion(g, x, mate, taken)
+        best = (direct[1], direct[0], -1, -1) if direct else None
+        for a, ka in g.neighbours(x).items():
+            b = int(mate[a])
+            if b < 0 or min(a, b) in taken:
+                continue
+            mate[a], mate[b] = -1, -1  # b would be displaced: where can it go?
+            moved = _insertion(g, b, mate, taken)
+            mate[a], mate[b] = b, a
+            if moved is not None:
+                gain = ka - g.neighbours(a)[b] + moved[1]
+                if best is None or gain > best[0]:
+                    best = (gain, moved[0], a, b)
+        if best is None:
+            uncovered.append(x)
+            continue
+        _, host, a, b = best
+        if a < 0:
+            joined[host] = x
+        else:
+            mate[x], mate[a], mate[b] = a, x, -1
+            joined[host] = b
+    return joined, uncovered
+
+
+def _cover(g: _Graph, nodes: IntArray) -> int:
+    """Value of grouping one more node: more than any total of keys on `nodes`."""
+    return 3 * (int(g.key.max(initial=0)) + 1) * (len(nodes) + 1)
+
+
+def _pairs_value(g: _Graph, nodes: IntArray, mate: IntArray, cover: int) -> int:
+    paired = nodes[mate[nodes] >= 0]
+    keys = _mate_keys(g, mate)[paired]
+    return len(paired) * cover + int(keys.sum()) // 2
+
+
+def _best_trio(
+    g: _Graph, nodes: IntArray, mate: IntArray, incumbent: int
+) -> tuple[int, int, int] | None:
+    """Branch and bound over the trios of a component whose best matching leaves one node.
+
+    Value = max over triangles T of value(T) + best matching of the rest. For a trio (u, a, b)
+    the rest plus the pair (a, b) is a matching avoiding u, so the value is at most
+    best(V - u) + what u adds to (a, b), and best(V - u) <= best(V). Returns the trio that
+    beats `incumbent` (the value of the heuristic placement), if any.
+    """
+    cover = _cover(g, nodes)
+    whole = _pairs_value(g, nodes, mate, cover)
+    near = {x: g.neighbours(x) for x in nodes.tolist()}
+    adds: dict[int, list[tuple[int, int, int]]] = {}  # u -> [(what u adds, a, b)] best first
+    for x, nx in near.items():
+        tri = [(ka + nx[b], a, b) for a, ka in nx.items() for b in near[a] if b > a and b in nx]
+        if tri:
+            adds[x] = sorted(tri, reverse=True)
+    best, found = incumbent, None
+    for u in sorted(adds, key=lambda x: (-adds[x][0][0], x)):
+        if whole + cover + adds[u][0][0] <= best:
+            break
+        rest = nodes[nodes != u]
+        without_u = _value(g, rest, cover)
+        for gain, a, b in adds[u]:
+            if without_u + cover + gain <= best:
+                break
+            others = rest[(rest != a) & (rest != b)]
+            value = 3 * cover + gain + near[a][b] + _value(g, others, cover)
+            if value > best:
+                best, found = value, (u, a, b)
+    return found
+
+
+def _grouping_value(
+    g: _Graph, nodes: IntArray, mate: IntArray, trios: dict[int, int], cover: int
+) -> int:
+    value = _pairs_value(g, nodes, mate, cover)
+    for low, third in trios.items():
+        near = g.neighbours(third)
+        value += cover + near[low] + near[int(mate[low])]
+    return value
+
+
+def _shifted_trio(
+    g: _Graph, nodes: IntArray, mate: IntArray, leftover: int, rounds: int = 24
+) -> tuple[IntArray, dict[int, int]] | None:
+    """The best trio where some u joins a pair (a, b) and u's partner p is re-paired along an
+    alternating path that ends at the leftover (p - z ... = r); None if no such move exists.
+
+    One alternating forest from the leftover prices every possible p at once.
+    """
+    inside = np.zeros(g.n, dtype=np.bool_)
+    inside[nodes] = True
+    mkey = _mate_keys(g, mate)
+    gain = np.full(g.n, _NONE, dtype=np.int64)
+    pred = np.full(g.n, -1, dtype=np.int64)
+    gain[leftover] = 0
+    frontier = np.array([leftover], dtype=np.int64)
+    for _ in range(rounds):
+        x, b, k = _expand(g, frontier)
+        keep = inside[b] & (mate[b] >= 0)
+        x, b, k = x[keep], b[keep], k[keep]
+        y = mate[b]
+        fresh = gain[y] == _NONE
+        x, y, cand = x[fresh], y[fresh], (gain[x] + k - mkey[b])[fresh]
+        if not len(y):
+            break
+        order = np.lexsort((x, -cand, y))
+        x, y, cand = x[order], y[order], cand[order]
+        first = np.r_[True, y[1:] != y[:-1]]
+        gain[y[first]], pred[y[first]] = cand[first], x[first]
+        frontier = y[first]
+    z, p, k = _expand(g, np.flatnonzero(gain > _NONE))
+    keep = inside[p] & (mate[p] >= 0)
+    z, p, total = z[keep], p[keep], (gain[z] + k)[keep]
+    reach = np.full(g.n, _NONE, dtype=np.int64)
+    np.maximum.at(reach, p, total)
+    via = np.full(g.n, g.n, dtype=np.int64)
+    hit = total == reach[p]
+    np.minimum.at(via, p[hit], z[hit])
+    moves: list[tuple[int, int, int, int]] = []  # (gain, u, first, second)
+    for first in nodes.tolist():
+        second = int(mate[first])
+        if second < first:
+            continue
+        near_1, near_2 = g.neighbours(first), g.neighbours(second)
+        for u in near_1.keys() & near_2.keys():
+            pu = int(mate[u])
+            if pu >= 0 and reach[pu] > _NONE and pu not in (first, second):
+                adds = near_1[u] + near_2[u] - int(mkey[u]) + int(reach[pu])
+                moves.append((adds, u, first, second))
+    for _, u, first, second in sorted(moves, key=lambda m: (-m[0], m[1:])):
+        pu = int(mate[u])
+        chain = [int(via[pu])]
+        while chain[-1] != leftover:
+            chain.append(int(pred[chain[-1]]))
+        inner = [int(mate[o]) for o in chain[:-1]]
+        on_path = {*chain, *inner}
+        if len(on_path) < len(chain) + len(inner) or {u, first, second, pu} & on_path:
+            continue  # not a simple path, or it runs through the trio
+        trial = mate.copy()
+        trial[u], trial[pu] = -1, -1
+        for one, other in [(chain[0], pu), *zip(chain[1:], inner, strict=True)]:
+            trial[one], trial[other] = other, one
+        return trial, {first: u}
+    return None
+
+
+def _better_trio(
+    g: _Graph, nodes: IntArray, mate: IntArray, leftover: int
+) -> tuple[dict[int, int], list[int]]:
+    """Place the single leftover of a component: joining a pair, or shifting the trio."""
+    before = mate.copy()
+    joined, uncovered = _place_leftovers(g, mate, [leftover])
+    shifted = _shifted_trio(g, nodes, before, leftover)
+    if shifted is None:
+        return joined, uncovered
+    cover = _cover(g, nodes)
+    trial, trios = shifted
+    if uncovered or _grouping_value(g, nodes, trial, trios, cover) > _grouping_value(
+        g, nodes, mate, joined, cover
+    ):
+        mate[nodes] = trial[nodes]
+        return trios, []
+    return joined, uncovered
+
+
+def _exact_trio(
+    g: _Graph, nodes: IntArray, mate: IntArray, leftover: int
+) -> tuple[dict[int, int], list[int]]:
+    """The best grouping of a component with one leftover: heuristic first, then proven."""
+    before = mate.copy()
+    joined, uncovered = _better_trio(g, nodes, mate, leftover)
+    cover = _cover(g, nodes)
+    found = _best_trio(g, nodes, before, _grouping_value(g, nodes, mate, joined, cover))
+    if found is None:
+        return joined, uncovered
+    u, a, b = found
+    inside = np.zeros(g.n, dtype=np.bool_)
+    inside[nodes] = True
+    inside[[u, a, b]] = False
+    mate[nodes] = -1
+    pairs = _matching(g, nodes[inside[nodes]], *_induced(g, inside))
+    mate[pairs[:, 0]], mate[pairs[:, 1]] = pairs[:, 1], pairs[:, 0]
+    mate[a], mate[b] = b, a
+    return {min(a, b): u}, []
+
+
+def solve_groups(
+    n: int,
+    edges: Iterable[tuple[int, int, float]] | EdgeArrays,
+    *,
+    trio: bool = True,
+    exact_limit: int = 2000,
+    trio_exact_limit: int = 200,
+    cluster_size: int = 500,
+    rounds: int | None = None,
+) -> GroupingResult:
+    """Groups over nodes 0..n-1 maximising (grouped, non-avoided pairs, weight), see module doc.
+
+    `edges` are (u, v, w) with w >= 0, or an `EdgeArrays` (which may flag `avoid` pairs).
+    Leftovers (an odd count, or all partners taken) join the pair they add most to when `trio`
+    is true and they have an edge to both members; otherwise they stay in `uncovered`, as do
+    nodes without any edge (also listed in `isolated`). Components above `exact_limit` get
+    `rounds` of cluster re-solving: by default 2, or 1 above 5,000 such nodes (a round costs
+    about 4 s per 100,000 nodes on one core).
+    """
+    if n < 0 or exact_limit < 2 or cluster_size < 4 or (rounds is not None and rounds < 0):
+        raise ValueError("need n >= 0, exact_limit >= 2, cluster_size >= 4, rounds >= 0")
+    g = _build(n, _as_arrays(edges))
+    mate = np.full(n, -1, dtype=np.int64)
+    linked = np.diff(g.indptr) > 0
+    label = _components(g)
+    comp, size = np.unique(label[linked], return_counts=True)
+    small = np.isin(label, comp[size <= exact_limit]) & linked
+    large = linked & ~small
+    if small.any():
+        _exact_components(g, small, label, mate)
+    if large.any():
+        auto = 2 if int(large.sum()) <= 5_000 else 1
+        _approximate(g, large, mate, cluster_size, auto if rounds is None else rounds)
+    free = np.flatnonzero(linked & (mate < 0))
+    exact = not large.any()
+    joined: dict[int, int] = {}
+    uncovered: list[int] = []
+    if not trio:
+        uncovered = free.tolist()
+    else:
+        rest: list[int] = []
+        counts = np.bincount(label[free], minlength=n)
+        for x in free.tolist():
+            nodes = np.flatnonzero(label == label[x])
+            if counts[label[x]] > 1:
+                rest.append(x)
+            elif len(nodes) <= min(trio_exact_limit, exact_limit):
+                done, left = _exact_trio(g, nodes, mate, x)
+                joined.update(done)
+                uncovered += left
+            else:
+                exact = False
+                done, left = _better_trio(g, nodes, mate, x)
+                joined.update(done)
+                uncovered += left
+        exact &= not rest
+        done, left = _place_leftovers(g, mate, rest)
+        joined.update(done)
+        uncovered += left
+    groups = []
+    for a in np.flatnonzero(mate > np.arange(n)).tolist():
+        third = joined.get(a)
+        b = int(mate[a])
+        groups.append(tuple(sorted((a, b) if third is None else (a, b, third))))
+    isolated = np.flatnonzero(~linked).tolist()
+    return GroupingResult(sorted(groups), sorted(uncovered + isolated), isolated, exact)
+
+
+def max_weight_groups(
+    n: int, edges: Iterable[tuple[int, int, float]], *, trio: bool = True
+) -> list[tuple[int, ...]]:
+    """Disjoint groups of 2 (one of 3 when needed) over 0..n-1 maximising the total weight.
+
+    Every node with an edge is grouped when the edges allow it; see `solve_groups`, which also
+    reports who could not be grouped.
+    """
+    return solve_groups(n, edges, trio=trio).groups
