@@ -233,18 +233,22 @@ def test_sigterm_stops_the_console_cleanly_and_the_next_start_resumes(tmp_path: 
     conn.close()
 
 
-async def test_a_transaction_cancelled_while_it_starts_leaves_the_connection_usable(
+async def test_a_transaction_cancelled_midway_rolls_back_and_the_connection_stays_usable(
     tmp_path: Path,
 ) -> None:
+    """What SIGTERM does to a tick in progress: its transaction rolls back, nothing is wedged."""
     db = await Database.open(tmp_path / "t.db")
     await db.executescript("CREATE TABLE t (v INTEGER)")
+    inside = asyncio.Event()
 
     async def write() -> None:
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO t VALUES (1)")
+            inside.set()
+            await asyncio.Event().wait()  # cancelled here, the transaction still open
 
     task = asyncio.create_task(write())
-    await asyncio.sleep(0)  # the task is now waiting for its BEGIN on the connection's thread
+    await inside.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
