@@ -28,6 +28,7 @@ from bot.storage.privacy import (
     FORMER_MEMBER,
     PrivacyRepo,
     erase_profile,
+    scrub_mentions,
     scrub_messages,
     tombstone_member,
 )
@@ -56,12 +57,18 @@ def _json_default(value: object) -> Any:
 
 
 def _amount(data: object) -> str:
+    """A glance at one provider's export: which fields hold something, how many entries."""
     if isinstance(data, list | tuple):
         return f"{len(data)} entr{'y' if len(data) == 1 else 'ies'}" if data else "nothing"
     if isinstance(data, dict):
-        return (
-            "stored" if any(v not in (None, "", [], {}, ()) for v in data.values()) else "nothing"
-        )
+        parts = [
+            f"{key.replace('_', ' ')}: {len(value)}"
+            if isinstance(value, list)
+            else key.replace("_", " ")
+            for key, value in data.items()
+            if value not in (None, "", False, [], {})
+        ]
+        return ", ".join(parts) or "nothing"
     return "nothing" if data in (None, "") else "stored"
 
 
@@ -119,6 +126,7 @@ class Privacy:
     async def _erase_messages(self, tx: Tx, tenant: Tenant, member: Member) -> int:
         cancelled = await self._app.outbox.cancel_for_member(tx, tenant.id, member.id)
         await scrub_messages(tx, tenant.id, member.id)
+        await scrub_mentions(tx, tenant.id, member)
         return cancelled
 
     async def _erase_member_row(self, tx: Tx, tenant: Tenant, member: Member) -> int:
@@ -160,9 +168,7 @@ class Privacy:
             f"Here is everything studybot stores about you in {self._community(inv.tenant)} "
             f"(attached: {filename}):"
         ]
-        lines += [
-            f"- {p.description}: {_amount(data[p.name])}" for p in self._app.personal_data.providers
-        ]
+        lines += [f"- {p.name}: {_amount(data[p.name])}" for p in self._app.personal_data.providers]
         lines.append("To erase all of it, use /privacy delete.")
         attachment = Attachment(filename, payload.encode("utf-8"), "your studybot data (JSON)")
         return Reply(text="\n".join(lines), files=(attachment,), private=True)

@@ -8,6 +8,7 @@ privacy cog only walks the registry (bot/personal_data.py).
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -86,6 +87,30 @@ async def scrub_messages(tx: Tx, tenant_id: int, member_id: int) -> int:
         "UPDATE outbox SET payload = ?, target = 'erased' WHERE tenant_id = ? AND member_id = ?",
         (_SCRUBBED, tenant_id, member_id),
     )
+
+
+async def scrub_mentions(tx: Tx, tenant_id: int, member: Member) -> int:
+    """Blank the stored copy of delivered channel and room posts that name the member.
+
+    What was posted stays on the platform; the bot's copy is only kept so that a message is
+    never sent twice, which the row without its words still does. Posts still waiting to be
+    sent (a digest due in a minute) go out as written.
+    """
+    # Payloads are JSON: a name is matched as JSON writes it, the platform id as a JSON string
+    # (it appears in a room's member list). A false match only blanks a copy nobody reads.
+    needles = [json.dumps(member.external_id)]
+    if len(member.display_name) >= 3:  # shorter names would match inside most posts
+        needles.append(json.dumps(member.display_name)[1:-1])
+    changed = 0
+    for needle in needles:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", needle) + "%"
+        changed += await tx.execute(
+            "UPDATE outbox SET payload = ? WHERE tenant_id = ? AND target_kind <> 'dm'"
+            " AND status IN ('sent', 'failed', 'cancelled') AND payload <> ?"
+            " AND payload LIKE ? ESCAPE '\\'",
+            (_SCRUBBED, tenant_id, _SCRUBBED, pattern),
+        )
+    return changed
 
 
 async def tombstone_member(tx: Tx, tenant_id: int, member_id: int, now: datetime) -> int:

@@ -5,13 +5,14 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from bot.app import App
+from bot.app import Actor, App
 from bot.clock import ManualClock
-from bot.commands import Reply
+from bot.commands import OptionType, Reply
 from bot.ports import Message
 from bot.storage import outbox
 from bot.storage.models import Member, Tenant
 from cogs.privacy import SWEEP_JOB
+from tests import declared
 from tests.conftest import say
 
 
@@ -61,7 +62,8 @@ async def test_export_is_a_private_json_file_with_a_summary(app: App) -> None:
     assert data["profile"]["learning"] == ["docker", "sql"]
     for provider in app.personal_data.providers:
         assert provider.name in data
-        assert provider.description in reply.text
+        assert f"- {provider.name}: " in reply.text
+    assert "- profile: timezone, about, learning: 2" in reply.text
 
 
 async def test_export_holds_only_the_invokers_data(app: App) -> None:
@@ -117,17 +119,32 @@ async def test_delete_button_runs_the_confirmed_delete(app: App) -> None:
 
 
 async def test_every_provider_is_empty_after_delete(app: App) -> None:
-    await say(app, "/profile set timezone:Asia/Tokyo knows:python hours:18:00-21:00")
-    alice = await _member(app, "alice")
-    assert alice is not None
-    await _queue_reminder(app, alice, "reminder text")
-    await say(app, "/privacy delete confirm:yes")
+    """Whatever any command stores (commands and providers added later included) is gone."""
+    zed = Actor("T1", "zed-canary", "Zed Canary", is_admin=True)
+    await say(app, "/help", user="bob")
+    for command in app.commands:
+        values = declared.full_values(command, user="bob", today=app.clock.now().date())
+        for option in command.options:
+            if option.type is OptionType.TEXT:
+                values[option.name] = "canary note"
+        await app.handle_line(zed, declared.line(command, values))
+    await app.handle_line(zed, "/checkin remind 19:00")
+    await app.handle_line(zed, "/buddy join")
+    member = await _member(app, "zed-canary")
+    assert member is not None
+    await _queue_reminder(app, member, "canary reminder")
     tenant = await _tenant(app)
-    tomb = await app.members.get(tenant.id, alice.id)
+    before = json.dumps(
+        [await p.export(tenant, member) for p in app.personal_data.providers], default=str
+    )
+    assert before.lower().count("canary") >= 4  # the commands above did store something
+    await app.handle_line(zed, "/privacy delete confirm:yes")
+    tomb = await app.members.get(tenant.id, member.id)
     assert tomb is not None
-    dump = json.dumps([await p.export(tenant, tomb) for p in app.personal_data.providers])
-    for personal in ("alice", "Alice", "Asia/Tokyo", "python", "18:00", "reminder text"):
-        assert personal not in dump
+    after = json.dumps(
+        [await p.export(tenant, tomb) for p in app.personal_data.providers], default=str
+    )
+    assert "canary" not in after.lower()
 
 
 async def test_delete_cancels_pending_messages(app: App, messenger: Any) -> None:
@@ -219,3 +236,25 @@ async def test_racing_sweeps_erase_each_leaving_once(app: App, clock: ManualCloc
     assert sorted(await asyncio.gather(_sweep(app), _sweep(app))) == [0, 1]  # type: ignore[type-var]
     claims = await _rows(app, "SELECT period FROM job_runs WHERE job = ?", SWEEP_JOB)
     assert len(claims) == 1
+
+
+async def test_delete_blanks_the_stored_copy_of_posts_that_named_the_member(app: App) -> None:
+    await say(app, "/profile show", user="alice")
+    tenant = await _tenant(app)
+    now = app.clock.now()
+    async with app.db.transaction() as tx:
+        for key, text in (
+            ("about-alice", "Streaks: Alice 5 days"),
+            ("about-bob", "Streaks: Bob 3"),
+        ):
+            await outbox.enqueue(
+                tx, tenant.id, key, outbox.Target.channel("digest"), Message(text), now
+            )
+    await app.sender.drain()
+    await say(app, "/privacy delete confirm:yes", user="alice")
+    alice_post, bob_post = (
+        await app.outbox.by_key("about-alice"),
+        await app.outbox.by_key("about-bob"),
+    )
+    assert alice_post is not None and alice_post.message.text == ""
+    assert bob_post is not None and bob_post.message.text == "Streaks: Bob 3"
