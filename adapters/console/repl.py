@@ -124,6 +124,9 @@ class Console:
                 break
             if answer.strip():
                 raw[f.name] = answer.strip()
+        if not raw:  # submitted empty, the form would only come back: at end of input, forever
+            self.write("  (form cancelled: nothing entered)")
+            return
         await self.show(await self.app.handle(self.actor(), command, raw))
 
     async def meta(self, text: str) -> bool:
