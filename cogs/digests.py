@@ -5,9 +5,9 @@ thread, a chart attached. Exactly once per community per week (claim + outbox).
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot import streaks
 from bot.app import App
@@ -15,13 +15,15 @@ from bot.commands import Command, CommandError, Invocation, Option, OptionType, 
 from bot.community import Setting
 from bot.digest import WeekData, chart, content
 from bot.digest.week import DAYS, Week, due_week, next_slot, week_at
-from bot.localtime import local_date
+from bot.localtime import local_date, zone
 from bot.personal_data import PersonalData
 from bot.ports import Attachment, Message
 from bot.scheduling import Job
 from bot.storage import claims
 from bot.storage.digests import DigestRepo
 from bot.storage.outbox import Target, enqueue
+
+log = logging.getLogger(__name__)
 
 JOB = "digest"
 CHANNEL, DAY, TIME = "digest_channel", "digest_day", "digest_time"
@@ -108,15 +110,20 @@ class Digests:
         posted = 0
         for schedule in await self.repo.scheduled(CHANNEL):
             values = await self._app.community.get(schedule.tenant_id)
-            zone = ZoneInfo(values["timezone"])
             weekday, at = DAYS.index(values[DAY]), parse_time(values[TIME])
-            week = due_week(now, weekday, at, zone, schedule.armed_at)
+            week = due_week(now, weekday, at, zone(values["timezone"]), schedule.armed_at)
             if week is None:
                 continue
             today = week.last + timedelta(days=1)
-            key = await self.post(
-                schedule.tenant_id, values[CHANNEL], week, today, now, trigger="schedule"
-            )
+            try:
+                key = await self.post(
+                    schedule.tenant_id, values[CHANNEL], week, today, now, trigger="schedule"
+                )
+            except Exception:  # one community's failure must not hold up the others' digests
+                log.exception(
+                    "digest of tenant %s failed; the next tick retries", schedule.tenant_id
+                )
+                continue
             posted += key is not None
         if posted:
             self._app.sender.kick()
@@ -126,8 +133,8 @@ class Digests:
 
     async def _now_week(self, inv: Invocation) -> tuple[dict[str, str], Week, date]:
         values = await self._app.community.get(inv.tenant.id)
-        zone = ZoneInfo(values["timezone"])
-        return values, week_at(inv.now, zone), local_date(inv.now, zone)
+        community = zone(values["timezone"])
+        return values, week_at(inv.now, community), local_date(inv.now, community)
 
     async def configure(self, inv: Invocation) -> Reply:
         changes: dict[str, str | None] = {}
@@ -145,14 +152,15 @@ class Digests:
         return Reply(text=f"{head}\n{self._describe(values, inv.now)}")
 
     def _describe(self, values: dict[str, str], now: datetime) -> str:
-        zone = ZoneInfo(values["timezone"])
         when = f"{values[DAY].capitalize()}s at {values[TIME]} ({values['timezone']})"
         if not values[CHANNEL]:
             return (
                 f"Digests are off. They would be posted {when}; "
                 "choose a channel to turn them on: /admin digest channel:#study"
             )
-        slot = next_slot(now, DAYS.index(values[DAY]), parse_time(values[TIME]), zone)
+        slot = next_slot(
+            now, DAYS.index(values[DAY]), parse_time(values[TIME]), zone(values["timezone"])
+        )
         return (
             f"The weekly digest is posted in #{values[CHANNEL]} {when}, about the 7 days before.\n"
             f"Next one: {slot:%A %d %b %H:%M} ({values['timezone']}). "

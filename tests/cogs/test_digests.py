@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.ports import Message
 from bot.scheduling import Job
 from cogs import load_all
-from cogs.digests import JOB
+from cogs.digests import JOB, Digests
 from tests.conftest import say
 from tests.fakes.recording import RecordingMessenger
 
@@ -22,6 +22,13 @@ SLOT = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # the Monday after the fixture cl
 
 def digest_job(app: App) -> Job:
     return next(j for j in app.jobs if j.name == JOB)
+
+
+def cogs_digests(app: App) -> Digests:
+    """The cog instance behind the registered tick."""
+    cog = getattr(digest_job(app).tick, "__self__", None)
+    assert isinstance(cog, Digests)
+    return cog
 
 
 async def tick(app: App, at: datetime | None = None) -> None:
@@ -161,13 +168,31 @@ async def test_a_crash_inside_the_claim_transaction_leaves_nothing_and_the_next_
         raise RuntimeError("power cut between claim and enqueue")
 
     monkeypatch.setattr(cogs.digests, "enqueue", crash)
-    with pytest.raises(RuntimeError):
-        await digest_job(app).tick(SLOT)
+    await tick(app, SLOT)
     monkeypatch.undo()
-    assert await outbox_keys(app) == []
+    assert await outbox_keys(app) == [] and digests(messenger) == []
     await tick(app, SLOT + timedelta(minutes=1))
     await tick(app, SLOT + timedelta(minutes=2))
     assert len(digests(messenger)) == 1
+
+
+async def test_one_communitys_failure_does_not_hold_up_another(
+    app: App, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await schedule(app)
+    await say(app, "/admin digest channel:#other", "admin", tenant="T2", admin=True)
+    broken = await _tenant_id(app)
+    cog = cogs_digests(app)
+    gather = cog.gather
+
+    async def flaky(tenant_id: int, *args: Any) -> Any:
+        if tenant_id == broken:
+            raise RuntimeError("bad data")
+        return await gather(tenant_id, *args)
+
+    monkeypatch.setattr(cog, "gather", flaky)
+    await tick(app, SLOT)
+    assert digests(messenger) == [] and len(digests(messenger, "other")) == 1
 
 
 async def test_a_restart_after_the_claim_but_before_sending_posts_once(

@@ -11,6 +11,7 @@ from bot import streaks
 from bot.digest import Blocker, BuddyWeek, History, SkillStat, WeekData
 from bot.digest.content import (
     MAX_BLOCKERS,
+    StreakSummary,
     build,
     route,
     safe,
@@ -35,7 +36,9 @@ def history(days_by_member: dict[int, set[date]], since: date = SINCE) -> Histor
     return History(members, np.array([d for _, d in pairs], np.int64), since)
 
 
-def summary(days_by_member: dict[int, set[date]], freezes: int = 1, since: date = SINCE):  # type: ignore[no-untyped-def]
+def summary(
+    days_by_member: dict[int, set[date]], freezes: int = 1, since: date = SINCE
+) -> StreakSummary:
     return summarize(history(days_by_member, since), TODAY, WEEK.first, WEEK.last, freezes)
 
 
