@@ -149,7 +149,8 @@ def summarize(
     one_day = ~opens & (rs - np.r_[0, re[:-1]] == 2)
     week_of = (rs - 2) // 7  # the ISO week of the missed day rs - 1
     gaps = np.flatnonzero(one_day)
-    group = np.r_[True, (rm[gaps][1:] != rm[gaps][:-1]) | (week_of[gaps][1:] != week_of[gaps][:-1])]
+    gm, gw = rm[gaps], week_of[gaps]
+    group = np.r_[True, (gm[1:] != gm[:-1]) | (gw[1:] != gw[:-1])]
     first_in_group = np.maximum.accumulate(np.where(group, np.arange(gaps.size), 0))
     bridged = np.zeros(rs.size, bool)
     bridged[gaps] = np.arange(gaps.size) - first_in_group < allowed
