@@ -101,6 +101,7 @@ async def populate_a(app: App, clock: ManualClock) -> Tenant:
             await run(app, a_actor(user, admin=user == A_ADMIN), declared.line(command, values))
     admin = a_actor(A_ADMIN, admin=True)
     await run(app, admin, f"/admin buddies channel:#{A_CHANNEL} day:tuesday time:09:00 every:1")
+    await run(app, admin, f"/admin digest channel:#{A_CHANNEL} day:thursday time:09:00")
     for user in A_USERS:
         actor = a_actor(user)
         await run(
@@ -199,7 +200,7 @@ async def test_tenant_b_cannot_reach_tenant_a(
     aim = await aim_at(app, a)
     assert aim.users and aim.ints and aim.dates
     before = await declared.snapshot(app.db, a.id)
-    assert before["checkins"] and before["groups"] and before["profiles"]
+    assert all(before[t] for t in ("checkins", "groups", "profiles", "blocks", "digests"))
     sent_before = len(messenger.tenants)
     today = clock.now().date()
     # mallory is only in B; zoe is also A's admin (one platform account in two communities)
