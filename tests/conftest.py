@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.app import Actor, App
 from bot.clock import ManualClock
@@ -14,6 +15,10 @@ from bot.commands import Reply
 from bot.config import Settings
 from cogs import load_all
 from tests.fakes.recording import RecordingMessenger
+
+# CI shares two cores with other work: a per-example deadline would only measure the machine.
+hypothesis_settings.register_profile("studybot", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("studybot")
 
 START = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)  # a Monday
 
