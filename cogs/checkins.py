@@ -53,7 +53,13 @@ CHECKIN_FORM = Form(
     fields=(
         FormField("did", "What did you do today?", True, True, TEXT_LIMIT),
         FormField("next", "What's next?", False, True, TEXT_LIMIT),
-        FormField("blockers", "Anything blocking you?", False, True, TEXT_LIMIT),
+        FormField(
+            "blockers",
+            "Anything blocking you? (shown in the weekly digest)",
+            False,
+            True,
+            TEXT_LIMIT,
+        ),
         FormField("skills", "Skills practised (comma-separated)", placeholder="docker, sql"),
         FormField("minutes", "Minutes spent (1-720)", max_length=3, placeholder="45"),
     ),
@@ -316,7 +322,12 @@ def setup(app: App) -> None:
                     max_length=TEXT_LIMIT,
                 ),
                 Option("next", OptionType.TEXT, "what you will do next", max_length=TEXT_LIMIT),
-                Option("blockers", OptionType.TEXT, "anything blocking you", max_length=TEXT_LIMIT),
+                Option(
+                    "blockers",
+                    OptionType.TEXT,
+                    "anything blocking you; quoted in the weekly digest so a peer can help",
+                    max_length=TEXT_LIMIT,
+                ),
                 Option("skills", OptionType.SKILLS, "skills you practised, comma-separated"),
                 Option("minutes", OptionType.INT, "minutes spent", min_value=1, max_value=720),
             ),
