@@ -55,7 +55,7 @@ CHECKIN_FORM = Form(
         FormField("next", "What's next?", False, True, TEXT_LIMIT),
         FormField(
             "blockers",
-            "Anything blocking you? (shown in the weekly digest)",
+            "Blockers? (quoted in the weekly digest)",
             False,
             True,
             TEXT_LIMIT,
