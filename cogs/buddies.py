@@ -7,6 +7,7 @@ leaves either the whole round or nothing. Grouping and texts come from `bot.matc
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -406,7 +407,10 @@ class Buddies:
                 tx, tenant.id, period, now, cadence.followup_at(now)
             )
             external = {p.member_id: p.external_id for p in people}
-            outcome = plan(
+            # Solving takes seconds for thousands of members: off the event loop, so heartbeats
+            # and other members' interactions (which defer after 1 s) are answered meanwhile.
+            outcome = await asyncio.to_thread(
+                plan,
                 [
                     Participant(
                         p.member_id,
