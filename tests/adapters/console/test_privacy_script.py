@@ -20,7 +20,7 @@ MARKER = "# privacy walkthrough"
 def walkthrough() -> str:
     """The script block of docs/privacy.md, so the docs cannot drift from what is tested."""
     docs = (ROOT / "docs" / "privacy.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```text\n(.*?)```", docs, re.DOTALL)
+    blocks: list[str] = re.findall(r"```text\n(.*?)```", docs, re.DOTALL)
     return next(b for b in blocks if b.startswith(MARKER))
 
 
