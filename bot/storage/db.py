@@ -1,4 +1,4 @@
-"""One SQLite connection per process, with WAL, foreign keys and serialised transactions."""
+"""One aiosqlite connection per process, with WAL, foreign keys and serialised transactions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import aiosqlite
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -30,14 +32,11 @@ def from_db(text: str) -> datetime:
 class Database:
     """The process's single connection.
 
-    Statements run inline on the event loop's thread. SQLite is an in-process library and these
-    statements take tens of microseconds, while handing each one to a worker thread and back
-    (aiosqlite, which this replaced) cost several times that and capped the core at a few
-    hundred commands per second (bench/load.py). The lock keeps one coroutine's transaction
-    from interleaving with another's statements while its body awaits something else.
+    aiosqlite runs every statement on one worker thread; the lock keeps one coroutine's
+    transaction from interleaving with another's statements on that shared connection.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | str) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path | str) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = str(path)
@@ -46,17 +45,17 @@ class Database:
     async def open(cls, path: Path | str) -> Database:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), isolation_level=None)
-        conn.row_factory = sqlite3.Row
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
         db = cls(conn, path)
         try:
-            conn.execute("PRAGMA busy_timeout = 5000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
             await db.check_integrity()
-        except (sqlite3.DatabaseError, CorruptDatabase) as exc:
-            conn.close()
+        except (aiosqlite.DatabaseError, CorruptDatabase) as exc:
+            await conn.close()
             raise CorruptDatabase(
                 f"The database at {path} is damaged ({exc}). Restore a backup made with "
                 "`python -m bot backup` or move the file away to start fresh."
@@ -64,37 +63,39 @@ class Database:
         return db
 
     async def check_integrity(self) -> None:
-        rows = [str(r[0]) for r in self._conn.execute("PRAGMA quick_check").fetchall()]
+        async with self._conn.execute("PRAGMA quick_check") as cur:
+            rows = [str(r[0]) for r in await cur.fetchall()]
         if rows != ["ok"]:
             raise CorruptDatabase("; ".join(rows[:3]))
 
     async def close(self) -> None:
         async with self._lock:
-            self._conn.close()
+            await self._conn.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception, cancellation included."""
         async with self._lock:
             try:
-                self._conn.execute("BEGIN IMMEDIATE")
+                await self._conn.execute("BEGIN IMMEDIATE")
                 yield Tx(self._conn)
-                self._conn.execute("COMMIT")
+                await self._conn.execute("COMMIT")
             except BaseException:
-                # A failed COMMIT leaves the transaction open; without this ROLLBACK every
-                # later BEGIN would fail. "No transaction is active" just means there was none.
+                # A task cancelled while awaiting BEGIN (or a failed COMMIT) still leaves the
+                # connection's thread inside a transaction; without this ROLLBACK every later
+                # BEGIN would fail. "No transaction is active" just means there was none.
                 with contextlib.suppress(sqlite3.OperationalError):
-                    self._conn.execute("ROLLBACK")
+                    await self._conn.execute("ROLLBACK")
                 raise
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            return list(await self._conn.execute_fetchall(sql, params))
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._lock:
-            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
-            return row
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """The first row of a query that returns one (a key lookup, LIMIT 1)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """One statement in its own transaction; returns the number of rows changed."""
@@ -103,43 +104,51 @@ class Database:
 
     async def executescript(self, script: str) -> None:
         async with self._lock:
-            self._conn.executescript(script)
+            await self._conn.executescript(script)
 
     async def rollback_if_open(self) -> None:
         async with self._lock:
             if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
+                await self._conn.execute("ROLLBACK")
 
     async def backup(self, target: Path | str) -> None:
         """SQLite's online backup: a consistent copy while the bot keeps running."""
         async with self._lock:
-            dest = sqlite3.connect(str(target))
+            dest = await aiosqlite.connect(str(target))
             try:
-                self._conn.backup(dest)
+                await self._conn.backup(dest)
             finally:
-                dest.close()
+                await dest.close()
 
 
 class Tx:
-    """Statements inside one open transaction (see `Database.transaction`)."""
+    """Statements inside one open transaction (see `Database.transaction`).
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    Each method is one round trip to aiosqlite's thread, which is what a statement costs
+    most: results are fetched with the statement, and the cursor of a finished statement
+    (which holds nothing) is dropped rather than closed in a second trip.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        return self._conn.execute(sql, params).rowcount
+        cur = await self._conn.execute(sql, params)
+        return cur.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        self._conn.executemany(sql, rows)
+        await self._conn.executemany(sql, rows)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
-        rowid = self._conn.execute(sql, params).lastrowid
+        cur = await self._conn.execute(sql, params)
+        rowid = cur.lastrowid
         assert rowid is not None
         return rowid
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return self._conn.execute(sql, params).fetchall()
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        return list(await self._conn.execute_fetchall(sql, params))
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
-        return row
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """The first row of a query that returns one (a key lookup, LIMIT 1)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
