@@ -99,9 +99,10 @@ def _buddy(r: Any) -> Buddy:
     )
 
 
-def _round(r: Any) -> Round:
+def _round(r: Any, id_column: str = "id") -> Round:
+    """A round row; joined queries name its id `round_id` beside the group's own `id`."""
     return Round(
-        id=r["id"],
+        id=r[id_column],
         tenant_id=r["tenant_id"],
         number=r["number"],
         period=r["period"],
@@ -125,19 +126,6 @@ _GROUPS = (
 )
 
 
-def _round_of(r: Any) -> Round:
-    return Round(
-        id=r["round_id"],
-        tenant_id=r["tenant_id"],
-        number=r["number"],
-        period=r["period"],
-        started_at=from_db(r["started_at"]),
-        followup_at=from_db(r["followup_at"]),
-        status=r["status"],
-        closed_at=from_db(r["closed_at"]) if r["closed_at"] else None,
-    )
-
-
 def _assemble(group_rows: list[Any], member_rows: list[Any]) -> list[Group]:
     members: dict[int, list[GroupMember]] = {}
     for m in member_rows:
@@ -151,7 +139,13 @@ def _assemble(group_rows: list[Any], member_rows: list[Any]) -> list[Group]:
             )
         )
     return [
-        Group(g["id"], g["tenant_id"], _round_of(g), g["room_key"], tuple(members.get(g["id"], ())))
+        Group(
+            g["id"],
+            g["tenant_id"],
+            _round(g, "round_id"),
+            g["room_key"],
+            tuple(members.get(g["id"], ())),
+        )
         for g in group_rows
     ]
 
