@@ -210,10 +210,11 @@ def _neighbour_orders(enc: _Encoded, n: int) -> list[IntArray]:
 
 @dataclass(frozen=True, slots=True)
 class _Penalties:
-    partner: IntArray  # (n, h) indices of recent partners, -1 padded
-    factor: FloatArray  # (n, h) history factor of that partner
-    blocked: IntArray  # (b, 2) index pairs, both orders
-    has_block: BoolArray
+    """Recent partners and blocks as sorted keys row * n + col (both orders of every pair)."""
+
+    recent: IntArray  # keys of (member, recent partner)
+    factor: FloatArray  # history factor of that partner (the strongest when listed twice)
+    blocked: IntArray  # keys of blocked pairs
 
 
 def _penalties(
@@ -246,17 +247,19 @@ def _penalties(
     first = np.ones(len(rows), dtype=np.bool_)
     first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
     rows, cols, factors = rows[first], cols[first], factors[first]
-    counts = np.bincount(rows, minlength=n)
-    slot = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-    partner = np.full((n, int(counts.max(initial=0))), -1, dtype=np.int64)
-    factor = np.ones(partner.shape)
-    partner[rows, slot], factor[rows, slot] = cols, factors
     block = index(np.array(list(blocked), dtype=np.int64).reshape(-1, 2))
     block = block[(block.min(axis=1) >= 0) & (block[:, 0] != block[:, 1])]
-    block = np.unique(np.concatenate([block, block[:, ::-1]]), axis=0)
-    has_block = np.zeros(n, dtype=np.bool_)
-    has_block[block[:, 0]] = True
-    return _Penalties(partner, factor, block, has_block)
+    both = np.concatenate([block, block[:, ::-1]])
+    return _Penalties(rows * n + cols, factors, np.unique(both[:, 0] * n + both[:, 1]))
+
+
+def _lookup(keys: IntArray, flat: IntArray, lo: int, hi: int) -> tuple[IntArray, IntArray]:
+    """Positions in the sorted `flat` of the sorted `keys` within [lo, hi), and which keys."""
+    a, b = np.searchsorted(keys, [lo, hi])
+    part = keys[a:b]
+    at = np.minimum(np.searchsorted(flat, part), max(len(flat) - 1, 0))
+    hit = flat[at] == part if len(flat) else np.zeros(0, dtype=np.bool_)
+    return at[hit], np.arange(a, b)[hit]
 
 
 def build_edges(
@@ -307,17 +310,18 @@ def build_edges(
             invalid = cols == rows[:, None]
             invalid[:, 1:] |= cols[:, 1:] == cols[:, :-1]  # seen in another order
         w = _base_scores(enc, rows, cols, weights)
-        hit_rows = np.flatnonzero(pen.has_block[rows])
-        for x in hit_rows.tolist():
-            others = pen.blocked[pen.blocked[:, 0] == rows[x], 1]
-            invalid[x] |= np.isin(cols[x], others)
-        factor = np.ones(w.shape)
-        recent = np.zeros(w.shape, dtype=np.bool_)
-        for x in range(pen.partner.shape[1]):
-            hit = cols == pen.partner[rows, x][:, None]
-            factor = np.where(hit, pen.factor[rows, x][:, None], factor)
-            recent |= hit
-        w = np.where(invalid, -1.0, w * factor)
+        # cols are sorted within each row and rows ascend, so the keys are sorted: look the
+        # few recent partners and blocks up instead of comparing every candidate with them
+        flat = (rows[:, None] * n + cols).ravel()
+        first_key, end_key = int(rows[0]) * n, (int(rows[-1]) + 1) * n
+        factor = np.ones(w.size)
+        flagged = np.zeros(w.size, dtype=np.bool_)
+        at, which = _lookup(pen.recent, flat, first_key, end_key)
+        factor[at], flagged[at] = pen.factor[which], True
+        ruled_out = invalid.ravel()
+        ruled_out[_lookup(pen.blocked, flat, first_key, end_key)[0]] = True
+        w = np.where(ruled_out, -1.0, w.ravel() * factor).reshape(w.shape)
+        recent = flagged.reshape(w.shape)
         top = np.argpartition(-w, keep - 1, axis=1)[:, :keep]
         picked = np.take_along_axis(w, top, axis=1)
         ok = picked >= 0

@@ -258,3 +258,20 @@ def test_round_reports_members_nobody_can_meet() -> None:
     )
     assert plan.groups == [(1, 2)]
     assert plan.no_candidates == [3]
+
+
+def test_more_rounds_never_worsen_the_approximate_path() -> None:
+    """Each round of cluster re-solving keeps or improves (grouped, weight); any cluster size."""
+    edges = _random_edges(1200, 0.01, seed=5)
+
+    def outcome(**kwargs: int) -> tuple[int, int]:
+        groups = solve_groups(1200, edges, trio=False, exact_limit=100, **kwargs).groups
+        _assert_valid(1200, groups, edges)
+        return 2 * len(groups), _weight(groups, edges)
+
+    for size in (40, 300):
+        values = [outcome(cluster_size=size, rounds=r) for r in range(4)]
+        assert values == sorted(values)
+    assert outcome() == outcome(cluster_size=500, rounds=2)  # the default up to 5,000 nodes
+    with pytest.raises(ValueError):
+        solve_groups(4, [(0, 1, 1.0)], cluster_size=3)
