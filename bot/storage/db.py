@@ -30,14 +30,20 @@ def from_db(text: str) -> datetime:
 
 
 class Database:
-    """The process's single connection.
+    """The process's one writing connection, plus a read-only one for plain reads.
 
-    aiosqlite runs every statement on one worker thread; the lock keeps one coroutine's
-    transaction from interleaving with another's statements on that shared connection.
+    aiosqlite runs each connection's statements on its own worker thread. The lock keeps one
+    coroutine's transaction from interleaving with another's statements on the writer. Reads
+    outside a transaction go to the reader without that lock: in WAL mode a reader sees every
+    committed write and never one in progress, and queued reads keep its thread busy instead of
+    waiting their turn behind every write.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path | str) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path | str, reader: aiosqlite.Connection | None
+    ) -> None:
         self._conn = conn
+        self._reader = reader
         self._lock = asyncio.Lock()
         self.path = str(path)
 
@@ -47,15 +53,23 @@ class Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
-        db = cls(conn, path)
+        reader: aiosqlite.Connection | None = None
         try:
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            if str(path) != ":memory:":  # an in-memory database cannot be shared
+                reader = await aiosqlite.connect(str(path), isolation_level=None)
+                reader.row_factory = aiosqlite.Row
+                await reader.execute("PRAGMA busy_timeout = 5000")
+                await reader.execute("PRAGMA query_only = ON")
+            db = cls(conn, path, reader)
             await db.check_integrity()
         except (aiosqlite.DatabaseError, CorruptDatabase) as exc:
             await conn.close()
+            if reader is not None:
+                await reader.close()
             raise CorruptDatabase(
                 f"The database at {path} is damaged ({exc}). Restore a backup made with "
                 "`python -m bot backup` or move the file away to start fresh."
@@ -70,6 +84,8 @@ class Database:
 
     async def close(self) -> None:
         async with self._lock:
+            if self._reader is not None:
+                await self._reader.close()
             await self._conn.close()
 
     @asynccontextmanager
@@ -89,6 +105,8 @@ class Database:
                 raise
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        if self._reader is not None:
+            return list(await self._reader.execute_fetchall(sql, params))
         async with self._lock:
             return list(await self._conn.execute_fetchall(sql, params))
 
