@@ -5,16 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.adapters.console.test_console import ROOT, run_console
-
-DOC = ROOT / "docs" / "buddies.md"
-
-
-def doc_script() -> str:
-    """The console script shown in docs/buddies.md, so the doc and the test cannot drift."""
-    found = re.search(r"<!-- console-script -->\n```\n(.*?)```", DOC.read_text(), re.DOTALL)
-    assert found is not None, "docs/buddies.md lost its console script"
-    return found.group(1)
+from tests.adapters.console.scripts import run_console, walkthrough
 
 
 def rooms(transcript: str, number: int) -> list[set[str]]:
@@ -30,7 +21,7 @@ def pairs(groups: list[set[str]]) -> set[frozenset[str]]:
 
 
 def test_seven_members_two_rounds_follow_up_and_no_repeat(tmp_path: Path) -> None:
-    result = run_console(tmp_path, doc_script())
+    result = run_console(tmp_path, walkthrough("buddies.md"))
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     first_round, _, rest = out.partition("(it is now 2026-03-06 13:00 UTC)")

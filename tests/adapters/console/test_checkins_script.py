@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from tests.adapters.console.test_console import ROOT, run_console
-
-DOC = ROOT / "docs" / "checkins.md"
-
-
-def walkthrough() -> str:
-    text = DOC.read_text(encoding="utf-8")
-    m = re.search(r"<!-- walkthrough-script -->\n```text\n(.*?)```", text, re.DOTALL)
-    assert m is not None, "docs/checkins.md lost its walkthrough script"
-    return m.group(1)
+from tests.adapters.console.scripts import run_console, walkthrough
 
 
 def test_walkthrough_streak_freeze_and_one_reminder(tmp_path: Path) -> None:
-    result = run_console(tmp_path, walkthrough())
+    result = run_console(tmp_path, walkthrough("checkins.md"))
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     # exactly one reminder, on Wednesday (the missed day), 19:00 Berlin = 18:00 UTC

@@ -1,32 +1,8 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "console",
-            "--db",
-            str(tmp_path / "c.db"),
-            "--now",
-            "2026-03-02T13:00:00Z",
-            *args,
-        ],
-        input=script,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "STUDYBOT_LOG_LEVEL": "WARNING"},
-    )
+from tests.adapters.console.scripts import run_console
 
 
 def test_profile_script_shows_the_saved_profile(tmp_path: Path) -> None:

@@ -8,16 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.adapters.console.test_console import ROOT
-
-DOC = ROOT / "docs" / "digests.md"
-
-
-def walkthrough() -> str:
-    text = DOC.read_text(encoding="utf-8")
-    m = re.search(r"<!-- walkthrough-script -->\n```text\n(.*?)```", text, re.DOTALL)
-    assert m is not None, "docs/digests.md lost its walkthrough script"
-    return m.group(1)
+from tests.adapters.console.scripts import ROOT, walkthrough
 
 
 def run_in(folder: Path, script: str) -> subprocess.CompletedProcess[str]:
@@ -38,7 +29,7 @@ def run_in(folder: Path, script: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_one_digest_with_a_saved_chart_and_nothing_more_that_week(tmp_path: Path) -> None:
-    result = run_in(tmp_path, walkthrough())
+    result = run_in(tmp_path, walkthrough("digests.md"))
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     # Monday 09:00 Berlin is 08:00 UTC: posted during the advance to Monday 13:00 UTC, once.

@@ -4,7 +4,6 @@ and deletes her data, bob's stays exactly as it was."""
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import subprocess
 import sys
@@ -13,22 +12,14 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-MARKER = "# privacy walkthrough"
-
-
-def walkthrough() -> str:
-    """The script block of docs/privacy.md, so the docs cannot drift from what is tested."""
-    docs = (ROOT / "docs" / "privacy.md").read_text(encoding="utf-8")
-    blocks: list[str] = re.findall(r"```text\n(.*?)```", docs, re.DOTALL)
-    return next(b for b in blocks if b.startswith(MARKER))
+from tests.adapters.console.scripts import ROOT, walkthrough
 
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     folder = tmp_path_factory.mktemp("privacy")
     script = folder / "privacy.txt"
-    script.write_text(walkthrough(), encoding="utf-8")
+    script.write_text(walkthrough("privacy.md"), encoding="utf-8")
     result = subprocess.run(
         [
             sys.executable,

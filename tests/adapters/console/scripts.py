@@ -1,0 +1,40 @@
+"""Running the console as a process, and the walkthrough scripts the docs show."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+_WALKTHROUGH = re.compile(r"<!-- walkthrough-script -->\n```[a-z]*\n(.*?)```", re.DOTALL)
+
+
+def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "console",
+            "--db",
+            str(tmp_path / "c.db"),
+            "--now",
+            "2026-03-02T13:00:00Z",
+            *args,
+        ],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "STUDYBOT_LOG_LEVEL": "WARNING"},
+    )
+
+
+def walkthrough(doc: str) -> str:
+    """The script a doc shows after `<!-- walkthrough-script -->`, so docs and tests agree."""
+    found = _WALKTHROUGH.search((ROOT / "docs" / doc).read_text(encoding="utf-8"))
+    assert found is not None, f"docs/{doc} lost its walkthrough script"
+    return found.group(1)
