@@ -78,7 +78,7 @@ class App:
         self.skills = skills
         self.tenants = TenantRepo(db)
         self.members = MemberRepo(db)
-        self.profiles = ProfileRepo(db)
+        self.profiles = ProfileRepo(db, self.members)
         self.outbox = OutboxRepo(db)
         self.community = CommunitySettings(self.tenants)
         self.commands = CommandTable()

@@ -106,9 +106,10 @@ class Checkins:
 
     async def _member_day(self, tenant: Tenant, member: Member, now: datetime) -> MemberDay:
         settings = await self._app.community.get(tenant.id)
-        own = await self.repo.member_timezone(tenant.id, member.id)
-        zone = zone_for(own, settings.get("timezone"))
-        return MemberDay(zone, local_date(now, zone), int(settings[FREEZES]), own is not None)
+        zone = zone_for(member.timezone, settings.get("timezone"))
+        return MemberDay(
+            zone, local_date(now, zone), int(settings[FREEZES]), member.timezone is not None
+        )
 
     # --- /checkin ----------------------------------------------------------------------------
 

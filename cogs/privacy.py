@@ -150,12 +150,17 @@ class Privacy:
         With `claim`, the erasure is claimed in the same transaction, so a sweep run twice (or
         by two processes) erases once.
         """
-        async with self._app.db.transaction() as tx:
-            now = self._app.clock.now()
-            if claim is not None and not await claims.claim(tx, tenant.id, SWEEP_JOB, claim, now):
-                return False
-            for provider in self._app.personal_data.providers:
-                await provider.erase(tx, tenant, member)
+        try:
+            async with self._app.db.transaction() as tx:
+                now = self._app.clock.now()
+                if claim is not None and not await claims.claim(
+                    tx, tenant.id, SWEEP_JOB, claim, now
+                ):
+                    return False
+                for provider in self._app.personal_data.providers:
+                    await provider.erase(tx, tenant, member)
+        finally:  # the member row is anonymised and the profile gone, even if cancelled
+            self._app.members.forget(member.id)
         return True
 
     # --- commands -------------------------------------------------------------------------------

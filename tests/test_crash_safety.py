@@ -255,3 +255,17 @@ async def test_a_transaction_cancelled_midway_rolls_back_and_the_connection_stay
     await db.execute("INSERT INTO t VALUES (2)")
     assert [r["v"] for r in await db.fetchall("SELECT v FROM t")] == [2]
     await db.close()
+
+
+async def test_a_failed_transaction_rolls_back_every_write_it_made(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.db")
+    await db.executescript("CREATE TABLE t (v INTEGER)")
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t VALUES (1)")
+            await tx.execute("INSERT INTO t VALUES (2)")
+            raise RuntimeError("a step after the writes failed")
+    assert await db.fetchall("SELECT v FROM t") == []
+    await db.execute("INSERT INTO t VALUES (3)")
+    assert [r["v"] for r in await db.fetchall("SELECT v FROM t")] == [3]
+    await db.close()

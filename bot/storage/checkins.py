@@ -6,6 +6,7 @@ schema is documented in docs/checkins.md for cogs that write their own queries.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -125,39 +126,44 @@ class CheckinRepo:
         In the same transaction a reminder for that day still waiting in the outbox is
         cancelled: the member has checked in.
         """
-        day, stamp = local_date.isoformat(), to_db(now)
-        async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "SELECT local_date FROM checkins WHERE tenant_id = ? AND member_id = ?"
-                " ORDER BY local_date",
-                (tenant_id, member_id),
-            )
-            dates = [date.fromisoformat(r["local_date"]) for r in rows]
-            updated = local_date in dates
-            row = await tx.fetchone(
-                "INSERT INTO checkins (tenant_id, member_id, local_date, timezone, did, next,"
-                " blockers, minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (tenant_id, member_id, local_date) DO UPDATE SET"
-                " did = excluded.did, next = excluded.next, blockers = excluded.blockers,"
-                " minutes = excluded.minutes, updated_at = excluded.updated_at RETURNING id",
-                (tenant_id, member_id, day, timezone, did, next, blockers, minutes, stamp, stamp),
-            )
-            assert row is not None
-            checkin_id = int(row["id"])
-            if updated:
-                await tx.execute(
-                    "DELETE FROM checkin_skills WHERE tenant_id = ? AND checkin_id = ?",
-                    (tenant_id, checkin_id),
-                )
-            if skills:
-                await tx.executemany(
-                    "INSERT INTO checkin_skills (checkin_id, tenant_id, skill) VALUES (?, ?, ?)",
-                    [(checkin_id, tenant_id, s) for s in dict.fromkeys(skills)],
-                )
-            await outbox.cancel_pending(tx, reminder_key(tenant_id, member_id, local_date))
-        if not updated:
-            dates = sorted([*dates, local_date])
-        return SavedCheckin(checkin_id, updated, tuple(dates))
+
+        async def write() -> tuple[int, bool]:
+            """The check-in, its skills and the reminder cancel; (id, replaced an earlier one)."""
+            stamp = to_db(now)
+            async with self._db.transaction() as tx:
+                row = await tx.fetchone(
+                    "INSERT INTO checkins (tenant_id, member_id, local_date, timezone, did, next,"
+                    " blockers, minutes, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (tenant_id, member_id, local_date) DO UPDATE SET"
+                    " did = excluded.did, next = excluded.next, blockers = excluded.blockers,"
+                    " minutes = excluded.minutes, updated_at = excluded.updated_at,"
+                    " edits = checkins.edits + 1 RETURNING id, edits",
+                    (tenant_id, member_id, local_date.isoformat(), timezone, did, next, blockers,
+                     minutes, stamp, stamp),
+                )  # fmt: skip
+                assert row is not None
+                checkin_id, updated = int(row["id"]), row["edits"] > 0
+                if updated:
+                    await tx.execute(
+                        "DELETE FROM checkin_skills WHERE tenant_id = ? AND checkin_id = ?",
+                        (tenant_id, checkin_id),
+                    )
+                if skills:
+                    await tx.executemany(
+                        "INSERT INTO checkin_skills (checkin_id, tenant_id, skill)"
+                        " VALUES (?, ?, ?)",
+                        [(checkin_id, tenant_id, s) for s in dict.fromkeys(skills)],
+                    )
+                await outbox.cancel_pending(tx, reminder_key(tenant_id, member_id, local_date))
+            return checkin_id, updated
+
+        # The member's earlier dates are read on the reader while the write runs: committed
+        # data, which the write does not need.
+        history, (checkin_id, updated) = await asyncio.gather(
+            self.dates(tenant_id, member_id), write()
+        )
+        return SavedCheckin(checkin_id, updated, tuple(sorted({*history, local_date})))
 
     async def between(
         self, tenant_id: int, member_id: int, first: date, last: date
@@ -210,14 +216,6 @@ class CheckinRepo:
         for r in rows:
             out.setdefault(r["member_id"], []).append(date.fromisoformat(r["local_date"]))
         return out
-
-    async def member_timezone(self, tenant_id: int, member_id: int) -> str | None:
-        """The member's own profile zone, if they set one."""
-        row = await self._db.fetchone(
-            "SELECT timezone FROM profiles WHERE tenant_id = ? AND member_id = ?",
-            (tenant_id, member_id),
-        )
-        return str(row["timezone"]) if row is not None and row["timezone"] else None
 
     # --- reminders ---------------------------------------------------------------------------
 

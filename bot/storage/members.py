@@ -8,8 +8,12 @@ from typing import Any
 from bot.storage.db import Database, from_db, to_db
 from bot.storage.models import Member
 
+# The member's profile time zone comes with every member read: each command needs the local day.
+MEMBER_SELECT = "SELECT m.*, p.timezone FROM members m LEFT JOIN profiles p ON p.member_id = m.id"
+
 
 def member_from_row(r: Any) -> Member:
+    """A row of MEMBER_SELECT."""
     return Member(
         id=r["id"],
         tenant_id=r["tenant_id"],
@@ -18,30 +22,62 @@ def member_from_row(r: Any) -> Member:
         joined_at=from_db(r["joined_at"]),
         left_at=from_db(r["left_at"]) if r["left_at"] else None,
         dm_closed=bool(r["dm_closed"]),
+        timezone=r["timezone"] or None,
     )
 
 
 class MemberRepo:
+    """Members, with the lookup every command makes (tenant + platform user id) cached.
+
+    The cache is right because every write to a member, or to the profile time zone that
+    comes with it, goes through this process and calls `forget` once it is done (profiles and
+    erasure included). A lookup already under way when a member is forgotten does not store
+    its possibly older row.
+    """
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._cached: dict[tuple[int, str], Member] = {}
+        self._key_of: dict[int, tuple[int, str]] = {}  # member id -> cache key
+        self._generation = 0
+
+    def forget(self, member_id: int) -> None:
+        """Drop the cached member: call after (or whatever happens to) a write that changes it."""
+        self._forget(self._key_of.get(member_id))
+
+    def _forget(self, key: tuple[int, str] | None) -> None:
+        self._generation += 1
+        old = self._cached.pop(key, None) if key is not None else None
+        if old is not None:
+            self._key_of.pop(old.id, None)
+
+    def _remember(self, generation: int, member: Member) -> Member:
+        if generation == self._generation:
+            self._cached[(member.tenant_id, member.external_id)] = member
+            self._key_of[member.id] = (member.tenant_id, member.external_id)
+        return member
 
     async def get(self, tenant_id: int, member_id: int) -> Member | None:
         row = await self._db.fetchone(
-            "SELECT * FROM members WHERE tenant_id = ? AND id = ?", (tenant_id, member_id)
+            f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.id = ?", (tenant_id, member_id)
         )
         return member_from_row(row) if row is not None else None
 
     async def find(self, tenant_id: int, external_id: str) -> Member | None:
+        cached = self._cached.get((tenant_id, external_id))
+        if cached is not None:
+            return cached
+        generation = self._generation
         row = await self._db.fetchone(
-            "SELECT * FROM members WHERE tenant_id = ? AND external_id = ?",
+            f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.external_id = ?",
             (tenant_id, external_id),
         )
-        return member_from_row(row) if row is not None else None
+        return self._remember(generation, member_from_row(row)) if row is not None else None
 
     async def find_by_name(self, tenant_id: int, name: str) -> list[Member]:
         rows = await self._db.fetchall(
-            "SELECT * FROM members WHERE tenant_id = ? AND lower(display_name) = lower(?)"
-            " ORDER BY id",
+            f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND lower(m.display_name) = lower(?)"
+            " ORDER BY m.id",
             (tenant_id, name),
         )
         return [member_from_row(r) for r in rows]
@@ -50,6 +86,15 @@ class MemberRepo:
         self, tenant_id: int, external_id: str, display_name: str, now: datetime
     ) -> Member:
         """The member, created on first use; a returning member who had left is active again."""
+        try:
+            row = await self._upsert(tenant_id, external_id, display_name, now)
+        finally:  # also when cancelled: the write may have committed
+            self._forget((tenant_id, external_id))
+        return self._remember(self._generation, member_from_row(row))
+
+    async def _upsert(
+        self, tenant_id: int, external_id: str, display_name: str, now: datetime
+    ) -> Any:
         async with self._db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO members (tenant_id, external_id, display_name, joined_at)"
@@ -64,33 +109,39 @@ class MemberRepo:
                 (display_name, display_name, tenant_id, external_id, display_name, display_name),
             )
             row = await tx.fetchone(
-                "SELECT * FROM members WHERE tenant_id = ? AND external_id = ?",
+                f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.external_id = ?",
                 (tenant_id, external_id),
             )
         assert row is not None
-        return member_from_row(row)
+        return row
 
     async def active(self, tenant_id: int) -> list[Member]:
         rows = await self._db.fetchall(
-            "SELECT * FROM members WHERE tenant_id = ? AND left_at IS NULL ORDER BY id",
+            f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.left_at IS NULL ORDER BY m.id",
             (tenant_id,),
         )
         return [member_from_row(r) for r in rows]
 
     async def mark_left(self, tenant_id: int, external_id: str, now: datetime) -> Member | None:
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                "UPDATE members SET left_at = ? WHERE tenant_id = ? AND external_id = ?"
-                " AND left_at IS NULL",
-                (to_db(now), tenant_id, external_id),
-            )
-            row = await tx.fetchone(
-                "SELECT * FROM members WHERE tenant_id = ? AND external_id = ?",
-                (tenant_id, external_id),
-            )
+        try:
+            async with self._db.transaction() as tx:
+                await tx.execute(
+                    "UPDATE members SET left_at = ? WHERE tenant_id = ? AND external_id = ?"
+                    " AND left_at IS NULL",
+                    (to_db(now), tenant_id, external_id),
+                )
+                row = await tx.fetchone(
+                    f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.external_id = ?",
+                    (tenant_id, external_id),
+                )
+        finally:
+            self._forget((tenant_id, external_id))
         return member_from_row(row) if row is not None else None
 
     async def set_dm_closed(self, member_id: int, closed: bool) -> None:
-        await self._db.execute(
-            "UPDATE members SET dm_closed = ? WHERE id = ?", (int(closed), member_id)
-        )
+        try:
+            await self._db.execute(
+                "UPDATE members SET dm_closed = ? WHERE id = ?", (int(closed), member_id)
+            )
+        finally:
+            self.forget(member_id)

@@ -23,6 +23,7 @@ class Member:
     joined_at: datetime
     left_at: datetime | None = None
     dm_closed: bool = False
+    timezone: str | None = None  # from the member's profile; None when they have not set one
 
     @property
     def label(self) -> str:

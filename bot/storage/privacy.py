@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.ports import Message
 from bot.storage.db import Database, Tx, to_db
-from bot.storage.members import member_from_row
+from bot.storage.members import MEMBER_SELECT, member_from_row
 from bot.storage.models import Member
 from bot.storage.outbox import Target, encode
 
@@ -65,8 +65,8 @@ class PrivacyRepo:
     async def left_before(self, tenant_id: int, cutoff: datetime) -> list[Member]:
         """Members who left at or before `cutoff` and are not erased yet."""
         rows = await self._db.fetchall(
-            "SELECT * FROM members WHERE tenant_id = ? AND erased_at IS NULL"
-            " AND left_at IS NOT NULL AND left_at <= ? ORDER BY id",
+            f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.erased_at IS NULL"
+            " AND m.left_at IS NOT NULL AND m.left_at <= ? ORDER BY m.id",
             (tenant_id, to_db(cutoff)),
         )
         return [member_from_row(r) for r in rows]

@@ -6,6 +6,7 @@ from datetime import datetime, time
 from typing import Any
 
 from bot.storage.db import Database, to_db
+from bot.storage.members import MemberRepo
 from bot.storage.models import Profile
 
 PROFILE_FIELDS = ("timezone", "goal", "level", "about")
@@ -18,8 +19,9 @@ def _hours(row: Any) -> tuple[time, time] | None:
 
 
 class ProfileRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, members: MemberRepo) -> None:
         self._db = db
+        self._members = members  # caches each member with their profile time zone
 
     async def get(self, tenant_id: int, member_id: int) -> Profile:
         """The member's profile; an empty one if they never set anything."""
@@ -89,32 +91,33 @@ class ProfileRepo:
         unknown = set(fields) - set(PROFILE_FIELDS)
         if unknown:
             raise ValueError(f"unknown profile fields {sorted(unknown)}")
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO profiles (member_id, tenant_id, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (member_id) DO NOTHING",
-                (member_id, tenant_id, to_db(now)),
-            )
-            sets = [f"{name} = ?" for name in fields]  # names checked against PROFILE_FIELDS
-            values: list[Any] = list(fields.values())
-            if hours is not None:
-                sets += ["hours_start = ?", "hours_end = ?"]
-                values += [hours[0].strftime("%H:%M"), hours[1].strftime("%H:%M")]
-            sets.append("updated_at = ?")
-            values += [to_db(now), tenant_id, member_id]
-            await tx.execute(
-                f"UPDATE profiles SET {', '.join(sets)} WHERE tenant_id = ? AND member_id = ?",
-                values,
-            )
-            for kind, skills in (("learning", learning), ("knows", knows)):
-                if skills is None:
-                    continue
+        try:
+            async with self._db.transaction() as tx:
+                columns = list(fields)  # names checked against PROFILE_FIELDS
+                values: list[Any] = list(fields.values())
+                if hours is not None:
+                    columns += ["hours_start", "hours_end"]
+                    values += [hours[0].strftime("%H:%M"), hours[1].strftime("%H:%M")]
+                columns.append("updated_at")
+                values.append(to_db(now))
                 await tx.execute(
-                    "DELETE FROM member_skills WHERE tenant_id = ? AND member_id = ? AND kind = ?",
-                    (tenant_id, member_id, kind),
+                    f"INSERT INTO profiles (member_id, tenant_id, {', '.join(columns)})"
+                    f" VALUES (?, ?{', ?' * len(columns)}) ON CONFLICT (member_id) DO UPDATE SET"
+                    f" {', '.join(f'{c} = excluded.{c}' for c in columns)}"
+                    " WHERE profiles.tenant_id = excluded.tenant_id",
+                    (member_id, tenant_id, *values),
                 )
-                await tx.executemany(
-                    "INSERT INTO member_skills (member_id, tenant_id, kind, skill)"
-                    " VALUES (?, ?, ?, ?)",
-                    [(member_id, tenant_id, kind, s) for s in skills],
-                )
+                for kind, skills in (("learning", learning), ("knows", knows)):
+                    if skills is None:
+                        continue
+                    await tx.execute(
+                        "DELETE FROM member_skills WHERE tenant_id = ? AND member_id = ? AND kind = ?",
+                        (tenant_id, member_id, kind),
+                    )
+                    await tx.executemany(
+                        "INSERT INTO member_skills (member_id, tenant_id, kind, skill)"
+                        " VALUES (?, ?, ?, ?)",
+                        [(member_id, tenant_id, kind, s) for s in skills],
+                    )
+        finally:  # the time zone may have changed, even if cancelled after the commit
+            self._members.forget(member_id)

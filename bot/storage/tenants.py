@@ -14,20 +14,63 @@ def _tenant(r: Any) -> Tenant:
 
 
 class TenantRepo:
+    """Tenants and their settings, cached in memory.
+
+    Every command reads its tenant and settings, and both change only through this repository
+    in this process (the one writer), so reads are served from memory. A write drops what it
+    changed once it has committed, and a read that was already under way when something was
+    dropped does not store its (possibly older) result.
+    """
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._tenants: dict[tuple[str, str] | int, Tenant] = {}  # by (platform, id) and by row id
+        self._settings: dict[int, dict[str, str]] = {}
+        self._generation = 0  # bumped on every drop
+
+    def _remember(self, generation: int, tenant: Tenant) -> Tenant:
+        if generation == self._generation:
+            self._tenants[(tenant.platform, tenant.external_id)] = tenant
+            self._tenants[tenant.id] = tenant
+        return tenant
+
+    def _forget(
+        self, key: tuple[str, str] | None = None, *, settings_of: int | None = None
+    ) -> None:
+        self._generation += 1
+        if key is not None:
+            old = self._tenants.pop(key, None)
+            if old is not None:
+                self._tenants.pop(old.id, None)
+        if settings_of is not None:
+            self._settings.pop(settings_of, None)
 
     async def find(self, platform: str, external_id: str) -> Tenant | None:
+        cached = self._tenants.get((platform, external_id))
+        if cached is not None:
+            return cached
+        generation = self._generation
         row = await self._db.fetchone(
             "SELECT * FROM tenants WHERE platform = ? AND external_id = ?", (platform, external_id)
         )
-        return _tenant(row) if row is not None else None
+        return self._remember(generation, _tenant(row)) if row is not None else None
 
     async def get(self, tenant_id: int) -> Tenant | None:
+        cached = self._tenants.get(tenant_id)
+        if cached is not None:
+            return cached
+        generation = self._generation
         row = await self._db.fetchone("SELECT * FROM tenants WHERE id = ?", (tenant_id,))
-        return _tenant(row) if row is not None else None
+        return self._remember(generation, _tenant(row)) if row is not None else None
 
     async def ensure(self, platform: str, external_id: str, name: str, now: datetime) -> Tenant:
+        try:
+            row = await self._ensure(platform, external_id, name, now)
+        finally:  # also when cancelled: the write may have committed
+            self._forget((platform, external_id))
+        return self._remember(self._generation, _tenant(row))
+
+    async def _ensure(self, platform: str, external_id: str, name: str, now: datetime) -> Any:
         async with self._db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO tenants (platform, external_id, name, created_at) VALUES (?, ?, ?, ?)"
@@ -45,19 +88,31 @@ class TenantRepo:
                 (platform, external_id),
             )
         assert row is not None
-        return _tenant(row)
+        return row
 
     async def all(self) -> list[Tenant]:
         return [_tenant(r) for r in await self._db.fetchall("SELECT * FROM tenants ORDER BY id")]
 
     async def settings(self, tenant_id: int) -> dict[str, str]:
-        rows = await self._db.fetchall(
-            "SELECT key, value FROM tenant_settings WHERE tenant_id = ?", (tenant_id,)
-        )
-        return {r["key"]: r["value"] for r in rows}
+        cached = self._settings.get(tenant_id)
+        if cached is None:
+            generation = self._generation
+            rows = await self._db.fetchall(
+                "SELECT key, value FROM tenant_settings WHERE tenant_id = ?", (tenant_id,)
+            )
+            cached = {r["key"]: r["value"] for r in rows}
+            if generation == self._generation:
+                self._settings[tenant_id] = cached
+        return dict(cached)  # the caller's copy
 
     async def set_settings(self, tenant_id: int, values: dict[str, str | None]) -> None:
         """Set several settings at once; None removes a setting (back to its default)."""
+        try:
+            await self._store_settings(tenant_id, values)
+        finally:  # also when cancelled: the write may have committed
+            self._forget(settings_of=tenant_id)
+
+    async def _store_settings(self, tenant_id: int, values: dict[str, str | None]) -> None:
         async with self._db.transaction() as tx:
             for key, value in values.items():
                 if value is None:

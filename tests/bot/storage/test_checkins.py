@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, time, timedelta
 
 from bot.app import App
@@ -55,6 +56,23 @@ async def test_first_save_creates_and_second_same_day_replaces(
     assert second.updated and second.id == first.id and second.dates == (DAY,)
     [saved] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
     assert (saved.did, saved.blockers, saved.minutes, saved.skills) == ("a2", "", None, ("git",))
+
+
+async def test_two_saves_at_once_the_same_day_make_one_checkin_and_one_update(
+    app: App, clock: ManualClock
+) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice")
+    saves = await asyncio.gather(
+        *(
+            repo.save(alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did=d, skills=(s,))
+            for d, s in (("a", "git"), ("b", "sql"), ("c", "docker"))
+        )
+    )
+    assert sorted(s.updated for s in saves) == [False, True, True]
+    assert {s.id for s in saves} == {saves[0].id} and all(s.dates == (DAY,) for s in saves)
+    [saved] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
+    assert len(saved.skills) == 1  # the last write's skills, not a mix
 
 
 async def test_dates_are_sorted_and_per_member(app: App, clock: ManualClock) -> None:

@@ -34,7 +34,7 @@ class World:
         self.members = MemberRepo(db)
         self.checkins = CheckinRepo(db)
         self.buddies = BuddyRepo(db)
-        self.profiles = ProfileRepo(db)
+        self.profiles = ProfileRepo(db, self.members)
         self.repo = DigestRepo(db)
 
     async def tenant(self, name: str) -> int:
