@@ -168,6 +168,8 @@ class CommandError(Exception):
 # --- tokenising -------------------------------------------------------------------------------
 
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"'}  # phones type curly quotes
+# A token: quoted runs (an unclosed one runs to the end) and unquoted non-space runs, touching.
+_TOKEN = re.compile(r'(?:"[^"]*(?:"|$)|[^\s"]+)+')
 _OPTION_TOKEN = re.compile(r"^([A-Za-z][A-Za-z_-]*):(.*)$", re.DOTALL)
 
 
@@ -187,24 +189,7 @@ def tokenize(line: str) -> list[str]:
     """
     for curly, plain in _QUOTES.items():
         line = line.replace(curly, plain)
-    tokens: list[str] = []
-    current: list[str] = []
-    in_quotes = False
-    started = False
-    for ch in line:
-        if ch == '"':
-            in_quotes = not in_quotes
-            started = True
-        elif ch.isspace() and not in_quotes:
-            if started:
-                tokens.append("".join(current))
-            current, started = [], False
-        else:
-            current.append(ch)
-            started = True
-    if started:
-        tokens.append("".join(current))
-    return tokens
+    return [token.replace('"', "") for token in _TOKEN.findall(line)]
 
 
 # --- the registry -----------------------------------------------------------------------------

@@ -508,10 +508,7 @@ class Buddies:
     async def on_checkin(self, event: CheckinRecorded) -> None:
         """One line in the buddy room per check-in (and one more if it is updated that day)."""
         tenant, member = event.tenant, event.member
-        buddy = await self._repo.get(tenant.id, member.id)
-        if buddy is None or buddy.status == "left" or not buddy.share_checkins:
-            return
-        group = await self._repo.current_group(tenant.id, member.id)
+        group = await self._repo.current_group(tenant.id, member.id, sharing_checkins=True)
         if group is None:
             return
         target = self._target(group)

@@ -38,7 +38,7 @@ class Profiles:
                 "Tell me what to change, for example timezone:Europe/Berlin.", inv.command
             )
         fields = {k: args[k] for k in ("timezone", "goal", "level", "about") if k in args}
-        await self._app.profiles.update(
+        profile = await self._app.profiles.update(
             inv.tenant.id,
             inv.member.id,
             inv.now,
@@ -47,7 +47,6 @@ class Profiles:
             learning=args.get("learning"),
             knows=args.get("knows"),
         )
-        profile = await self._app.profiles.get(inv.tenant.id, inv.member.id)
         return Reply(text="Saved.\n" + render_profile(self._app, inv.member, profile))
 
     async def show(self, inv: Invocation) -> Reply:

@@ -270,13 +270,23 @@ class BuddyRepo:
             (tenant_id, tenant_id, member_id, limit),
         )
 
-    async def current_group(self, tenant_id: int, member_id: int) -> Group | None:
-        """The member's group in the tenant's open round, unless they left it."""
+    async def current_group(
+        self, tenant_id: int, member_id: int, *, sharing_checkins: bool = False
+    ) -> Group | None:
+        """The member's group in the tenant's open round, unless they left it.
+
+        With `sharing_checkins`, only if they are still in matching and share their check-ins
+        with their group (asked on every check-in, so in the same query).
+        """
+        sharing = (
+            " AND member_id IN (SELECT member_id FROM buddies WHERE tenant_id = ?"
+            " AND status <> 'left' AND share_checkins = 1)"
+        )
         groups = await self._groups(
             " AND r.status = 'open' AND g.id IN (SELECT group_id FROM group_members"
-            " WHERE tenant_id = ? AND member_id = ? AND left_at IS NULL)"
-            " ORDER BY r.number DESC LIMIT 1",
-            (tenant_id, tenant_id, member_id),
+            f" WHERE tenant_id = ? AND member_id = ? AND left_at IS NULL"
+            f"{sharing if sharing_checkins else ''}) ORDER BY r.number DESC LIMIT 1",
+            (tenant_id, tenant_id, member_id, *([tenant_id] if sharing_checkins else [])),
         )
         return groups[0] if groups else None
 

@@ -10,12 +10,29 @@ from bot.storage.members import MemberRepo
 from bot.storage.models import Profile
 
 PROFILE_FIELDS = ("timezone", "goal", "level", "about")
+SKILL_KINDS = ("learning", "knows")
 
 
 def _hours(row: Any) -> tuple[time, time] | None:
     if row["hours_start"] is None or row["hours_end"] is None:
         return None
     return time.fromisoformat(row["hours_start"]), time.fromisoformat(row["hours_end"])
+
+
+def _profile(member_id: int, row: Any, skills: dict[str, tuple[str, ...]]) -> Profile:
+    learning, knows = skills["learning"], skills["knows"]
+    if row is None:
+        return Profile(member_id=member_id, learning=learning, knows=knows)
+    return Profile(
+        member_id=member_id,
+        timezone=row["timezone"],
+        goal=row["goal"],
+        level=row["level"],
+        hours=_hours(row),
+        about=row["about"],
+        learning=learning,
+        knows=knows,
+    )
 
 
 class ProfileRepo:
@@ -28,25 +45,15 @@ class ProfileRepo:
         row = await self._db.fetchone(
             "SELECT * FROM profiles WHERE tenant_id = ? AND member_id = ?", (tenant_id, member_id)
         )
-        skills = await self._db.fetchall(
+        return _profile(member_id, row, await self._skills(tenant_id, member_id))
+
+    async def _skills(self, tenant_id: int, member_id: int) -> dict[str, tuple[str, ...]]:
+        rows = await self._db.fetchall(
             "SELECT kind, skill FROM member_skills WHERE tenant_id = ? AND member_id = ?"
             " ORDER BY skill",
             (tenant_id, member_id),
         )
-        learning = tuple(s["skill"] for s in skills if s["kind"] == "learning")
-        knows = tuple(s["skill"] for s in skills if s["kind"] == "knows")
-        if row is None:
-            return Profile(member_id=member_id, learning=learning, knows=knows)
-        return Profile(
-            member_id=member_id,
-            timezone=row["timezone"],
-            goal=row["goal"],
-            level=row["level"],
-            hours=_hours(row),
-            about=row["about"],
-            learning=learning,
-            knows=knows,
-        )
+        return {k: tuple(r["skill"] for r in rows if r["kind"] == k) for k in SKILL_KINDS}
 
     async def all(self, tenant_id: int) -> dict[int, Profile]:
         """Every profile in the tenant by member id (matching, digests)."""
@@ -62,20 +69,13 @@ class ProfileRepo:
             target.setdefault(s["member_id"], []).append(s["skill"])
         ids = {r["member_id"] for r in rows} | set(learning) | set(knows)
         by_id = {r["member_id"]: r for r in rows}
-        out: dict[int, Profile] = {}
-        for mid in ids:
-            r = by_id.get(mid)
-            out[mid] = Profile(
-                member_id=mid,
-                timezone=r["timezone"] if r else None,
-                goal=r["goal"] if r else None,
-                level=r["level"] if r else None,
-                hours=_hours(r) if r else None,
-                about=r["about"] if r else None,
-                learning=tuple(learning.get(mid, ())),
-                knows=tuple(knows.get(mid, ())),
+        by_kind = {"learning": learning, "knows": knows}
+        return {
+            mid: _profile(
+                mid, by_id.get(mid), {k: tuple(v.get(mid, ())) for k, v in by_kind.items()}
             )
-        return out
+            for mid in ids
+        }
 
     async def update(
         self,
@@ -86,8 +86,11 @@ class ProfileRepo:
         hours: tuple[time, time] | None = None,
         learning: tuple[str, ...] | None = None,
         knows: tuple[str, ...] | None = None,
-    ) -> None:
-        """Change only what is given; skill lists replace the previous list of that kind."""
+    ) -> Profile:
+        """Change only what is given; skill lists replace the previous list of that kind.
+
+        Returns the saved profile (the upsert returns the row; skills not given are read).
+        """
         unknown = set(fields) - set(PROFILE_FIELDS)
         if unknown:
             raise ValueError(f"unknown profile fields {sorted(unknown)}")
@@ -100,14 +103,15 @@ class ProfileRepo:
                     values += [hours[0].strftime("%H:%M"), hours[1].strftime("%H:%M")]
                 columns.append("updated_at")
                 values.append(to_db(now))
-                await tx.execute(
+                row = await tx.fetchone(
                     f"INSERT INTO profiles (member_id, tenant_id, {', '.join(columns)})"
                     f" VALUES (?, ?{', ?' * len(columns)}) ON CONFLICT (member_id) DO UPDATE SET"
                     f" {', '.join(f'{c} = excluded.{c}' for c in columns)}"
-                    " WHERE profiles.tenant_id = excluded.tenant_id",
+                    " WHERE profiles.tenant_id = excluded.tenant_id RETURNING *",
                     (member_id, tenant_id, *values),
                 )
-                for kind, skills in (("learning", learning), ("knows", knows)):
+                given = {"learning": learning, "knows": knows}
+                for kind, skills in given.items():
                     if skills is None:
                         continue
                     await tx.execute(
@@ -121,3 +125,6 @@ class ProfileRepo:
                     )
         finally:  # the time zone may have changed, even if cancelled after the commit
             self._members.forget(member_id)
+        stored = await self._skills(tenant_id, member_id) if None in given.values() else {}
+        lists = {k: tuple(sorted(v)) if v is not None else stored[k] for k, v in given.items()}
+        return _profile(member_id, row, lists)
