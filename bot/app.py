@@ -98,6 +98,7 @@ class App:
         )
         self.scheduler = Scheduler(clock, self.jobs)
         self._sender_task: asyncio.Task[None] | None = None
+        self._admission = asyncio.Semaphore(settings.studybot_max_concurrent_commands)
 
     @classmethod
     async def create(
@@ -176,7 +177,8 @@ class App:
     ) -> Reply:
         """Raw option strings from any adapter (typed text, Discord options, a submitted form)."""
         try:
-            return await self._run(actor, command, raw)
+            async with self._admission:
+                return await self._run(actor, command, raw)
         except CommandError as exc:
             return exc.reply(prefix)
         except Exception:

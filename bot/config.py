@@ -18,6 +18,10 @@ class Settings(BaseSettings):
     studybot_send_rate: float = 5.0
     studybot_send_max_attempts: int = 6
     studybot_tick_seconds: int = 30
+    # Commands handled at once; the rest wait their turn before touching the database. With a
+    # whole burst in flight, every statement's reply waits behind every other command's step
+    # on the event loop, and the burst gets slower for everyone (docs/operations.md, Capacity).
+    studybot_max_concurrent_commands: int = Field(default=16, ge=1)
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
