@@ -53,6 +53,22 @@ def test_perfect_pair_scores_one() -> None:
     assert score(_profile(1, knows=both), _profile(2, knows=both), JUNE) == pytest.approx(1.0)
 
 
+def test_time_to_meet_weighs_most_by_default() -> None:
+    """Default weights: each shared hour, up to two, counts as much as learning exactly the same
+    skills, so two shared hours beat the same skills with no time in common."""
+    me = _profile(1)
+    same_skills_one_hour = _profile(2, hours=(20, 23))
+    other_skills_two_hours = _profile(3, hours=(19, 22), learning=frozenset({"git"}))
+    same_skills_no_time = _profile(4, hours=(8, 10))
+    assert score(me, same_skills_one_hour, JUNE) == pytest.approx(
+        score(me, other_skills_two_hours, JUNE)
+    )
+    assert score(me, other_skills_two_hours, JUNE) > score(me, same_skills_no_time, JUNE)
+    weights = ScoreWeights()
+    assert weights.overlap == 2 * weights.learning
+    assert weights.overlap > max(weights.goal, weights.learning, weights.level)
+
+
 def test_berlin_evening_overlaps_new_york_lunch_by_three_hours() -> None:
     """Berlin 18-21 and New York 12-15 are both 16:00-19:00 UTC in June."""
     berlin, new_york = _profile(1), _profile(2, zone="America/New_York", hours=(12, 15))
