@@ -37,6 +37,8 @@ SCALE = 1_000_000
 """Weights are scaled to integers: rustworkx's blossom is exact only on integer weights."""
 
 _NONE = np.iinfo(np.int64).min // 4  # "not reached" in path searches
+_REST_LIMIT = 3000
+"""Above this many nodes off the LP's 2-cycles (ties make long cycles), no exact solve of them."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -368,7 +370,8 @@ def _relaxation(g: _Graph, inside: BoolArray, mate: IntArray) -> None:
     Jonker-Volgenant. Its optimum is a permutation: 2-cycles are pairs, longer cycles are the
     fractional rest. On the benchmark's communities the LP bound is within 10^-7 of the integral
     optimum and ~90 % of the nodes are in 2-cycles; those pairs are kept and the rest (a few
-    small odd and even cycles) is matched exactly with rustworkx. Superlinear: 0.1 s for 5,000
+    small odd and even cycles) is matched exactly with rustworkx, unless ties made it larger
+    than `_REST_LIMIT` (then its cycles are split directly). Superlinear: 0.1 s for 5,000
     nodes, 0.5 s for 10,000, ~2 s for 20,000.
     """
     nodes = np.flatnonzero(inside)
@@ -394,12 +397,49 @@ def _relaxation(g: _Graph, inside: BoolArray, mate: IntArray) -> None:
     sigma[rows] = cols
     paired = (sigma[sigma] == diagonal) & (sigma != diagonal)
     mate[nodes[paired]] = nodes[sigma[paired]]
+    if np.count_nonzero(~paired) > _REST_LIMIT:
+        succ = np.full(g.n, -1, dtype=np.int64)
+        succ[nodes] = nodes[sigma]
+        _split_cycles(g, succ, nodes[~paired & (sigma != diagonal)], mate)
+        return
     rest = inside.copy()
     rest[nodes[paired]] = False
     lo, hi, key = _induced(g, rest)
     if len(lo):
         pairs = _matching(g, np.flatnonzero(rest), lo, hi, key)
         mate[pairs[:, 0]], mate[pairs[:, 1]] = pairs[:, 1], pairs[:, 0]
+
+
+def _split_cycles(g: _Graph, succ: IntArray, starts: IntArray, mate: IntArray) -> None:
+    """Pair along the LP's longer cycles through `starts` (`succ`: each node's next one): an
+    even cycle takes the better of its two alternating halves (worth at least its LP value), an
+    odd one leaves out the node whose removal leaves the best alternating path."""
+    pair_key = g.u * g.n + g.v
+    seen = np.zeros(g.n, dtype=np.bool_)
+    for start in starts.tolist():
+        if seen[start]:
+            continue
+        cycle = [start]
+        while (nxt := int(succ[cycle[-1]])) != start:
+            cycle.append(nxt)
+        seen[cycle] = True
+        c = np.array(cycle, dtype=np.int64)
+        d = np.roll(c, -1)
+        e = g.key[np.searchsorted(pair_key, np.minimum(c, d) * g.n + np.maximum(c, d))]
+        length = len(c)
+        if length % 2 == 0:
+            skip = int(e[1::2].sum() > e[0::2].sum())  # pairs (c[i], c[i+1]) from i = skip
+        else:  # dropping c[j] keeps the edges j+1, j+3, ..., j+length-2 (indices mod length)
+            twice = np.concatenate([e, e])
+            every_other = np.empty_like(twice)  # running sums with step 2
+            every_other[0::2], every_other[1::2] = np.cumsum(twice[0::2]), np.cumsum(twice[1::2])
+            j = np.arange(length)
+            before = np.where(j >= 1, every_other[np.maximum(j - 1, 0)], 0)
+            skip = int(np.argmax(every_other[j + length - 2] - before)) + 1
+            c = np.roll(c, -skip)[: length - 1]
+            skip = 0
+        c = np.roll(c, -skip)
+        mate[c[0::2]], mate[c[1::2]] = c[1::2], c[0::2]
 
 
 def _approximate(
@@ -413,10 +453,10 @@ def _approximate(
         lo, hi, key = _induced(g, inside)
         partner = _dominant_matching(lo, hi, key, g.n)
         mate[inside] = partner[inside]
-    for _ in range(3):  # later phases find few paths; leftovers can still join a trio
-        if not _augment(g, inside, mate):
-            break
-    _augment(g, inside, mate, meet=True)
+    for meet in (False, True):  # then the few left, which may be far apart
+        for _ in range(3):  # later phases find few paths; leftovers can still join a trio
+            if not _augment(g, inside, mate, rounds=64 if meet else 12, meet=meet):
+                break
     for salt, size in enumerate(sizes):
         _resolve_clusters(g, inside, _clusters(g, inside, mate, size, salt), mate)
         _augment(g, inside, mate)

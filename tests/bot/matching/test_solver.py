@@ -13,6 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.matching import solver
 from bot.matching.candidates import history_from_rounds, plan_round
 from bot.matching.score import MatchProfile
 from bot.matching.solver import EdgeArrays, max_weight_groups, solve_groups
@@ -213,6 +214,29 @@ def test_large_path_is_close_to_the_exact_optimum(path: str, share: float) -> No
     approximate = solve_groups(3000, edges, trio=False, **APPROXIMATE[path])
     assert len(approximate.groups) == len(exact.groups)
     assert _weight(approximate.groups, edges) >= share * _weight(exact.groups, edges)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_relaxation_splits_its_cycles_when_they_are_many(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """When many nodes are off the LP's 2-cycles (ties make long cycles), the cycles are split
+    directly instead of solved exactly: still everyone grouped, within 1 % of the exact weight."""
+    monkeypatch.setattr(solver, "_REST_LIMIT", 0)
+    edges = _random_edges(1000, 0.01, seed=seed)
+    exact = solve_groups(1000, edges, trio=False, exact_limit=10**9)
+    split = solve_groups(1000, edges, trio=False, exact_limit=10)
+    _assert_valid(1000, split.groups, edges)
+    assert len(split.groups) == len(exact.groups)
+    assert _weight(split.groups, edges) >= 0.99 * _weight(exact.groups, edges)
+
+
+def test_equal_weights_still_pair_everyone() -> None:
+    """All weights tied (any perfect matching is optimal): the relaxation pairs all 4,000."""
+    edges = [(i, (i + d) % 4000, 0.5) for i in range(4000) for d in range(1, 8)]
+    result = solve_groups(4000, edges, exact_limit=100)
+    assert result.uncovered == []
+    assert len(result.groups) == 2000
 
 
 def test_free_nodes_far_apart_are_joined() -> None:
