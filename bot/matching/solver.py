@@ -362,7 +362,7 @@ def _schedule(nodes: int, relaxed: bool, cluster_size: int | None, rounds: int |
     return [cluster_size or size] * (count if rounds is None else rounds)
 
 
-def _relaxation(g: _Graph, inside: BoolArray, mate: IntArray) -> None:
+def _relaxation(g: _Graph, inside: BoolArray, mate: IntArray) -> bool:
     """Match `inside` from the optimum of the matching LP without odd-set constraints.
 
     That LP is an assignment problem on the bipartite double cover (every node once as a row
@@ -373,13 +373,19 @@ def _relaxation(g: _Graph, inside: BoolArray, mate: IntArray) -> None:
     small odd and even cycles) is matched exactly with rustworkx, unless ties made it larger
     than `_REST_LIMIT` (then its cycles are split directly). Superlinear: 0.1 s for 5,000
     nodes, 0.5 s for 10,000, ~2 s for 20,000.
+
+    The costs are integers, so the solver's potentials (at most ~m times the largest cost) stay
+    exact in float64: with fractional costs scipy's LAPJVsp looped forever on a 500-node test
+    graph. Returns False, leaving `mate` alone, where that exactness is not guaranteed.
     """
     nodes = np.flatnonzero(inside)
     m = len(nodes)
-    local = np.full(g.n, -1, dtype=np.int64)
-    local[nodes] = np.arange(m)
     lo, hi, key = _induced(g, inside)
     top = int(key.max(initial=0)) + 1
+    if 4 * top * (m + 1) >= 2**53:
+        return False
+    local = np.full(g.n, -1, dtype=np.int64)
+    local[nodes] = np.arange(m)
     cost = (top - key).astype(np.float64)  # > 0: scipy reads a zero entry as "no edge"
     diagonal = np.arange(m)
     biadjacency = csr_array(
@@ -401,13 +407,14 @@ def _relaxation(g: _Graph, inside: BoolArray, mate: IntArray) -> None:
         succ = np.full(g.n, -1, dtype=np.int64)
         succ[nodes] = nodes[sigma]
         _split_cycles(g, succ, nodes[~paired & (sigma != diagonal)], mate)
-        return
+        return True
     rest = inside.copy()
     rest[nodes[paired]] = False
     lo, hi, key = _induced(g, rest)
     if len(lo):
         pairs = _matching(g, np.flatnonzero(rest), lo, hi, key)
         mate[pairs[:, 0]], mate[pairs[:, 1]] = pairs[:, 1], pairs[:, 0]
+    return True
 
 
 def _split_cycles(g: _Graph, succ: IntArray, starts: IntArray, mate: IntArray) -> None:
@@ -447,9 +454,7 @@ def _approximate(
 ) -> None:
     """Near-optimal matching of `inside`: a start (the relaxation's, or greedy), alternating
     paths for whoever is left free, then the rounds of cluster re-solving in `sizes`."""
-    if relaxed:
-        _relaxation(g, inside, mate)
-    else:
+    if not (relaxed and _relaxation(g, inside, mate)):
         lo, hi, key = _induced(g, inside)
         partner = _dominant_matching(lo, hi, key, g.n)
         mate[inside] = partner[inside]

@@ -239,6 +239,15 @@ def test_equal_weights_still_pair_everyone() -> None:
     assert len(result.groups) == 2000
 
 
+def test_relaxation_falls_back_to_greedy_when_costs_get_too_large() -> None:
+    """Among 3 * 10^6 nodes the objective's integer keys are too large for exact float64
+    potentials in a 3,000-node component, so it starts from greedy: everyone still grouped."""
+    edges = _random_edges(3000, 0.004, seed=3)
+    result = solve_groups(3 * 10**6, edges, trio=False, exact_limit=100)
+    _assert_valid(3 * 10**6, result.groups, edges)
+    assert len(result.groups) == len(solve_groups(3000, edges, trio=False).groups)
+
+
 def test_free_nodes_far_apart_are_joined() -> None:
     """Greedy takes every heavy middle edge of a 40-node path and leaves both ends free; the
     one augmenting path between them (39 edges) is found by trees meeting half-way."""
