@@ -17,7 +17,8 @@ too) and a community from bench._gen (27 time zones).
       wall-clock time of that instant in their own zone); timed is one tick: read candidates,
       decide who is due, claim and enqueue all of them. The second tick (all claimed) too.
 Targets: >= 1,000 check-ins/s, p99 <= 50 ms, reminder tick <= 1 s. Times are wall-clock; the
-machine's load average is printed because other work on the machine inflates them.
+machine's load average is printed because other work on the machine inflates them. The process
+is kept on one CPU (`--cpu`, like the bot's STUDYBOT_CPU; docs/operations.md, Capacity).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bench._gen import community
 from bot.app import Actor, App
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.cpu import pin_to_cpu
 from bot.ports import Capabilities, ChannelKind, ChannelRef, Message, MessageRef, UserRef
 from bot.storage.db import to_db
 from cogs import load_all
@@ -104,6 +106,23 @@ async def open_app(folder: Path, members: int, now: datetime) -> App:
     return app
 
 
+def cpu_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cpu",
+        type=lambda text: None if text == "none" else int(text),
+        default=0,
+        help="keep the process on this CPU, as STUDYBOT_CPU does for the bot (default 0);"
+        " 'none' lets the OS place its threads",
+    )
+
+
+def apply_cpu(cpu: int | None) -> None:
+    """Pin (before any database thread starts) and say so: the figures depend on it."""
+    pinned = cpu is not None and pin_to_cpu(cpu)
+    where = f"pinned to CPU {cpu} (STUDYBOT_CPU)" if pinned else "threads placed by the OS"
+    print(f"{where}; load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -146,7 +165,6 @@ async def reminder_tick(app: App) -> tuple[float, float, int]:
 
 async def main(members: int, size: int, runs: int) -> int:
     print(f"check-in benchmark: {members:,} members, burst of {size:,}, {runs} run(s)")
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     walls: list[float] = []
     queued_latencies: list[float] = []
     latencies: list[float] = []
@@ -198,5 +216,7 @@ if __name__ == "__main__":
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--burst", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=3)
+    cpu_option(parser)
     args = parser.parse_args()
+    apply_cpu(args.cpu)
     raise SystemExit(asyncio.run(main(args.members, args.burst, args.runs)))

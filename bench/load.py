@@ -13,19 +13,20 @@ in flight at any moment:
     20 %  /buddy status
 "200 at a time" is waves: `--concurrency` invocations arrive together, the next wave when the
 last of them is answered. Every invocation goes through `App.handle_line`: parse, validate,
-tenant and member lookup, the handler, its transaction. Two latencies are printed: in the core
-(from the invocation's own start in `handle_line` to its reply, waiting for the database
-included) and from arrival (from the wave's start: also the time spent queued behind the rest
-of the wave, what a user in a burst would see). Throughput is invocations / wall time; any error
+wait for one of the app's `STUDYBOT_MAX_CONCURRENT_COMMANDS` slots, tenant and member lookup,
+the handler, its transaction. Two latencies are printed: in the core (from the invocation's own
+start in `handle_line` to its reply, waiting for a slot and for the database included) and from
+arrival (from the wave's start: also the time the other invocations of the wave spent being
+parsed before this one started, what a user in a burst would see). Throughput is invocations / wall time; any error
 reply counts as an error. Targets: zero errors, >= 1,000 invocations/s, p99 <= 100 ms. Times are
-wall-clock and depend on the machine and its load (printed first).
+wall-clock and depend on the machine and its load (printed first), and on `--cpu` (default: one
+CPU, like the bot's STUDYBOT_CPU; docs/operations.md, Capacity).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import tempfile
 import time as perf
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.checkins import NullMessenger, percentile
+from bench.checkins import NullMessenger, apply_cpu, cpu_option, percentile
 from bot.app import Actor, App
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -110,7 +111,6 @@ async def main(invocations: int, tenants: int, members: int, concurrency: int, s
         f"load benchmark: {invocations:,} invocations, {tenants} tenants x {members} members, "
         f"{concurrency} at a time"
     )
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rng = random.Random(seed)
     kinds = [k for k, weight in MIX for _ in range(weight)]
     with tempfile.TemporaryDirectory() as folder:
@@ -162,7 +162,9 @@ if __name__ == "__main__":
     parser.add_argument("--members", type=int, default=20, help="members per tenant")
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    cpu_option(parser)
     args = parser.parse_args()
+    apply_cpu(args.cpu)
     raise SystemExit(
         asyncio.run(main(args.invocations, args.tenants, args.members, args.concurrency, args.seed))
     )

@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.app import App, AppFactory
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.cpu import pin_to_cpu
 from bot.ports import Messenger
 from bot.storage.db import CorruptDatabase, Database
 from bot.storage.migrations import SchemaTooNew, migrate
@@ -132,6 +133,13 @@ async def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     configure_logging(settings)
+    if settings.studybot_cpu is not None:
+        try:
+            if not pin_to_cpu(settings.studybot_cpu):
+                log.warning("STUDYBOT_CPU is ignored: this platform cannot pin a process to a CPU")
+        except ValueError as exc:
+            print(f"studybot: {exc}", file=sys.stderr)
+            return 1
     command = args.command or settings.default_platform()
     if command == "migrate":
         return await _migrate(settings, args.db)

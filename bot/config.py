@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     # whole burst in flight, every statement's reply waits behind every other command's step
     # on the event loop, and the burst gets slower for everyone (docs/operations.md, Capacity).
     studybot_max_concurrent_commands: int = Field(default=16, ge=1)
+    # Keep every thread of the process on this CPU (Linux); unset: the OS places them. On a
+    # small VM this makes each database round trip several times cheaper (bot/cpu.py).
+    studybot_cpu: int | None = Field(default=None, ge=0)
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None

@@ -96,10 +96,10 @@ class Buddies:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    async def _zone(self, tenant_id: int, member_id: int) -> ZoneInfo:
-        profile = await self._app.profiles.get(tenant_id, member_id)
-        settings = await self._app.community.get(tenant_id)
-        return zone_for(profile.timezone, settings.get("timezone"))
+    async def _zone(self, inv: Invocation) -> ZoneInfo:
+        """The invoking member's zone (their profile's, read with the member), else the community's."""
+        settings = await self._app.community.get(inv.tenant.id)
+        return zone_for(inv.member.timezone, settings.get("timezone"))
 
     async def _enrolled(self, inv: Invocation) -> Buddy:
         buddy = await self._repo.get(inv.tenant.id, inv.member.id)
@@ -141,7 +141,7 @@ class Buddies:
         before = await self._repo.get(inv.tenant.id, inv.member.id)
         await self._repo.join(inv.tenant.id, inv.member.id, inv.now)
         values = await self._app.community.get(inv.tenant.id)
-        zone = await self._zone(inv.tenant.id, inv.member.id)
+        zone = await self._zone(inv)
         nxt = _when(cadence_of(values).next_start(inv.now), zone)
         if before is not None and before.status == "active":
             text = f"You are already in buddy matching. Next round: {nxt}."
@@ -171,7 +171,7 @@ class Buddies:
         weeks = int(inv.args["weeks"])
         until = inv.now + timedelta(weeks=weeks)
         await self._repo.set_status(inv.tenant.id, inv.member.id, "paused", inv.now, until)
-        zone = await self._zone(inv.tenant.id, inv.member.id)
+        zone = await self._zone(inv)
         return Reply(
             text=f"Paused for {weeks} week{'s' if weeks != 1 else ''}, until {_when(until, zone)}. "
             "You'll be back automatically in the first round after that; /buddy resume brings "
@@ -182,16 +182,19 @@ class Buddies:
         buddy = await self._enrolled(inv)
         await self._repo.set_status(inv.tenant.id, inv.member.id, "active", inv.now)
         values = await self._app.community.get(inv.tenant.id)
-        zone = await self._zone(inv.tenant.id, inv.member.id)
+        zone = await self._zone(inv)
         nxt = _when(cadence_of(values).next_start(inv.now), zone)
         if not buddy.paused_at(inv.now):
             return Reply(text=f"You were not paused; you're in the next round ({nxt}).")
         return Reply(text=f"Welcome back! You're in the next round ({nxt}).")
 
     async def status(self, inv: Invocation) -> Reply:
-        buddy = await self._repo.get(inv.tenant.id, inv.member.id)
+        buddy, group = await asyncio.gather(  # independent reads, queued together
+            self._repo.get(inv.tenant.id, inv.member.id),
+            self._repo.current_group(inv.tenant.id, inv.member.id),
+        )
         values = await self._app.community.get(inv.tenant.id)
-        zone = await self._zone(inv.tenant.id, inv.member.id)
+        zone = await self._zone(inv)
         lines = ["**Your study buddy status**"]
         if buddy is None or buddy.status == "left":
             lines.append("Matching: not joined (/buddy join)")
@@ -200,7 +203,6 @@ class Buddies:
             lines.append(f"Matching: paused until {until} (/buddy resume)")
         else:
             lines.append("Matching: on")
-        group = await self._repo.current_group(inv.tenant.id, inv.member.id)
         if group is None:
             lines.append("Current buddy: none this round")
         else:
@@ -262,7 +264,7 @@ class Buddies:
 
     async def history(self, inv: Invocation) -> Reply:
         groups = await self._repo.groups_of(inv.tenant.id, inv.member.id)
-        zone = await self._zone(inv.tenant.id, inv.member.id)
+        zone = await self._zone(inv)
         answer = {None: "not answered", True: "met", False: "did not meet"}
         lines = ["**Your buddy history** (newest first)"]
         if not groups:
@@ -296,7 +298,7 @@ class Buddies:
         others = [m for m in group.others(inv.member.id) if m.left_at is None and m.external_id]
         if not others:
             raise CommandError("Your buddy has left; there is nobody to nudge.", inv.command)
-        zone = await self._zone(inv.tenant.id, inv.member.id)
+        zone = await self._zone(inv)
         today = inv.now.astimezone(zone).date()
         if not await self._repo.mark_nudged(inv.tenant.id, inv.member.id, today):
             raise CommandError(

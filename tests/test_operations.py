@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 
 from bot.__main__ import configure_logging
@@ -196,3 +198,10 @@ def test_a_debug_run_with_tokens_in_the_environment_logs_none_of_them(tmp_path: 
     assert "DEBUG" in result.stderr  # logging really ran at DEBUG
     for secret in FAKE_SECRETS.values():
         assert secret not in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity here")
+def test_a_cpu_the_machine_does_not_offer_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = bot("migrate", "--db", str(tmp_path / "c.db"), env={"STUDYBOT_CPU": "4096"})
+    assert "STUDYBOT_CPU=4096, but this process may only use CPU" in _one_line_error(result)
+    assert not (tmp_path / "c.db").exists()  # refused before anything was opened

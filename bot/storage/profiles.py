@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, time
 from typing import Any
 
@@ -42,10 +43,14 @@ class ProfileRepo:
 
     async def get(self, tenant_id: int, member_id: int) -> Profile:
         """The member's profile; an empty one if they never set anything."""
-        row = await self._db.fetchone(
-            "SELECT * FROM profiles WHERE tenant_id = ? AND member_id = ?", (tenant_id, member_id)
+        row, skills = await asyncio.gather(  # both queued at once: one wake-up of the reader
+            self._db.fetchone(
+                "SELECT * FROM profiles WHERE tenant_id = ? AND member_id = ?",
+                (tenant_id, member_id),
+            ),
+            self._skills(tenant_id, member_id),
         )
-        return _profile(member_id, row, await self._skills(tenant_id, member_id))
+        return _profile(member_id, row, skills)
 
     async def _skills(self, tenant_id: int, member_id: int) -> dict[str, tuple[str, ...]]:
         rows = await self._db.fetchall(
