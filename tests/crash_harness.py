@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import sys
-import time
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -85,7 +85,7 @@ class Pause:
         if hit:
             self.done = True
             print(f"PAUSED {self.spec}", flush=True)
-            time.sleep(3600)  # blocks the event loop, the connection and any open transaction
+            threading.Event().wait()  # until killed: holds the loop, the connection, any transaction
 
 
 def hook_claims(pause: Pause) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.cpu import pin_to_cpu
 
-pytestmark = pytest.mark.skipif(
+needs_affinity = pytest.mark.skipif(
     not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this platform"
 )
 
@@ -23,6 +23,7 @@ def _in_child(code: str) -> str:
     return done.stdout.strip()
 
 
+@needs_affinity
 def test_the_process_and_the_threads_it_starts_stay_on_the_cpu() -> None:
     cpu = max(os.sched_getaffinity(0))
     out = _in_child(
@@ -37,8 +38,16 @@ def test_the_process_and_the_threads_it_starts_stay_on_the_cpu() -> None:
     assert out == f"[{cpu}] [{cpu}]"
 
 
+@needs_affinity
 def test_a_cpu_the_process_may_not_use_is_refused_and_nothing_changes() -> None:
     before = os.sched_getaffinity(0)
     with pytest.raises(ValueError, match="may only use CPU"):
         pin_to_cpu(max(before) + 1000)
     assert os.sched_getaffinity(0) == before
+
+
+def test_without_cpu_affinity_nothing_changes_and_the_caller_is_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delattr(os, "sched_setaffinity", raising=False)  # as on macOS and Windows
+    assert pin_to_cpu(0) is False
