@@ -24,7 +24,9 @@ members' distinct UTC windows, so it never touches all n^2 pairs; checked agains
 exact maximum-cardinality matching). Up to --bound-limit members the bound is that exact
 matching without blocked pairs and partners of the last K rounds (shown in brackets), and the
 share is taken against it; above, against the fractional bound, which ignores history and blocks
-and so can only overstate what is possible (conservative).
+and so can only overstate what is possible (conservative). "skills": the mean Jaccard of the
+learning sets over the pairs inside groups, the skill match that study time is traded against;
+`--short-overlap 1` scores hours below two linearly (the weights before) to compare.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from bot.matching.score import (
     ScoreWeights,
     day_intervals,
     intersect_day,
+    jaccard,
     overlap_hours,
     score,
 )
@@ -88,6 +91,7 @@ class Quality:
     share_1h: float  # of groups whose members all set hours: every pair shares >= 1 h
     share_2h: float
     groups_2h: int  # groups whose every pair shares >= 2 h
+    skills: float  # mean Jaccard of the learning sets over the pairs inside groups
 
 
 def _quality(
@@ -98,9 +102,11 @@ def _quality(
     weights: ScoreWeights,
 ) -> Quality:
     weight, repeats, bad, known, one, two = 0.0, 0, 0, 0, 0, 0
+    overlaps: list[float] = []
     for group in groups:
         people = [members[x] for x in group]
         pairs = list(itertools.combinations(people, 2))
+        overlaps += [jaccard(a.learning, b.learning) for a, b in pairs]
         ids = [(min(a.member_id, b.member_id), max(a.member_id, b.member_id)) for a, b in pairs]
         if any(p in blocked or p[::-1] in blocked for p in ids):
             bad += 1
@@ -125,6 +131,7 @@ def _quality(
         share_1h=one / known if known else float("nan"),
         share_2h=two / known if known else float("nan"),
         groups_2h=two,
+        skills=sum(overlaps) / len(overlaps) if overlaps else float("nan"),
     )
 
 
@@ -219,13 +226,15 @@ def _nx_check(n: int, graph: EdgeArrays, exact: GroupingResult) -> str:
 
 
 def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
-    weights = ScoreWeights()
+    weights = ScoreWeights(short_overlap=args.short_overlap)
     members = community(n, seed=n)
     blocked = blocks(members, seed=n)
     past: list[Groups] = []  # member-id groups, most recent first
     for r in range(rounds, 0, -1):
         on = ROUND_DATE - timedelta(weeks=r)
-        plan = plan_round(members, on, history=history_from_rounds(past), blocked=blocked)
+        plan = plan_round(
+            members, on, history=history_from_rounds(past), blocked=blocked, weights=weights
+        )
         past.insert(0, plan.groups)
     history = history_from_rounds(past)
 
@@ -235,14 +244,16 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
     load = os.getloadavg()[0]
     cpu = clock.process_time()
     start = clock.perf_counter()
-    graph = build_edges(members, ROUND_DATE, history=history, blocked=blocked)
+    graph = build_edges(members, ROUND_DATE, history=history, blocked=blocked, weights=weights)
     scored = clock.perf_counter()
     result = solve_groups(n, graph)
     solved = clock.perf_counter()
     cpu = clock.process_time() - cpu
     peak = _rss_mb("VmHWM") - before if reset else float("nan")
     tracemalloc.start()
-    solve_groups(n, build_edges(members, ROUND_DATE, history=history, blocked=blocked))
+    solve_groups(
+        n, build_edges(members, ROUND_DATE, history=history, blocked=blocked, weights=weights)
+    )
     traced = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
 
@@ -277,6 +288,7 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
         ">=2h": f"{100 * ours.share_2h:.1f}%",
         ">=2h bound": "",
         ">=2h of bound": "",
+        "skills": f"{ours.skills:.2f}",
         "shuffle %": "",
         "shuffle repeats": str(shuffled.repeats),
         "shuffle >=2h": f"{100 * shuffled.share_2h:.1f}%",
@@ -293,7 +305,9 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
         if n <= args.nx_limit:
             row["nx check"] = _nx_check(n, graph, exact)
     if n <= args.dense_limit:
-        dense = build_edges(members, ROUND_DATE, history=history, blocked=blocked, k=n)
+        dense = build_edges(
+            members, ROUND_DATE, history=history, blocked=blocked, k=n, weights=weights
+        )
         best = solve_groups(n, dense, exact_limit=10**9)
         ratio = _graph_weight(graph, result.groups) / _graph_weight(dense, best.groups)
         row["% all pairs"] = f"{100 * ratio:.2f}%"
@@ -319,6 +333,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         type=int,
         default=2_000,
         help="up to this size, the >= 2 h bound is exact and respects history and blocks",
+    )
+    parser.add_argument(
+        "--short-overlap",
+        type=float,
+        default=ScoreWeights().short_overlap,
+        help="ScoreWeights.short_overlap, to compare (1.0: linear credit up to two hours)",
     )
     args = parser.parse_args(argv)
     rows = []

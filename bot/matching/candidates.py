@@ -21,15 +21,16 @@ from numpy.typing import NDArray
 from bot.matching.score import (
     DEFAULT_WEIGHTS,
     LEVELS,
+    FloatArray,
     Interval,
     MatchProfile,
     ScoreWeights,
+    overlap_credit,
     window_spans,
 )
 from bot.matching.solver import EdgeArrays, solve_groups
 
 IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 _DAY = 86_400
@@ -156,9 +157,7 @@ def _overlap_seconds(a: IntArray, b: IntArray) -> IntArray:
 
 
 def _overlap_credit(a: IntArray, b: IntArray, weights: ScoreWeights) -> FloatArray:
-    full = weights.full_overlap_hours
-    hours = _overlap_seconds(a, b) / 3600.0
-    credit: FloatArray = weights.overlap * (np.minimum(hours, full) / full)
+    credit: FloatArray = weights.overlap * overlap_credit(_overlap_seconds(a, b) / 3600.0, weights)
     return credit
 
 

@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+from numpy.typing import NDArray
+
 LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 _DAY = 86_400
 
+FloatArray = NDArray[np.float64]
 Interval = tuple[int, int]
 """Seconds from 00:00 UTC of the round's date; start inclusive, end exclusive."""
 
@@ -43,12 +47,12 @@ class MatchProfile:
 class ScoreWeights:
     """Every knob of the score. Component weights are relative: the score divides by their sum.
 
-    Defaults: time to actually meet matters most (0.60: each shared hour, up to two, counts as
-    much as learning exactly the same skills), then learning the same skills (0.30), the same
-    goal and a similar level (0.15 each), and one knowing what the other is learning (0.10).
-    Buddies without two hours in common rarely hold a session; with overlap at 0.30 the optimum
-    traded such hours for skill overlap and only ~77 % of the pairs the benchmark's communities
-    allow shared >= 2 h (see docs/matching.md).
+    Defaults: time to actually meet matters most (0.60, full credit from two shared hours,
+    at most `short_overlap` of it below), then learning the same skills (0.30), the same goal
+    and a similar level (0.15 each), and one knowing what the other is learning (0.10).
+    Buddies without two hours in common rarely hold a session; with overlap at 0.30 and linear
+    credit the optimum traded such hours for skill overlap and made only 64-87 % of the >= 2 h
+    pairs the benchmark's communities allow (see docs/matching.md).
     """
 
     goal: float = 0.15
@@ -62,6 +66,9 @@ class ScoreWeights:
     overlap: float = 0.60
     """Shared study hours on the round's date, full credit from `full_overlap_hours`."""
     full_overlap_hours: float = 2.0
+    short_overlap: float = 0.60
+    """The most a pair with less than `full_overlap_hours` in common earns of the overlap credit
+    (linear in the hours below that): two hours make a study session, 1 h 50 min rarely does."""
     unknown_credit: float = 0.5
     """Credit for the goal, level or hours component when either side did not say (neutral)."""
     recent_rounds: int = 6
@@ -75,8 +82,10 @@ class ScoreWeights:
             raise ValueError("component weights must be >= 0 with a positive sum")
         if self.full_overlap_hours <= 0 or self.recent_rounds < 0:
             raise ValueError("full_overlap_hours must be > 0 and recent_rounds >= 0")
-        if not (0 <= self.unknown_credit <= 1 and 0 <= self.recent_floor <= 1):
-            raise ValueError("unknown_credit and recent_floor must be in [0, 1]")
+        if not all(
+            0 <= x <= 1 for x in (self.unknown_credit, self.recent_floor, self.short_overlap)
+        ):
+            raise ValueError("unknown_credit, recent_floor and short_overlap must be in [0, 1]")
 
     @property
     def total(self) -> float:
@@ -158,6 +167,15 @@ def overlap_hours(a: MatchProfile, b: MatchProfile, on: date) -> float:
     return sum(hi - lo for lo, hi in shared) / 3600
 
 
+def overlap_credit(hours: FloatArray | float, weights: ScoreWeights) -> FloatArray:
+    """The overlap component for shared hours (scalars or arrays, so one rule serves both the
+    pairwise score and the vectorised scorer): 1 from `full_overlap_hours`, below that
+    `short_overlap` * hours / full."""
+    full = weights.full_overlap_hours
+    credit: FloatArray = np.where(hours >= full, 1.0, weights.short_overlap * hours / full)
+    return credit
+
+
 def jaccard(x: frozenset[str], y: frozenset[str]) -> float:
     union = len(x | y)
     return len(x & y) / union if union else 0.0
@@ -180,8 +198,7 @@ def base_score(
     if a.hours is None or b.hours is None:
         overlap = unknown
     else:
-        overlap = min(overlap_hours(a, b, on), weights.full_overlap_hours)
-        overlap /= weights.full_overlap_hours
+        overlap = float(overlap_credit(overlap_hours(a, b, on), weights))
     complement = (_coverage(a.knows, b.learning) + _coverage(b.knows, a.learning)) / 2
     total = (
         weights.goal * goal
