@@ -6,7 +6,6 @@ schema is documented in docs/checkins.md for cogs that write their own queries.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -14,7 +13,7 @@ from typing import Any
 
 from bot.ports import Message
 from bot.storage import claims, outbox
-from bot.storage.db import Database, Tx, from_db, to_db
+from bot.storage.db import Database, Many, Statement, Tx, from_db, to_db
 from bot.storage.outbox import Target
 
 REMINDER_JOB = "reminder"
@@ -101,6 +100,16 @@ def _checkin(r: Any, skills: tuple[str, ...]) -> Checkin:
     )
 
 
+def _dates_step(tenant_id: int, member_ids: Sequence[int]) -> Statement:
+    """The members' checked-in local dates, by member and oldest first."""
+    marks = ", ".join("?" for _ in member_ids)
+    return (
+        "SELECT member_id, local_date FROM checkins WHERE tenant_id = ?"
+        f" AND member_id IN ({marks}) ORDER BY member_id, local_date",
+        (tenant_id, *member_ids),
+    )
+
+
 class CheckinRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -126,44 +135,42 @@ class CheckinRepo:
         In the same transaction a reminder for that day still waiting in the outbox is
         cancelled: the member has checked in.
         """
-
-        async def write() -> tuple[int, bool]:
-            """The check-in, its skills and the reminder cancel; (id, replaced an earlier one)."""
-            stamp = to_db(now)
-            async with self._db.transaction() as tx:
-                row = await tx.fetchone(
-                    "INSERT INTO checkins (tenant_id, member_id, local_date, timezone, did, next,"
-                    " blockers, minutes, created_at, updated_at)"
+        stamp = to_db(now)
+        this = (tenant_id, member_id, local_date.isoformat())
+        where = "tenant_id = ? AND member_id = ? AND local_date = ?"
+        async with self._db.transaction() as tx:
+            # One round trip: the skills find the check-in's id in SQL, an edit's old skills go
+            # first (for a new check-in the DELETE finds nothing), and the member's dates for
+            # the streak are read back with this one among them.
+            [row], *_, dates = await tx.pipeline(
+                (
+                    "INSERT INTO checkins (tenant_id, member_id, local_date, timezone, did,"
+                    " next, blockers, minutes, created_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (tenant_id, member_id, local_date) DO UPDATE SET"
                     " did = excluded.did, next = excluded.next, blockers = excluded.blockers,"
                     " minutes = excluded.minutes, updated_at = excluded.updated_at,"
                     " edits = checkins.edits + 1 RETURNING id, edits",
-                    (tenant_id, member_id, local_date.isoformat(), timezone, did, next, blockers,
-                     minutes, stamp, stamp),
-                )  # fmt: skip
-                assert row is not None
-                checkin_id, updated = int(row["id"]), row["edits"] > 0
-                if updated:
-                    await tx.execute(
-                        "DELETE FROM checkin_skills WHERE tenant_id = ? AND checkin_id = ?",
-                        (tenant_id, checkin_id),
-                    )
-                if skills:
-                    await tx.executemany(
-                        "INSERT INTO checkin_skills (checkin_id, tenant_id, skill)"
-                        " VALUES (?, ?, ?)",
-                        [(checkin_id, tenant_id, s) for s in dict.fromkeys(skills)],
-                    )
-                await outbox.cancel_pending(tx, reminder_key(tenant_id, member_id, local_date))
-            return checkin_id, updated
-
-        # The member's earlier dates are read on the reader while the write runs: committed
-        # data, which the write does not need.
-        history, (checkin_id, updated) = await asyncio.gather(
-            self.dates(tenant_id, member_id), write()
+                    (*this, timezone, did, next, blockers, minutes, stamp, stamp),
+                ),
+                (
+                    f"DELETE FROM checkin_skills WHERE checkin_id ="
+                    f" (SELECT id FROM checkins WHERE {where})",
+                    this,
+                ),
+                Many(
+                    "INSERT INTO checkin_skills (checkin_id, tenant_id, skill)"
+                    f" SELECT id, tenant_id, ? FROM checkins WHERE {where}",
+                    [(s, *this) for s in dict.fromkeys(skills)],
+                ),
+                outbox.cancel_pending(reminder_key(tenant_id, member_id, local_date)),
+                _dates_step(tenant_id, [member_id]),
+            )
+        return SavedCheckin(
+            int(row["id"]),
+            row["edits"] > 0,
+            tuple(date.fromisoformat(r["local_date"]) for r in dates),
         )
-        return SavedCheckin(checkin_id, updated, tuple(sorted({*history, local_date})))
 
     async def between(
         self, tenant_id: int, member_id: int, first: date, last: date
@@ -206,12 +213,7 @@ class CheckinRepo:
         """Checked-in local dates of several members (pair streaks, digests); absent if none."""
         if not member_ids:
             return {}
-        marks = ", ".join("?" for _ in member_ids)
-        rows = await self._db.fetchall(
-            "SELECT member_id, local_date FROM checkins WHERE tenant_id = ?"
-            f" AND member_id IN ({marks}) ORDER BY member_id, local_date",
-            (tenant_id, *member_ids),
-        )
+        rows = await self._db.fetchall(*_dates_step(tenant_id, member_ids))
         out: dict[int, list[date]] = {}
         for r in rows:
             out.setdefault(r["member_id"], []).append(date.fromisoformat(r["local_date"]))

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.ports import Attachment, Button, Message
-from bot.storage.db import Database, Tx, from_db, to_db
+from bot.storage.db import Database, Statement, Tx, from_db, to_db
 
 
 @dataclass(frozen=True)
@@ -144,13 +144,13 @@ async def enqueue_many(
     )
 
 
-async def cancel_pending(tx: Tx, idem_key: str) -> bool:
-    """Withdraw a queued message that has not been picked up by the sender yet."""
-    changed = await tx.execute(
+def cancel_pending(idem_key: str) -> Statement:
+    """The statement that withdraws a queued message not yet picked up by the sender, as a step
+    of the transaction that makes it unnecessary (`Tx.pipeline`)."""
+    return (
         "UPDATE outbox SET status = 'cancelled' WHERE idem_key = ? AND status = 'pending'",
         (idem_key,),
     )
-    return changed == 1
 
 
 class OutboxRepo:

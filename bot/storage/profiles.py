@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
-from bot.storage.db import Database, to_db
+import aiosqlite
+
+from bot.storage.db import Database, Many, Step, to_db
 from bot.storage.members import MemberRepo
 from bot.storage.models import Profile
 
@@ -36,6 +39,15 @@ def _profile(member_id: int, row: Any, skills: dict[str, tuple[str, ...]]) -> Pr
     )
 
 
+_SKILLS = (
+    "SELECT kind, skill FROM member_skills WHERE tenant_id = ? AND member_id = ? ORDER BY skill"
+)
+
+
+def _by_kind(rows: Sequence[aiosqlite.Row]) -> dict[str, tuple[str, ...]]:
+    return {k: tuple(r["skill"] for r in rows if r["kind"] == k) for k in SKILL_KINDS}
+
+
 class ProfileRepo:
     def __init__(self, db: Database, members: MemberRepo) -> None:
         self._db = db
@@ -53,12 +65,7 @@ class ProfileRepo:
         return _profile(member_id, row, skills)
 
     async def _skills(self, tenant_id: int, member_id: int) -> dict[str, tuple[str, ...]]:
-        rows = await self._db.fetchall(
-            "SELECT kind, skill FROM member_skills WHERE tenant_id = ? AND member_id = ?"
-            " ORDER BY skill",
-            (tenant_id, member_id),
-        )
-        return {k: tuple(r["skill"] for r in rows if r["kind"] == k) for k in SKILL_KINDS}
+        return _by_kind(await self._db.fetchall(_SKILLS, (tenant_id, member_id)))
 
     async def all(self, tenant_id: int) -> dict[int, Profile]:
         """Every profile in the tenant by member id (matching, digests)."""
@@ -94,7 +101,7 @@ class ProfileRepo:
     ) -> Profile:
         """Change only what is given; skill lists replace the previous list of that kind.
 
-        Returns the saved profile (the upsert returns the row; skills not given are read).
+        Returns the saved profile, read back in the same round trip as the writes.
         """
         unknown = set(fields) - set(PROFILE_FIELDS)
         if unknown:
@@ -108,28 +115,35 @@ class ProfileRepo:
                     values += [hours[0].strftime("%H:%M"), hours[1].strftime("%H:%M")]
                 columns.append("updated_at")
                 values.append(to_db(now))
-                row = await tx.fetchone(
-                    f"INSERT INTO profiles (member_id, tenant_id, {', '.join(columns)})"
-                    f" VALUES (?, ?{', ?' * len(columns)}) ON CONFLICT (member_id) DO UPDATE SET"
-                    f" {', '.join(f'{c} = excluded.{c}' for c in columns)}"
-                    " WHERE profiles.tenant_id = excluded.tenant_id RETURNING *",
-                    (member_id, tenant_id, *values),
-                )
+                steps: list[Step] = [
+                    (
+                        f"INSERT INTO profiles (member_id, tenant_id, {', '.join(columns)})"
+                        f" VALUES (?, ?{', ?' * len(columns)}) ON CONFLICT (member_id) DO UPDATE"
+                        f" SET {', '.join(f'{c} = excluded.{c}' for c in columns)}"
+                        " WHERE profiles.tenant_id = excluded.tenant_id RETURNING *",
+                        (member_id, tenant_id, *values),
+                    )
+                ]
                 given = {"learning": learning, "knows": knows}
                 for kind, skills in given.items():
-                    if skills is None:
-                        continue
-                    await tx.execute(
-                        "DELETE FROM member_skills WHERE tenant_id = ? AND member_id = ? AND kind = ?",
-                        (tenant_id, member_id, kind),
-                    )
-                    await tx.executemany(
-                        "INSERT INTO member_skills (member_id, tenant_id, kind, skill)"
-                        " VALUES (?, ?, ?, ?)",
-                        [(member_id, tenant_id, kind, s) for s in skills],
-                    )
+                    if skills is not None:
+                        steps.append(
+                            (
+                                "DELETE FROM member_skills"
+                                " WHERE tenant_id = ? AND member_id = ? AND kind = ?",
+                                (tenant_id, member_id, kind),
+                            )
+                        )
+                        steps.append(
+                            Many(
+                                "INSERT INTO member_skills (member_id, tenant_id, kind, skill)"
+                                " VALUES (?, ?, ?, ?)",
+                                [(member_id, tenant_id, kind, s) for s in skills],
+                            )
+                        )
+                steps.append((_SKILLS, (tenant_id, member_id)))  # the lists as saved
+                saved, *_, stored = await tx.pipeline(*steps)  # one round trip
+                row = saved[0] if saved else None
         finally:  # the time zone may have changed, even if cancelled after the commit
             self._members.forget(member_id)
-        stored = await self._skills(tenant_id, member_id) if None in given.values() else {}
-        lists = {k: tuple(sorted(v)) if v is not None else stored[k] for k, v in given.items()}
-        return _profile(member_id, row, lists)
+        return _profile(member_id, row, _by_kind(stored))

@@ -285,7 +285,7 @@ async def test_a_cancelled_message_is_not_sent(
 ) -> None:
     await queue(app, clock, "a", "b")
     async with app.db.transaction() as tx:
-        assert await cancel_pending(tx, "a")
+        await tx.pipeline(cancel_pending("a"))
     assert await make_sender(app, messenger, clock).drain() == 1
     assert messenger.texts() == ["b"]
 

@@ -1,0 +1,52 @@
+"""Transactions on the writer connection: pipelined steps keep their order and their atomicity."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage.db import Database, Many
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "t.db")
+    await database.executescript("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+    yield database
+    await database.close()
+
+
+async def _rows(db: Database) -> list[tuple[str, int]]:
+    return [(r["k"], r["n"]) for r in await db.fetchall("SELECT k, n FROM t ORDER BY k")]
+
+
+async def test_pipeline_steps_run_in_order_and_see_earlier_writes(db: Database) -> None:
+    async with db.transaction() as tx:
+        results = await tx.pipeline(
+            ("INSERT INTO t (k, n) VALUES ('a', 1) RETURNING n", ()),
+            Many("INSERT INTO t (k, n) SELECT ?, n + ? FROM t WHERE k = 'a'", [("b", 1), ("c", 2)]),
+            ("UPDATE t SET n = n * 10 WHERE k = 'a'", ()),
+            ("SELECT k, n FROM t ORDER BY k", ()),
+        )
+    assert [r["n"] for r in results[0]] == [1]
+    assert results[1] == results[2] == []
+    assert [(r["k"], r["n"]) for r in results[3]] == [("a", 10), ("b", 2), ("c", 3)]
+    assert await _rows(db) == [("a", 10), ("b", 2), ("c", 3)]
+
+
+async def test_a_failing_step_rolls_back_the_whole_transaction(db: Database) -> None:
+    """Neither the step before the failing one nor the one after it is committed."""
+    await db.execute("INSERT INTO t (k, n) VALUES ('kept', 0)")
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as tx:
+            await tx.pipeline(
+                ("INSERT INTO t (k, n) VALUES ('before', 1)", ()),
+                ("INSERT INTO t (k, n) VALUES ('kept', 2)", ()),  # duplicate key
+                ("UPDATE t SET n = 99", ()),
+            )
+    assert await _rows(db) == [("kept", 0)]
+    await db.execute("INSERT INTO t (k, n) VALUES ('after', 3)")  # the writer is usable again
+    assert await _rows(db) == [("after", 3), ("kept", 0)]
