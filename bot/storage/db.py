@@ -195,8 +195,8 @@ class Tx:
         then waits behind everything else the event loop has to do; a write of five statements
         paid that five times. Here it is paid once. A step sees what earlier ones wrote, but no
         step may need an earlier one's result in Python (look such values up in SQL instead).
-        If a step fails, the steps after it do not run, the error is raised, and the
-        transaction rolls back.
+        If a step fails, the steps after it do not run and the error is raised; left to
+        propagate out of `Database.transaction()`, it rolls the whole transaction back.
         """
         conn = self._conn
 

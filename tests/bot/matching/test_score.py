@@ -235,7 +235,7 @@ def test_bad_level_is_rejected() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [{"overlap": -0.1}, {"full_overlap_hours": 0}, {"short_overlap": 1.5}, {"unknown_credit": -1}],
+    [{"overlap": -0.1}, {"full_overlap_hours": 0}, {"short_overlap": 1.5}, {"short_overlap": -0.1}],
 )
 def test_bad_weights_are_rejected(bad: dict[str, float]) -> None:
     """Weights outside their ranges fail at construction, not in the middle of a round."""
@@ -264,17 +264,25 @@ def _community(n: int) -> list[MatchProfile]:
     return out
 
 
+@pytest.mark.parametrize("short_overlap", [ScoreWeights().short_overlap, 1.0])
 @pytest.mark.parametrize("all_pairs_limit", [10_000, 0])
-def test_candidate_weights_equal_the_scalar_score(all_pairs_limit: int) -> None:
-    """Vectorised scoring (all pairs, and sort-order windows) matches score() on every edge."""
+def test_candidate_weights_equal_the_scalar_score(
+    all_pairs_limit: int, short_overlap: float
+) -> None:
+    """Vectorised scoring (all pairs, and sort-order windows) matches score() on every edge,
+    with the default credit for short overlaps and with linear credit."""
+    weights = ScoreWeights(short_overlap=short_overlap)
     members = _community(120)
     history = history_from_rounds([[(100, 101), (102, 103)], [(100, 102)]])
-    graph = build_edges(members, MARCH, history=history, all_pairs_limit=all_pairs_limit, window=5)
+    graph = build_edges(
+        members, MARCH, history=history, all_pairs_limit=all_pairs_limit, window=5, weights=weights
+    )
     ages = {(a, b): age for (a, b), age in history.items()}
     for i, j, w in graph:
         key = (members[i].member_id, members[j].member_id)
         age = ages.get((min(key), max(key)))
-        assert w == pytest.approx(score(members[i], members[j], MARCH, rounds_ago=age), abs=1e-12)
+        expected = score(members[i], members[j], MARCH, rounds_ago=age, weights=weights)
+        assert w == pytest.approx(expected, abs=1e-12)
 
 
 def test_candidate_graph_leaves_out_blocked_pairs() -> None:

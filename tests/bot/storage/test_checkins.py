@@ -75,17 +75,34 @@ async def test_two_saves_at_once_the_same_day_make_one_checkin_and_one_update(
     assert len(saved.skills) == 1  # the last write's skills, not a mix
 
 
+async def test_an_edit_without_skills_drops_the_old_ones_and_duplicates_count_once(
+    app: App, clock: ManualClock
+) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice")
+    await repo.save(
+        alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="a", skills=("sql", "git", "sql")
+    )
+    [first] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
+    await repo.save(alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="a2")
+    [edited] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
+    assert first.skills == ("git", "sql") and edited.skills == ()
+
+
 async def test_dates_are_sorted_and_per_member(app: App, clock: ManualClock) -> None:
+    """Each save returns all of that member's days, sorted; the reads agree."""
     repo = CheckinRepo(app.db)
     alice, bob = await member(app, clock, "alice"), await member(app, clock, "bob")
+    await repo.save(bob.tenant_id, bob.id, DAY + timedelta(5), "UTC", clock.now(), did="y")
     for offset in (2, 0, 1):
-        await repo.save(
+        saved = await repo.save(
             alice.tenant_id, alice.id, DAY + timedelta(offset), "UTC", clock.now(), did="x"
         )
+    assert saved.dates == tuple(DAY + timedelta(n) for n in range(3))
     await repo.save(bob.tenant_id, bob.id, DAY, "UTC", clock.now(), did="y")
     assert await repo.dates(alice.tenant_id, alice.id) == [DAY + timedelta(n) for n in range(3)]
     both = await repo.dates_for(alice.tenant_id, [alice.id, bob.id])
-    assert both[bob.id] == [DAY] and len(both[alice.id]) == 3
+    assert both[bob.id] == [DAY, DAY + timedelta(5)] and len(both[alice.id]) == 3
 
 
 async def test_reads_are_scoped_by_tenant(app: App, clock: ManualClock) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -50,3 +52,33 @@ async def test_a_failing_step_rolls_back_the_whole_transaction(db: Database) -> 
     assert await _rows(db) == [("kept", 0)]
     await db.execute("INSERT INTO t (k, n) VALUES ('after', 3)")  # the writer is usable again
     assert await _rows(db) == [("after", 3), ("kept", 0)]
+
+
+async def test_a_cancelled_pipeline_commits_nothing(db: Database) -> None:
+    """Cancelled while its statements run on the worker thread: they finish there, the rollback
+    follows them, and the writer takes the next transaction."""
+    running, release = threading.Event(), threading.Event()
+
+    def wait_in_sql() -> int:
+        running.set()
+        release.wait()
+        return 1
+
+    await db._conn.create_function("wait_in_sql", 0, wait_in_sql)  # a statement that blocks
+
+    async def write() -> None:
+        async with db.transaction() as tx:
+            await tx.pipeline(
+                ("INSERT INTO t (k, n) VALUES ('a', 1)", ()),
+                ("INSERT INTO t (k, n) VALUES ('b', wait_in_sql())", ()),
+            )
+
+    task = asyncio.create_task(write())
+    await asyncio.to_thread(running.wait)
+    task.cancel()
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await _rows(db) == []
+    await db.execute("INSERT INTO t (k, n) VALUES ('c', 3)")
+    assert await _rows(db) == [("c", 3)]
