@@ -88,9 +88,11 @@ async def open_app(folder: Path, members: int, now: datetime) -> App:
         await tx.executemany(
             "INSERT INTO members (id, tenant_id, external_id, display_name, joined_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(p.member_id, tenant, f"u{p.member_id}", f"Student {p.member_id}", joined)
-             for p in profiles],
-        )  # fmt: skip
+            [
+                (p.member_id, tenant, f"u{p.member_id}", f"Student {p.member_id}", joined)
+                for p in profiles
+            ],
+        )
         await tx.executemany(
             "INSERT INTO profiles (member_id, tenant_id, timezone, updated_at) VALUES (?, ?, ?, ?)",
             [(p.member_id, tenant, p.timezone, joined) for p in profiles],

@@ -203,6 +203,16 @@ def _expand(g: _Graph, nodes: IntArray) -> tuple[IntArray, IntArray, IntArray]:
     return heads, g.nbr[pos], g.nkey[pos]
 
 
+def _on_to_mates(
+    x: IntArray, b: IntArray, k: IntArray, mate: IntArray, mkey: IntArray, gain: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """From x over the edge (weight k) to the matched b, on to b's mate y, for mates not reached
+    yet: (x, y, y's gain through x, which gives up b's current pair)."""
+    y = mate[b]
+    fresh = gain[y] == _NONE
+    return x[fresh], y[fresh], (gain[x] + k - mkey[b])[fresh]
+
+
 def _mate_keys(g: _Graph, mate: IntArray) -> IntArray:
     keys = np.zeros(g.n, dtype=np.int64)
     x, y, k = _expand(g, np.flatnonzero(mate >= 0))
@@ -247,10 +257,7 @@ def _augment(
         touched[root[x[done]]] = True
         if touched[free].all():
             break
-        x, b, k = x[grow], b[grow], k[grow]
-        y = mate[b]
-        fresh = gain[y] == _NONE
-        x, y, cand = x[fresh], y[fresh], (gain[x] + k - mkey[b])[fresh]
+        x, y, cand = _on_to_mates(x[grow], b[grow], k[grow], mate, mkey, gain)
         if not len(y):
             break
         best = np.full(g.n, _NONE, dtype=np.int64)
@@ -605,10 +612,7 @@ def _shifted_trio(
     for _ in range(rounds):
         x, b, k = _expand(g, frontier)
         keep = inside[b] & (mate[b] >= 0)
-        x, b, k = x[keep], b[keep], k[keep]
-        y = mate[b]
-        fresh = gain[y] == _NONE
-        x, y, cand = x[fresh], y[fresh], (gain[x] + k - mkey[b])[fresh]
+        x, y, cand = _on_to_mates(x[keep], b[keep], k[keep], mate, mkey, gain)
         if not len(y):
             break
         order = np.lexsort((x, -cand, y))
