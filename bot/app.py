@@ -19,9 +19,13 @@ from bot.commands import (
     Command,
     CommandError,
     CommandTable,
+    ConvertContext,
+    Handler,
     Invocation,
     Reply,
     UserArg,
+    commands_of,
+    declared,
     parse_line,
     validate,
 )
@@ -76,6 +80,7 @@ class App:
         self.db = db
         self.messenger = messenger
         self.skills = skills
+        self.convert_context = ConvertContext(skills=skills)
         self.tenants = TenantRepo(db)
         self.members = MemberRepo(db)
         self.profiles = ProfileRepo(db, self.members)
@@ -125,9 +130,14 @@ class App:
 
     # --- what cogs declare ---------------------------------------------------------------------
 
-    def add_commands(self, *commands: Command) -> None:
-        for command in commands:
-            self.commands.add(command)
+    def add_cog(self, cog: object) -> None:
+        """Register every command the cog's methods declare with `@command`."""
+        self.add_commands(*commands_of(cog))
+
+    def add_commands(self, *commands: Command | Handler) -> None:
+        """Register commands, given as `Command`s or as handlers declared with `@command`."""
+        for item in commands:
+            self.commands.add(item if isinstance(item, Command) else declared(item))
 
     def add_job(self, job: Job) -> None:
         self.jobs.append(job)
@@ -194,7 +204,7 @@ class App:
             raise CommandError(f"/{command.name} is for community admins only.", command)
         if command.form is not None and not any(v.strip() for v in raw.values()):
             return Reply(text=command.form.title, form=command.form)
-        args = validate(command, raw, self.skills)
+        args = validate(command, raw, self.convert_context)
         existing = await self.tenants.find(self.platform, actor.tenant_id)
         args = await self._resolve_users(existing, command, args)
         now = self.clock.now()
@@ -210,14 +220,13 @@ class App:
             member = await self.members.ensure(tenant.id, actor.user_id, actor.display_name, now)
         invocation = Invocation(
             command=command,
-            args=args,
             tenant=tenant,
             member=member,
             channel=actor.channel,
             is_admin=actor.is_admin,
             now=now,
         )
-        reply = await command.handler(invocation)
+        reply = await command.handler(invocation, **args)
         self.sender.kick()
         if member.dm_closed:
             reply = await self._dm_closed_notice(member, reply)

@@ -1,19 +1,114 @@
-"""Per-community settings declared by the cogs, with defaults, validation and display."""
+"""Per-community settings: each declared once with its type, default, parsing and display.
+
+Settings are stored as text (one row per changed key); a `Setting` turns that text into a typed
+value and back, so code reads `values[BUDDY_SIZE]` as an int and never parses strings itself.
+A value that no longer parses (a hand-edited row, an old format) reads as the default.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import time
+from typing import Any, Generic, TypeVar
 
 from bot.storage.tenants import TenantRepo
+from bot.streaks import DEFAULT_FREEZES
+from bot.text import WEEKDAYS
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Setting:
+@dataclass(frozen=True, eq=False)
+class Setting(Generic[T]):
     key: str
-    default: str
+    default: T
     description: str
-    show: Callable[[str], str] = str  # how /admin show prints the stored value
+    parse: Callable[[str], T]
+    format: Callable[[T], str] = str
+    show: Callable[[T], str] | None = None  # how /admin show prints it; `format` otherwise
+
+    def read(self, stored: str | None) -> T:
+        if stored is None:
+            return self.default
+        try:
+            return self.parse(stored)
+        except ValueError:
+            log.warning(
+                "setting %s holds %r, which does not parse; using the default", self.key, stored
+            )
+            return self.default
+
+    def display(self, value: T) -> str:
+        return (self.show or self.format)(value)
+
+    # --- the kinds of setting the cogs use -------------------------------------------------
+
+    @classmethod
+    def text(
+        cls, key: str, default: str, description: str, show: Callable[[str], str] | None = None
+    ) -> Setting[str]:
+        return Setting(key, default, description, parse=str, show=show)
+
+    @classmethod
+    def integer(
+        cls,
+        key: str,
+        default: int,
+        description: str,
+        show: Callable[[int], str] | None = None,
+    ) -> Setting[int]:
+        return Setting(key, default, description, parse=int, show=show)
+
+    @classmethod
+    def time_of_day(cls, key: str, default: time, description: str) -> Setting[time]:
+        return Setting(key, default, description, parse=time.fromisoformat, format=_hh_mm)
+
+    @classmethod
+    def weekday(cls, key: str, default: str, description: str) -> Setting[str]:
+        return Setting(key, default, description, parse=_weekday)
+
+
+def _hh_mm(value: time) -> str:
+    return f"{value:%H:%M}"
+
+
+def _weekday(text: str) -> str:
+    if text not in WEEKDAYS:
+        raise ValueError(f"not a weekday: {text!r}")
+    return text
+
+
+# Read beyond the cog that declares them: the time zone and freezes by several cogs (declared by
+# admin and check-ins), the pairing channel by the Discord adapter (declared by buddies).
+TIMEZONE = Setting.text(
+    "timezone", "UTC", "community time zone for schedules and members without one"
+)
+PAIRING_CHANNEL = Setting.text(
+    "pairing_channel",
+    "",
+    "channel where buddy rooms (private threads) are opened",
+    show=lambda v: f"#{v}" if v else "not set (where rooms need a channel, members get DMs)",
+)
+STREAK_FREEZES = Setting.integer(
+    "streak_freezes",
+    DEFAULT_FREEZES,
+    "automatic streak freezes per member per ISO week, each covering one missed day",
+    show=lambda n: f"{n} per week",
+)
+
+
+class CommunityValues:
+    """One community's settings, typed: `values[SETTING]`."""
+
+    def __init__(self, stored: Mapping[str, str]) -> None:
+        self._stored = stored
+
+    def __getitem__(self, setting: Setting[T]) -> T:
+        return setting.read(self._stored.get(setting.key))
 
 
 class CommunitySettings:
@@ -21,26 +116,35 @@ class CommunitySettings:
 
     def __init__(self, tenants: TenantRepo) -> None:
         self._tenants = tenants
-        self._declared: dict[str, Setting] = {}
+        self._declared: dict[str, Setting[Any]] = {}
 
-    def declare(self, *settings: Setting) -> None:
+    def declare(self, *settings: Setting[Any]) -> None:
         for s in settings:
             if s.key in self._declared:
                 raise ValueError(f"setting {s.key!r} declared twice")
             self._declared[s.key] = s
 
     @property
-    def declared(self) -> Mapping[str, Setting]:
+    def declared(self) -> Mapping[str, Setting[Any]]:
         return dict(self._declared)
 
-    async def get(self, tenant_id: int) -> dict[str, str]:
-        stored = await self._tenants.settings(tenant_id)
-        values = {k: s.default for k, s in self._declared.items()}
-        values.update({k: v for k, v in stored.items() if k in self._declared})
-        return values
+    async def get(self, tenant_id: int) -> CommunityValues:
+        return CommunityValues(await self._tenants.settings(tenant_id))
 
-    async def set(self, tenant_id: int, values: Mapping[str, str | None]) -> None:
-        unknown = set(values) - set(self._declared)
+    async def update(self, tenant_id: int, values: Mapping[Setting[Any], Any]) -> bool:
+        """Store the values given; None means "not given, leave it". True if anything changed."""
+        changes = {s.key: s.format(v) for s, v in values.items() if v is not None}
+        self._check(values)
+        if changes:
+            await self._tenants.set_settings(tenant_id, dict(changes))
+        return bool(changes)
+
+    async def reset(self, tenant_id: int, *settings: Setting[Any]) -> None:
+        """Back to the declared defaults."""
+        self._check(settings)
+        await self._tenants.set_settings(tenant_id, dict.fromkeys((s.key for s in settings), None))
+
+    def _check(self, settings: Iterable[Setting[Any]]) -> None:
+        unknown = sorted(s.key for s in settings if self._declared.get(s.key) is not s)
         if unknown:
-            raise KeyError(f"undeclared settings {sorted(unknown)}")
-        await self._tenants.set_settings(tenant_id, dict(values))
+            raise KeyError(f"undeclared settings {unknown}")

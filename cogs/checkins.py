@@ -12,20 +12,22 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from bot import reminders, streaks
 from bot.app import App
 from bot.commands import (
-    Command,
+    NO_SKILLS,
     CommandError,
     Invocation,
-    Option,
-    OptionType,
+    Opt,
     Reply,
+    SkillList,
+    command,
     parse_time,
 )
-from bot.community import Setting
+from bot.community import STREAK_FREEZES, TIMEZONE
 from bot.events import CheckinRecorded
 from bot.localtime import local_date, zone_for
 from bot.personal_data import PersonalData
@@ -33,11 +35,11 @@ from bot.ports import Button, Form, FormField, Message
 from bot.scheduling import Job
 from bot.storage.checkins import CheckinRepo, erase, queue_reminders, reminder_candidates
 from bot.storage.models import Member, Tenant
+from bot.text import long_date, plural
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 500
-FREEZES = "streak_freezes"
 REMINDER_JOB = "checkin-reminders"
 REMINDER = Message(
     text="Time for today's check-in! You have not checked in yet today: what did you do, "
@@ -51,27 +53,20 @@ CHECKIN_FORM = Form(
     title="Daily check-in",
     command="checkin",
     fields=(
-        FormField("did", "What did you do today?", True, True, TEXT_LIMIT),
-        FormField("next", "What's next?", False, True, TEXT_LIMIT),
+        FormField(
+            "did", "What did you do today?", required=True, multiline=True, max_length=TEXT_LIMIT
+        ),
+        FormField("next", "What's next?", multiline=True, max_length=TEXT_LIMIT),
         FormField(
             "blockers",
             "Blockers? (quoted in the weekly digest)",
-            False,
-            True,
-            TEXT_LIMIT,
+            multiline=True,
+            max_length=TEXT_LIMIT,
         ),
         FormField("skills", "Skills practised (comma-separated)", placeholder="docker, sql"),
         FormField("minutes", "Minutes spent (1-720)", max_length=3, placeholder="45"),
     ),
 )
-
-
-def _day(d: date) -> str:
-    return f"{d:%A} {d.day} {d:%B}"
-
-
-def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -88,41 +83,48 @@ class Checkins:
     def __init__(self, app: App) -> None:
         self._app = app
         self.repo = CheckinRepo(app.db)
-        self.remind_command = Command(
-            "checkin remind",
-            "Get a DM at your local time on days you have not checked in yet.",
-            self.remind,
-            options=(
-                Option(
-                    "time",
-                    OptionType.TEXT,
-                    "HH:MM (24-hour, your local time) or off; empty shows the current one",
-                    primary=True,
-                    max_length=10,
-                ),
-            ),
-            examples=("/checkin remind 19:00", "/checkin remind time:07:30", "/checkin remind off"),
-        )
 
     async def _member_day(self, tenant: Tenant, member: Member, now: datetime) -> MemberDay:
         settings = await self._app.community.get(tenant.id)
-        zone = zone_for(member.timezone, settings.get("timezone"))
+        zone = zone_for(member.timezone, settings[TIMEZONE])
         return MemberDay(
-            zone, local_date(now, zone), int(settings[FREEZES]), member.timezone is not None
+            zone, local_date(now, zone), settings[STREAK_FREEZES], member.timezone is not None
         )
 
     # --- /checkin ----------------------------------------------------------------------------
 
-    async def checkin(self, inv: Invocation) -> Reply:
-        did: str = inv.args["did"]
+    @command(
+        "checkin",
+        "Check in for today: what you did, what's next, blockers, skills, minutes.",
+        form=CHECKIN_FORM,
+        examples=(
+            '/checkin did:"Dockerised my Flask app" next:"compose file" skills:docker minutes:45',
+            "/checkin finished the SQL joins chapter",
+            "/checkin",
+        ),
+    )
+    async def checkin(
+        self,
+        inv: Invocation,
+        *,
+        did: Annotated[str, Opt("what you did today", primary=True, max_length=TEXT_LIMIT)],
+        next: Annotated[str, Opt("what you will do next", max_length=TEXT_LIMIT)] = "",
+        blockers: Annotated[
+            str,
+            Opt(
+                "anything blocking you; quoted in the weekly digest so a peer can help",
+                max_length=TEXT_LIMIT,
+            ),
+        ] = "",
+        skills: Annotated[SkillList, Opt("skills you practised, comma-separated")] = NO_SKILLS,
+        minutes: Annotated[int | None, Opt("minutes spent", min=1, max=720)] = None,
+    ) -> Reply:
         slip = _REMIND_SLIP.fullmatch(did)
         if slip:
-            return await self.remind(
-                replace(inv, command=self.remind_command, args={"time": slip[1]})
-            )
+            remind = self._app.commands.get("checkin remind")
+            assert remind is not None
+            return await self.remind(replace(inv, command=remind), time=slip[1])
         md = await self._member_day(inv.tenant, inv.member, inv.now)
-        skills: tuple[str, ...] = inv.args.get("skills", ())
-        minutes: int | None = inv.args.get("minutes")
         saved = await self.repo.save(
             inv.tenant.id,
             inv.member.id,
@@ -130,8 +132,8 @@ class Checkins:
             md.zone.key,
             inv.now,
             did=did,
-            next=inv.args.get("next", ""),
-            blockers=inv.args.get("blockers", ""),
+            next=next,
+            blockers=blockers,
             minutes=minutes,
             skills=skills,
         )
@@ -154,19 +156,23 @@ class Checkins:
             )
         )
         if saved.updated:
-            lines = [f"Updated your check-in for {_day(md.today)} (it replaces the earlier one)."]
+            lines = [
+                f"Updated your check-in for {long_date(md.today)} (it replaces the earlier one)."
+            ]
         else:
-            lines = [f"Checked in for {_day(md.today)}."]
+            lines = [f"Checked in for {long_date(md.today)}."]
         logged = [f"{minutes} min"] if minutes else []
         if skills:
             logged.append(self._app.skills.names(skills))
         if logged:
             lines.append("Logged: " + " · ".join(logged))
-        lines.append(f"🔥 Streak: {_days(after.current)} (longest {_days(after.longest)})")
+        lines.append(
+            f"🔥 Streak: {plural(after.current, 'day')} (longest {plural(after.longest, 'day')})"
+        )
         yesterday = md.today - timedelta(days=1)
         if not saved.updated and yesterday in after.frozen:
             lines.append(
-                f"{streaks.MARK_FROZEN} A streak freeze covered {_day(yesterday)} "
+                f"{streaks.MARK_FROZEN} A streak freeze covered {long_date(yesterday)} "
                 f"({after.freezes_left} left this week)."
             )
         reached = streaks.milestone(before, after)
@@ -183,8 +189,25 @@ class Checkins:
 
     # --- /checkin remind ---------------------------------------------------------------------
 
-    async def remind(self, inv: Invocation) -> Reply:
-        value = str(inv.args.get("time", "")).strip().lower()
+    @command(
+        "checkin remind",
+        "Get a DM at your local time on days you have not checked in yet.",
+        examples=("/checkin remind 19:00", "/checkin remind time:07:30", "/checkin remind off"),
+    )
+    async def remind(
+        self,
+        inv: Invocation,
+        *,
+        time: Annotated[
+            str,
+            Opt(
+                "HH:MM (24-hour, your local time) or off; empty shows the current one",
+                primary=True,
+                max_length=10,
+            ),
+        ] = "",
+    ) -> Reply:
+        value = time.strip().lower()
         md = await self._member_day(inv.tenant, inv.member, inv.now)
         if not value:
             current = await self.repo.reminder(inv.tenant.id, inv.member.id)
@@ -220,8 +243,15 @@ class Checkins:
 
     # --- /streak and /stats ------------------------------------------------------------------
 
-    async def streak(self, inv: Invocation) -> Reply:
-        member: Member = inv.args.get("user", inv.member)
+    @command(
+        "streak",
+        "Show current and longest streak, freezes left and the last 14 days.",
+        examples=("/streak", "/streak user:@alice"),
+    )
+    async def streak(
+        self, inv: Invocation, *, user: Annotated[Member | None, Opt("whose streak to show")] = None
+    ) -> Reply:
+        member = user or inv.member
         md = await self._member_day(inv.tenant, member, inv.now)
         dates = await self.repo.dates(inv.tenant.id, member.id)
         s = streaks.compute(dates, md.today, md.freezes)
@@ -229,7 +259,7 @@ class Checkins:
         whose = "Your" if own else f"{member.label}'s"
         lines = [
             f"**{whose} streak**",
-            f"🔥 Current: {_days(s.current)} · Longest: {_days(s.longest)}",
+            f"🔥 Current: {plural(s.current, 'day')} · Longest: {plural(s.longest, 'day')}",
             f"{streaks.MARK_FROZEN} Freezes left this week: {s.freezes_left} of {md.freezes}",
             f"Last 14 days (oldest first, today last): {streaks.marks(dates, s, md.today)}",
             f"{streaks.MARK_DONE} checked in  {streaks.MARK_FROZEN} freeze  "
@@ -239,6 +269,11 @@ class Checkins:
             lines.append("Start one with /checkin did:what you did today")
         return Reply(text="\n".join(lines))
 
+    @command(
+        "stats",
+        "Your week: days checked in, minutes, top skills, open blockers.",
+        examples=("/stats",),
+    )
     async def stats(self, inv: Invocation) -> Reply:
         md = await self._member_day(inv.tenant, inv.member, inv.now)
         monday = md.today - timedelta(days=md.today.weekday())
@@ -248,13 +283,13 @@ class Checkins:
         top = ", ".join(f"{self._app.skills.name(s)} ({n})" for s, n in counts.most_common(3))
         latest = await self.repo.latest(inv.tenant.id, inv.member.id)
         blockers = (
-            f"{latest.blockers} (from {_day(latest.local_date)})"
+            f"{latest.blockers} (from {long_date(latest.local_date)})"
             if latest is not None and latest.blockers
             else "none"
         )
         days = ", ".join(f"{c.local_date:%a}" for c in week)
         lines = [
-            f"**Your week** ({_day(monday)} - {_day(monday + timedelta(6))})",
+            f"**Your week** ({long_date(monday)} - {long_date(monday + timedelta(6))})",
             f"Days checked in: {len(week)} of 7" + (f" ({days})" if days else ""),
             f"Minutes: {minutes}",
             f"Top skills: {top or 'none yet'}",
@@ -264,9 +299,22 @@ class Checkins:
 
     # --- admin -------------------------------------------------------------------------------
 
-    async def admin(self, inv: Invocation) -> Reply:
-        freezes = int(inv.args["freezes"])
-        await self._app.community.set(inv.tenant.id, {FREEZES: str(freezes)})
+    @command(
+        "admin checkins",
+        "Set how many automatic streak freezes members get per week (0-3).",
+        admin=True,
+        examples=("/admin checkins freezes:2",),
+    )
+    async def admin(
+        self,
+        inv: Invocation,
+        *,
+        freezes: Annotated[
+            int,
+            Opt("freezes per member per ISO week", primary=True, min=0, max=streaks.MAX_FREEZES),
+        ],
+    ) -> Reply:
+        await self._app.community.update(inv.tenant.id, {STREAK_FREEZES: freezes})
         return Reply(
             text=f"Streak freezes set to {freezes} per ISO week. Each covers one missed day; "
             "two missed days in a row always end a streak. Streaks are recounted with it."
@@ -281,7 +329,7 @@ class Checkins:
             settings = await self._app.community.get(tenant_id)
             async with self._app.db.transaction() as tx:
                 candidates = await reminder_candidates(tx, tenant_id)
-                due = reminders.due(candidates, now, settings.get("timezone"))
+                due = reminders.due(candidates, now, settings[TIMEZONE])
                 if due:
                     queued += await queue_reminders(tx, tenant_id, due, REMINDER, now)
         if queued:
@@ -291,14 +339,7 @@ class Checkins:
 
 def setup(app: App) -> None:
     cog = Checkins(app)
-    app.community.declare(
-        Setting(
-            FREEZES,
-            str(streaks.DEFAULT_FREEZES),
-            "automatic streak freezes per member per ISO week, each covering one missed day",
-            show=lambda v: f"{v} per week",
-        )
-    )
+    app.community.declare(STREAK_FREEZES)
     app.personal_data.register(
         PersonalData(
             "checkins",
@@ -308,68 +349,4 @@ def setup(app: App) -> None:
         )
     )
     app.add_job(Job(REMINDER_JOB, cog.remind_tick, timedelta(minutes=1)))
-    app.add_commands(
-        Command(
-            "checkin",
-            "Check in for today: what you did, what's next, blockers, skills, minutes.",
-            cog.checkin,
-            options=(
-                Option(
-                    "did",
-                    OptionType.TEXT,
-                    "what you did today",
-                    required=True,
-                    primary=True,
-                    max_length=TEXT_LIMIT,
-                ),
-                Option("next", OptionType.TEXT, "what you will do next", max_length=TEXT_LIMIT),
-                Option(
-                    "blockers",
-                    OptionType.TEXT,
-                    "anything blocking you; quoted in the weekly digest so a peer can help",
-                    max_length=TEXT_LIMIT,
-                ),
-                Option("skills", OptionType.SKILLS, "skills you practised, comma-separated"),
-                Option("minutes", OptionType.INT, "minutes spent", min_value=1, max_value=720),
-            ),
-            form=CHECKIN_FORM,
-            examples=(
-                '/checkin did:"Dockerised my Flask app" next:"compose file" skills:docker'
-                " minutes:45",
-                "/checkin finished the SQL joins chapter",
-                "/checkin   (no options: opens the check-in form)",
-            ),
-        ),
-        cog.remind_command,
-        Command(
-            "streak",
-            "Show current and longest streak, freezes left and the last 14 days.",
-            cog.streak,
-            options=(Option("user", OptionType.USER, "whose streak to show"),),
-            examples=("/streak", "/streak user:@alice"),
-        ),
-        Command(
-            "stats",
-            "Your week: days checked in, minutes, top skills, open blockers.",
-            cog.stats,
-            examples=("/stats",),
-        ),
-        Command(
-            "admin checkins",
-            "Set how many automatic streak freezes members get per week (0-3).",
-            cog.admin,
-            admin=True,
-            options=(
-                Option(
-                    "freezes",
-                    OptionType.INT,
-                    "freezes per member per ISO week",
-                    required=True,
-                    primary=True,
-                    min_value=0,
-                    max_value=streaks.MAX_FREEZES,
-                ),
-            ),
-            examples=("/admin checkins freezes:2",),
-        ),
-    )
+    app.add_cog(cog)

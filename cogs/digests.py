@@ -6,39 +6,37 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
 
-from bot import streaks
 from bot.app import App
-from bot.commands import Command, CommandError, Invocation, Option, OptionType, Reply, parse_time
-from bot.community import Setting
+from bot.commands import ChannelName, CommandError, Invocation, Opt, Reply, command
+from bot.community import STREAK_FREEZES, TIMEZONE, CommunityValues, Setting
 from bot.digest import WeekData, chart, content
-from bot.digest.week import DAYS, Week, due_week, next_slot, week_at
+from bot.digest.week import Week, due_week, next_slot, week_at
 from bot.localtime import local_date, zone
 from bot.personal_data import PersonalData
 from bot.ports import Attachment, Message
 from bot.scheduling import Job
 from bot.storage import claims
 from bot.storage.digests import DigestRepo
-from bot.storage.outbox import Target, enqueue
+from bot.storage.outbox import Target, enqueue, message_key
+from bot.text import WEEKDAYS, date_span
 
 log = logging.getLogger(__name__)
 
 JOB = "digest"
-CHANNEL, DAY, TIME = "digest_channel", "digest_day", "digest_time"
-FREEZES = "streak_freezes"  # declared by the check-ins cog; its default applies without it
 
 
 def _show_channel(value: str) -> str:
     return f"#{value}" if value else "off (set a channel with /admin digest channel:#study)"
 
 
-SETTINGS = (
-    Setting(CHANNEL, "", "channel the weekly digest is posted in", _show_channel),
-    Setting(DAY, "monday", "weekday the digest is posted"),
-    Setting(TIME, "09:00", "time the digest is posted, community time"),
+CHANNEL = Setting.text(
+    "digest_channel", "", "channel the weekly digest is posted in", show=_show_channel
 )
+DAY = Setting.weekday("digest_day", "monday", "weekday the digest is posted")
+TIME = Setting.time_of_day("digest_time", time(9), "time the digest is posted, community time")
 
 
 class Digests:
@@ -50,7 +48,7 @@ class Digests:
 
     async def gather(self, tenant_id: int, week: Week, today: date) -> WeekData:
         values = await self._app.community.get(tenant_id)
-        freezes = int(values.get(FREEZES, streaks.DEFAULT_FREEZES))
+        freezes = values[STREAK_FREEZES]
         return await self.repo.week(
             tenant_id, week, today, freezes_per_week=freezes, member_rows=chart.MAX_MEMBER_ROWS
         )
@@ -92,7 +90,7 @@ class Digests:
                 return None  # cheap check first: do not build a digest nobody will post
         data = await self.gather(tenant_id, week, today)
         message = await self.compose(data)
-        key = f"digest:{tenant_id}:{week.key}"
+        key = message_key("digest", tenant_id, week.key)
         async with self._app.db.transaction() as tx:
             if not await claims.claim(tx, tenant_id, JOB, week.key, now):
                 if not force:
@@ -108,10 +106,10 @@ class Digests:
     async def tick(self, now: datetime) -> int:
         """Post every community's digest whose scheduled time has come and is not posted yet."""
         posted = 0
-        for schedule in await self.repo.scheduled(CHANNEL):
+        for schedule in await self.repo.scheduled(CHANNEL.key):
             values = await self._app.community.get(schedule.tenant_id)
-            weekday, at = DAYS.index(values[DAY]), parse_time(values[TIME])
-            week = due_week(now, weekday, at, zone(values["timezone"]), schedule.armed_at)
+            weekday = WEEKDAYS.index(values[DAY])
+            week = due_week(now, weekday, values[TIME], zone(values[TIMEZONE]), schedule.armed_at)
             if week is None:
                 continue
             today = week.last + timedelta(days=1)
@@ -131,48 +129,68 @@ class Digests:
 
     # --- commands -------------------------------------------------------------------------------
 
-    async def _now_week(self, inv: Invocation) -> tuple[dict[str, str], Week, date]:
+    async def _now_week(self, inv: Invocation) -> tuple[CommunityValues, Week, date]:
         values = await self._app.community.get(inv.tenant.id)
-        community = zone(values["timezone"])
+        community = zone(values[TIMEZONE])
         return values, week_at(inv.now, community), local_date(inv.now, community)
 
-    async def configure(self, inv: Invocation) -> Reply:
-        changes: dict[str, str | None] = {}
-        if "channel" in inv.args:
-            changes[CHANNEL] = str(inv.args["channel"])
-        if "day" in inv.args:
-            changes[DAY] = str(inv.args["day"])
-        if "time" in inv.args:
-            changes[TIME] = f"{inv.args['time']:%H:%M}"
-        if changes:
-            await self._app.community.set(inv.tenant.id, changes)
+    @command(
+        "admin digest",
+        "Weekly digest settings: channel, day and time (community time zone).",
+        admin=True,
+        examples=("/admin digest channel:#study day:monday time:09:00", "/admin digest"),
+    )
+    async def configure(
+        self,
+        inv: Invocation,
+        *,
+        channel: Annotated[ChannelName | None, Opt("channel the digest is posted in")] = None,
+        day: Annotated[str | None, Opt("weekday the digest is posted", choices=WEEKDAYS)] = None,
+        time: Annotated[time | None, Opt("time the digest is posted, community time")] = None,
+    ) -> Reply:
+        changed = await self._app.community.update(
+            inv.tenant.id, {CHANNEL: channel, DAY: day, TIME: time}
+        )
+        if changed:
             await self.repo.arm(inv.tenant.id, inv.now)
         values = await self._app.community.get(inv.tenant.id)
-        head = "Saved." if changes else "Weekly digest settings (change them with options):"
+        head = "Saved." if changed else "Weekly digest settings (change them with options):"
         return Reply(text=f"{head}\n{self._describe(values, inv.now)}")
 
-    def _describe(self, values: dict[str, str], now: datetime) -> str:
-        when = f"{values[DAY].capitalize()}s at {values[TIME]} ({values['timezone']})"
+    def _describe(self, values: CommunityValues, now: datetime) -> str:
+        community = values[TIMEZONE]
+        when = f"{values[DAY].capitalize()}s at {values[TIME]:%H:%M} ({community})"
         if not values[CHANNEL]:
             return (
                 f"Digests are off. They would be posted {when}; "
                 "choose a channel to turn them on: /admin digest channel:#study"
             )
-        slot = next_slot(
-            now, DAYS.index(values[DAY]), parse_time(values[TIME]), zone(values["timezone"])
-        )
+        slot = next_slot(now, WEEKDAYS.index(values[DAY]), values[TIME], zone(community))
         return (
             f"The weekly digest is posted in #{values[CHANNEL]} {when}, about the 7 days before.\n"
-            f"Next one: {slot:%A %d %b %H:%M} ({values['timezone']}). "
+            f"Next one: {slot:%A %d %b %H:%M} ({community}). "
             "Try /digest preview to see it now."
         )
 
+    @command(
+        "admin digest off",
+        "Stop posting the weekly digest.",
+        admin=True,
+        examples=("/admin digest off",),
+    )
     async def off(self, inv: Invocation) -> Reply:
-        await self._app.community.set(inv.tenant.id, {CHANNEL: None})
+        await self._app.community.reset(inv.tenant.id, CHANNEL)
         return Reply(
             text="Weekly digests are off. Turn them back on with /admin digest channel:#study."
         )
 
+    @command(
+        "digest preview",
+        "See the digest as it would be posted now, with its chart (only you see it).",
+        admin=True,
+        slow=True,
+        examples=("/digest preview",),
+    )
     async def preview(self, inv: Invocation) -> Reply:
         _, week, today = await self._now_week(inv)
         message = await self.compose(await self.gather(inv.tenant.id, week, today))
@@ -181,7 +199,19 @@ class Digests:
             text=note + message.text, details=message.details, files=message.files, private=True
         )
 
-    async def post_now(self, inv: Invocation) -> Reply:
+    @command(
+        "digest post",
+        "Post this week's digest now (once per week unless force:yes).",
+        admin=True,
+        slow=True,
+        examples=("/digest post", "/digest post force:yes"),
+    )
+    async def post_now(
+        self,
+        inv: Invocation,
+        *,
+        force: Annotated[bool, Opt("post again although this week's was posted")] = False,
+    ) -> Reply:
         values, week, today = await self._now_week(inv)
         channel = values[CHANNEL]
         if not channel:
@@ -189,7 +219,6 @@ class Digests:
                 "No digest channel is set. Choose one first: /admin digest channel:#study",
                 inv.command,
             )
-        force = bool(inv.args.get("force", False))
         key = await self.post(
             inv.tenant.id,
             channel,
@@ -207,11 +236,23 @@ class Digests:
                 inv.command,
             )
         return Reply(
-            text=f"Posting the digest for {content.span(week.first, week.last)} in #{channel}."
+            text=f"Posting the digest for {date_span(week.first, week.last)} in #{channel}."
         )
 
-    async def helper(self, inv: Invocation) -> Reply:
-        state = inv.args.get("state")
+    @command(
+        "digest helper",
+        "Whether the digest may suggest you to help with blockers about skills you know.",
+        examples=("/digest helper off", "/digest helper on"),
+    )
+    async def helper(
+        self,
+        inv: Invocation,
+        *,
+        state: Annotated[
+            str | None,
+            Opt("on or off; empty shows the current choice", primary=True, choices=("on", "off")),
+        ] = None,
+    ) -> Reply:
         if state is not None:
             await self.repo.set_helper(inv.tenant.id, inv.member.id, state == "on", inv.now)
         willing = await self.repo.is_helper(inv.tenant.id, inv.member.id)
@@ -236,7 +277,7 @@ class Digests:
 
 def setup(app: App) -> None:
     cog = Digests(app)
-    app.community.declare(*SETTINGS)
+    app.community.declare(CHANNEL, DAY, TIME)
     app.personal_data.register(
         PersonalData(
             "digests",
@@ -246,58 +287,4 @@ def setup(app: App) -> None:
         )
     )
     app.add_job(Job(JOB, cog.tick, timedelta(minutes=1)))
-    app.add_commands(
-        Command(
-            "admin digest",
-            "Weekly digest settings: channel, day and time (community time zone).",
-            cog.configure,
-            admin=True,
-            options=(
-                Option("channel", OptionType.CHANNEL, "channel the digest is posted in"),
-                Option("day", OptionType.CHOICE, "weekday the digest is posted", choices=DAYS),
-                Option("time", OptionType.TIME, "time the digest is posted, community time"),
-            ),
-            examples=("/admin digest channel:#study day:monday time:09:00", "/admin digest"),
-        ),
-        Command(
-            "admin digest off",
-            "Stop posting the weekly digest.",
-            cog.off,
-            admin=True,
-            examples=("/admin digest off",),
-        ),
-        Command(
-            "digest preview",
-            "See the digest as it would be posted now, with its chart (only you see it).",
-            cog.preview,
-            admin=True,
-            slow=True,
-            examples=("/digest preview",),
-        ),
-        Command(
-            "digest post",
-            "Post this week's digest now (once per week unless force:yes).",
-            cog.post_now,
-            admin=True,
-            slow=True,
-            options=(
-                Option("force", OptionType.BOOL, "post again although this week's was posted"),
-            ),
-            examples=("/digest post", "/digest post force:yes"),
-        ),
-        Command(
-            "digest helper",
-            "Whether the digest may suggest you to help with blockers about skills you know.",
-            cog.helper,
-            options=(
-                Option(
-                    "state",
-                    OptionType.CHOICE,
-                    "on or off; empty shows the current choice",
-                    choices=("on", "off"),
-                    primary=True,
-                ),
-            ),
-            examples=("/digest helper off", "/digest helper on"),
-        ),
-    )
+    app.add_cog(cog)

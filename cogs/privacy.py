@@ -13,10 +13,10 @@ import json
 import logging
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from bot.app import App
-from bot.commands import Command, Invocation, Option, OptionType, Reply
+from bot.commands import Invocation, Opt, Reply, command
 from bot.community import Setting
 from bot.personal_data import PersonalData
 from bot.ports import Attachment, Button
@@ -35,14 +35,20 @@ from bot.storage.privacy import (
 
 log = logging.getLogger(__name__)
 
-DELETE_AFTER = "privacy_delete_after_days"
 SWEEP_JOB = "privacy-autodelete"
 EXPORT_FORMAT = 1
 
 
-def _show_days(value: str) -> str:
-    days = int(value)
+def _show_days(days: int) -> str:
     return f"{days} days after a member leaves" if days > 0 else "off (kept until they ask)"
+
+
+DELETE_AFTER = Setting.integer(
+    "privacy_delete_after_days",
+    0,
+    "delete the data of members who left after this many days (0: never)",
+    show=_show_days,
+)
 
 
 def _json_default(value: object) -> Any:
@@ -165,6 +171,11 @@ class Privacy:
 
     # --- commands -------------------------------------------------------------------------------
 
+    @command(
+        "privacy export",
+        "Get everything studybot stores about you here, as a JSON file (only you see it).",
+        examples=("/privacy export",),
+    )
     async def export_command(self, inv: Invocation) -> Reply:
         data = await self.export(inv.tenant, inv.member, inv.now)
         payload = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)
@@ -178,8 +189,17 @@ class Privacy:
         attachment = Attachment(filename, payload.encode("utf-8"), "your studybot data (JSON)")
         return Reply(text="\n".join(lines), files=(attachment,), private=True)
 
-    async def delete_command(self, inv: Invocation) -> Reply:
-        confirm = inv.args.get("confirm")
+    @command(
+        "privacy delete",
+        "Delete everything studybot stores about you here (asks to confirm first).",
+        examples=("/privacy delete", "/privacy delete confirm:yes"),
+    )
+    async def delete_command(
+        self,
+        inv: Invocation,
+        *,
+        confirm: Annotated[bool | None, Opt("yes to delete, no to keep")] = None,
+    ) -> Reply:
         where = self._community(inv.tenant)
         if confirm is None:
             what = "\n".join(f"- {p.description}" for p in self._app.personal_data.providers)
@@ -205,9 +225,27 @@ class Privacy:
             private=True,
         )
 
-    async def admin_command(self, inv: Invocation) -> Reply:
-        days = int(inv.args["days"])
-        await self._app.community.set(inv.tenant.id, {DELETE_AFTER: str(days)})
+    @command(
+        "admin privacy",
+        "Delete the data of members who left after N days (0 turns it off).",
+        admin=True,
+        examples=("/admin privacy 30", "/admin privacy days:0"),
+    )
+    async def admin_command(
+        self,
+        inv: Invocation,
+        *,
+        days: Annotated[
+            int,
+            Opt(
+                "days after leaving; 0 keeps data until the member deletes it",
+                primary=True,
+                min=0,
+                max=3650,
+            ),
+        ],
+    ) -> Reply:
+        await self._app.community.update(inv.tenant.id, {DELETE_AFTER: days})
         if days == 0:
             return Reply(
                 text="Auto-delete is off: members who leave keep their data until they "
@@ -227,7 +265,7 @@ class Privacy:
         """Erase members who left at least the configured number of days ago."""
         erased = 0
         for tenant in await self._app.tenants.all():
-            days = int((await self._app.community.get(tenant.id))[DELETE_AFTER])
+            days = (await self._app.community.get(tenant.id))[DELETE_AFTER]
             if days <= 0:
                 continue
             for member in await self._repo.left_before(tenant.id, now - timedelta(days=days)):
@@ -246,45 +284,6 @@ class Privacy:
 def setup(app: App) -> None:
     cog = Privacy(app)
     cog.register_foundation()
-    app.community.declare(
-        Setting(
-            DELETE_AFTER,
-            "0",
-            "delete the data of members who left after this many days (0: never)",
-            show=_show_days,
-        )
-    )
+    app.community.declare(DELETE_AFTER)
     app.add_job(Job(SWEEP_JOB, cog.sweep, timedelta(hours=1)))
-    app.add_commands(
-        Command(
-            "privacy export",
-            "Get everything studybot stores about you here, as a JSON file (only you see it).",
-            cog.export_command,
-            examples=("/privacy export",),
-        ),
-        Command(
-            "privacy delete",
-            "Delete everything studybot stores about you here (asks to confirm first).",
-            cog.delete_command,
-            options=(Option("confirm", OptionType.BOOL, "yes to delete, no to keep"),),
-            examples=("/privacy delete", "/privacy delete confirm:yes"),
-        ),
-        Command(
-            "admin privacy",
-            "Delete the data of members who left after N days (0 turns it off).",
-            cog.admin_command,
-            admin=True,
-            options=(
-                Option(
-                    "days",
-                    OptionType.INT,
-                    "days after leaving; 0 keeps data until the member deletes it",
-                    required=True,
-                    primary=True,
-                    min_value=0,
-                    max_value=3650,
-                ),
-            ),
-            examples=("/admin privacy 30", "/admin privacy days:0"),
-        ),
-    )
+    app.add_cog(cog)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from bot.app import App
-from bot.commands import Command, CommandError, Invocation, Option, OptionType, Reply
+from bot.commands import (
+    CommandError,
+    Invocation,
+    Opt,
+    Reply,
+    SkillList,
+    TimeRange,
+    TimeZoneName,
+    command,
+)
 from bot.storage.models import Member, Profile
 
 GOALS = ("internship", "first-job", "career-switch", "portfolio", "exam", "curiosity")
@@ -31,26 +42,60 @@ class Profiles:
     def __init__(self, app: App) -> None:
         self._app = app
 
-    async def set(self, inv: Invocation) -> Reply:
-        args = inv.args
-        if not args:
+    @command(
+        "profile set",
+        "Set your study profile: time zone, goal, level, skills, study hours.",
+        examples=(
+            "/profile set timezone:Europe/Berlin goal:internship level:beginner",
+            "/profile set learning:docker,sql knows:python hours:18:00-21:00",
+            '/profile set about:"Stats student, learning backend on the side"',
+        ),
+    )
+    async def set(
+        self,
+        inv: Invocation,
+        *,
+        timezone: Annotated[
+            TimeZoneName | None, Opt("your IANA time zone, e.g. Europe/Berlin")
+        ] = None,
+        goal: Annotated[str | None, Opt("what you are studying for", choices=GOALS)] = None,
+        level: Annotated[str | None, Opt("your overall level", choices=LEVELS)] = None,
+        learning: Annotated[
+            SkillList | None, Opt("skills you are learning, comma-separated")
+        ] = None,
+        knows: Annotated[SkillList | None, Opt("skills you can help others with")] = None,
+        hours: Annotated[TimeRange | None, Opt("your daily study window, local time")] = None,
+        about: Annotated[str | None, Opt("a line about you", max_length=ABOUT_LIMIT)] = None,
+    ) -> Reply:
+        fields = {"timezone": timezone, "goal": goal, "level": level, "about": about}
+        given: dict[str, str | None] = {k: v for k, v in fields.items() if v is not None}
+        if not given and hours is None and learning is None and knows is None:
             raise CommandError(
                 "Tell me what to change, for example timezone:Europe/Berlin.", inv.command
             )
-        fields = {k: args[k] for k in ("timezone", "goal", "level", "about") if k in args}
         profile = await self._app.profiles.update(
             inv.tenant.id,
             inv.member.id,
             inv.now,
-            fields,
-            hours=args.get("hours"),
-            learning=args.get("learning"),
-            knows=args.get("knows"),
+            given,
+            hours=hours,
+            learning=learning,
+            knows=knows,
         )
         return Reply(text="Saved.\n" + render_profile(self._app, inv.member, profile))
 
-    async def show(self, inv: Invocation) -> Reply:
-        member: Member = inv.args.get("user", inv.member)
+    @command(
+        "profile show",
+        "Show your study profile, or another member's.",
+        examples=("/profile show", "/profile show user:@alice"),
+    )
+    async def show(
+        self,
+        inv: Invocation,
+        *,
+        user: Annotated[Member | None, Opt("whose profile to show")] = None,
+    ) -> Reply:
+        member = user or inv.member
         profile = await self._app.profiles.get(inv.tenant.id, member.id)
         text = render_profile(self._app, member, profile)
         if member.id == inv.member.id and profile == Profile(member_id=member.id):
@@ -59,32 +104,4 @@ class Profiles:
 
 
 def setup(app: App) -> None:
-    cog = Profiles(app)
-    app.add_commands(
-        Command(
-            "profile set",
-            "Set your study profile: time zone, goal, level, skills, study hours.",
-            cog.set,
-            options=(
-                Option("timezone", OptionType.TIMEZONE, "your IANA time zone, e.g. Europe/Berlin"),
-                Option("goal", OptionType.CHOICE, "what you are studying for", choices=GOALS),
-                Option("level", OptionType.CHOICE, "your overall level", choices=LEVELS),
-                Option("learning", OptionType.SKILLS, "skills you are learning, comma-separated"),
-                Option("knows", OptionType.SKILLS, "skills you can help others with"),
-                Option("hours", OptionType.TIME_RANGE, "your daily study window, local time"),
-                Option("about", OptionType.TEXT, "a line about you", max_length=ABOUT_LIMIT),
-            ),
-            examples=(
-                "/profile set timezone:Europe/Berlin goal:internship level:beginner",
-                "/profile set learning:docker,sql knows:python hours:18:00-21:00",
-                '/profile set about:"Stats student, learning backend on the side"',
-            ),
-        ),
-        Command(
-            "profile show",
-            "Show your study profile, or another member's.",
-            cog.show,
-            options=(Option("user", OptionType.USER, "whose profile to show"),),
-            examples=("/profile show", "/profile show user:@alice"),
-        ),
-    )
+    app.add_cog(Profiles(app))

@@ -27,7 +27,7 @@ _SAMPLES: dict[OptionType, str] = {
 
 def sample_value(option: Option, *, user: str, today: date) -> str:
     """A value the validator accepts for this option (the handler may still refuse it)."""
-    if option.type is OptionType.CHOICE:
+    if option.type is OptionType.CHOICE or option.choices:
         return option.choices[0]
     if option.type is OptionType.INT:
         low = option.min_value if option.min_value is not None else 1

@@ -62,7 +62,7 @@ class StudyBot(discord.Client):
             self.responder.defer_after = defer_after
         self.tree: app_commands.CommandTree[StudyBot] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
-        for item in build_commands(self.bindings, self.responder, Completer(app.skills)):
+        for item in build_commands(self.bindings, self.responder, Completer(app.convert_context)):
             self.tree.add_command(item)
 
     async def setup_hook(self) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.commands import Command
+from bot.text import one_line
 
 MAX_DEPTH = 3  # /root group subcommand
 MAX_TOP_LEVEL = 100  # global CHAT_INPUT commands per application
@@ -110,9 +111,8 @@ def roots(bindings: Iterable[Binding]) -> dict[str, list[Binding]]:
 
 
 def fit(text: str, limit: int) -> str:
-    """Discord's descriptions and labels are length-limited; shorten with an ellipsis."""
-    text = " ".join(text.split()) or "-"
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Discord's descriptions and labels are one line and length-limited."""
+    return one_line(text, limit)
 
 
 class CommandNames:

@@ -33,6 +33,7 @@ from bot.ports import (
     TransientError,
     UserRef,
 )
+from bot.text import split
 
 log = logging.getLogger(__name__)
 
@@ -92,23 +93,11 @@ def _seconds(text: str) -> float:
 
 
 def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
-    """Discord's 2000-character limit: split on line breaks, hard-split only overlong lines."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) > limit:
-            chunks.append(current)
-            current = ""
-        current += line
-    if current.strip() or not chunks:
-        chunks.append(current)
-    return [c.rstrip("\n") or "\u200b" for c in chunks]
+    """Discord's 2000-character limit: split on line breaks, hard-split only overlong lines.
+
+    Discord refuses an empty message, so an empty piece is sent as a zero-width space.
+    """
+    return [piece or "\u200b" for piece in split(text, limit)]
 
 
 def files_of(message: Message) -> list[discord.File]:

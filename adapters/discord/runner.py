@@ -20,6 +20,7 @@ from adapters.discord.layout import LayoutError
 from adapters.discord.messenger import DiscordMessenger, RoomParent
 from bot.app import App, AppFactory
 from bot.clock import Clock, SystemClock
+from bot.community import PAIRING_CHANNEL
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,6 @@ API_VERSION_PATH = "/api/v10"
 SETUP_DOC = "docs/discord-setup.md"
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
-PAIRING_CHANNEL_SETTING = "pairing_channel"  # declared by the buddies cog
 
 
 class ConfigError(Exception):
@@ -98,14 +98,14 @@ def discord_endpoints(config: DiscordConfig) -> Iterator[None]:
         route.BASE, gateway.DEFAULT_GATEWAY = old_base, old_gateway
 
 
-def room_parent_for(app: App, setting: str) -> RoomParent:
+def room_parent_for(app: App) -> RoomParent:
     """Reads the pairing channel an organizer configured (a channel id, or empty)."""
 
     async def lookup(tenant_external_id: str) -> int | None:
         tenant = await app.tenants.find(app.platform, tenant_external_id)
         if tenant is None:
             return None
-        value = (await app.community.get(tenant.id)).get(setting, "")
+        value = (await app.community.get(tenant.id))[PAIRING_CHANNEL]
         value = value.strip().removeprefix("<#").removesuffix(">")
         return int(value) if value.isdigit() else None
 
@@ -136,7 +136,7 @@ async def run(
 
 
 async def _serve(app: App, messenger: DiscordMessenger, config: DiscordConfig, err: TextIO) -> int:
-    messenger.set_room_parent(room_parent_for(app, PAIRING_CHANNEL_SETTING))
+    messenger.set_room_parent(room_parent_for(app))
     started = False
 
     async def start_app() -> None:

@@ -1,9 +1,10 @@
 """discord.py app commands generated from the declarations in the command table.
 
 Each declared option becomes a typed Discord option through a per-option ``Transformer`` (the
-public discord.py hook for custom option types): users as user options, channels as channel
-options, choices as choices, time zones and skills with autocomplete. The transformer hands the
-value back as the raw string the shared validator expects, so Discord input is validated by
+public discord.py hook for custom option types). What Discord needs to know about an option
+type (how the value is carried, whether values are suggested as the member types) comes from
+the core's converter registry, so a new option type needs no change here. The transformer hands
+the value back as the raw string the shared validator expects, so Discord input is validated by
 exactly the same code as typed text.
 """
 
@@ -11,47 +12,29 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from functools import cache
 from typing import Any, Protocol
-from zoneinfo import available_timezones
 
 import discord
 from discord import app_commands
 
 from adapters.discord.layout import Binding, discord_name, fit, roots
-from bot.commands import Command, Option, OptionType
-from bot.skills import SkillCatalogue
+from bot.commands import Command, ConvertContext, Option, ValueKind, converter_for, placeholder
 
 MAX_STRING = 6000  # Discord's max_length for string options
 MAX_CHOICES = 25
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 GUILD_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 GUILD_INSTALL = app_commands.AppInstallationType(guild=True, user=False)
-_LENGTHS = {OptionType.TIME: 5, OptionType.TIME_RANGE: 11, OptionType.DATE: 10}
-_COMMON_ZONES = (
-    "UTC",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Europe/Madrid",
-    "Europe/Warsaw",
-    "Europe/Kyiv",
-    "Africa/Lagos",
-    "Africa/Nairobi",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "America/Sao_Paulo",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-)
 
 OptionKind = discord.AppCommandOptionType
 Choice = app_commands.Choice
+_KINDS = {
+    ValueKind.STRING: OptionKind.string,
+    ValueKind.INTEGER: OptionKind.integer,
+    ValueKind.BOOLEAN: OptionKind.boolean,
+    ValueKind.USER: OptionKind.user,
+    ValueKind.CHANNEL: OptionKind.channel,
+}
 
 
 class CommandRunner(Protocol):
@@ -62,52 +45,19 @@ class CommandRunner(Protocol):
     ) -> None: ...
 
 
-@cache
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
-
-
 class Completer:
-    """Autocomplete suggestions for time zones, skills and long choice lists."""
+    """Autocomplete: the values the core's converter suggests for what the member typed."""
 
-    def __init__(self, skills: SkillCatalogue) -> None:
-        self._skills = skills
+    def __init__(self, context: ConvertContext) -> None:
+        self._context = context
 
     def complete(self, option: Option, current: str) -> list[Choice[str]]:
-        if option.type is OptionType.TIMEZONE:
-            return [Choice(name=z, value=z) for z in self.zones(current)]
-        if option.type is OptionType.SKILLS:
-            return self.skills(current)
-        if option.type is OptionType.CHOICE:
-            typed = current.strip().lower()
-            found = [c for c in option.choices if typed in c.lower()]
-            return [Choice(name=fit(c, 100), value=c) for c in found[:MAX_CHOICES]]
-        return []
-
-    def zones(self, current: str) -> list[str]:
-        typed = "_".join(current.strip().lower().split())
-        if not typed:
-            return list(_COMMON_ZONES)
-        starts = [z for z in _zones() if z.lower().startswith(typed)]
-        # "berlin" should find Europe/Berlin: match the city part too.
-        cities = [z for z in _zones() if z.lower().split("/")[-1].startswith(typed)]
-        inside = [z for z in _zones() if typed in z.lower()]
-        return list(dict.fromkeys([*starts, *cities, *inside]))[:MAX_CHOICES]
-
-    def skills(self, current: str) -> list[Choice[str]]:
-        """Complete the last skill of a comma-separated list, keeping the ones before it."""
-        *done, partial = current.split(",")
-        kept = [p.strip() for p in done if p.strip()]
-        prefix = ", ".join(kept)
-        choices: list[Choice[str]] = []
-        for skill in self._skills.search(partial.strip(), limit=MAX_CHOICES):
-            if skill.id in kept:
-                continue
-            value = f"{prefix}, {skill.id}" if prefix else skill.id
-            name = f"{prefix}, {skill.name}" if prefix else f"{skill.name} ({skill.id})"
-            if len(value) <= 100:
-                choices.append(Choice(name=fit(name, 100), value=value))
-        return choices
+        found = converter_for(option).suggest(option, current, self._context)
+        return [
+            Choice(name=fit(s.label, 100), value=s.value)
+            for s in found[:MAX_CHOICES]
+            if len(s.value) <= 100  # Discord's limit on a choice's value
+        ]
 
 
 class OptionTransformer(app_commands.Transformer):
@@ -117,42 +67,39 @@ class OptionTransformer(app_commands.Transformer):
         self.option = option
 
     @property
+    def _kind(self) -> ValueKind:
+        return converter_for(self.option).kind
+
+    @property
     def type(self) -> OptionKind:
-        kind = self.option.type
-        if kind is OptionType.INT:
-            return OptionKind.integer
-        if kind is OptionType.BOOL:
-            return OptionKind.boolean
-        if kind is OptionType.USER:
-            return OptionKind.user
-        if kind is OptionType.CHANNEL:
-            return OptionKind.channel
-        return OptionKind.string
+        return _KINDS[self._kind]
 
     @property
     def channel_types(self) -> list[discord.ChannelType]:
-        if self.option.type is OptionType.CHANNEL:
+        if self._kind is ValueKind.CHANNEL:
             return [discord.ChannelType.text, discord.ChannelType.news]
         return []
 
     @property
     def min_value(self) -> int | None:
-        return self.option.min_value if self.option.type is OptionType.INT else None
+        return self.option.min_value if self._kind is ValueKind.INTEGER else None
 
     @property
     def max_value(self) -> int | None:
-        kind = self.option.type
-        if kind is OptionType.INT:
+        """For integers the largest value; for strings the longest text."""
+        if self._kind is ValueKind.INTEGER:
             return self.option.max_value
-        if kind is OptionType.TEXT:
-            return min(self.option.max_length, MAX_STRING)
-        return _LENGTHS.get(kind)
+        limit = converter_for(self.option).max_input(self.option)
+        return min(limit, MAX_STRING) if limit is not None else None
 
     @property
     def choices(self) -> list[Choice[str | int | float]] | None:
-        if self.option.type is OptionType.CHOICE and len(self.option.choices) <= MAX_CHOICES:
-            return [Choice(name=fit(c, 100), value=c) for c in self.option.choices]
-        return None
+        if not self.option.choices or len(self.option.choices) > MAX_CHOICES:
+            return None
+        as_int = self._kind is ValueKind.INTEGER
+        return [
+            Choice(name=fit(c, 100), value=int(c) if as_int else c) for c in self.option.choices
+        ]
 
     async def transform(self, interaction: discord.Interaction, value: Any) -> str:
         if isinstance(value, bool):
@@ -176,16 +123,17 @@ class CompletingTransformer(OptionTransformer):
 
 
 def needs_autocomplete(option: Option) -> bool:
-    if option.type in (OptionType.TIMEZONE, OptionType.SKILLS):
-        return True
-    return option.type is OptionType.CHOICE and len(option.choices) > MAX_CHOICES
+    """Suggested while typing: where the converter suggests, unless native choices fit."""
+    if option.choices and len(option.choices) <= MAX_CHOICES:
+        return False
+    return converter_for(option).suggests
 
 
 def option_description(option: Option) -> str:
     """The declared description, with the expected format when Discord cannot enforce it."""
     text = " ".join(option.description.split()) or option.name
-    if option.type in (OptionType.TIME, OptionType.TIME_RANGE, OptionType.DATE, OptionType.SKILLS):
-        hint = f" ({option.placeholder()})"
+    if converter_for(option).shows_format:
+        hint = f" ({placeholder(option)})"
         if len(text) + len(hint) <= 100:
             text += hint
     return fit(text, 100)
@@ -234,10 +182,9 @@ def make_callback(
         await runner.run_command(interaction, command, raw)
 
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    callback.__discord_app_commands_param_description__ = descriptions  # type: ignore[attr-defined]
-    callback.__discord_app_commands_param_rename__ = renames  # type: ignore[attr-defined]
     callback.__name__ = callback.__qualname__ = "_".join(binding.path).replace("-", "_")
-    return callback
+    described = app_commands.describe(**descriptions)(callback)
+    return app_commands.rename(**renames)(described)
 
 
 AppCommand = app_commands.Command[Any, ..., None]

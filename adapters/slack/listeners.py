@@ -312,7 +312,10 @@ class SlackAdapter:
             done, _ = await asyncio.wait({check}, timeout=self.ack_budget)
             early = check.result()[1] if done else None
             if early is not None:
-                await ack(response_action="errors", errors=field_errors(fields, early.message))
+                await ack(
+                    response_action="errors",
+                    errors=field_errors(fields, early.message, early.option),
+                )
                 return
             await ack()  # closes the modal
             actor, error = await check
@@ -329,7 +332,7 @@ class SlackAdapter:
         try:
             if command.admin and not actor.is_admin:
                 raise CommandError(f"/{command.name} is for community admins only.", command)
-            validate(command, raw, self.app.skills)
+            validate(command, raw, self.app.convert_context)
         except CommandError as exc:
             return actor, exc
         return actor, None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ports import Button, Form, Message
+from bot.text import shorten, split
 
 JSON = dict[str, Any]
 
@@ -77,7 +78,7 @@ class Renderer:
     def fallback(self, message: Message) -> str:
         """Top-level `text`: shown in notifications and by clients that cannot draw blocks."""
         text = self.text(message.text, [(m.id, m.display_name) for m in message.mentions])
-        return _truncate(text, FALLBACK_CHARS)
+        return shorten(text, FALLBACK_CHARS)
 
 
 def escape(text: str) -> str:
@@ -104,29 +105,7 @@ def _section(text: str) -> JSON:
 
 def _chunks(text: str, size: int = SECTION_CHARS) -> list[str]:
     """Split at line breaks so that each section stays under Slack's limit."""
-    if not text:
-        return []
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > size:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:size])
-            line = line[size:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > size:
-            chunks.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return split(text, size) if text else []
 
 
 def button_blocks(buttons: Iterable[Button]) -> list[JSON]:
@@ -135,7 +114,7 @@ def button_blocks(buttons: Iterable[Button]) -> list[JSON]:
         element: JSON = {
             "type": "button",
             "action_id": f"{RUN_ACTION}.{index}",  # unique within the message, as Slack requires
-            "text": {"type": "plain_text", "text": _truncate(button.label, BUTTON_LABEL_CHARS)},
+            "text": {"type": "plain_text", "text": shorten(button.label, BUTTON_LABEL_CHARS)},
             "value": button.command[:BUTTON_VALUE_CHARS],
         }
         if button.style in ("primary", "danger"):  # Slack has no "secondary": it is the default
@@ -194,21 +173,21 @@ def form_view(form: Form, context: FormContext) -> JSON:
         if f.placeholder:
             element["placeholder"] = {
                 "type": "plain_text",
-                "text": _truncate(f.placeholder, PLACEHOLDER_CHARS),
+                "text": shorten(f.placeholder, PLACEHOLDER_CHARS),
             }
         blocks.append(
             {
                 "type": "input",
                 "block_id": field_block_id(f.name),
                 "optional": not f.required,
-                "label": {"type": "plain_text", "text": _truncate(f.label, LABEL_CHARS)},
+                "label": {"type": "plain_text", "text": shorten(f.label, LABEL_CHARS)},
                 "element": element,
             }
         )
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
-        "title": {"type": "plain_text", "text": _truncate(form.title, MODAL_TITLE_CHARS)},
+        "title": {"type": "plain_text", "text": shorten(form.title, MODAL_TITLE_CHARS)},
         "submit": {"type": "plain_text", "text": "Submit"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": context.encode(),
@@ -229,14 +208,12 @@ def form_values(view: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
-def field_errors(form_fields: Iterable[str], message: str) -> dict[str, str]:
+def field_errors(
+    form_fields: Iterable[str], message: str, option: str | None = None
+) -> dict[str, str]:
     """Attach a validation message to the field it is about (the first field if unclear)."""
     names = list(form_fields)
     if not names:
         return {}
-    lowered = message.lower()
-    target = next(
-        (n for n in names if lowered.startswith((f"{n} ", f"missing {n}:", f"option {n} "))),
-        names[0],
-    )
-    return {field_block_id(target): _truncate(message, 2000)}
+    target = option if option in names else names[0]
+    return {field_block_id(target): shorten(message, 2000)}

@@ -19,7 +19,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from bot.digest import WeekData
-from bot.digest.content import DAY_NAMES, NAME_LIMIT, safe, span
+from bot.digest.content import DAY_NAMES, NAME_LIMIT, safe
+from bot.text import date_span
 
 MAX_MEMBER_ROWS = 30  # more members than this: one row per skill instead
 MAX_SKILL_ROWS = 12
@@ -63,7 +64,7 @@ def _bars(ax: Axes, data: WeekData, labels: Sequence[str]) -> None:
     ax.bar(x, counts, color=BAR_COLOR, width=0.7)
     ax.set_xticks(x, labels, fontsize=9)
     ax.set_title(
-        f"{span(data.week.first, data.week.last)} · check-ins per day · "
+        f"{date_span(data.week.first, data.week.last)} · check-ins per day · "
         f"{data.checked_in:,} of {data.active_members:,} members showed up",
         fontsize=11,
         loc="left",

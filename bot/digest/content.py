@@ -18,6 +18,7 @@ import numpy as np
 from bot.digest import Blocker, History, SkillStat, WeekData
 from bot.skills import SkillCatalogue
 from bot.streaks import MAX_FREEZES, MILESTONES
+from bot.text import date_span, group_names, join, plural, shorten, total_time
 
 TOP_STREAKS = 5
 COMEBACK_QUIET_DAYS = 14  # a comeback: no check-in in the 14 days before the week, one before
@@ -75,28 +76,12 @@ class Routed:
 
 def safe(text: str, limit: int) -> str:
     """One line of member-written text that cannot ping anyone (@everyone, <@id>, <!channel>)."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+    text = shorten(" ".join(text.split()), limit)
     return text.replace("@", "@\u200b").replace("<", "<\u200b")
 
 
 def _name(data: WeekData, member_id: int) -> str:
     return safe(data.names.get(member_id, "a member"), NAME_LIMIT)
-
-
-def _join(items: Sequence[str], total: int | None = None, word: str = "and") -> str:
-    """'A', 'A and B', 'A, B and C', 'A, B and 3 more'."""
-    extra = (total if total is not None else len(items)) - len(items)
-    if extra > 0:
-        return f"{', '.join(items)} and {extra:,} more"
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
-
-
-def span(first: date, last: date) -> str:
-    return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
 
 
 def _change(now: int, before: int, percent: bool = False) -> str:
@@ -107,14 +92,6 @@ def _change(now: int, before: int, percent: bool = False) -> str:
     if percent:
         return f" ({(now - before) / before:+.0%} vs last week)"
     return f" ({now - before:+d} vs last week)"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:,.1f} h" if minutes >= 60 else f"{minutes} min"
 
 
 # --- streaks ------------------------------------------------------------------------------------
@@ -284,7 +261,7 @@ def open_blockers(
 
 def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
     week = data.week
-    title = f"📚 **Weekly study digest** · {span(week.first, week.last)}"
+    title = f"📚 **Weekly study digest** · {date_span(week.first, week.last)}"
     if data.empty:
         return Digest(_quiet(data, title), None)
     streaks = summarize(data.history, data.today, week.first, week.last, data.freezes_per_week)
@@ -301,9 +278,9 @@ def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
         headline.append(f"🛠️ Most practised (check-ins): {' · '.join(tops)}")
     if data.buddies.groups:
         b = data.buddies
-        headline.append(f"🤝 Buddies: {b.met:,} of {_count(b.groups, 'group')} met")
+        headline.append(f"🤝 Buddies: {b.met:,} of {plural(b.groups, 'group')} met")
     if data.new_members:
-        headline.append(f"👋 Welcome to {_count(len(data.new_members), 'new member')}!")
+        headline.append(f"👋 Welcome to {plural(len(data.new_members), 'new member')}!")
     headline.append("🧵 Streaks, skills, blockers with peers who can help, and more in the thread.")
     details = [
         _participation_details(data),
@@ -324,7 +301,7 @@ def _quiet(data: WeekData, title: str) -> str:
     ]
     if data.new_members:
         names = [_name(data, m) for m in data.new_members[:MAX_NAMES]]
-        lines.append(f"👋 Welcome, {_join(names, len(data.new_members))}!")
+        lines.append(f"👋 Welcome, {join(names, total=len(data.new_members))}!")
     return "\n".join(lines)
 
 
@@ -335,9 +312,7 @@ def _participation(data: WeekData) -> str:
     )
     if not data.minutes:
         return members
-    time = (
-        f"⏱️ **{_hours(data.minutes)}** studied{_change(data.minutes, data.previous_minutes, True)}"
-    )
+    time = f"⏱️ **{total_time(data.minutes)}** studied{_change(data.minutes, data.previous_minutes, True)}"
     return f"{members} · {time}"
 
 
@@ -348,8 +323,8 @@ def _participation_details(data: WeekData) -> str:
     )
     lines = [
         "**Who showed up**",
-        f"{_count(data.checkins, 'check-in')}, {_count(data.checked_in, 'member')}; "
-        f"{_count(data.minutes, 'minute')} logged.",
+        f"{plural(data.checkins, 'check-in')}, {plural(data.checked_in, 'member')}; "
+        f"{plural(data.minutes, 'minute')} logged.",
         f"Check-ins per day: {days}",
     ]
     return "\n".join(lines)
@@ -360,7 +335,7 @@ def _streak(data: WeekData, member_id: int, days: int, capped: bool) -> str:
 
 
 def _names_of(data: WeekData, ids: np.ndarray) -> str:
-    return _join([_name(data, int(i)) for i in ids[:MAX_NAMES]], len(ids))
+    return join([_name(data, int(i)) for i in ids[:MAX_NAMES]], total=len(ids))
 
 
 def _streak_details(
@@ -403,7 +378,7 @@ def _blocker_details(data: WeekData, catalogue: SkillCatalogue, routed: Sequence
         about = f" ({catalogue.names(r.skills)})" if r.skills else ""
         text = safe(r.blocker.text, BLOCKER_LIMIT)
         if r.helpers:
-            ask = _join([_name(data, h) for h in r.helpers], word="or")
+            ask = join([_name(data, h) for h in r.helpers], conjunction="or")
             lines.append(f"• {who}{about}: “{text}” → {ask} can help")
         elif r.skills:
             lines.append(f"• {who}{about}: “{text}” → know this? Reply in the thread!")
@@ -426,11 +401,11 @@ def _buddy_details(data: WeekData) -> str:
     rounds = f"Round{'s' if len(b.rounds) > 1 else ''} {', '.join(str(n) for n in b.rounds)}"
     lines = [
         "**Study buddies**",
-        f"{rounds}: {_count(b.groups, 'group')}, {b.met:,} met ({b.met / b.groups:.0%}).",
+        f"{rounds}: {plural(b.groups, 'group')}, {b.met:,} met ({b.met / b.groups:.0%}).",
     ]
     if b.shoutouts:
-        pairs = [" & ".join(safe(n, NAME_LIMIT) for n in group) for group in b.shoutouts]
-        lines.append(f"👏 Shout-out to {_join(pairs)} for meeting up!")
+        pairs = [group_names([safe(n, NAME_LIMIT) for n in group]) for group in b.shoutouts]
+        lines.append(f"👏 Shout-out to {join(pairs)} for meeting up!")
     return "\n".join(lines)
 
 
@@ -438,4 +413,4 @@ def _welcome_details(data: WeekData) -> str:
     if not data.new_members:
         return ""
     names = [_name(data, m) for m in data.new_members[:MAX_NAMES]]
-    return f"**New members**\n👋 Welcome, {_join(names, len(data.new_members))}!"
+    return f"**New members**\n👋 Welcome, {join(names, total=len(data.new_members))}!"

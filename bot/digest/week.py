@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from bot.localtime import at_local, end_of_local_day, local_date
 
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 LENGTH = 7
 
 

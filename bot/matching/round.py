@@ -27,8 +27,8 @@ from bot.matching.score import (
 )
 from bot.matching.solver import SCALE
 from bot.storage.models import Profile
+from bot.text import WEEKDAYS, duration, group_names, join, plural
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 GROUP_SIZES = (2, 3)
 PAUSE_AFTER_MISSED = 2
 """Rounds in a row without a "did you meet" answer or a check-in before matching pauses."""
@@ -262,20 +262,8 @@ def _as_trios(
 # --- the intro --------------------------------------------------------------------------------
 
 
-def names_text(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} & {names[-1]}"
-
-
-def group_title(names: Sequence[str], number: int) -> str:
-    return f"Study buddies #{number}: {names_text(names)}"
-
-
-def hours_text(hours: float) -> str:
-    minutes = round(hours * 60)
-    h, m = divmod(minutes, 60)
-    if not h:
-        return f"{m} min"
-    return f"{h} h" if not m else f"{h} h {m:02d} min"
+def group_title(people: Sequence[str], number: int) -> str:
+    return f"Study buddies #{number}: {group_names(people)}"
 
 
 Window = tuple[datetime, datetime]
@@ -311,12 +299,11 @@ def local_windows(windows: Sequence[Window], zone: str) -> str:
 def paired_text(rounds_ago: int | None) -> str:
     if rounds_ago is None:
         return "first time paired"
-    return f"last paired {rounds_ago} round{'s' if rounds_ago != 1 else ''} ago"
+    return f"last paired {plural(rounds_ago, 'round')} ago"
 
 
 def _skills(ids: Iterable[str], skill_name: SkillName) -> str:
-    names = sorted(skill_name(s) for s in ids)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return join(sorted(skill_name(s) for s in ids))
 
 
 def intro_text(
@@ -371,7 +358,7 @@ def intro_text(
             f"{m.name} {local_windows(windows, m.profile.timezone)} ({m.profile.timezone})"
             for m in members
         )
-        lines.append(f"• {hours_text(total)} of study hours in common a day: {each}")
+        lines.append(f"• {duration(total * 60)} of study hours in common a day: {each}")
     ages = [
         history.get((min(a, b), max(a, b)))
         for a, b in combinations(sorted(m.member_id for m in members), 2)

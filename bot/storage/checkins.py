@@ -72,7 +72,7 @@ class DueReminder:
 
 def reminder_key(tenant_id: int, member_id: int, day: date) -> str:
     """The outbox idempotency key of a member's reminder for one local date."""
-    return f"{REMINDER_JOB}:{tenant_id}:{member_id}:{day.isoformat()}"
+    return outbox.message_key(REMINDER_JOB, tenant_id, member_id, day)
 
 
 def _job(member_id: int) -> str:

@@ -35,6 +35,15 @@ class Target:
         return cls("room", room_key, members, title)
 
 
+def message_key(kind: str, tenant_id: int, *about: object) -> str:
+    """An outbox idempotency key: the kind of message, the community, and what it is about.
+
+    The same work always builds the same key, so queueing it again (a second tick, a restart,
+    a racing process) is a no-op. Keys are stored: changing how one is built re-sends once.
+    """
+    return ":".join([kind, str(tenant_id), *(str(part) for part in about)])
+
+
 @dataclass(frozen=True)
 class OutboxItem:
     id: int

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.commands import Command, Invocation, Reply
+from bot.commands import Invocation, Reply, command
 from bot.config import Settings
 from tests.conftest import START, actor
 from tests.fakes.recording import RecordingMessenger
@@ -22,6 +22,7 @@ async def test_a_burst_beyond_the_limit_waits_its_turn_and_every_command_is_answ
     app = await App.create(settings, ManualClock(START), RecordingMessenger(), [])
     running, most, release = 0, 0, asyncio.Event()
 
+    @command("wait", "Waits until released.")
     async def slow(inv: Invocation) -> Reply:
         nonlocal running, most
         running += 1
@@ -30,7 +31,7 @@ async def test_a_burst_beyond_the_limit_waits_its_turn_and_every_command_is_answ
         running -= 1
         return Reply(text=f"done for {inv.member.external_id}")
 
-    app.add_commands(Command("wait", "Waits until released.", slow))
+    app.add_commands(slow)
     try:
         burst = [asyncio.create_task(app.handle_line(actor(f"user{n}"), "/wait")) for n in range(5)]
         for _ in range(50):  # let every command get as far as it can

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import given, settings
@@ -11,55 +11,66 @@ from bot.commands import (
     Command,
     CommandError,
     CommandTable,
+    ConvertContext,
     Invocation,
-    Option,
-    OptionType,
+    Opt,
     Reply,
+    SkillList,
+    TimeRange,
+    TimeZoneName,
     UserArg,
+    command,
+    declared,
     parse_line,
     tokenize,
     validate,
 )
 from bot.skills import SkillCatalogue
+from bot.storage.models import Member
+
+OK = Reply(text="ok")
 
 
-async def _noop(inv: Invocation) -> Reply:
-    return Reply(text="ok")
+@command("checkin", "Check in")
+async def _checkin(
+    inv: Invocation,
+    *,
+    did: Annotated[str, Opt("what you did", primary=True)],
+    minutes: Annotated[int | None, Opt("minutes", min=1, max=720)] = None,
+    skills: Annotated[SkillList | None, Opt("skills")] = None,
+) -> Reply:
+    return OK
 
 
-CHECKIN = Command(
-    "checkin",
-    "Check in",
-    _noop,
-    options=(
-        Option("did", OptionType.TEXT, "what you did", required=True, primary=True),
-        Option("minutes", OptionType.INT, "minutes", min_value=1, max_value=720),
-        Option("skills", OptionType.SKILLS, "skills"),
-    ),
-)
-REMIND = Command(
-    "checkin remind", "Reminder", _noop, options=(Option("time", OptionType.TIME, "when"),)
-)
-PROFILE = Command(
-    "profile set",
-    "Profile",
-    _noop,
-    options=(
-        Option("timezone", OptionType.TIMEZONE, "tz"),
-        Option("hours", OptionType.TIME_RANGE, "hours"),
-        Option("goal", OptionType.CHOICE, "goal", choices=("internship", "exam")),
-        Option("user", OptionType.USER, "user"),
-        Option("on", OptionType.DATE, "date"),
-        Option("public", OptionType.BOOL, "bool"),
-    ),
-)
+@command("checkin remind", "Reminder")
+async def _remind(inv: Invocation, *, time: Annotated[time | None, Opt("when")] = None) -> Reply:
+    return OK
+
+
+@command("profile set", "Profile")
+async def _profile(
+    inv: Invocation,
+    *,
+    timezone: Annotated[TimeZoneName | None, Opt("tz")] = None,
+    hours: Annotated[TimeRange | None, Opt("hours")] = None,
+    goal: Annotated[str | None, Opt("goal", choices=("internship", "exam"))] = None,
+    user: Annotated[Member | None, Opt("user")] = None,
+    on: Annotated[date | None, Opt("date")] = None,
+    public: Annotated[bool | None, Opt("bool")] = None,
+) -> Reply:
+    return OK
+
+
+CHECKIN = declared(_checkin)
+REMIND = declared(_remind)
+PROFILE = declared(_profile)
 TABLE = CommandTable([CHECKIN, REMIND, PROFILE])
-SKILLS = SkillCatalogue.load()
+CONTEXT = ConvertContext(skills=SkillCatalogue.load())
 
 
 def run(line: str) -> tuple[Command, dict[str, Any]]:
-    command, raw = parse_line(line, TABLE)
-    return command, validate(command, raw, SKILLS)
+    found, raw = parse_line(line, TABLE)
+    return found, validate(found, raw, CONTEXT)
 
 
 def test_tokenize_groups_double_quotes_and_keeps_apostrophes() -> None:

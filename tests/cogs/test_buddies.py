@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import cogs.buddies
+import cogs.buddies.rounds
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -208,17 +208,17 @@ async def test_a_crash_mid_round_leaves_nothing_then_the_round_runs_once(
     app: App, clock: ManualClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await enrol(app, "alice", "bob")
-    real = cogs.buddies.plan
+    real = cogs.buddies.rounds.plan
 
     def crash(*args: object, **kwargs: object) -> object:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(cogs.buddies, "plan", crash)
+    monkeypatch.setattr(cogs.buddies.rounds, "plan", crash)
     clock.set(NEXT_MONDAY)
     await tick(app)
     assert await count(app, "rounds") == 0 and await count(app, "job_runs") == 0
     assert await count(app, "outbox") == 0
-    monkeypatch.setattr(cogs.buddies, "plan", real)
+    monkeypatch.setattr(cogs.buddies.rounds, "plan", real)
     clock.advance(timedelta(minutes=1))
     await tick(app)
     await tick(app)

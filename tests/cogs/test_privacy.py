@@ -11,7 +11,7 @@ from bot.commands import OptionType, Reply
 from bot.ports import Message
 from bot.storage import outbox
 from bot.storage.models import Member, Tenant
-from cogs.privacy import SWEEP_JOB
+from cogs.privacy import DELETE_AFTER, SWEEP_JOB
 from tests import declared
 from tests.conftest import say
 
@@ -185,7 +185,7 @@ async def test_admin_sets_auto_delete_and_members_cannot(app: App) -> None:
     assert refused.error and "admins only" in refused.text
     reply = await say(app, "/admin privacy 30", admin=True)
     assert "30 days" in reply.text
-    assert (await app.community.get((await _tenant(app)).id))["privacy_delete_after_days"] == "30"
+    assert (await app.community.get((await _tenant(app)).id))[DELETE_AFTER] == 30
     bad = await say(app, "/admin privacy days:-1", admin=True)
     assert bad.error and "between 0 and 3650" in bad.text
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from adapters.discord.client import StudyBot
 from adapters.discord.messenger import DiscordMessenger
-from adapters.discord.runner import PAIRING_CHANNEL_SETTING, room_parent_for
+from adapters.discord.runner import room_parent_for
 from bot.app import App, CogSetup
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -73,11 +73,6 @@ class Harness:
         for member in members:
             await self.app.member_joined(str(guild.id), str(member.id), member.user.username)
 
-    async def set_community(self, guild: FakeGuild, values: Mapping[str, str]) -> None:
-        now = self.clock.now()
-        tenant = await self.app.tenants.ensure(self.app.platform, str(guild.id), guild.name, now)
-        await self.app.community.set(tenant.id, dict(values))
-
 
 async def start_harness(
     fake: FakeDiscord,
@@ -86,7 +81,6 @@ async def start_harness(
     cogs: Iterable[CogSetup] | None = None,
     guild_id: int | None = None,
     defer_after: float | None = None,
-    pairing_setting: str | None = None,
 ) -> Harness:
     if cogs is None:
         from cogs import load_all
@@ -97,6 +91,6 @@ async def start_harness(
     app = await App.create(make_settings(tmp_path), clock, messenger, cogs)
     bot = StudyBot(app, guild_id=guild_id, defer_after=defer_after)
     messenger.bind(bot)
-    messenger.set_room_parent(room_parent_for(app, pairing_setting or PAIRING_CHANNEL_SETTING))
+    messenger.set_room_parent(room_parent_for(app))
     await bot.login(fake.token)  # runs setup_hook: dynamic items and the command sync
     return Harness(fake, app, bot, clock)

@@ -86,10 +86,10 @@ class Spy:
     def wrap(self, command: Command) -> Command:
         inner = command.handler
 
-        async def handler(inv: Invocation) -> Reply:
-            self.calls.setdefault(command.name, []).append(dict(inv.args))
+        async def handler(inv: Invocation, **args: Any) -> Reply:
+            self.calls.setdefault(command.name, []).append(dict(args))
             try:
-                reply = await inner(inv)
+                reply = await inner(inv, **args)
             except CommandError as exc:  # the handler refused: the member sees exc.reply()
                 self.replies.setdefault(command.name, []).append(exc.reply())
                 raise
@@ -132,6 +132,8 @@ def _binding(h: Harness, name: str) -> Binding:
 def _sample(option: Option, h: Harness, guild: FakeGuild) -> Any:
     """A valid value for an option, as a member would pick or type it in Discord."""
     kind = option.type
+    if kind is OptionType.INT and option.choices:
+        return int(option.choices[0])
     if kind is OptionType.INT:
         low = option.min_value if option.min_value is not None else 1
         return min(low, option.max_value) if option.max_value is not None else low

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord.layout import LayoutError, discord_name, fit, plan
-from bot.commands import Command, Invocation, Reply
+from bot.commands import Command, Invocation, Reply, command, declared
 
 
 async def _noop(inv: Invocation) -> Reply:
@@ -13,7 +13,7 @@ async def _noop(inv: Invocation) -> Reply:
 
 
 def _cmds(*names: str, admin: bool = False) -> list[Command]:
-    return [Command(name, f"does {name}", _noop, admin=admin) for name in names]
+    return [declared(command(name, f"does {name}", admin=admin)(_noop)) for name in names]
 
 
 def _paths(*names: str) -> dict[str, str]:

@@ -44,7 +44,7 @@ class _NoApp:
     """StudyBot needs an app for its command tree; the messenger tests need none."""
 
     commands: tuple[object, ...] = ()
-    skills = None
+    convert_context = None
 
 
 @pytest.fixture

@@ -9,14 +9,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
 from adapters.discord.components import COMMAND_PREFIX, FORM_PREFIX, MODAL_PREFIX
 from bot.app import App
-from bot.commands import Command, Invocation, Option, OptionType, Reply
+from bot.commands import ChannelName, Invocation, Opt, Reply, command
 from bot.ports import Attachment, Button, Form, FormField, Message, UserRef
+from bot.storage.models import Member
 from tests.adapters.discord.discord_harness import Harness, start_harness
 from tests.fakes.discord_api import EPHEMERAL, FakeDiscord, FakeGuild
 
@@ -38,15 +39,33 @@ class Demo:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.delay = 0.0
 
-    async def _record(self, inv: Invocation) -> None:
-        self.calls.append((inv.command.name, dict(inv.args)))
+    async def _record(self, inv: Invocation, **given: Any) -> None:
+        self.calls.append((inv.command.name, {k: v for k, v in given.items() if v is not None}))
         if self.delay:
             await asyncio.sleep(self.delay)
 
-    async def checkin(self, inv: Invocation) -> Reply:
-        await self._record(inv)
-        return Reply(text=f"Saved: {inv.args['did']} ({inv.args.get('minutes', '?')} min)")
+    @command("demo checkin", "Check in", form=CHECKIN_FORM)
+    async def checkin(
+        self,
+        inv: Invocation,
+        *,
+        did: Annotated[str, Opt("what you did")],
+        next: Annotated[str | None, Opt("what is next")] = None,
+        minutes: Annotated[int | None, Opt("minutes", min=1, max=600)] = None,
+    ) -> Reply:
+        await self._record(inv, did=did, next=next, minutes=minutes)
+        return Reply(text=f"Saved: {did} ({minutes if minutes is not None else '?'} min)")
 
+    @command(
+        "demo slowform",
+        "A slow command with a form",
+        form=Form("Slow check-in", "demo slowform", (FormField("did", "Done?"),)),
+        slow=True,
+    )
+    async def slowform(self, inv: Invocation, *, did: Annotated[str, Opt("what you did")]) -> Reply:
+        return await self.checkin(inv, did=did)
+
+    @command("demo public", "Public")
     async def public(self, inv: Invocation) -> Reply:
         await self._record(inv)
         buttons = (
@@ -55,24 +74,38 @@ class Demo:
         )
         return Reply(text="Did you meet your buddy?", private=False, buttons=buttons)
 
-    async def met(self, inv: Invocation) -> Reply:
-        await self._record(inv)
-        return Reply(text=f"Noted: {inv.args['answer']}")
+    @command("demo met", "Met?")
+    async def met(
+        self,
+        inv: Invocation,
+        *,
+        answer: Annotated[str | None, Opt("yes or no", choices=("yes", "no"))] = None,
+    ) -> Reply:
+        await self._record(inv, answer=answer)
+        return Reply(text=f"Noted: {answer}")
 
+    @command("demo chart", "Chart", slow=True)
     async def chart(self, inv: Invocation) -> Reply:
         await self._record(inv)
         png = Attachment("chart.png", b"\x89PNG fake", "weekly chart")
         return Reply(text="Your week", files=(png,), details="Mon 30 min\nTue 45 min")
 
+    @command("demo long", "Long")
     async def long(self, inv: Invocation) -> Reply:
         await self._record(inv)
         lines = [f"line {i:04d} " + "x" * 40 for i in range(100)]
         return Reply(text="\n".join(lines))
 
-    async def who(self, inv: Invocation) -> Reply:
-        await self._record(inv)
-        member = inv.args["buddy"]
-        return Reply(text=f"buddy={member.external_id} channel={inv.args.get('where')}")
+    @command("demo who", "Who")
+    async def who(
+        self,
+        inv: Invocation,
+        *,
+        buddy: Annotated[Member, Opt("a member")],
+        where: Annotated[ChannelName | None, Opt("a channel")] = None,
+    ) -> Reply:
+        await self._record(inv, buddy=buddy, where=where)
+        return Reply(text=f"buddy={buddy.external_id} channel={where}")
 
 
 @pytest.fixture
@@ -85,45 +118,7 @@ async def h(
     fake: FakeDiscord, guild: FakeGuild, tmp_path: Path, demo: Demo
 ) -> AsyncIterator[Harness]:
     def setup(app: App) -> None:
-        app.add_commands(
-            Command(
-                "demo checkin",
-                "Check in",
-                demo.checkin,
-                options=(
-                    Option("did", OptionType.TEXT, "what you did", required=True),
-                    Option("next", OptionType.TEXT, "what is next"),
-                    Option("minutes", OptionType.INT, "minutes", min_value=1, max_value=600),
-                ),
-                form=CHECKIN_FORM,
-            ),
-            Command("demo public", "Public", demo.public),
-            Command(
-                "demo met",
-                "Met?",
-                demo.met,
-                options=(Option("answer", OptionType.CHOICE, "yes or no", choices=("yes", "no")),),
-            ),
-            Command("demo chart", "Chart", demo.chart, slow=True),
-            Command(
-                "demo slowform",
-                "A slow command with a form",
-                demo.checkin,
-                options=(Option("did", OptionType.TEXT, "what you did", required=True),),
-                form=Form("Slow check-in", "demo slowform", (FormField("did", "Done?"),)),
-                slow=True,
-            ),
-            Command("demo long", "Long", demo.long),
-            Command(
-                "demo who",
-                "Who",
-                demo.who,
-                options=(
-                    Option("buddy", OptionType.USER, "a member", required=True),
-                    Option("where", OptionType.CHANNEL, "a channel"),
-                ),
-            ),
-        )
+        app.add_cog(demo)
 
     harness = await start_harness(fake, tmp_path, cogs=[setup])
     try:

@@ -18,6 +18,8 @@ CRASH = "something went wrong on our side"
 def sample(option: Option, slack: SlackHarness) -> str:
     """A valid value for an option, written the way a Slack user would type it."""
     kind = option.type
+    if option.choices:
+        return option.choices[0]
     if kind is OptionType.TEXT:
         return '"practised SQL joins"'
     if kind is OptionType.INT:

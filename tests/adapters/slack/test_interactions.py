@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
-from bot.commands import Command, Invocation, Option, OptionType, Reply
+from bot.commands import Invocation, Opt, Reply, command
 from bot.ports import Attachment, Button, ChannelKind, ChannelRef, Form, FormField, Message
 from tests.adapters.slack.conftest import ALICE, BOB, SlackHarness
 from tests.fakes.slack_api import TEAM_ID
@@ -28,31 +28,27 @@ def notes(slack: SlackHarness) -> list[tuple[str, dict[str, Any]]]:
     """Test-only commands: a form command, a command that replies with a file, a public one."""
     seen: list[tuple[str, dict[str, Any]]] = []
 
-    async def note(inv: Invocation) -> Reply:
-        seen.append((inv.member.external_id, dict(inv.args)))
-        return Reply(text=f"Saved {inv.args.get('minutes', 0)} min: {inv.args['did']}")
+    @command("zz note", "test only", form=NOTE_FORM)
+    async def note(
+        inv: Invocation,
+        *,
+        did: Annotated[str, Opt("what you did", primary=True)],
+        minutes: Annotated[int | None, Opt("minutes", min=1, max=600)] = None,
+    ) -> Reply:
+        given = {"did": did} if minutes is None else {"did": did, "minutes": minutes}
+        seen.append((inv.member.external_id, given))
+        return Reply(text=f"Saved {minutes or 0} min: {did}")
 
+    @command("zz export", "test only")
     async def export(inv: Invocation) -> Reply:
         return Reply(text="Your data", files=(Attachment("me.json", b'{"a": 1}', "export"),))
 
+    @command("zz shout", "test only")
     async def shout(inv: Invocation) -> Reply:
         seen.append((inv.member.external_id, {}))
         return Reply(text="Everyone: hello", private=False, buttons=(Button("Me too", "zz shout"),))
 
-    slack.app.add_commands(
-        Command(
-            "zz note",
-            "test only",
-            note,
-            options=(
-                Option("did", OptionType.TEXT, "what you did", required=True, primary=True),
-                Option("minutes", OptionType.INT, "minutes", min_value=1, max_value=600),
-            ),
-            form=NOTE_FORM,
-        ),
-        Command("zz export", "test only", export),
-        Command("zz shout", "test only", shout),
-    )
+    slack.app.add_commands(note, export, shout)
     return seen
 
 

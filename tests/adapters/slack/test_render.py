@@ -123,13 +123,14 @@ def test_form_context_survives_garbage() -> None:
 
 
 @pytest.mark.parametrize(
-    ("message", "block"),
+    ("message", "option", "block"),
     [
-        ("minutes must be between 1 and 600, not 0.", "field.minutes"),
-        ("Missing did: what you did", "field.did"),
-        ("Something else entirely", "field.did"),
+        ("minutes must be between 1 and 600, not 0.", "minutes", "field.minutes"),
+        ("Missing did: what you did", "did", "field.did"),
+        ("Something else entirely", None, "field.did"),
+        ("Not a field of this form", "skills", "field.did"),
     ],
 )
-def test_field_errors_point_at_the_field(message: str, block: str) -> None:
+def test_field_errors_point_at_the_field(message: str, option: str | None, block: str) -> None:
     """Validation messages land on the field they are about."""
-    assert list(field_errors(["did", "minutes"], message)) == [block]
+    assert list(field_errors(["did", "minutes"], message, option)) == [block]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from bot.commands import Command, Reply
+from bot.commands import Invocation, Reply, command
 from tests.adapters.slack.conftest import ALICE, BOB, ORGANIZER, OWNER, SlackHarness
 from tests.fakes.slack_api import (
     OTHER_TEAM_ID,
@@ -146,11 +146,12 @@ async def test_slow_command_acks_first_then_answers_via_response_url(
 
     release = asyncio.Event()
 
-    async def slow(inv: object) -> Reply:
+    @command("zz slowpoke", "test only")
+    async def slow(inv: Invocation) -> Reply:
         await release.wait()
         return Reply(text="done at last", private=False)
 
-    slack.app.add_commands(Command("zz slowpoke", "test only", slow))
+    slack.app.add_commands(slow)
     slack.adapter.renderer.set_commands(slack.app.commands.names())
     slack.adapter.ack_budget = 0.05
     response = await slack.command("zz slowpoke", settle=False)
@@ -168,11 +169,12 @@ async def test_declared_slow_command_never_waits_for_the_ack(slack: SlackHarness
     """`slow=True` commands ack before running at all."""
     ran: list[str] = []
 
-    async def slow(inv: object) -> Reply:
+    @command("zz report", "test only", slow=True)
+    async def slow(inv: Invocation) -> Reply:
         ran.append("x")
         return Reply(text="report ready")
 
-    slack.app.add_commands(Command("zz report", "test only", slow, slow=True))
+    slack.app.add_commands(slow)
     response = await slack.command("zz report")
     assert "Working on it" in json.loads(response.body)["text"]
     post = await slack.fake.wait_for_call("response_url")

@@ -13,12 +13,12 @@ from bot.matching.round import (
     Cadence,
     Participant,
     group_title,
-    hours_text,
     match_profile,
     plan,
 )
 from bot.matching.score import MatchProfile
 from bot.storage.models import Profile
+from bot.text import duration
 
 ON = date(2026, 3, 2)  # Monday; New York and Berlin both on standard time
 
@@ -213,7 +213,7 @@ def test_profile_without_zone_uses_the_community_zone() -> None:
 
 
 def test_hours_text() -> None:
-    assert [hours_text(h) for h in (3.0, 2.5, 0.25)] == ["3 h", "2 h 30 min", "15 min"]
+    assert [duration(h * 60) for h in (3.0, 2.5, 0.25)] == ["3 h", "2 h 30 min", "15 min"]
     assert group_title(["A", "B", "C"], 2) == "Study buddies #2: A, B & C"
 
 

@@ -1,0 +1,70 @@
+"""Commands: declared on their handlers, parsed from any adapter's input, answered with a Reply.
+
+- `declaration`: `@command` and `Opt`, the `Command` they produce
+- `options` and `converters`: option types, the typed values handlers receive, one converter each
+- `parsing`: the typed-text syntax and validation every adapter shares
+- `invocation`: `Invocation`, `Reply`, `CommandError`
+"""
+
+from bot.commands.converters import (
+    CONVERTERS,
+    ConvertContext,
+    Converter,
+    OptionError,
+    Suggestion,
+    converter_for,
+    parse_time,
+    parse_time_range,
+    parse_timezone,
+    placeholder,
+)
+from bot.commands.declaration import Command, Handler, Opt, command, commands_of, declared
+from bot.commands.invocation import CommandError, Invocation, Reply
+from bot.commands.options import (
+    NO_SKILLS,
+    ChannelName,
+    Option,
+    OptionType,
+    SkillList,
+    TimeRange,
+    TimeZoneName,
+    UserArg,
+    ValueKind,
+)
+from bot.commands.parsing import CommandTable, clean_text, parse_line, tokenize, validate
+
+__all__ = [
+    "CONVERTERS",
+    "NO_SKILLS",
+    "ChannelName",
+    "Command",
+    "CommandError",
+    "CommandTable",
+    "ConvertContext",
+    "Converter",
+    "Handler",
+    "Invocation",
+    "Opt",
+    "Option",
+    "OptionError",
+    "OptionType",
+    "Reply",
+    "SkillList",
+    "Suggestion",
+    "TimeRange",
+    "TimeZoneName",
+    "UserArg",
+    "ValueKind",
+    "clean_text",
+    "command",
+    "commands_of",
+    "converter_for",
+    "declared",
+    "parse_line",
+    "parse_time",
+    "parse_time_range",
+    "parse_timezone",
+    "placeholder",
+    "tokenize",
+    "validate",
+]

@@ -1,0 +1,436 @@
+"""One converter per option type: text from any adapter in, a typed value (or a clear error) out.
+
+Every converter also says what platforms need to render its option: how Discord carries the
+value (`kind`), whether the value can be suggested while the member types (`suggest`), the
+longest input worth accepting, and a placeholder for usage lines. Adding an option type means
+adding one `Converter` here and its `OptionType`; the parser, the usage lines and every adapter
+pick it up from `CONVERTERS`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, time
+from functools import cache
+from typing import Any, ClassVar
+from zoneinfo import available_timezones
+
+from bot.commands.options import (
+    ChannelName,
+    Option,
+    OptionType,
+    SkillList,
+    TimeRange,
+    TimeZoneName,
+    UserArg,
+    ValueKind,
+)
+from bot.skills import SkillCatalogue
+from bot.storage.models import Member
+
+MAX_SUGGESTIONS = 25
+# Offered before the member has typed anything: where most students are.
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Warsaw",
+    "Europe/Kyiv",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+)
+
+
+class OptionError(ValueError):
+    """A value an option cannot take: the whole sentence the member sees, and what to try."""
+
+    def __init__(self, option: str, message: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.option = option
+        self.message = message
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True)
+class ConvertContext:
+    """What converters may consult besides the text: the community's catalogue of skills."""
+
+    skills: SkillCatalogue
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str  # what the member sees
+    value: str  # what is filled in
+
+
+# --- plain parsers, also used where a value is not an option (a stored setting, a slip) ------
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {z.lower(): z for z in available_timezones() if "/" in z or z == "UTC"}
+
+
+def zone_names() -> tuple[str, ...]:
+    return tuple(sorted(_zones().values()))
+
+
+def close_zones(value: str) -> tuple[str, ...]:
+    """Up to three IANA names that look like what was typed."""
+    zones = _zones()
+    name = value.strip().replace(" ", "_").lower()
+    return tuple(zones[g] for g in difflib.get_close_matches(name, list(zones), n=3, cutoff=0.6))
+
+
+def parse_timezone(value: str) -> str:
+    name = value.strip().replace(" ", "_")
+    zones = _zones()
+    if name.lower() in zones:
+        return zones[name.lower()]
+    guesses = close_zones(value)
+    hint = " Did you mean " + " or ".join(guesses) + "?" if guesses else ""
+    raise ValueError(
+        f"Unknown time zone {value[:60]!r}.{hint} Use an IANA name like Europe/Berlin."
+    )
+
+
+def parse_time(value: str) -> time:
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(f"{value[:40]!r} is not a time; use 24-hour HH:MM, like 19:00.")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+class EmptyWindow(ValueError):
+    """A range whose start and end are the same time."""
+
+
+def parse_time_range(value: str) -> tuple[time, time]:
+    parts = value.strip().split("-")
+    if len(parts) != 2:
+        raise ValueError(f"{value[:40]!r} is not a time range; use HH:MM-HH:MM, like 18:00-21:00.")
+    start, end = parse_time(parts[0]), parse_time(parts[1])
+    if start == end:
+        raise EmptyWindow("A study window needs a start and an end that differ.")
+    return start, end
+
+
+def _choice_hint(value: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(difflib.get_close_matches(value, choices, n=1, cutoff=0.5))
+
+
+# --- the converters ------------------------------------------------------------------------
+
+
+class Converter:
+    """Turns one option's text into its typed value; subclasses handle one `OptionType`."""
+
+    option_type: ClassVar[OptionType]
+    python_type: ClassVar[Any]  # the annotation a handler uses for this type
+    kind: ClassVar[ValueKind] = ValueKind.STRING
+    # Formats no platform can enforce: descriptions repeat the placeholder, like "(HH:MM)".
+    shows_format: ClassVar[bool] = False
+
+    def max_input(self, option: Option) -> int | None:
+        """The longest text a platform's input field should accept, where it can say so."""
+        return None
+
+    def placeholder(self, option: Option) -> str:
+        raise NotImplementedError
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> Any:
+        raise NotImplementedError
+
+    def suggest(self, option: Option, current: str, context: ConvertContext) -> list[Suggestion]:
+        """Values to offer while the member types; empty when the type has none to offer."""
+        return []
+
+    @property
+    def suggests(self) -> bool:
+        return type(self).suggest is not Converter.suggest
+
+
+class TextConverter(Converter):
+    option_type = OptionType.TEXT
+    python_type = str
+
+    def max_input(self, option: Option) -> int | None:
+        return option.max_length
+
+    def placeholder(self, option: Option) -> str:
+        return "text"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> str:
+        if len(value) > option.max_length:
+            raise OptionError(
+                option.name,
+                f"{option.name} is too long ({len(value):,} characters; "
+                f"the limit is {option.max_length:,}).",
+            )
+        return value
+
+
+class IntConverter(Converter):
+    option_type = OptionType.INT
+    python_type = int
+    kind = ValueKind.INTEGER
+
+    def placeholder(self, option: Option) -> str:
+        if option.choices:
+            return "|".join(option.choices)
+        if option.min_value is not None and option.max_value is not None:
+            return f"{option.min_value}-{option.max_value}"
+        return "number"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> int:
+        if option.choices and value not in option.choices:
+            raise OptionError(
+                option.name,
+                f"{option.name} must be one of {', '.join(option.choices)}.",
+                option.choices,
+            )
+        try:
+            number = int(value)
+        except ValueError:
+            raise OptionError(
+                option.name, f"{option.name} must be a whole number, not {value[:40]!r}."
+            ) from None
+        low, high = option.min_value, option.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise OptionError(
+                option.name, f"{option.name} must be between {low} and {high}, not {number}."
+            )
+        return number
+
+
+class ChoiceConverter(Converter):
+    option_type = OptionType.CHOICE
+    python_type = str  # with `Opt(choices=...)`; plain `str` is text
+
+    def placeholder(self, option: Option) -> str:
+        return "|".join(option.choices)
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> str:
+        lowered = value.lower().replace(" ", "-")
+        if lowered in option.choices:
+            return lowered
+        guess = _choice_hint(lowered, option.choices)
+        hint = f" Did you mean {guess[0]}?" if guess else ""
+        raise OptionError(
+            option.name, f"{option.name} must be one of {', '.join(option.choices)}.{hint}", guess
+        )
+
+    def suggest(self, option: Option, current: str, context: ConvertContext) -> list[Suggestion]:
+        typed = current.strip().lower()
+        found = [c for c in option.choices if typed in c.lower()]
+        return [Suggestion(c, c) for c in found[:MAX_SUGGESTIONS]]
+
+
+_TRUE = {"yes", "y", "true", "on", "1"}
+_FALSE = {"no", "n", "false", "off", "0"}
+
+
+class BoolConverter(Converter):
+    option_type = OptionType.BOOL
+    python_type = bool
+    kind = ValueKind.BOOLEAN
+
+    def placeholder(self, option: Option) -> str:
+        return "yes|no"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> bool:
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise OptionError(option.name, f"{option.name} must be yes or no, not {value[:40]!r}.")
+
+
+class UserConverter(Converter):
+    option_type = OptionType.USER
+    python_type = Member  # the app resolves the name to a member of the same community
+    kind = ValueKind.USER
+
+    def placeholder(self, option: Option) -> str:
+        return "@user"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> UserArg:
+        raw = value.removeprefix("<@").removesuffix(">").lstrip("!@")
+        if not raw or len(raw) > 100:
+            raise OptionError(option.name, f"{option.name} must name a member, like @alice.")
+        return UserArg(raw)
+
+
+class ChannelConverter(Converter):
+    option_type = OptionType.CHANNEL
+    python_type = ChannelName
+    kind = ValueKind.CHANNEL
+
+    def placeholder(self, option: Option) -> str:
+        return "#channel"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> ChannelName:
+        raw = value.removeprefix("<#").removesuffix(">").split("|")[0].lstrip("#")
+        if not re.fullmatch(r"[\w-]{1,100}", raw):
+            raise OptionError(
+                option.name, f"{option.name} must name a channel, like #study, not {value[:40]!r}."
+            )
+        return ChannelName(raw)
+
+
+class TimeZoneConverter(Converter):
+    option_type = OptionType.TIMEZONE
+    python_type = TimeZoneName
+
+    def placeholder(self, option: Option) -> str:
+        return "Area/City"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> TimeZoneName:
+        try:
+            return TimeZoneName(parse_timezone(value))
+        except ValueError as exc:
+            raise OptionError(option.name, str(exc), close_zones(value)) from None
+
+    def suggest(self, option: Option, current: str, context: ConvertContext) -> list[Suggestion]:
+        typed = "_".join(current.strip().lower().split())
+        if not typed:
+            found = list(COMMON_ZONES)
+        else:
+            every = zone_names()
+            starts = [z for z in every if z.lower().startswith(typed)]
+            # "berlin" should find Europe/Berlin: match the city part too.
+            cities = [z for z in every if z.lower().split("/")[-1].startswith(typed)]
+            inside = [z for z in every if typed in z.lower()]
+            found = list(dict.fromkeys([*starts, *cities, *inside]))
+        return [Suggestion(z, z) for z in found[:MAX_SUGGESTIONS]]
+
+
+class SkillsConverter(Converter):
+    option_type = OptionType.SKILLS
+    python_type = SkillList
+    shows_format = True
+
+    def placeholder(self, option: Option) -> str:
+        return "skill,skill"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> SkillList:
+        try:
+            return SkillList(context.skills.resolve_list(value))
+        except ValueError as exc:
+            raise OptionError(option.name, str(exc)) from None
+
+    def suggest(self, option: Option, current: str, context: ConvertContext) -> list[Suggestion]:
+        """Complete the last skill of a comma-separated list, keeping the ones before it."""
+        *done, partial = current.split(",")
+        kept = [p.strip() for p in done if p.strip()]
+        prefix = ", ".join(kept)
+        found: list[Suggestion] = []
+        for skill in context.skills.search(partial.strip(), limit=MAX_SUGGESTIONS):
+            if skill.id in kept:
+                continue
+            value = f"{prefix}, {skill.id}" if prefix else skill.id
+            label = f"{prefix}, {skill.name}" if prefix else f"{skill.name} ({skill.id})"
+            found.append(Suggestion(label, value))
+        return found
+
+
+class TimeConverter(Converter):
+    option_type = OptionType.TIME
+    python_type = time
+    shows_format = True
+
+    def max_input(self, option: Option) -> int | None:
+        return 5
+
+    def placeholder(self, option: Option) -> str:
+        return "HH:MM"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> time:
+        try:
+            return parse_time(value)
+        except ValueError as exc:
+            raise OptionError(option.name, f"{option.name} {exc}") from None
+
+
+class TimeRangeConverter(Converter):
+    option_type = OptionType.TIME_RANGE
+    python_type = TimeRange
+    shows_format = True
+
+    def max_input(self, option: Option) -> int | None:
+        return 11
+
+    def placeholder(self, option: Option) -> str:
+        return "HH:MM-HH:MM"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> TimeRange:
+        try:
+            start, end = parse_time_range(value)
+        except EmptyWindow as exc:
+            raise OptionError(option.name, str(exc)) from None
+        except ValueError as exc:
+            raise OptionError(option.name, f"{option.name} {exc}") from None
+        return TimeRange((start, end))
+
+
+class DateConverter(Converter):
+    option_type = OptionType.DATE
+    python_type = date
+    shows_format = True
+
+    def max_input(self, option: Option) -> int | None:
+        return 10
+
+    def placeholder(self, option: Option) -> str:
+        return "YYYY-MM-DD"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> date:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise OptionError(
+                option.name, f"{option.name} {value[:40]!r} is not a date; use YYYY-MM-DD."
+            ) from None
+
+
+CONVERTERS: Mapping[OptionType, Converter] = {
+    c.option_type: c
+    for c in (
+        TextConverter(),
+        IntConverter(),
+        ChoiceConverter(),
+        BoolConverter(),
+        UserConverter(),
+        ChannelConverter(),
+        TimeZoneConverter(),
+        SkillsConverter(),
+        TimeConverter(),
+        TimeRangeConverter(),
+        DateConverter(),
+    )
+}
+assert set(CONVERTERS) == set(OptionType), "every option type needs its converter"
+
+
+def converter_for(option: Option) -> Converter:
+    return CONVERTERS[option.type]
+
+
+def placeholder(option: Option) -> str:
+    return converter_for(option).placeholder(option)

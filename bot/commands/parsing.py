@@ -1,0 +1,159 @@
+"""The shared text syntax: tokenising a typed line, finding its command, validating options.
+
+Every adapter funnels input through `parse_line` (typed text: console, Slack) or straight into
+`validate` (Discord options, form submissions), so bad input gets the same specific message and
+usage line everywhere, and a handler only ever sees well-typed arguments.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from bot.commands.converters import ConvertContext, OptionError, converter_for
+from bot.commands.declaration import Command
+from bot.commands.invocation import CommandError
+
+MAX_LINE = 4000  # longer input is refused before tokenising
+
+_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"'}  # phones type curly quotes
+# A token: quoted runs (an unclosed one runs to the end) and unquoted non-space runs, touching.
+_TOKEN = re.compile(r'(?:"[^"]*(?:"|$)|[^\s"]+)+')
+_OPTION_TOKEN = re.compile(r"^([A-Za-z][A-Za-z_-]*):(.*)$", re.DOTALL)
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (keeping newlines and tabs) and normalise the unicode form."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isprintable():  # no control characters at all: the common case, checked in C
+        return text
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+
+
+def tokenize(line: str) -> list[str]:
+    """Split on whitespace; double quotes group words (`did:"two words"`), quotes are dropped.
+
+    Single quotes stay literal so that "didn't" needs no escaping. An unclosed quote runs to
+    the end of the line rather than failing: the user meant the rest of the line.
+    """
+    for curly, plain in _QUOTES.items():
+        line = line.replace(curly, plain)
+    return [token.replace('"', "") for token in _TOKEN.findall(line)]
+
+
+class CommandTable:
+    """The declared commands, looked up by their words."""
+
+    def __init__(self, commands: Iterable[Command] = ()) -> None:
+        self._by_name: dict[str, Command] = {}
+        for command in commands:
+            self.add(command)
+
+    def add(self, command: Command) -> None:
+        if command.name in self._by_name:
+            raise ValueError(f"command {command.name!r} declared twice")
+        self._by_name[command.name] = command
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(sorted(self._by_name.values(), key=lambda c: c.name))
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def get(self, name: str) -> Command | None:
+        return self._by_name.get(" ".join(name.lower().split()))
+
+    def match(self, words: list[str]) -> tuple[Command, int] | None:
+        """The longest declared command that the first words spell, and how many words it took."""
+        lowered = [w.lower() for w in words[:3]]
+        for size in range(len(lowered), 0, -1):
+            command = self._by_name.get(" ".join(lowered[:size]))
+            if command is not None:
+                return command, size
+        return None
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name)
+
+
+def parse_line(line: str, table: CommandTable) -> tuple[Command, dict[str, str]]:
+    """Split a typed line into its command and raw option strings (not yet validated)."""
+    if len(line) > MAX_LINE:
+        raise CommandError(
+            f"That line is {len(line):,} characters long; the limit is {MAX_LINE:,}."
+        )
+    tokens = tokenize(clean_text(line).strip().lstrip("/"))
+    if not tokens:
+        raise CommandError("Type a command, for example /help.")
+    found = table.match(tokens)
+    if found is None:
+        guess = difflib.get_close_matches(tokens[0].lower(), table.names(), n=1, cutoff=0.6)
+        hint = f" Did you mean /{guess[0]}?" if guess else ""
+        raise CommandError(f"Unknown command /{tokens[0][:40]}.{hint}")
+    command, used = found
+    raw: dict[str, str] = {}
+    bare: list[str] = []
+    for token in tokens[used:]:
+        m = _OPTION_TOKEN.match(token)
+        key = m.group(1).lower() if m else None
+        if m and key is not None and command.option(key) is not None:
+            if key in raw:
+                raise CommandError(f"Option {key} is given twice.", command, option=key)
+            raw[key] = m.group(2)
+        elif m and key is not None and _looks_like_option(command, key, m.group(2)):
+            raise CommandError(_unknown_option(command, key), command)
+        else:
+            bare.append(token)
+    primary = command.primary
+    if bare:
+        if primary is None:
+            shown = " ".join(bare)[:60]
+            raise CommandError(f"/{command.name} takes no free text (got {shown!r}).", command)
+        if primary.name in raw:
+            raise CommandError(
+                f"Option {primary.name} is given twice.", command, option=primary.name
+            )
+        raw[primary.name] = " ".join(bare)
+    return command, raw
+
+
+def _looks_like_option(command: Command, key: str, value: str) -> bool:
+    """Whether `key:value` is a mistyped option rather than free text ("http://", "Note: ...")."""
+    if value.startswith("//"):
+        return False
+    if command.primary is None:
+        return True
+    names = [o.name for o in command.options]
+    return bool(value) and bool(difflib.get_close_matches(key, names, n=1, cutoff=0.75))
+
+
+def _unknown_option(command: Command, key: str) -> str:
+    names = [o.name for o in command.options]
+    guess = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
+    hint = f" Did you mean {guess[0]}?" if guess else ""
+    known = ", ".join(names) if names else "none"
+    return f"Unknown option {key[:40]!r} for /{command.name}.{hint} Options: {known}."
+
+
+def validate(command: Command, raw: Mapping[str, str], context: ConvertContext) -> dict[str, Any]:
+    """Turn raw option strings into typed values, or raise one specific CommandError."""
+    args: dict[str, Any] = {}
+    for name in raw:
+        if command.option(name) is None:
+            raise CommandError(_unknown_option(command, name), command)
+    for option in command.options:
+        value = clean_text(raw.get(option.name, "")).strip()
+        if not value:
+            if option.required:
+                raise CommandError(
+                    f"Missing {option.name}: {option.description}", command, option=option.name
+                )
+            continue
+        try:
+            args[option.name] = converter_for(option).convert(option, value, context)
+        except OptionError as exc:
+            raise CommandError(exc.message, command, option=exc.option) from None
+    return args

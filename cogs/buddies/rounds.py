@@ -1,0 +1,177 @@
+"""Buddy rounds: starting one (on schedule or by an organizer) and asking halfway "did you meet?".
+
+A round is claimed and written in one transaction: groups, intros to each group's room and
+notes to anyone left out, so a crash leaves either the whole round or nothing. Grouping and
+its texts come from `bot.matching.round`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.app import App
+from bot.community import TIMEZONE
+from bot.matching.round import HISTORY_ROUNDS, PAUSE_AFTER_MISSED, Participant, match_profile, plan
+from bot.ports import Message
+from bot.storage import claims
+from bot.storage.buddies import BuddyRepo
+from bot.storage.models import Profile, Tenant
+from bot.storage.outbox import Target, enqueue, message_key
+from cogs.buddies import texts
+from cogs.buddies.rooms import Rooms, room_of
+from cogs.buddies.settings import GROUP_SIZE, REPEAT_WINDOW, cadence_of
+
+ROUND_JOB = "buddy-round"
+FOLLOWUP_JOB = "buddy-followup"
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    number: int
+    groups: list[list[str]]
+    left_out: list[str]
+    paused: int
+
+
+def room_key(tenant_id: int, round_number: int, group_number: int) -> str:
+    """The room a group's messages go to; the sender opens it on first use."""
+    return f"buddies-{tenant_id}-{round_number}-{group_number}"
+
+
+class Rounds:
+    def __init__(self, app: App, repo: BuddyRepo, rooms: Rooms) -> None:
+        self._app = app
+        self._repo = repo
+        self._rooms = rooms
+
+    async def run(self, tenant: Tenant, period: str | None, now: datetime) -> RoundReport | None:
+        """Run one round for `period` (None: a manual round); None if it was already claimed."""
+        values = await self._app.community.get(tenant.id)
+        community = values[TIMEZONE]
+        cadence = cadence_of(values)
+        repeat = values[REPEAT_WINDOW]
+        profiles = await self._app.profiles.all(tenant.id)
+        async with self._app.db.transaction() as tx:
+            if period is None:
+                period = f"manual-{await self._repo.next_round_number(tx, tenant.id)}"
+            if not await claims.claim(tx, tenant.id, ROUND_JOB, period, now):
+                return None
+            paused = await self._repo.close_open_rounds(tx, tenant.id, now, PAUSE_AFTER_MISSED)
+            for member_id, external_id in paused:
+                await enqueue(
+                    tx,
+                    tenant.id,
+                    message_key("buddy-autopause", tenant.id, period, member_id),
+                    Target.dm(external_id),
+                    Message(texts.AUTOPAUSED),
+                    now,
+                    member_id=member_id,
+                )
+            # A round with nobody in it is still recorded, so numbers (and manual keys) move on.
+            people = await self._repo.participants(tx, tenant.id, now)
+            past = await self._repo.past_groups(tx, tenant.id, max(repeat, HISTORY_ROUNDS))
+            blocks = await self._repo.blocks(tx, tenant.id)
+            rnd = await self._repo.create_round(
+                tx, tenant.id, period, now, cadence.followup_at(now)
+            )
+            external = {p.member_id: p.external_id for p in people}
+            participants = [
+                Participant(
+                    p.member_id,
+                    p.label,
+                    match_profile(
+                        p.member_id, profiles.get(p.member_id, Profile(p.member_id)), community
+                    ),
+                )
+                for p in people
+            ]
+            # Solving takes seconds for thousands of members: off the event loop, so heartbeats
+            # and other members' interactions (which defer after 1 s) are answered meanwhile.
+            outcome = await asyncio.to_thread(
+                plan,
+                participants,
+                now.astimezone(cadence.zone).date(),
+                number=rnd.number,
+                past_rounds=past,
+                blocks=blocks,
+                group_size=values[GROUP_SIZE],
+                repeat_window=repeat,
+                skill_name=self._app.skills.name,
+            )
+            for number, group in enumerate(outcome.groups, start=1):
+                key = room_key(tenant.id, rnd.number, number)
+                members = [(m.member_id, m.name) for m in group.members]
+                group_id = await self._repo.add_group(tx, tenant.id, rnd.id, key, members)
+                ids = tuple(external[m.member_id] for m in group.members)
+                await self._rooms.post(
+                    tx,
+                    tenant.id,
+                    message_key("buddy-intro", tenant.id, group_id),
+                    Target.room(key, ids, group.title),
+                    Message(group.intro),
+                    now,
+                )
+            for left in outcome.left_out:
+                await enqueue(
+                    tx,
+                    tenant.id,
+                    message_key("buddy-alone", tenant.id, rnd.id, left.member.member_id),
+                    Target.dm(external[left.member.member_id]),
+                    Message(texts.left_out(rnd.number, left.reason)),
+                    now,
+                    member_id=left.member.member_id,
+                )
+        return RoundReport(
+            rnd.number,
+            [[m.name for m in g.members] for g in outcome.groups],
+            [x.member.name for x in outcome.left_out],
+            len(paused),
+        )
+
+    async def tick(self, now: datetime) -> int:
+        """Start every round whose scheduled time has passed; returns how many started."""
+        started = 0
+        for tenant_id, first_joined in await self._repo.enrolled_tenants():
+            cadence = cadence_of(await self._app.community.get(tenant_id))
+            due = cadence.due(now)
+            # a round scheduled before anyone joined is not caught up on
+            if due is None or due[1] < first_joined:
+                continue
+            async with self._app.db.transaction() as tx:
+                if await claims.is_claimed(tx, tenant_id, ROUND_JOB, due[0]):
+                    continue
+            tenant = await self._app.tenants.get(tenant_id)
+            if tenant is not None and await self.run(tenant, due[0], now) is not None:
+                started += 1
+        if started:
+            self._app.sender.kick()
+        return started
+
+    async def followup_tick(self, now: datetime) -> int:
+        """Ask each group of a round that reached mid-round whether they met."""
+        asked = 0
+        for rnd in await self._repo.due_followups(now):
+            groups = await self._repo.round_groups(rnd.tenant_id, rnd.id)
+            async with self._app.db.transaction() as tx:
+                if not await claims.claim(tx, rnd.tenant_id, FOLLOWUP_JOB, str(rnd.id), now):
+                    continue
+                for group in groups:
+                    room = room_of(group)
+                    if len(room.members) < 2:
+                        continue  # their buddy left; they were told then
+                    await self._rooms.post(
+                        tx,
+                        rnd.tenant_id,
+                        message_key("buddy-followup", rnd.tenant_id, group.id),
+                        room,
+                        Message(
+                            texts.FOLLOWUP.format(number=rnd.number), buttons=texts.MET_BUTTONS
+                        ),
+                        now,
+                    )
+                    asked += 1
+        if asked:
+            self._app.sender.kick()
+        return asked

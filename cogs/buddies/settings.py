@@ -1,0 +1,43 @@
+"""The buddy-matching settings a community's organizers choose, and the cadence they make."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.community import PAIRING_CHANNEL, TIMEZONE, CommunityValues, Setting
+from bot.localtime import zone
+from bot.matching.round import GROUP_SIZES, Cadence, describe_cadence
+from bot.text import WEEKDAYS, plural
+
+ROUND_DAY = Setting.weekday("buddy_day", "monday", "weekday buddy rounds start on")
+ROUND_TIME = Setting.time_of_day("buddy_time", time(10), "time buddy rounds start, community time")
+EVERY_WEEKS = Setting.integer(
+    "buddy_every_weeks", 1, "weeks between buddy rounds", show=lambda n: f"every {n} week(s)"
+)
+GROUP_SIZE = Setting.integer("buddy_group_size", 2, "buddy group size (odd counts get one trio)")
+REPEAT_WINDOW = Setting.integer(
+    "buddy_repeat_window", 6, "rounds before two buddies may be paired again"
+)
+SETTINGS = (ROUND_DAY, ROUND_TIME, EVERY_WEEKS, GROUP_SIZE, REPEAT_WINDOW, PAIRING_CHANNEL)
+GROUP_SIZE_CHOICES = tuple(str(size) for size in GROUP_SIZES)
+MAX_EVERY_WEEKS = 8
+MAX_REPEAT_WINDOW = 52
+
+
+def cadence_of(values: CommunityValues) -> Cadence:
+    return Cadence(
+        weekday=WEEKDAYS.index(values[ROUND_DAY]),
+        at=values[ROUND_TIME],
+        every_weeks=values[EVERY_WEEKS],
+        zone=zone(values[TIMEZONE]),
+    )
+
+
+def describe(values: CommunityValues) -> str:
+    """The settings as `/admin buddies` shows them."""
+    return (
+        f"Rounds: {describe_cadence(cadence_of(values))}\n"
+        f"Group size: {values[GROUP_SIZE]} (one trio when the count is odd)\n"
+        f"No repeat partners within: {plural(values[REPEAT_WINDOW], 'round')}\n"
+        f"Rooms: {PAIRING_CHANNEL.display(values[PAIRING_CHANNEL])}"
+    )
