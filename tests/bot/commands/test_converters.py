@@ -1,0 +1,110 @@
+"""One converter per option type: errors name their option, platforms read what they need."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import (
+    CONVERTERS,
+    ConvertContext,
+    Option,
+    OptionError,
+    OptionType,
+    UserArg,
+    ValueKind,
+    converter_for,
+    placeholder,
+)
+from bot.skills import SkillCatalogue
+
+CONTEXT = ConvertContext(skills=SkillCatalogue.load())
+BAD = {
+    OptionType.TEXT: "x" * 501,
+    OptionType.INT: "lots",
+    OptionType.CHOICE: "maybe",
+    OptionType.BOOL: "perhaps",
+    OptionType.USER: "",
+    OptionType.CHANNEL: "#not a channel!",
+    OptionType.TIMEZONE: "Mars/Olympus",
+    OptionType.SKILLS: "dokcer",
+    OptionType.TIME: "25:00",
+    OptionType.TIME_RANGE: "18:00",
+    OptionType.DATE: "yesterday",
+}
+
+
+def option(kind: OptionType, **limits: object) -> Option:
+    return Option("value", kind, "a value", **limits)  # type: ignore[arg-type]
+
+
+def test_every_option_type_has_exactly_one_converter() -> None:
+    assert set(CONVERTERS) == set(OptionType)
+    assert all(c.option_type is kind for kind, c in CONVERTERS.items())
+
+
+@pytest.mark.parametrize("kind", list(OptionType))
+def test_a_bad_value_raises_one_error_that_names_its_option(kind: OptionType) -> None:
+    choices = ("yes", "no") if kind is OptionType.CHOICE else ()
+    subject = option(kind, choices=choices)
+    with pytest.raises(OptionError) as raised:
+        converter_for(subject).convert(subject, BAD[kind], CONTEXT)
+    assert raised.value.option == "value"
+    assert raised.value.message[:1].strip()
+
+
+def test_messages_that_describe_the_value_start_with_the_option_name() -> None:
+    minutes = Option("minutes", OptionType.INT, "minutes", min_value=1, max_value=720)
+    with pytest.raises(OptionError, match=r"^minutes must be between 1 and 720, not 721\.$"):
+        converter_for(minutes).convert(minutes, "721", CONTEXT)
+
+
+def test_suggestions_travel_with_the_error() -> None:
+    zone = option(OptionType.TIMEZONE)
+    with pytest.raises(OptionError) as raised:
+        converter_for(zone).convert(zone, "Europe/Berln", CONTEXT)
+    assert "Europe/Berlin" in raised.value.suggestions
+
+
+def test_whole_numbers_with_choices_take_only_those() -> None:
+    size = option(OptionType.INT, choices=("2", "3"))
+    assert converter_for(size).convert(size, "3", CONTEXT) == 3
+    with pytest.raises(OptionError, match="must be one of 2, 3"):
+        converter_for(size).convert(size, "4", CONTEXT)
+    assert placeholder(size) == "2|3"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value_kind"),
+    [
+        (OptionType.INT, ValueKind.INTEGER),
+        (OptionType.BOOL, ValueKind.BOOLEAN),
+        (OptionType.USER, ValueKind.USER),
+        (OptionType.CHANNEL, ValueKind.CHANNEL),
+        (OptionType.TIMEZONE, ValueKind.STRING),
+        (OptionType.TIME_RANGE, ValueKind.STRING),
+    ],
+)
+def test_each_type_says_how_a_typed_platform_carries_it(
+    kind: OptionType, value_kind: ValueKind
+) -> None:
+    assert CONVERTERS[kind].kind is value_kind
+
+
+def test_zones_skills_and_choices_suggest_while_typing_and_the_rest_do_not() -> None:
+    suggesting = {kind for kind, c in CONVERTERS.items() if c.suggests}
+    assert suggesting == {OptionType.TIMEZONE, OptionType.SKILLS, OptionType.CHOICE}
+    zone = option(OptionType.TIMEZONE)
+    assert "Europe/Berlin" in [s.value for s in converter_for(zone).suggest(zone, "berl", CONTEXT)]
+    assert len(converter_for(zone).suggest(zone, "", CONTEXT)) > 5
+
+
+def test_skills_suggestions_keep_the_skills_already_typed() -> None:
+    skills = option(OptionType.SKILLS)
+    values = [s.value for s in converter_for(skills).suggest(skills, "docker, py", CONTEXT)]
+    assert values and all(v.startswith("docker, ") for v in values)
+    assert "docker, python" in values
+
+
+def test_users_are_resolved_later_by_the_app() -> None:
+    user = option(OptionType.USER)
+    assert converter_for(user).convert(user, "<@123>", CONTEXT) == UserArg("123")
