@@ -4,12 +4,34 @@ values, and a snapshot of everything one tenant stores."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.app import App
+from bot.clock import ManualClock
 from bot.commands import Command, Option, OptionType
+from bot.config import Settings
 from bot.storage.db import Database
+from tests.fakes.recording import RecordingMessenger
+
+
+def real_commands() -> list[Command]:
+    """What the real cogs declare, read from a throwaway in-memory app (at collection time)."""
+    from cogs import load_all
+
+    async def collect() -> list[Command]:
+        settings = Settings(_env_file=None, studybot_db=":memory:")  # type: ignore[call-arg]
+        clock = ManualClock(datetime(2026, 3, 2, tzinfo=UTC))
+        app = await App.create(settings, clock, RecordingMessenger(), load_all())
+        try:
+            return list(app.commands)
+        finally:
+            await app.close()
+
+    return asyncio.run(collect())
+
 
 # Tables outside any tenant: the migration ledger, and tenants themselves (keyed by id).
 UNSCOPED = {"schema_migrations", "tenants"}

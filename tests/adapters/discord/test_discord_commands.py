@@ -8,7 +8,6 @@ cog adds tomorrow gets its own test cases here without touching the adapter or t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -18,10 +17,8 @@ from typing import Any
 import pytest
 
 from adapters.discord.layout import Binding, discord_name
-from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.tree import needs_autocomplete
 from bot.app import App
-from bot.clock import ManualClock
 from bot.commands import (
     Command,
     CommandError,
@@ -31,7 +28,8 @@ from bot.commands import (
     OptionType,
     Reply,
 )
-from tests.adapters.discord.discord_harness import START, Harness, make_settings, start_harness
+from tests.adapters.discord.discord_harness import Harness, start_harness
+from tests.declared import real_commands
 from tests.fakes.discord_api import (
     EPHEMERAL,
     OPT_BOOLEAN,
@@ -52,27 +50,7 @@ DISCORD_TYPES = {
 }
 
 
-def _declared() -> list[Command]:
-    """The commands the real cogs declare, read from a throwaway in-memory app."""
-    from cogs import load_all
-
-    async def collect() -> list[Command]:
-        app = await App.create(
-            make_settings(Path(".")),
-            ManualClock(START),
-            DiscordMessenger(),
-            load_all(),
-            db_path=":memory:",
-        )
-        try:
-            return list(app.commands)
-        finally:
-            await app.close()
-
-    return asyncio.run(collect())
-
-
-DECLARED = _declared()
+DECLARED = real_commands()
 NAMES = [c.name for c in DECLARED]
 
 

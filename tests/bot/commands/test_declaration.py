@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,8 +32,8 @@ from bot.commands import (
 from bot.config import Settings
 from bot.skills import SkillCatalogue
 from bot.storage.models import Member
-from cogs import load_all
 from tests.conftest import START, actor
+from tests.declared import real_commands
 from tests.fakes.recording import RecordingMessenger
 
 OK = Reply(text="ok")
@@ -166,23 +165,7 @@ async def test_the_app_calls_the_handler_with_typed_values_and_defaults(tmp_path
     assert refused.error and "weeks must be between 1 and 12, not 13." in refused.text
 
 
-def _real_commands() -> list[Command]:
-    """What the real cogs declare, collected from a throwaway in-memory app."""
-
-    async def collect() -> list[Command]:
-        settings = Settings(_env_file=None, studybot_db=":memory:")  # type: ignore[call-arg]
-        app = await App.create(
-            settings, ManualClock(START), RecordingMessenger(), load_all(), db_path=":memory:"
-        )
-        try:
-            return list(app.commands)
-        finally:
-            await app.close()
-
-    return asyncio.run(collect())
-
-
-REAL = _real_commands()
+REAL = real_commands()
 EXAMPLES = [(c, example) for c in REAL for example in c.examples]
 
 
