@@ -9,8 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +40,11 @@ from bot.events import Events
 from bot.personal_data import PersonalDataRegistry
 from bot.ports import ChannelRef, Messenger
 from bot.scheduling import Job, Scheduler
+from bot.signing import Signer
 from bot.skills import SkillCatalogue
 from bot.storage.db import Database
+from bot.storage.instance import InstanceRepo
+from bot.storage.instance_lock import InstanceLock, describe_this_process
 from bot.storage.members import MemberRepo
 from bot.storage.migrations import migrate
 from bot.storage.models import Member, Tenant
@@ -51,6 +58,11 @@ CogSetup = Callable[["App"], None]
 MemberEvent = Callable[[Tenant, Member], Awaitable[None]]
 AppFactory = Callable[[Messenger, Clock], Awaitable["App"]]
 SHUTDOWN_GRACE_SECONDS = 10.0
+PRUNE_JOB = "outbox-prune"
+NOT_A_MEMBER = (
+    "You are no longer a member of {community}, so nothing was saved. If you rejoin, use the "
+    "commands in the server or workspace again."
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,14 @@ class Actor:
     tenant_name: str = ""
     channel: ChannelRef | None = None
     is_admin: bool = False
+    # A button or form, not a typed command: it acts for a member the community already has,
+    # and never makes someone who left a member again (a click in an old DM).
+    via_component: bool = False
+
+
+def _process_id() -> str:
+    """Names this process in the outbox's claims: host, pid, and a nonce for pid reuse."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class App:
@@ -74,8 +94,13 @@ class App:
         db: Database,
         messenger: Messenger,
         skills: SkillCatalogue,
+        signer: Signer,
+        instance_lock: InstanceLock | None = None,
     ) -> None:
         self.settings = settings
+        self.signer = signer
+        self.process_id = _process_id()
+        self._instance_lock = instance_lock
         self.clock = clock
         self.db = db
         self.messenger = messenger
@@ -100,10 +125,13 @@ class App:
             clock=clock,
             rate_per_second=settings.studybot_send_rate,
             max_attempts=settings.studybot_send_max_attempts,
+            owner=self.process_id,
         )
         self.scheduler = Scheduler(clock, self.jobs)
         self._sender_task: asyncio.Task[None] | None = None
         self._admission = asyncio.Semaphore(settings.studybot_max_concurrent_commands)
+        self._slow_admission = asyncio.Semaphore(settings.studybot_max_concurrent_slow_commands)
+        self.add_job(Job(PRUNE_JOB, self.prune, timedelta(hours=1)))
 
     @classmethod
     async def create(
@@ -114,21 +142,51 @@ class App:
         cogs: Iterable[CogSetup],
         *,
         db_path: Path | str | None = None,
+        single_instance: bool = True,
     ) -> App:
-        db = await Database.open(db_path if db_path is not None else settings.studybot_db)
+        """Open the database, migrate it and build the app with these cogs.
+
+        On SQLite a bot process holds the database's single-instance lock (a second process
+        refuses to start); `single_instance=False` skips it, for a process that runs no sender
+        and no scheduler, or a test standing in for a second process.
+        """
+        path = db_path if db_path is not None else settings.studybot_db
+        lock = None
+        if single_instance and str(path) != ":memory:":
+            holder = describe_this_process(clock.now().isoformat(timespec="seconds"))
+            lock = InstanceLock.acquire(Path(path), holder)
         try:
-            await migrate(db, clock.now())
+            db = await Database.open(path)
+            try:
+                await migrate(db, clock.now())
+                secret = settings.studybot_secret_key
+                key = secret.get_secret_value() if secret else await InstanceRepo(db).secret_key()
+            except Exception:
+                await db.close()
+                raise
         except Exception:
-            await db.close()
+            if lock is not None:
+                lock.release()
             raise
         app = cls(
-            settings=settings, clock=clock, db=db, messenger=messenger, skills=SkillCatalogue.load()
+            settings=settings,
+            clock=clock,
+            db=db,
+            messenger=messenger,
+            skills=SkillCatalogue.load(),
+            signer=Signer(key),
+            instance_lock=lock,
         )
         for setup in cogs:
             setup(app)
         return app
 
     # --- what cogs declare ---------------------------------------------------------------------
+
+    def abandon_instance_lock(self) -> None:
+        """Let go of the single-instance lock as a process that died would (tests)."""
+        if self._instance_lock is not None:
+            self._instance_lock.release()
 
     def add_cog(self, cog: object) -> None:
         """Register every command the cog's methods declare with `@command`."""
@@ -156,7 +214,11 @@ class App:
 
     async def start(self, *, background: bool = True) -> None:
         """Resume interrupted sends, catch up on missed work, then (optionally) run on a timer."""
-        await self.outbox.resume_interrupted(self.clock.now())
+        # With the single-instance lock held, no other sender is alive: whatever another
+        # process left 'sending' was interrupted.
+        await self.outbox.resume_interrupted(
+            self.clock.now(), self.process_id, sole_sender=self._instance_lock is not None
+        )
         await self.scheduler.run_due()
         await self.sender.drain()
         if background:
@@ -171,6 +233,19 @@ class App:
                 await asyncio.wait_for(self._sender_task, SHUTDOWN_GRACE_SECONDS)
             self._sender_task = None
         await self.db.close()
+        if self._instance_lock is not None:
+            self._instance_lock.release()
+
+    async def prune(self, now: datetime) -> None:
+        """Forget delivered and dropped messages after the retention period."""
+        days = self.settings.studybot_outbox_retention_days
+        pruned = await self.outbox.prune(now - timedelta(days=days))
+        if pruned.messages or pruned.attachments:
+            log.info(
+                "pruned %d old message(s) and %d file(s) from the outbox",
+                pruned.messages,
+                pruned.attachments,
+            )
 
     # --- handling input ------------------------------------------------------------------------
 
@@ -187,7 +262,8 @@ class App:
     ) -> Reply:
         """Raw option strings from any adapter (typed text, Discord options, a submitted form)."""
         try:
-            async with self._admission:
+            # Slow commands have slots of their own: a burst of them never starves quick ones.
+            async with self._slow_admission if command.slow else self._admission:
                 return await self._run(actor, command, raw)
         except CommandError as exc:
             return exc.reply(prefix)
@@ -202,6 +278,8 @@ class App:
     async def _run(self, actor: Actor, command: Command, raw: Mapping[str, str]) -> Reply:
         if command.admin and not actor.is_admin:
             raise CommandError(f"/{command.name} is for community admins only.", command)
+        if actor.via_component:
+            await self._still_a_member(actor)
         if command.form is not None and not any(v.strip() for v in raw.values()):
             return Reply(text=command.form.title, form=command.form)
         args = validate(command, raw, self.convert_context)
@@ -231,6 +309,14 @@ class App:
         if member.dm_closed:
             reply = await self._dm_closed_notice(member, reply)
         return reply
+
+    async def _still_a_member(self, actor: Actor) -> None:
+        """Refuse a button or form from someone the community no longer has (or never had)."""
+        tenant = await self.tenants.find(self.platform, actor.tenant_id)
+        member = await self.members.find(tenant.id, actor.user_id) if tenant else None
+        if tenant is None or member is None or member.left_at is not None:
+            name = (tenant.name if tenant else "") or "that community"
+            raise CommandError(NOT_A_MEMBER.format(community=name))
 
     async def _resolve_users(
         self, tenant: Tenant | None, command: Command, args: dict[str, Any]

@@ -22,6 +22,13 @@ class Settings(BaseSettings):
     # whole burst in flight, every statement's reply waits behind every other command's step
     # on the event loop, and the burst gets slower for everyone (docs/operations.md, Capacity).
     studybot_max_concurrent_commands: int = Field(default=16, ge=1)
+    # Of those, commands declared slow (a digest preview, a buddy round) run at most this many at
+    # once, so a burst of them never takes the slots quick commands need.
+    studybot_max_concurrent_slow_commands: int = Field(default=2, ge=1)
+    # Sent, expired and failed messages are forgotten this many days after they were done.
+    studybot_outbox_retention_days: int = Field(default=14, ge=1)
+    # Signs buttons, forms and login links; generated and kept in the database when unset.
+    studybot_secret_key: SecretStr | None = None
     # Keep every thread of the process on this CPU (Linux); unset: the OS places them. On a
     # small VM this makes each database round trip several times cheaper (bot/cpu.py).
     studybot_cpu: int | None = Field(default=None, ge=0)

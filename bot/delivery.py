@@ -21,7 +21,7 @@ from bot.ports import (
     UserRef,
 )
 from bot.storage.members import MemberRepo
-from bot.storage.outbox import OutboxItem, OutboxRepo, backoff
+from bot.storage.outbox import LEASE, OutboxItem, OutboxRepo, backoff
 from bot.storage.tenants import TenantRepo
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class OutboxSender:
         clock: Clock,
         rate_per_second: float,
         max_attempts: int,
+        owner: str,
         sleep: Sleep = asyncio.sleep,
         monotonic: Monotonic = time.monotonic,
         batch: int = 100,
@@ -52,6 +53,7 @@ class OutboxSender:
         self._members = members
         self._messenger = messenger
         self._clock = clock
+        self.owner = owner  # this process, as the outbox's claims name it
         self._interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
         self._max_attempts = max_attempts
         self._sleep = sleep
@@ -80,8 +82,12 @@ class OutboxSender:
         """
         sent = 0
         async with self._draining:  # two drains at once would only fight over pacing
+            expired = await self._outbox.expire_due(self._clock.now())
+            if expired:
+                log.info("dropped %d queued message(s) that expired unsent", expired)
             while not self._halted():
-                items = await self._outbox.claim_due(self._clock.now(), self._batch)
+                claimed_at = self._clock.now()
+                items = await self._outbox.claim_due(claimed_at, self._batch, self.owner, LEASE)
                 if not items:
                     break
                 unsent = [item.id for item in items]
@@ -89,12 +95,21 @@ class OutboxSender:
                     for item in items:
                         if self._halted():
                             break
+                        claimed_at = await self._keep_lease(unsent, claimed_at)
                         await self._pace()
                         unsent.remove(item.id)
                         sent += await self._deliver(item)
                 finally:  # paused, cancelled or crashed mid-batch: unsent rows go back
                     await self._outbox.release(unsent)
         return sent
+
+    async def _keep_lease(self, item_ids: list[int], since: datetime) -> datetime:
+        """Renew the claim on what is left of the batch once half its lease has passed."""
+        now = self._clock.now()
+        if now - since < LEASE / 2:
+            return since
+        await self._outbox.renew(item_ids, self.owner, now + LEASE)
+        return now
 
     def _halted(self) -> bool:
         paused = self._paused_until is not None and self._clock.now() < self._paused_until
@@ -122,6 +137,9 @@ class OutboxSender:
     async def _deliver(self, item: OutboxItem) -> int:
         """1 if the platform accepted the message, else 0 (retried later, or given up on)."""
         now = self._clock.now()
+        if item.expires_at is not None and now >= item.expires_at:  # it aged while claimed
+            await self._outbox.mark_expired(item.id, now)
+            return 0
         try:
             ref = await self._send(item)
         except RateLimited as exc:
@@ -135,7 +153,7 @@ class OutboxSender:
             )
             return 0
         except DMsClosed as exc:
-            await self._outbox.mark_failed(item.id, f"dm_closed: {exc}")
+            await self._outbox.mark_failed(item.id, f"dm_closed: {exc}", now)
             member = await self._members.find(item.tenant_id, item.target.id)
             if member is not None:
                 await self._members.set_dm_closed(member.id, True)
@@ -148,7 +166,7 @@ class OutboxSender:
                 await self._outbox.retry_later(item.id, now + backoff(item.attempts), str(exc))
             else:
                 log.error("giving up on outbox %s after %d tries: %s", item.id, item.attempts, exc)
-                await self._outbox.mark_failed(item.id, f"{type(exc).__name__}: {exc}")
+                await self._outbox.mark_failed(item.id, f"{type(exc).__name__}: {exc}", now)
             return 0
         await self._outbox.mark_sent(item.id, self._clock.now(), ref.id)
         return 1
@@ -167,11 +185,14 @@ class OutboxSender:
             return await self._messenger.send(channel, item.message)
         room_id = await self._outbox.room(item.tenant_id, target.id)
         if room_id is None:
+            # The intent is recorded first: if this process dies after the platform opened the
+            # room but before its id was saved, the next attempt finds that room again.
+            retried = await self._outbox.begin_room(item.tenant_id, target.id, self._clock.now())
             members = [UserRef(tenant.external_id, m) for m in target.members]
-            room = await self._messenger.open_room(tenant.external_id, members, target.title)
-            await self._outbox.save_room(
-                item.tenant_id, target.id, room.id, room.kind, self._clock.now()
+            room = await self._messenger.open_room(
+                tenant.external_id, members, target.title, reuse=retried
             )
+            await self._outbox.save_room(item.tenant_id, target.id, room.id, room.kind)
             room_id = room.id
         channel = ChannelRef(tenant.external_id, room_id, ChannelKind.ROOM, target.title)
         return await self._messenger.send(channel, item.message)

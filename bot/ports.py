@@ -107,11 +107,22 @@ class Messenger(Protocol):
 
     async def send_dm(self, user: UserRef, message: Message) -> MessageRef: ...
 
-    async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
-        """Open (or reuse) a private space for these members: thread, group DM, console room."""
+    async def open_room(
+        self, tenant: str, members: list[UserRef], title: str, *, reuse: bool = False
+    ) -> ChannelRef:
+        """Open a private space for these members: thread, group DM, console room.
+
+        `reuse`: an earlier attempt to open this room may have succeeded before the process
+        stopped; return the room it opened (found by `title`) if there is one.
+        """
         ...
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None: ...
+
+    async def forget_user(self, tenant: str, user_id: str) -> None:
+        """The member's data was erased: drop whatever the adapter keeps about them (cached
+        DM channels, saved files)."""
+        ...
 
 
 class MessengerError(Exception):

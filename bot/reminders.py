@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 
-from bot.localtime import at_local, local_date, zone_for
+from bot.localtime import at_local, end_of_local_day, local_date, zone_for
 from bot.storage.checkins import DueReminder, ReminderCandidate
 
 
@@ -20,11 +20,14 @@ def due(
     after its time had passed today starts tomorrow.
     """
     today_in: dict[str | None, date] = {}
+    day_ends: dict[str | None, datetime] = {}
     instant: dict[tuple[str | None, time], datetime] = {}  # most members share a few times
     out: list[DueReminder] = []
     for c in candidates:
         if c.timezone not in today_in:
-            today_in[c.timezone] = local_date(now, zone_for(c.timezone, community_tz))
+            zone = zone_for(c.timezone, community_tz)
+            today_in[c.timezone] = local_date(now, zone)
+            day_ends[c.timezone] = end_of_local_day(today_in[c.timezone], zone)
         today = today_in[c.timezone]
         if c.last_checkin is not None and c.last_checkin >= today:
             continue  # checked in today (or on a later date, before moving west)
@@ -36,5 +39,5 @@ def due(
             instant[key] = at.astimezone(UTC)
         at = instant[key]
         if c.since <= at <= now:
-            out.append(DueReminder(c.member_id, c.external_id, today))
+            out.append(DueReminder(c.member_id, c.external_id, today, day_ends[c.timezone]))
     return out

@@ -26,6 +26,9 @@ from bot.text import WEEKDAYS, date_span
 log = logging.getLogger(__name__)
 
 JOB = "digest"
+# A digest that could not go out within a day (an outage, a long rate limit) is dropped rather
+# than posted about a week that is long over; `/digest post` can post it again.
+DIGEST_TTL = timedelta(hours=24)
 
 
 def _show_channel(value: str) -> str:
@@ -100,7 +103,16 @@ class Digests:
             await self.repo.record(
                 tx, tenant_id, data, channel, trigger, key, now, requested_by=requested_by
             )
-            await enqueue(tx, tenant_id, key, Target.channel(channel), message, now)
+            await enqueue(
+                tx,
+                tenant_id,
+                key,
+                Target.channel(channel),
+                message,
+                now,
+                expires_at=now + DIGEST_TTL,
+                mentions=data.names,  # every member it may name, in text or in the chart
+            )
         return key
 
     async def tick(self, now: datetime) -> int:
@@ -219,6 +231,9 @@ class Digests:
                 "No digest channel is set. Choose one first: /admin digest channel:#study",
                 inv.command,
             )
+        # A week's digest that expired unsent (an outage) was never seen: post it again.
+        scheduled = await self._app.outbox.by_key(message_key("digest", inv.tenant.id, week.key))
+        expired = scheduled is not None and scheduled.status == "expired"
         key = await self.post(
             inv.tenant.id,
             channel,
@@ -226,7 +241,7 @@ class Digests:
             today,
             inv.now,
             trigger="manual",
-            force=force,
+            force=force or expired,
             requested_by=inv.member.id,
         )
         if key is None:

@@ -28,7 +28,6 @@ from bot.storage.privacy import (
     FORMER_MEMBER,
     PrivacyRepo,
     erase_profile,
-    scrub_mentions,
     scrub_messages,
     tombstone_member,
 )
@@ -130,9 +129,9 @@ class Privacy:
         }
 
     async def _erase_messages(self, tx: Tx, tenant: Tenant, member: Member) -> int:
-        cancelled = await self._app.outbox.cancel_for_member(tx, tenant.id, member.id)
+        now = self._app.clock.now()
+        cancelled = await self._app.outbox.cancel_for_member(tx, tenant.id, member.id, now)
         await scrub_messages(tx, tenant.id, member.id)
-        await scrub_mentions(tx, tenant.id, member)
         return cancelled
 
     async def _erase_member_row(self, tx: Tx, tenant: Tenant, member: Member) -> int:
@@ -167,6 +166,10 @@ class Privacy:
                     await provider.erase(tx, tenant, member)
         finally:  # the member row is anonymised and the profile gone, even if cancelled
             self._app.members.forget(member.id)
+        # Old versions of the erased rows live on in the write-ahead log until a checkpoint
+        # copies the pages back (overwritten: secure_delete) and truncates it.
+        await self._app.db.checkpoint()
+        await self._app.messenger.forget_user(tenant.external_id, member.external_id)
         return True
 
     # --- commands -------------------------------------------------------------------------------

@@ -137,13 +137,18 @@ class FileMessenger:
         ref = self._accept("dm", user.id, message)
         return MessageRef(ChannelRef(user.tenant, f"dm-{user.id}", ChannelKind.DM), ref)
 
-    async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
+    async def open_room(
+        self, tenant: str, members: list[UserRef], title: str, *, reuse: bool = False
+    ) -> ChannelRef:
         key = ",".join(sorted(m.id for m in members))
         room = "room-" + hashlib.sha1(f"{key}|{title}".encode()).hexdigest()[:8]
         return ChannelRef(tenant, room, ChannelKind.ROOM, title)
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
         return UserRef(tenant, user_id, user_id)
+
+    async def forget_user(self, tenant: str, user_id: str) -> None:
+        """Keeps nothing about members."""
 
 
 def _clock_file(db: Path) -> Path:

@@ -33,8 +33,9 @@ def real_commands() -> list[Command]:
     return asyncio.run(collect())
 
 
-# Tables outside any tenant: the migration ledger, and tenants themselves (keyed by id).
-UNSCOPED = {"schema_migrations", "tenants"}
+# Tables outside any tenant: the migration ledger, tenants themselves (keyed by id), and the
+# installation's own values (its signing secret).
+UNSCOPED = {"schema_migrations", "tenants", "instance_settings"}
 
 _SAMPLES: dict[OptionType, str] = {
     OptionType.TEXT: "practised SQL joins",

@@ -49,8 +49,9 @@ CHAINS = {
     "buddy round": (
         "before-commit:buddy-round",
         "after-commit:buddy-round",
-        "before-send:Study buddies #1: M03",
-        "after-send:Study buddies #1: M04",
+        # intros go out newest first (bot/storage/outbox.py, claim_due): M04's before M03's
+        "before-send:Study buddies #1: M04",
+        "after-send:Study buddies #1: M03",
     ),
     "digest post": (
         "before-commit:digest",

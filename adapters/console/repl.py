@@ -12,7 +12,7 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -38,7 +38,7 @@ class ConsoleOptions:
     user: str = "admin"
     now: datetime | None = None
     script: Path | None = None
-    files_dir: Path = field(default_factory=lambda: Path("./data/console-files"))
+    files_dir: Path | None = None  # attachments; default: console-files beside the database
 
 
 def parse_duration(text: str) -> timedelta:
@@ -194,7 +194,7 @@ async def run(options: ConsoleOptions, factory: AppFactory) -> int:
         print(line, flush=True)
 
     clock = ManualClock(options.now or datetime.now(UTC))
-    messenger = ConsoleMessenger(write, options.files_dir)
+    messenger = ConsoleMessenger(write, options.files_dir or options.db.parent / "console-files")
     app = await factory(messenger, clock)
     source, interactive = _lines(options)
 

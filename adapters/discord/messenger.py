@@ -185,16 +185,22 @@ class DiscordMessenger:
         ref = ChannelRef(user.tenant, str(dm.id), ChannelKind.DM)
         return MessageRef(ref, str(first.id))
 
-    async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
+    async def open_room(
+        self, tenant: str, members: list[UserRef], title: str, *, reuse: bool = False
+    ) -> ChannelRef:
         """A private thread in the pairing channel with the members added.
 
         When no pairing channel is configured, or Discord refuses the thread (no permission,
         a channel type without private threads), the room is a set of DMs: sending to it DMs
-        each member.
+        each member. With `reuse`, a thread of ours with this title that an earlier attempt
+        opened (the process stopped before recording it) is taken instead of a second one.
         """
         parent_id = await self._room_parent(tenant)
         if parent_id is not None:
             try:
+                found = self._existing_thread(tenant, parent_id, title) if reuse else None
+                if found is not None:
+                    return await self._fill_thread(tenant, found, members, title)
                 return await self._open_thread(tenant, parent_id, members, title)
             except MessengerError as exc:
                 if exc.retryable:  # a 429 or an outage: the outbox tries the thread again
@@ -210,6 +216,9 @@ class DiscordMessenger:
             log.info("guild %s: no pairing channel configured; buddy rooms use DMs", tenant)
         ids = ",".join(m.id for m in members)
         return ChannelRef(tenant, f"{DM_ROOM_PREFIX}{ids}", ChannelKind.ROOM, title)
+
+    async def forget_user(self, tenant: str, user_id: str) -> None:
+        """Nothing is kept about members here; discord.py's caches follow the gateway."""
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
         if not user_id.isdigit():
@@ -283,6 +292,19 @@ class DiscordMessenger:
         for chunk in split_text(self._rename(details)):
             await destination.send(chunk, allowed_mentions=discord.AllowedMentions.none())
 
+    def _existing_thread(self, tenant: str, parent_id: int, title: str) -> int | None:
+        """A thread this bot opened under the parent with this name, from the gateway's cache
+        (a guild's active threads arrive with it at every connect)."""
+        guild = self._client.get_guild(int(tenant)) if tenant.isdigit() else None
+        me = self._client.user
+        if guild is None or me is None:
+            return None
+        name = fit(title, 100)
+        for thread in guild.threads:
+            if thread.parent_id == parent_id and thread.name == name and thread.owner_id == me.id:
+                return thread.id
+        return None
+
     async def _open_thread(
         self, tenant: str, parent_id: int, members: list[UserRef], title: str
     ) -> ChannelRef:
@@ -301,13 +323,19 @@ class DiscordMessenger:
         # Until every member is in, a retry (after a 429 here) reuses this thread rather
         # than opening a second one; adding a member twice is harmless.
         self._unfinished_threads[key] = thread_id
+        room = await self._fill_thread(tenant, thread_id, members, title)
+        del self._unfinished_threads[key]
+        return room
+
+    async def _fill_thread(
+        self, tenant: str, thread_id: int, members: list[UserRef], title: str
+    ) -> ChannelRef:
         for member in members:
             try:
                 async with port_errors():
                     await self._client.http.add_user_to_thread(thread_id, int(member.id))
             except NotFound:
                 log.info("guild %s: %s left before joining thread %s", tenant, member.id, thread_id)
-        del self._unfinished_threads[key]
         return ChannelRef(tenant, str(thread_id), ChannelKind.ROOM, title)
 
     async def _send_to_dm_room(self, channel: ChannelRef, message: Message) -> MessageRef:

@@ -213,8 +213,11 @@ class SlackMessenger:
         channel = ChannelRef(user.tenant, channel_id, ChannelKind.DM)
         return await self.send(channel, message)
 
-    async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
-        """A group DM (MPIM) with these members; Slack returns the same one for the same set."""
+    async def open_room(
+        self, tenant: str, members: list[UserRef], title: str, *, reuse: bool = False
+    ) -> ChannelRef:
+        """A group DM (MPIM) with these members; Slack returns the same one for the same set,
+        so a retry (`reuse`) needs nothing more."""
         self._check_tenant(tenant)
         ids = list(dict.fromkeys(m.id for m in members if m.id != self._installation.bot_user_id))
         if not ids:
@@ -228,6 +231,9 @@ class SlackMessenger:
         except Exception as exc:
             raise map_error(exc) from exc
         return ChannelRef(tenant, str(response["channel"]["id"]), ChannelKind.ROOM, title)
+
+    async def forget_user(self, tenant: str, user_id: str) -> None:
+        self._dm_channels.pop(user_id, None)
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
         self._check_tenant(tenant)

@@ -47,6 +47,11 @@ class Round:
     status: str  # open | closed
     closed_at: datetime | None
 
+    @property
+    def ends_at(self) -> datetime:
+        """When the next round is due: the follow-up is asked halfway."""
+        return self.started_at + 2 * (self.followup_at - self.started_at)
+
 
 @dataclass(frozen=True)
 class GroupMember:

@@ -68,6 +68,7 @@ class DueReminder:
     member_id: int
     external_id: str
     local_date: date
+    expires_at: datetime  # the end of that local day: a reminder is worthless after it
 
 
 def reminder_key(tenant_id: int, member_id: int, day: date) -> str:
@@ -163,7 +164,7 @@ class CheckinRepo:
                     f" SELECT id, tenant_id, ? FROM checkins WHERE {where}",
                     [(s, *this) for s in dict.fromkeys(skills)],
                 ),
-                outbox.cancel_pending(reminder_key(tenant_id, member_id, local_date)),
+                outbox.cancel_pending(reminder_key(tenant_id, member_id, local_date), now),
                 _dates_step(tenant_id, [member_id]),
             )
         return SavedCheckin(
@@ -356,10 +357,11 @@ async def queue_reminders(
         tx,
         tenant_id,
         [
-            (
+            outbox.Addressed(
                 reminder_key(tenant_id, d.member_id, d.local_date),
                 Target.dm(d.external_id),
                 d.member_id,
+                d.expires_at,
             )
             for d in queued
         ],

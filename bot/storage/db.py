@@ -12,6 +12,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.private_files import private_file
+
 Params = Sequence[Any] | dict[str, Any]
 
 
@@ -49,7 +51,7 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))  # owner-only before SQLite writes a byte (its -wal too)
         # The sqlite3 module opens the transaction (BEGIN IMMEDIATE) itself, in the same call
         # as a transaction's first write: one round trip to the worker thread fewer per write.
         conn = await aiosqlite.connect(str(path), isolation_level="IMMEDIATE")
@@ -60,6 +62,9 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted and overwritten content is zeroed, not left in free pages: an erased
+            # member's words must not be recoverable from the file.
+            await conn.execute("PRAGMA secure_delete = ON")
             if str(path) != ":memory:":  # an in-memory database cannot be shared
                 reader = await aiosqlite.connect(str(path), isolation_level=None)
                 reader.row_factory = aiosqlite.Row
@@ -82,6 +87,11 @@ class Database:
             rows = [str(r[0]) for r in await cur.fetchall()]
         if rows != ["ok"]:
             raise CorruptDatabase("; ".join(rows[:3]))
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and truncate it to zero bytes."""
+        async with self._lock:
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
         async with self._lock:
@@ -135,6 +145,7 @@ class Database:
     async def backup(self, target: Path | str) -> None:
         """SQLite's online backup: a consistent copy while the bot keeps running."""
         async with self._lock:
+            private_file(Path(target))
             dest = await aiosqlite.connect(str(target))
             try:
                 await self._conn.backup(dest)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -56,9 +57,21 @@ class OutboxItem:
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
+    expires_at: datetime | None = None
+
+
+# How long a claim stays the claimer's: renewed while its batch is being sent. A lease that ran
+# out means the claiming process died, and the row may be sent by another.
+LEASE = timedelta(seconds=60)
+DEFAULT_TTL = timedelta(days=7)
+URGENT = timedelta(
+    hours=1
+)  # a message this close to expiring goes before all others  # for messages whose producer gives no time to live
+DONE = ("sent", "failed", "cancelled", "expired")
 
 
 def encode(target: Target, message: Message) -> str:
+    """The payload: everything but file bytes, which are stored once (`attachments`)."""
     return json.dumps(
         {
             "members": list(target.members),
@@ -67,20 +80,24 @@ def encode(target: Target, message: Message) -> str:
             "details": message.details,
             "buttons": [[b.label, b.command, b.style] for b in message.buttons],
             "files": [
-                [f.filename, base64.b64encode(f.data).decode("ascii"), f.description]
+                {"name": f.filename, "sha256": _sha256(f.data), "description": f.description}
                 for f in message.files
             ],
         }
     )
 
 
-def _item(r: Any) -> OutboxItem:
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _item(r: Any, files: dict[str, bytes]) -> OutboxItem:
     p = json.loads(r["payload"])
     message = Message(
         text=p["text"],
         details=p["details"],
         buttons=tuple(Button(label, command, style) for label, command, style in p["buttons"]),
-        files=tuple(Attachment(n, base64.b64decode(d), desc) for n, d, desc in p["files"]),
+        files=tuple(_attachment(f, files) for f in p["files"]),
     )
     target = Target(r["target_kind"], r["target"], tuple(p["members"]), p["title"])
     return OutboxItem(
@@ -94,7 +111,15 @@ def _item(r: Any) -> OutboxItem:
         attempts=r["attempts"],
         next_attempt_at=from_db(r["next_attempt_at"]),
         last_error=r["last_error"],
+        expires_at=from_db(r["expires_at"]) if r["expires_at"] else None,
     )
+
+
+def _attachment(entry: Any, files: dict[str, bytes]) -> Attachment:
+    if isinstance(entry, list):  # queued before migration 0007: the bytes inline, base64
+        name, data, description = entry
+        return Attachment(name, base64.b64decode(data), description)
+    return Attachment(entry["name"], files[entry["sha256"]], entry["description"])
 
 
 async def enqueue(
@@ -106,12 +131,20 @@ async def enqueue(
     now: datetime,
     member_id: int | None = None,
     not_before: datetime | None = None,
+    *,
+    expires_at: datetime | None = None,
+    mentions: Iterable[int] = (),
 ) -> bool:
-    """Queue a message inside the caller's transaction; False if the key was queued before."""
-    changed = await tx.execute(
+    """Queue a message inside the caller's transaction; False if the key was queued before.
+
+    `member_id` is the member it is for (their export lists it); `mentions` are the other
+    members it names or is addressed to, whose erasure blanks it. It is dropped, never sent,
+    once `expires_at` has passed (`DEFAULT_TTL` after `now` when not given).
+    """
+    row = await tx.fetchone(
         "INSERT INTO outbox (tenant_id, idem_key, member_id, target_kind, target, payload,"
-        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (idem_key) DO NOTHING",
+        " next_attempt_at, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (idem_key) DO NOTHING RETURNING id",
         (
             tenant_id,
             idem_key,
@@ -121,67 +154,170 @@ async def enqueue(
             encode(target, message),
             to_db(not_before or now),
             to_db(now),
+            to_db(expires_at or now + DEFAULT_TTL),
         ),
     )
-    return changed == 1
+    if row is None:
+        return False
+    outbox_id = int(row["id"])
+    named = sorted(set(mentions) - {member_id} if member_id is not None else set(mentions))
+    if named:
+        await tx.executemany(
+            "INSERT INTO outbox_mentions (outbox_id, tenant_id, member_id) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(outbox_id, tenant_id, m) for m in named],
+        )
+    for file in message.files:
+        digest = _sha256(file.data)
+        await tx.execute(
+            "INSERT INTO attachments (tenant_id, sha256, data, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (tenant_id, digest, file.data, to_db(now)),
+        )
+        await tx.execute(
+            "INSERT INTO outbox_attachments (outbox_id, tenant_id, sha256) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (outbox_id, tenant_id, digest),
+        )
+    return True
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """One target of a message queued to many (`enqueue_many`)."""
+
+    idem_key: str
+    target: Target
+    member_id: int | None
+    expires_at: datetime
 
 
 async def enqueue_many(
     tx: Tx,
     tenant_id: int,
-    items: Sequence[tuple[str, Target, int | None]],
+    items: Sequence[Addressed],
     message: Message,
     now: datetime,
 ) -> None:
-    """Queue one message to many targets in one statement: (idem_key, target, member_id) each.
+    """Queue one message without files to many targets in one statement (reminders).
 
     Keys queued before are skipped, as with `enqueue`.
     """
+    if message.files:
+        raise ValueError("enqueue_many sends no files; queue messages with files one by one")
     at = to_db(now)
     payloads: dict[tuple[tuple[str, ...], str], str] = {}  # DMs share one payload
-    for _, target, _ in items:
-        if (target.members, target.title) not in payloads:
-            payloads[(target.members, target.title)] = encode(target, message)
+    for item in items:
+        shape = (item.target.members, item.target.title)
+        if shape not in payloads:
+            payloads[shape] = encode(item.target, message)
     await tx.executemany(
         "INSERT INTO outbox (tenant_id, idem_key, member_id, target_kind, target, payload,"
-        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " next_attempt_at, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (idem_key) DO NOTHING",
         [
-            (tenant_id, key, member_id, t.kind, t.id, payloads[(t.members, t.title)], at, at)
-            for key, t, member_id in items
+            (
+                tenant_id,
+                i.idem_key,
+                i.member_id,
+                i.target.kind,
+                i.target.id,
+                payloads[(i.target.members, i.target.title)],
+                at,
+                at,
+                to_db(i.expires_at),
+            )
+            for i in items
         ],
     )
 
 
-def cancel_pending(idem_key: str) -> Statement:
+def cancel_pending(idem_key: str, now: datetime) -> Statement:
     """The statement that withdraws a queued message not yet picked up by the sender, as a step
     of the transaction that makes it unnecessary (`Tx.pipeline`)."""
     return (
-        "UPDATE outbox SET status = 'cancelled' WHERE idem_key = ? AND status = 'pending'",
-        (idem_key,),
+        "UPDATE outbox SET status = 'cancelled', done_at = ? WHERE idem_key = ?"
+        " AND status = 'pending'",
+        (to_db(now), idem_key),
     )
+
+
+@dataclass(frozen=True)
+class Pruned:
+    messages: int
+    attachments: int
 
 
 class OutboxRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def claim_due(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Mark up to `limit` due messages as being sent, oldest first, and return them."""
+    async def expire_due(self, now: datetime) -> int:
+        """Drop, never send, waiting messages whose time to live has passed; the row stays as
+        the record ('expired', with when)."""
+        return await self._db.execute(
+            "UPDATE outbox SET status = 'expired', done_at = ?, last_error = 'expired unsent'"
+            " WHERE status = 'pending' AND expires_at <= ?",
+            (to_db(now), to_db(now)),
+        )
+
+    async def claim_due(
+        self, now: datetime, limit: int, owner: str, lease: timedelta = LEASE
+    ) -> list[OutboxItem]:
+        """Claim up to `limit` due messages for `owner` until the lease ends, and return them.
+
+        The urgent first (those that expire within `URGENT`), then the newest: after an
+        outage, today's messages go out before yesterday's (which mostly expire unsent). A
+        target's messages still go out in the order they were queued (an intro before the
+        room's first check-in line): a row waits while an older one to the same target is
+        unsent.
+        """
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
-                " WHERE id IN (SELECT id FROM outbox WHERE status = 'pending'"
-                " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?) RETURNING *",
-                (to_db(now), limit),
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?,"
+                " lease_until = ? WHERE id IN (SELECT o.id FROM outbox o"
+                " WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
+                " AND (o.expires_at IS NULL OR o.expires_at > ?)"
+                " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.tenant_id = o.tenant_id"
+                "   AND e.target_kind = o.target_kind AND e.target = o.target"
+                "   AND e.status IN ('pending', 'sending') AND e.id < o.id)"
+                " ORDER BY o.expires_at IS NOT NULL AND o.expires_at <= ? DESC, o.id DESC"
+                " LIMIT ?) RETURNING *",
+                (owner, to_db(now + lease), to_db(now), to_db(now), to_db(now + URGENT), limit),
             )
-        return sorted((_item(r) for r in rows), key=lambda i: (i.next_attempt_at, i.id))
+            files = await self._files(tx, [int(r["id"]) for r in rows])
+        soon = now + URGENT
+        items = [_item(r, files) for r in rows]
+        return sorted(items, key=lambda i: (not (i.expires_at and i.expires_at <= soon), -i.id))
+
+    async def _files(self, tx: Tx, ids: list[int]) -> dict[str, bytes]:
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = await tx.fetchall(
+            "SELECT DISTINCT a.sha256, a.data FROM outbox_attachments oa JOIN attachments a"
+            " ON a.tenant_id = oa.tenant_id AND a.sha256 = oa.sha256"
+            f" WHERE oa.outbox_id IN ({marks})",
+            ids,
+        )
+        return {r["sha256"]: bytes(r["data"]) for r in rows}
+
+    async def renew(self, item_ids: list[int], owner: str, until: datetime) -> None:
+        """Keep this owner's claim on rows it is still working through."""
+        if not item_ids:
+            return
+        marks = ", ".join("?" for _ in item_ids)
+        await self._db.execute(
+            "UPDATE outbox SET lease_until = ?"
+            f" WHERE status = 'sending' AND claimed_by = ? AND id IN ({marks})",
+            [to_db(until), owner, *item_ids],
+        )
 
     async def mark_sent(self, item_id: int, now: datetime, message_id: str) -> None:
         await self._db.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL"
-            " WHERE id = ?",
-            (to_db(now), message_id, item_id),
+            "UPDATE outbox SET status = 'sent', sent_at = ?, done_at = ?, message_id = ?,"
+            " last_error = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?",
+            (to_db(now), to_db(now), message_id, item_id),
         )
 
     async def retry_later(
@@ -190,7 +326,8 @@ class OutboxRepo:
         """Back to the queue until `at`; a rate limit (count_attempt=False) costs no attempt."""
         await self._db.execute(
             "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?,"
-            " attempts = attempts - ? WHERE id = ? AND status = 'sending'",
+            " attempts = attempts - ?, claimed_by = NULL, lease_until = NULL"
+            " WHERE id = ? AND status = 'sending'",
             (to_db(at), error[:500], 0 if count_attempt else 1, item_id),
         )
 
@@ -200,30 +337,70 @@ class OutboxRepo:
             return
         marks = ", ".join("?" for _ in item_ids)
         await self._db.execute(
-            "UPDATE outbox SET status = 'pending', attempts = attempts - 1"
-            f" WHERE status = 'sending' AND id IN ({marks})",
+            "UPDATE outbox SET status = 'pending', attempts = attempts - 1, claimed_by = NULL,"
+            f" lease_until = NULL WHERE status = 'sending' AND id IN ({marks})",
             item_ids,
         )
 
-    async def mark_failed(self, item_id: int, error: str) -> None:
+    async def mark_expired(self, item_id: int, now: datetime) -> None:
         await self._db.execute(
-            "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
-            (error[:500], item_id),
+            "UPDATE outbox SET status = 'expired', last_error = 'expired unsent', done_at = ?,"
+            " claimed_by = NULL, lease_until = NULL WHERE id = ?",
+            (to_db(now), item_id),
         )
 
-    async def resume_interrupted(self, now: datetime) -> int:
-        """After a crash, messages caught mid-send go back to the queue."""
+    async def mark_failed(self, item_id: int, error: str, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status = 'failed', last_error = ?, done_at = ?, claimed_by = NULL,"
+            " lease_until = NULL WHERE id = ?",
+            (error[:500], to_db(now), item_id),
+        )
+
+    async def resume_interrupted(self, now: datetime, owner: str, *, sole_sender: bool) -> int:
+        """Rows caught mid-send by a process that died go back to the queue.
+
+        A dead process is one whose lease ran out; when this process is known to be the only
+        sender on the database (SQLite's single-instance lock), every other owner is dead.
+        """
+        if sole_sender:
+            return await self._db.execute(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = ?, claimed_by = NULL,"
+                " lease_until = NULL WHERE status = 'sending' AND (claimed_by IS NULL"
+                " OR claimed_by <> ?)",
+                (to_db(now), owner),
+            )
         return await self._db.execute(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status = 'sending'",
-            (to_db(now),),
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, claimed_by = NULL,"
+            " lease_until = NULL WHERE status = 'sending' AND (lease_until IS NULL"
+            " OR lease_until < ?)",
+            (to_db(now), to_db(now)),
         )
 
-    async def cancel_for_member(self, tx: Tx, tenant_id: int, member_id: int) -> int:
+    async def cancel_for_member(self, tx: Tx, tenant_id: int, member_id: int, now: datetime) -> int:
         return await tx.execute(
-            "UPDATE outbox SET status = 'cancelled' WHERE tenant_id = ? AND member_id = ?"
-            " AND status IN ('pending', 'sending')",
-            (tenant_id, member_id),
+            "UPDATE outbox SET status = 'cancelled', done_at = ? WHERE tenant_id = ?"
+            " AND member_id = ? AND status IN ('pending', 'sending')",
+            (to_db(now), tenant_id, member_id),
         )
+
+    async def prune(self, before: datetime) -> Pruned:
+        """Forget messages that reached their last status before `before`, and files nobody
+        refers to any more.
+
+        Nothing needs them: the work that queued them is claimed (`job_runs`), so it is never
+        queued again, and the platform holds what was posted.
+        """
+        async with self._db.transaction() as tx:
+            messages = await tx.execute(
+                "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'cancelled', 'expired')"
+                " AND done_at < ?",
+                (to_db(before),),
+            )
+            files = await tx.execute(
+                "DELETE FROM attachments WHERE NOT EXISTS (SELECT 1 FROM outbox_attachments oa"
+                " WHERE oa.tenant_id = attachments.tenant_id AND oa.sha256 = attachments.sha256)"
+            )
+        return Pruned(messages, files)
 
     async def next_due(self) -> datetime | None:
         row = await self._db.fetchone(
@@ -233,26 +410,39 @@ class OutboxRepo:
 
     async def by_key(self, idem_key: str) -> OutboxItem | None:
         row = await self._db.fetchone("SELECT * FROM outbox WHERE idem_key = ?", (idem_key,))
-        return _item(row) if row is not None else None
+        if row is None:
+            return None
+        async with self._db.transaction() as tx:
+            files = await self._files(tx, [int(row["id"])])
+        return _item(row, files)
 
     async def counts(self) -> dict[str, int]:
         rows = await self._db.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
         return {r["status"]: r["n"] for r in rows}
 
     async def room(self, tenant_id: int, room_key: str) -> str | None:
+        """The platform channel of a room that was opened, or None."""
         row = await self._db.fetchone(
             "SELECT channel_id FROM rooms WHERE tenant_id = ? AND room_key = ?",
             (tenant_id, room_key),
         )
-        return str(row["channel_id"]) if row is not None else None
+        return str(row["channel_id"]) if row is not None and row["channel_id"] else None
 
-    async def save_room(
-        self, tenant_id: int, room_key: str, channel_id: str, kind: str, now: datetime
-    ) -> None:
-        await self._db.execute(
+    async def begin_room(self, tenant_id: int, room_key: str, now: datetime) -> bool:
+        """Record the intent to open a room before opening it; True if an earlier attempt was
+        recorded and never finished (it may have opened the room before the process died)."""
+        inserted = await self._db.execute(
             "INSERT INTO rooms (tenant_id, room_key, channel_id, kind, created_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, room_key) DO NOTHING",
-            (tenant_id, room_key, channel_id, kind, to_db(now)),
+            " VALUES (?, ?, '', '', ?) ON CONFLICT (tenant_id, room_key) DO NOTHING",
+            (tenant_id, room_key, to_db(now)),
+        )
+        return inserted == 0
+
+    async def save_room(self, tenant_id: int, room_key: str, channel_id: str, kind: str) -> None:
+        await self._db.execute(
+            "UPDATE rooms SET channel_id = ?, kind = ? WHERE tenant_id = ? AND room_key = ?"
+            " AND channel_id = ''",
+            (channel_id, kind, tenant_id, room_key),
         )
 
 

@@ -8,7 +8,6 @@ privacy cog only walks the registry (bot/personal_data.py).
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -82,34 +81,35 @@ async def erase_profile(tx: Tx, tenant_id: int, member_id: int) -> int:
 
 
 async def scrub_messages(tx: Tx, tenant_id: int, member_id: int) -> int:
-    """Blank the text and address of every message queued for the member (cancel them first)."""
-    return await tx.execute(
-        "UPDATE outbox SET payload = ?, target = 'erased' WHERE tenant_id = ? AND member_id = ?",
-        (_SCRUBBED, tenant_id, member_id),
-    )
+    """Blank the words, address and files of every message for the member or naming them.
 
-
-async def scrub_mentions(tx: Tx, tenant_id: int, member: Member) -> int:
-    """Blank the stored copy of delivered channel and room posts that name the member.
-
-    What was posted stays on the platform; the bot's copy is only kept so that a message is
-    never sent twice, which the row without its words still does. Posts still waiting to be
-    sent (a digest due in a minute) go out as written.
+    Messages *for* the member (their reminders, DMs) were cancelled first. Messages to others
+    that name them (a digest, a buddy room's posts, a nudge they sent) keep their rows, so the
+    idempotency key still stops a resend, but lose their text: what was posted stays on the
+    platform, and the bot's copy (which exports of others would show) says nothing any more.
+    Rows are found by the member ids they were queued with, never by matching names.
     """
-    # Payloads are JSON: a name is matched as JSON writes it, the platform id as a JSON string
-    # (it appears in a room's member list). A false match only blanks a copy nobody reads.
-    needles = [json.dumps(member.external_id)]
-    if len(member.display_name) >= 3:  # shorter names would match inside most posts
-        needles.append(json.dumps(member.display_name)[1:-1])
-    changed = 0
-    for needle in needles:
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", needle) + "%"
-        changed += await tx.execute(
-            "UPDATE outbox SET payload = ? WHERE tenant_id = ? AND target_kind <> 'dm'"
-            " AND status IN ('sent', 'failed', 'cancelled') AND payload <> ?"
-            " AND payload LIKE ? ESCAPE '\\'",
-            (_SCRUBBED, tenant_id, _SCRUBBED, pattern),
-        )
+    named = (
+        "(member_id = ? OR id IN (SELECT outbox_id FROM outbox_mentions"
+        " WHERE tenant_id = ? AND member_id = ?))"
+    )
+    params = (tenant_id, member_id, tenant_id, member_id)
+    await tx.execute(
+        "DELETE FROM outbox_attachments WHERE outbox_id IN"
+        f" (SELECT id FROM outbox WHERE tenant_id = ? AND {named})",
+        params,
+    )
+    changed = await tx.execute(
+        f"UPDATE outbox SET payload = ?, target = 'erased', last_error = NULL"
+        f" WHERE tenant_id = ? AND {named}",
+        (_SCRUBBED, *params),
+    )
+    await tx.execute(
+        "DELETE FROM attachments WHERE tenant_id = ? AND NOT EXISTS (SELECT 1"
+        " FROM outbox_attachments oa WHERE oa.tenant_id = attachments.tenant_id"
+        " AND oa.sha256 = attachments.sha256)",
+        (tenant_id,),
+    )
     return changed
 
 

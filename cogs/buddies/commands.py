@@ -23,6 +23,7 @@ from cogs.buddies import texts
 from cogs.buddies.settings import cadence_of
 
 MAX_PAUSE_WEEKS = 12
+NUDGE_TTL = timedelta(days=1)  # "how is it going today?" means nothing tomorrow
 _MET = {None: "not answered yet (/buddy met answer:yes|no)", True: "yes", False: "no"}
 _HISTORY_MET = {None: "not answered", True: "met", False: "did not meet"}
 
@@ -277,6 +278,8 @@ class MemberCommands:
                     Message(texts.nudge(inv.member)),
                     inv.now,
                     member_id=m.member_id,
+                    expires_at=inv.now + NUDGE_TTL,
+                    mentions=(inv.member.id,),
                 )
         return Reply(
             text=f"Nudge sent to {group_names([m.display_name for m in others])}. "

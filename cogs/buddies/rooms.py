@@ -6,7 +6,8 @@ console room); where the platform cannot open rooms, each member gets it by DM i
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from bot.app import App
 from bot.events import CheckinRecorded
@@ -17,6 +18,13 @@ from bot.storage.db import Tx
 from bot.storage.models import Member, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from cogs.buddies import texts
+
+CHECKIN_LINE_TTL = timedelta(days=1)  # news of today's check-in; stale tomorrow
+
+
+def member_ids(group: Group) -> list[int]:
+    """Everyone a post to the group names or reaches, erased members aside."""
+    return [m.member_id for m in group.members if m.member_id is not None]
 
 
 def room_of(group: Group) -> Target:
@@ -32,15 +40,37 @@ class Rooms:
         self._repo = repo
 
     async def post(
-        self, tx: Tx, tenant_id: int, key: str, room: Target, message: Message, now: datetime
+        self,
+        tx: Tx,
+        tenant_id: int,
+        key: str,
+        room: Target,
+        message: Message,
+        now: datetime,
+        *,
+        members: Iterable[int],
+        expires_at: datetime,
     ) -> None:
-        """To the group's room; where the platform cannot open one, to each member by DM."""
+        """To the group's room; where the platform cannot open one, to each member by DM.
+
+        `members` are the member ids the post is for or names: erasing one blanks it.
+        """
+        named = tuple(members)
         if self._app.messenger.capabilities.group_rooms:
-            await enqueue(tx, tenant_id, key, room, message, now)
+            await enqueue(
+                tx, tenant_id, key, room, message, now, expires_at=expires_at, mentions=named
+            )
             return
         for external_id in room.members:
             await enqueue(
-                tx, tenant_id, f"{key}:{external_id}", Target.dm(external_id), message, now
+                tx,
+                tenant_id,
+                f"{key}:{external_id}",
+                Target.dm(external_id),
+                message,
+                now,
+                expires_at=expires_at,
+                mentions=named,
             )
 
     async def on_checkin(self, event: CheckinRecorded) -> None:
@@ -53,6 +83,7 @@ class Rooms:
         if len(room.members) < 2:
             return
         kind = "updated" if event.updated else "new"
+        now = self._app.clock.now()
         async with self._app.db.transaction() as tx:
             await self.post(
                 tx,
@@ -60,7 +91,9 @@ class Rooms:
                 message_key("buddy-checkin", tenant.id, event.checkin_id, kind),
                 room,
                 Message(texts.checkin_line(event, self._app.skills)),
-                self._app.clock.now(),
+                now,
+                members=member_ids(group),
+                expires_at=now + CHECKIN_LINE_TTL,
             )
 
     async def on_member_left(self, tenant: Tenant, member: Member) -> None:
@@ -83,4 +116,6 @@ class Rooms:
                 remaining,
                 Message(texts.member_left(member, remaining=len(rest))),
                 self._app.clock.now(),
+                members=member_ids(group),
+                expires_at=group.round.ends_at,
             )

@@ -20,7 +20,7 @@ from bot.storage.buddies import BuddyRepo
 from bot.storage.models import Profile, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from cogs.buddies import texts
-from cogs.buddies.rooms import Rooms, room_of
+from cogs.buddies.rooms import Rooms, member_ids, room_of
 from cogs.buddies.settings import GROUP_SIZE, REPEAT_WINDOW, cadence_of
 
 ROUND_JOB = "buddy-round"
@@ -68,6 +68,7 @@ class Rounds:
                     Message(texts.AUTOPAUSED),
                     now,
                     member_id=member_id,
+                    expires_at=now + cadence.length,
                 )
             # A round with nobody in it is still recorded, so numbers (and manual keys) move on.
             people = await self._repo.participants(tx, tenant.id, now)
@@ -112,6 +113,8 @@ class Rounds:
                     Target.room(key, ids, group.title),
                     Message(group.intro),
                     now,
+                    members=[m.member_id for m in group.members],
+                    expires_at=now + cadence.length,
                 )
             for left in outcome.left_out:
                 await enqueue(
@@ -122,6 +125,7 @@ class Rounds:
                     Message(texts.left_out(rnd.number, left.reason)),
                     now,
                     member_id=left.member.member_id,
+                    expires_at=now + cadence.length,
                 )
         return RoundReport(
             rnd.number,
@@ -170,6 +174,8 @@ class Rounds:
                             texts.FOLLOWUP.format(number=rnd.number), buttons=texts.MET_BUTTONS
                         ),
                         now,
+                        members=member_ids(group),
+                        expires_at=rnd.ends_at,
                     )
                     asked += 1
         if asked:

@@ -50,6 +50,7 @@ def make_sender(
         clock=clock,
         rate_per_second=rate,
         max_attempts=attempts,
+        owner="test-sender",
         sleep=fake.sleep,
         monotonic=fake.monotonic,
     )
@@ -186,9 +187,10 @@ async def test_restart_sends_interrupted_and_unsent_messages_once(
 ) -> None:
     await queue(app, clock, "caught-mid-send", "never-tried")
     # The first process claimed a row, then died before sending or marking it.
-    claimed = await app.outbox.claim_due(clock.now(), 1)
+    claimed = await app.outbox.claim_due(clock.now(), 1, app.process_id)
     assert [i.idem_key for i in claimed] == ["caught-mid-send"]
     assert await app.outbox.counts() == {"pending": 1, "sending": 1}
+    app.abandon_instance_lock()  # the first process died: the kernel dropped its lock
     restarted = await App.create(app.settings, clock, messenger, [])
     try:
         await restarted.start(background=False)
@@ -222,6 +224,7 @@ def gated_sender(
         clock=clock,
         rate_per_second=1,
         max_attempts=3,
+        owner="test-sender",
         sleep=gated.sleep,
         monotonic=lambda: 0.0,
     )
@@ -285,7 +288,7 @@ async def test_a_cancelled_message_is_not_sent(
 ) -> None:
     await queue(app, clock, "a", "b")
     async with app.db.transaction() as tx:
-        await tx.pipeline(cancel_pending("a"))
+        await tx.pipeline(cancel_pending("a", clock.now()))
     assert await make_sender(app, messenger, clock).drain() == 1
     assert messenger.texts() == ["b"]
 

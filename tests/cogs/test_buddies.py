@@ -193,6 +193,7 @@ async def test_a_restart_mid_round_repeats_nothing(
     clock.advance(timedelta(days=4))
     await tick(app)  # the follow-up
     again = RecordingMessenger()
+    app.abandon_instance_lock()  # the first process died: the kernel dropped its lock
     restarted = await App.create(settings, clock, again, load_all())
     try:
         await restarted.start(background=False)

@@ -511,6 +511,7 @@ async def test_crash_between_claim_and_send_sends_one_after_restart(
     await job.tick(clock.now())  # claimed and queued, then the process dies before sending
     assert messenger.sent == []
     clock.advance(timedelta(minutes=3))
+    app.abandon_instance_lock()  # the first process died: the kernel dropped its lock
     restarted = await App.create(app.settings, clock, messenger, load_all())
     try:
         await restarted.start(background=False)  # ticks once and drains
@@ -527,6 +528,7 @@ async def test_reminder_missed_while_down_is_sent_once_at_start(
     await say(app, "/profile set timezone:Europe/Berlin")
     await say(app, "/checkin remind 19:00")
     clock.set(utc("2026-03-02T21:30"))  # down over 19:00 Berlin; back at 22:30, same day
+    app.abandon_instance_lock()  # the first process died: the kernel dropped its lock
     restarted = await App.create(app.settings, clock, messenger, load_all())
     try:
         await restarted.start(background=False)
@@ -543,6 +545,7 @@ async def test_reminder_missed_while_down_is_skipped_once_the_day_is_over(
     await say(app, "/profile set timezone:Europe/Berlin")
     await say(app, "/checkin remind 19:00")
     clock.set(utc("2026-03-02T23:30"))  # back at 00:30 Tuesday in Berlin: Monday is over
+    app.abandon_instance_lock()  # the first process died: the kernel dropped its lock
     restarted = await App.create(app.settings, clock, messenger, load_all())
     try:
         await restarted.start(background=False)

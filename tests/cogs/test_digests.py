@@ -142,7 +142,8 @@ async def test_two_processes_racing_post_once(
     await schedule(app)
     clock.set(SLOT)
     other_messenger = RecordingMessenger()
-    other = await App.create(settings, clock, other_messenger, load_all())
+    # a second process racing the first: only possible without the lock (PostgreSQL)
+    other = await App.create(settings, clock, other_messenger, load_all(), single_instance=False)
     try:
         await asyncio.gather(digest_job(app).tick(SLOT), digest_job(other).tick(SLOT))
         await asyncio.gather(app.sender.drain(), other.sender.drain())

@@ -240,15 +240,27 @@ async def test_racing_sweeps_erase_each_leaving_once(app: App, clock: ManualCloc
 
 async def test_delete_blanks_the_stored_copy_of_posts_that_named_the_member(app: App) -> None:
     await say(app, "/profile show", user="alice")
+    await say(app, "/profile show", user="bob")
     tenant = await _tenant(app)
     now = app.clock.now()
+    alice, bob = (
+        await app.members.find(tenant.id, "alice"),
+        await app.members.find(tenant.id, "bob"),
+    )
+    assert alice is not None and bob is not None
     async with app.db.transaction() as tx:
-        for key, text in (
-            ("about-alice", "Streaks: Alice 5 days"),
-            ("about-bob", "Streaks: Bob 3"),
+        for key, text, named in (
+            ("about-alice", "Streaks: Alice 5 days", alice.id),
+            ("about-bob", "Streaks: Bob 3", bob.id),
         ):
             await outbox.enqueue(
-                tx, tenant.id, key, outbox.Target.channel("digest"), Message(text), now
+                tx,
+                tenant.id,
+                key,
+                outbox.Target.channel("digest"),
+                Message(text),
+                now,
+                mentions=(named,),
             )
     await app.sender.drain()
     await say(app, "/privacy delete confirm:yes", user="alice")

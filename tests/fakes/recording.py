@@ -31,6 +31,8 @@ class RecordingMessenger:
     # Errors to raise, in order, on the next sends (any kind).
     failures: list[MessengerError] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
+    titles: dict[str, str] = field(default_factory=dict)  # room id -> title
+    forgotten: list[tuple[str, str]] = field(default_factory=list)  # (tenant, user) erased
 
     def _maybe_fail(self) -> None:
         if self.failures:
@@ -53,13 +55,23 @@ class RecordingMessenger:
             ChannelRef(user.tenant, f"dm-{user.id}", ChannelKind.DM), str(len(self.sent))
         )
 
-    async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
+    async def open_room(
+        self, tenant: str, members: list[UserRef], title: str, *, reuse: bool = False
+    ) -> ChannelRef:
+        if reuse:
+            for room_id, known in self.titles.items():
+                if known == title:
+                    return ChannelRef(tenant, room_id, ChannelKind.ROOM, title)
         room_id = f"room-{len(self.rooms) + 1}"
         self.rooms[room_id] = [m.id for m in members]
+        self.titles[room_id] = title
         return ChannelRef(tenant, room_id, ChannelKind.ROOM, title)
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
         return UserRef(tenant, user_id, user_id)
+
+    async def forget_user(self, tenant: str, user_id: str) -> None:
+        self.forgotten.append((tenant, user_id))
 
     def to(self, kind: str, target: str) -> list[Message]:
         return [s.message for s in self.sent if s.kind == kind and s.target == target]

@@ -15,11 +15,9 @@ import pytest
 from tests.adapters.console.scripts import ROOT, walkthrough
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    folder = tmp_path_factory.mktemp("privacy")
+def _run(folder: Path, lines: str) -> str:
     script = folder / "privacy.txt"
-    script.write_text(walkthrough("privacy.md"), encoding="utf-8")
+    script.write_text(lines, encoding="utf-8")
     result = subprocess.run(
         [
             sys.executable,
@@ -35,12 +33,27 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         ],
         capture_output=True,
         text=True,
-        cwd=folder,  # exported files land in ./data/console-files
+        cwd=folder,
         timeout=120,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "STUDYBOT_LOG_LEVEL": "WARNING"},
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout, folder
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    folder = tmp_path_factory.mktemp("privacy")
+    return _run(folder, walkthrough("privacy.md")), folder
+
+
+@pytest.fixture(scope="module")
+def before_delete(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The walkthrough up to alice's /privacy delete: her export file is still there."""
+    folder = tmp_path_factory.mktemp("privacy-export")
+    script = walkthrough("privacy.md")
+    _run(folder, script[: script.index("/privacy delete")])
+    return folder
 
 
 def _turn(transcript: str, user: str, line: str) -> str:
@@ -49,16 +62,21 @@ def _turn(transcript: str, user: str, line: str) -> str:
 
 
 def _export(folder: Path, user: str) -> dict[str, Any]:
-    (path,) = (folder / "data" / "console-files").glob(f"studybot-export-{user}-*.json")
+    # saved beside the database, in the member's own folder
+    (path,) = (folder / "console-files" / user).glob(f"studybot-export-{user}-*.json")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
-def test_alice_gets_her_data_as_a_private_file(session: tuple[str, Path]) -> None:
-    transcript, folder = session
+def test_alice_gets_her_data_as_a_private_file(
+    session: tuple[str, Path], before_delete: Path
+) -> None:
+    transcript, _ = session
     reply = _turn(transcript, "alice", "/privacy export")
     assert reply.startswith("→ private to alice:") and "[file] studybot-export-alice-" in reply
-    data = _export(folder, "alice")
+    (saved,) = (before_delete / "console-files" / "alice").iterdir()
+    assert saved.stat().st_mode & 0o777 == 0o600  # only the owner can read a member's data
+    data = _export(before_delete, "alice")
     assert data["profile"]["about"] == "stats student"
     assert [c["did"] for c in data["checkins"]["checkins"]] == ["SQL joins"]
     assert "backend curious" not in json.dumps(data) and "git rebase" not in json.dumps(data)
@@ -77,6 +95,7 @@ def test_alice_confirms_and_her_data_is_gone(session: tuple[str, Path]) -> None:
     conn.close()
     assert names[0].startswith("erased:") and "alice" in names  # the tombstone, then her new row
     assert dids == ["git rebase"] and abouts == ["backend curious"]
+    assert not (folder / "console-files" / "alice").exists()  # her export file went with it
 
 
 def test_bobs_data_is_untouched(session: tuple[str, Path]) -> None:

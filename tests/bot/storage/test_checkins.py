@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.app import App
 from bot.clock import ManualClock
@@ -20,6 +20,7 @@ from bot.storage.models import Member, Tenant
 from bot.storage.outbox import Target, enqueue
 
 DAY = date(2026, 3, 2)
+END_OF_DAY = datetime(2026, 3, 3, tzinfo=UTC)
 
 
 async def member(app: App, clock: ManualClock, name: str, tenant: str = "T1") -> Member:
@@ -181,7 +182,7 @@ async def test_queue_reminders_claims_each_member_day_once(app: App, clock: Manu
     repo = CheckinRepo(app.db)
     alice = await member(app, clock, "alice")
     await repo.set_reminder(alice.tenant_id, alice.id, time(19), clock.now())
-    due = [DueReminder(alice.id, "alice", DAY)]
+    due = [DueReminder(alice.id, "alice", DAY, END_OF_DAY)]
     for expected in (1, 0):
         async with app.db.transaction() as tx:
             assert await queue_reminders(tx, alice.tenant_id, due, Message("r"), clock.now()) == (
@@ -210,7 +211,11 @@ async def test_export_and_erase(app: App, clock: ManualClock) -> None:
         await repo.set_reminder(m.tenant_id, m.id, time(19), clock.now())
         async with app.db.transaction() as tx:
             await queue_reminders(
-                tx, m.tenant_id, [DueReminder(m.id, m.external_id, DAY)], Message("r"), clock.now()
+                tx,
+                m.tenant_id,
+                [DueReminder(m.id, m.external_id, DAY, END_OF_DAY)],
+                Message("r"),
+                clock.now(),
             )
     exported = await repo.export(alice.tenant_id, alice.id)
     assert exported["checkins"][0]["skills"] == ["sql"]
