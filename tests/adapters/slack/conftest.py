@@ -19,7 +19,7 @@ from bot.commands import Command, Reply
 from bot.config import Settings
 from bot.ports import Messenger
 from cogs import load_all
-from tests.fakes.slack_api import (
+from tests.fakes.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     TEAM_ID,

@@ -25,7 +25,7 @@ from bot.ports import (
 )
 from bot.storage.outbox import Target, enqueue
 from tests.adapters.slack.conftest import ALICE, BOB, CAROL, DAVE, SlackHarness
-from tests.fakes.slack_api import OTHER_TEAM_ID, TEAM_ID
+from tests.fakes.slack import OTHER_TEAM_ID, TEAM_ID
 
 
 async def queue(slack: SlackHarness, key: str, target: Target, message: Message) -> None:

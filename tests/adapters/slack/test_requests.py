@@ -7,7 +7,7 @@ import time
 
 from bot.commands import Invocation, Reply, command
 from tests.adapters.slack.conftest import ALICE, BOB, ORGANIZER, OWNER, SlackHarness
-from tests.fakes.slack_api import (
+from tests.fakes.slack import (
     OTHER_TEAM_ID,
     TEAM_ID,
     member_left_channel_event,

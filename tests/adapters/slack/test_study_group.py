@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.adapters.slack.conftest import ALICE, BOB, CAROL, DAVE, OWNER, SlackHarness
-from tests.fakes.slack_api import RecordedCall
+from tests.fakes.slack import RecordedCall
 
 STUDENTS = (ALICE, BOB, CAROL, DAVE)
 
