@@ -24,7 +24,7 @@ from bot.ports import (
     UserRef,
 )
 from bot.storage.outbox import Target, enqueue
-from tests.adapters.slack.conftest import ALICE, BOB, CAROL, DAVE, SlackHarness
+from tests.adapters.slack.slack_harness import ALICE, BOB, CAROL, DAVE, SlackHarness
 from tests.fakes.slack import OTHER_TEAM_ID, TEAM_ID
 
 
