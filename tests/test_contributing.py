@@ -14,8 +14,8 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
 from cogs import load_all
-from tests.conftest import START, say
 from tests.fakes.recording import RecordingMessenger
+from tests.helpers import START, say
 
 GUIDE = Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
 

@@ -18,7 +18,7 @@ from bot.__main__ import configure_logging
 from bot.app import App
 from bot.config import Settings
 from bot.storage.migrations import discover
-from tests.conftest import say
+from tests.helpers import say
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_SECRETS = {

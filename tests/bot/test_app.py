@@ -9,8 +9,8 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.commands import Invocation, Reply, command
 from bot.config import Settings
-from tests.conftest import START, actor
 from tests.fakes.recording import RecordingMessenger
+from tests.helpers import START, actor
 
 
 async def test_a_burst_beyond_the_limit_waits_its_turn_and_every_command_is_answered(

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import App
 from bot.community import STREAK_FREEZES, TIMEZONE, Setting
-from tests.conftest import say
+from tests.helpers import say
 
 SIZE = Setting.integer("zz_size", 2, "a number")
 START = Setting.time_of_day("zz_start", time(10), "a time")

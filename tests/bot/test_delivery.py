@@ -13,8 +13,8 @@ from bot.delivery import OutboxSender
 from bot.ports import Message, PermanentError, RateLimited, TransientError
 from bot.storage.models import Tenant
 from bot.storage.outbox import Target, cancel_pending, enqueue
-from tests.conftest import say
 from tests.fakes.recording import RecordingMessenger
+from tests.helpers import say
 
 
 class FakeTime:

@@ -12,8 +12,8 @@ from bot.config import Settings
 from bot.storage.buddies import BuddyRepo, Group
 from bot.storage.models import Member
 from cogs import load_all
-from tests.conftest import say
 from tests.fakes.recording import RecordingMessenger
+from tests.helpers import say
 
 NAMES = ("alice", "bob", "carol", "dan", "erin", "frank", "gina")
 NEXT_MONDAY = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)  # default cadence: Monday 10:00 UTC

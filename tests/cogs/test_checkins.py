@@ -13,8 +13,8 @@ from bot.events import CheckinRecorded
 from bot.storage.checkins import CheckinRepo
 from cogs import load_all
 from cogs.checkins import CHECKIN_FORM, REMINDER_JOB
-from tests.conftest import actor, say
 from tests.fakes.recording import RecordingMessenger
+from tests.helpers import actor, say
 
 STEP = timedelta(minutes=15)
 

@@ -14,8 +14,8 @@ from bot.ports import Message
 from bot.scheduling import Job
 from cogs import load_all
 from cogs.digests import JOB, Digests
-from tests.conftest import say
 from tests.fakes.recording import RecordingMessenger
+from tests.helpers import say
 
 SLOT = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # the Monday after the fixture clock's Monday
 

@@ -13,7 +13,7 @@ from bot.storage import outbox
 from bot.storage.models import Member, Tenant
 from cogs.privacy import DELETE_AFTER, SWEEP_JOB
 from tests import declared
-from tests.conftest import say
+from tests.helpers import say
 
 
 async def _tenant(app: App, external_id: str = "T1") -> Tenant:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import time
 
 from bot.app import App
-from tests.conftest import say
+from tests.helpers import say
 
 
 async def test_profile_round_trip(app: App) -> None:

@@ -11,7 +11,7 @@ import pytest
 import yarl
 
 from tests.adapters.discord.discord_harness import Harness, start_harness
-from tests.fakes.discord_api import FakeDiscord, FakeGuild
+from tests.fakes.discord import FakeDiscord, FakeGuild
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from adapters.discord.runner import room_parent_for
 from bot.app import App, CogSetup
 from bot.clock import ManualClock
 from bot.config import Settings
-from tests.fakes.discord_api import FakeChannel, FakeDiscord, FakeGuild, FakeMember, FakeUser
+from tests.fakes.discord import FakeChannel, FakeDiscord, FakeGuild, FakeMember, FakeUser
 
 START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday morning
 

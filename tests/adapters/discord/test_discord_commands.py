@@ -30,7 +30,7 @@ from bot.commands import (
 )
 from tests.adapters.discord.discord_harness import Harness, start_harness
 from tests.declared import real_commands
-from tests.fakes.discord_api import (
+from tests.fakes.discord import (
     EPHEMERAL,
     OPT_BOOLEAN,
     OPT_CHANNEL,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.adapters.discord.discord_harness import Harness
-from tests.fakes.discord_api import EPHEMERAL, PRIVATE_THREAD, FakeDiscord, FakeGuild, FakeMember
+from tests.fakes.discord import EPHEMERAL, PRIVATE_THREAD, FakeDiscord, FakeGuild, FakeMember
 
 
 def _button(fake: FakeDiscord, message: dict[str, object], label: str) -> str:

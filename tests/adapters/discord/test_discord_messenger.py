@@ -31,7 +31,7 @@ from bot.ports import (
     TransientError,
     UserRef,
 )
-from tests.fakes.discord_api import (
+from tests.fakes.discord import (
     GUILD_ANNOUNCEMENT,
     PRIVATE_THREAD,
     PUBLIC_THREAD,

@@ -19,7 +19,7 @@ from bot.commands import ChannelName, Invocation, Opt, Reply, command
 from bot.ports import Attachment, Button, Form, FormField, Message, UserRef
 from bot.storage.models import Member
 from tests.adapters.discord.discord_harness import Harness, start_harness
-from tests.fakes.discord_api import EPHEMERAL, FakeDiscord, FakeGuild
+from tests.fakes.discord import EPHEMERAL, FakeDiscord, FakeGuild
 
 CHECKIN_FORM = Form(
     title="Daily check-in",

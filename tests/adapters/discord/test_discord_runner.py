@@ -20,7 +20,7 @@ from bot.clock import Clock, ManualClock
 from bot.config import Settings
 from bot.ports import Messenger
 from tests.adapters.discord.discord_harness import START, make_settings
-from tests.fakes.discord_api import INTENT_GUILD_MEMBERS, INTENT_GUILDS, FakeDiscord, FakeGuild
+from tests.fakes.discord import INTENT_GUILD_MEMBERS, INTENT_GUILDS, FakeDiscord, FakeGuild
 
 REPO = Path(__file__).resolve().parents[3]
 

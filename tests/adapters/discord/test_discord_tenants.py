@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from tests.adapters.discord.discord_harness import Harness
-from tests.fakes.discord_api import EPHEMERAL, FakeDiscord, FakeGuild
+from tests.fakes.discord import EPHEMERAL, FakeDiscord, FakeGuild
 
 
 async def test_guild_a_never_touches_guild_b(

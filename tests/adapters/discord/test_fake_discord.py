@@ -11,7 +11,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.fakes.discord_api import (
+from tests.fakes.discord import (
     EPHEMERAL,
     INTENT_GUILD_MEMBERS,
     FakeDiscord,

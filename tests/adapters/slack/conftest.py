@@ -1,17 +1,13 @@
-"""The Slack adapter under test: real bolt app + real core app and cogs + the fake Slack."""
+"""Fixtures for the Slack adapter tests: the fake Slack with its people, and the real bolt
+app + real core app and cogs behind it (`slack_harness.py` has what tests import)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from slack_bolt.response import BoltResponse
 
-from adapters.slack.listeners import SlackAdapter
-from adapters.slack.messenger import Installation
 from adapters.slack.runner import SlackConfig, build
 from bot.app import App
 from bot.clock import Clock, ManualClock
@@ -19,122 +15,8 @@ from bot.commands import Command, Reply
 from bot.config import Settings
 from bot.ports import Messenger
 from cogs import load_all
-from tests.fakes.slack_api import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
-    TEAM_ID,
-    FakeSlack,
-    FakeUser,
-    block_actions_payload,
-    bolt_request,
-    interactive_body,
-    json_body,
-    sign,
-    slash_command_body,
-    view_submission_payload,
-)
-
-ADMIN_GROUP = "S0ADMINS"
-ALICE, BOB, CAROL, DAVE = "U0ALICE", "U0BOB", "U0CAROL", "U0DAVE"
-OWNER, ORGANIZER = "U0OWNER", "U0ORG"
-
-
-@dataclass
-class Handled:
-    """What reached the core's `App.handle` (the spy proves a command was routed)."""
-
-    names: list[str] = field(default_factory=list)
-    admins: list[bool] = field(default_factory=list)
-
-
-@dataclass
-class SlackHarness:
-    fake: FakeSlack
-    adapter: SlackAdapter
-    installation: Installation
-    clock: ManualClock
-    handled: Handled
-
-    @property
-    def app(self) -> App:
-        return self.adapter.app
-
-    async def dispatch(self, body: str, *, headers: dict[str, str] | None = None) -> BoltResponse:
-        return await self.adapter.bolt.async_dispatch(bolt_request(body, headers))
-
-    async def command(
-        self, text: str, *, user: str = ALICE, settle: bool = True, **kwargs: Any
-    ) -> BoltResponse:
-        """Type `/study <text>` as `user`; waits for the after-ack work unless told not to."""
-        kwargs.setdefault("response_url", self.fake.response_url("cmd"))
-        kwargs.setdefault("user_name", user.lower().removeprefix("u0"))
-        body = slash_command_body(text, user_id=user, **kwargs)
-        response = await self.dispatch(body)
-        if settle:
-            await self.adapter.settle()
-        return response
-
-    async def click(self, value: str, *, user: str = ALICE, **kwargs: Any) -> BoltResponse:
-        kwargs.setdefault("response_url", self.fake.response_url("click"))
-        payload = block_actions_payload("studybot.run.0", value, user_id=user, **kwargs)
-        response = await self.dispatch(interactive_body(payload))
-        await self.adapter.settle()
-        return response
-
-    async def submit(
-        self, view: dict[str, Any], values: dict[str, str], *, user: str = ALICE
-    ) -> BoltResponse:
-        """Submit a modal the bot opened, with these field values."""
-        state = {
-            block["block_id"]: {
-                "value": {
-                    "type": "plain_text_input",
-                    "value": values.get(block["block_id"].removeprefix("field.")),
-                }
-            }
-            for block in view["blocks"]
-        }
-        payload = view_submission_payload(
-            view["callback_id"], state, private_metadata=view["private_metadata"], user_id=user
-        )
-        payload["view"]["blocks"] = view["blocks"]
-        response = await self.dispatch(interactive_body(payload))
-        await self.adapter.settle()
-        return response
-
-    async def event(self, payload: dict[str, Any]) -> BoltResponse:
-        body = json_body(payload)
-        response = await self.dispatch(body, headers=sign(body, content_type="application/json"))
-        await self.adapter.settle()
-        return response
-
-    def reply_text(self, response: BoltResponse) -> str:
-        """The answer a member saw: the ack body, else the last response_url post."""
-        if response.body:
-            try:
-                data = json.loads(response.body)
-            except json.JSONDecodeError:
-                return response.body
-            return _all_text(data)
-        posts = self.fake.calls_to("response_url")
-        return _all_text(dict(posts[-1].args)) if posts else ""
-
-
-def _all_text(data: dict[str, Any]) -> str:
-    parts = [str(data.get("text", ""))]
-    for block in data.get("blocks") or []:
-        text = block.get("text")
-        if isinstance(text, dict):
-            parts.append(str(text.get("text", "")))
-    return "\n".join(parts)
-
-
-def add_people(fake: FakeSlack) -> None:
-    for uid in (ALICE, BOB, CAROL, DAVE):
-        fake.add_user(FakeUser(uid, uid.lower().removeprefix("u0")))
-    fake.add_user(FakeUser(OWNER, "owner", is_owner=True))
-    fake.add_user(FakeUser(ORGANIZER, "organizer"))
-    fake.usergroups[ADMIN_GROUP] = [ORGANIZER]
+from tests.adapters.slack.slack_harness import ADMIN_GROUP, Handled, SlackHarness, add_people
+from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, FakeSlack
 
 
 @pytest.fixture

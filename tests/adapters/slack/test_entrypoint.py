@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.fakes.slack_api import FakeSlack, sign, slash_command_body
+from tests.fakes.slack import FakeSlack, sign, slash_command_body
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from bot.commands import Command, Option, OptionType, parse_line
-from tests.adapters.slack.conftest import BOB, OWNER, SlackHarness
-from tests.fakes.slack_api import TEAM_ID
+from tests.adapters.slack.slack_harness import BOB, OWNER, SlackHarness
+from tests.fakes.slack import TEAM_ID
 
 CRASH = "something went wrong on our side"
 

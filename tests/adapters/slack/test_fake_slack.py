@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakes.slack_api import (
+from tests.fakes.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,
@@ -135,7 +135,7 @@ async def test_socket_mode_round_trip(fake: FakeSlack) -> None:
     """bolt's Socket Mode handler connects, gets hello, acks a pushed slash command."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from tests.fakes.slack_api import APP_TOKEN, slash_command_form
+    from tests.fakes.slack import APP_TOKEN, slash_command_form
 
     app = AsyncApp(client=web_client(fake))
 

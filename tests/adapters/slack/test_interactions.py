@@ -10,8 +10,8 @@ import pytest
 
 from bot.commands import Invocation, Opt, Reply, command
 from bot.ports import Attachment, Button, ChannelKind, ChannelRef, Form, FormField, Message
-from tests.adapters.slack.conftest import ALICE, BOB, SlackHarness
-from tests.fakes.slack_api import TEAM_ID
+from tests.adapters.slack.slack_harness import ALICE, BOB, SlackHarness
+from tests.fakes.slack import TEAM_ID
 
 NOTE_FORM = Form(
     "Quick note",

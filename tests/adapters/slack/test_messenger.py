@@ -24,8 +24,8 @@ from bot.ports import (
     UserRef,
 )
 from bot.storage.outbox import Target, enqueue
-from tests.adapters.slack.conftest import ALICE, BOB, CAROL, DAVE, SlackHarness
-from tests.fakes.slack_api import OTHER_TEAM_ID, TEAM_ID
+from tests.adapters.slack.slack_harness import ALICE, BOB, CAROL, DAVE, SlackHarness
+from tests.fakes.slack import OTHER_TEAM_ID, TEAM_ID
 
 
 async def queue(slack: SlackHarness, key: str, target: Target, message: Message) -> None:

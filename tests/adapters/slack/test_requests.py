@@ -6,8 +6,8 @@ import json
 import time
 
 from bot.commands import Invocation, Reply, command
-from tests.adapters.slack.conftest import ALICE, BOB, ORGANIZER, OWNER, SlackHarness
-from tests.fakes.slack_api import (
+from tests.adapters.slack.slack_harness import ALICE, BOB, ORGANIZER, OWNER, SlackHarness
+from tests.fakes.slack import (
     OTHER_TEAM_ID,
     TEAM_ID,
     member_left_channel_event,

@@ -17,7 +17,7 @@ from bot.clock import Clock, ManualClock
 from bot.config import Settings
 from bot.ports import Messenger
 from cogs import load_all
-from tests.fakes.slack_api import (
+from tests.fakes.slack import (
     APP_TOKEN,
     BOT_TOKEN,
     SIGNING_SECRET,

@@ -8,8 +8,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from tests.adapters.slack.conftest import ALICE, BOB, CAROL, DAVE, OWNER, SlackHarness
-from tests.fakes.slack_api import RecordedCall
+from tests.adapters.slack.slack_harness import ALICE, BOB, CAROL, DAVE, OWNER, SlackHarness
+from tests.fakes.slack import RecordedCall
 
 STUDENTS = (ALICE, BOB, CAROL, DAVE)
 

@@ -32,9 +32,9 @@ from bot.commands import (
 from bot.config import Settings
 from bot.skills import SkillCatalogue
 from bot.storage.models import Member
-from tests.conftest import START, actor
 from tests.declared import real_commands
 from tests.fakes.recording import RecordingMessenger
+from tests.helpers import START, actor
 
 OK = Reply(text="ok")
 

@@ -7,7 +7,7 @@ import pytest
 from bot.app import App
 from bot.storage.buddies import FORMER_MEMBER, BuddyRepo
 from bot.storage.models import Member
-from tests.conftest import START
+from tests.helpers import START
 
 AFTER = START + timedelta(days=7)  # past the follow-up of rounds started at START
 

@@ -20,7 +20,7 @@ from bot.storage.members import MemberRepo
 from bot.storage.migrations import migrate
 from bot.storage.profiles import ProfileRepo
 from bot.storage.tenants import TenantRepo
-from tests.conftest import START
+from tests.helpers import START
 
 TODAY = date(2026, 3, 9)
 WEEK = week_before(TODAY, ZoneInfo("UTC"))  # 2-8 March

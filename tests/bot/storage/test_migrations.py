@@ -6,7 +6,7 @@ import pytest
 
 from bot.storage.db import Database
 from bot.storage.migrations import SchemaTooNew, discover, migrate
-from tests.conftest import START
+from tests.helpers import START
 
 
 async def test_migrations_apply_on_an_empty_database(tmp_path: Path) -> None:

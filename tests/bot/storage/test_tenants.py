@@ -12,7 +12,7 @@ import pytest
 from bot.storage.db import Database, Params
 from bot.storage.migrations import migrate
 from bot.storage.tenants import TenantRepo
-from tests.conftest import START
+from tests.helpers import START
 
 
 @pytest.fixture

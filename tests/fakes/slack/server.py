@@ -11,8 +11,8 @@ One aiohttp server on 127.0.0.1:0. The real `slack_sdk` / `slack_bolt` code talk
 - Socket Mode: `apps.connections.open` returns `ws://.../socket`; on connect the fake sends
   `hello`; `push_envelope(...)` sends an envelope and `wait_for_ack(envelope_id)` returns the ack.
 
-The module also builds correctly *signed* inbound requests (slash commands, block actions, view
-submissions, Events API callbacks) with slack_sdk's `SignatureVerifier`.
+What Slack sends the app (signed slash commands, actions, events) is built in `inbound.py`
+and `signing.py`; this server only answers the app's own requests.
 """
 
 from __future__ import annotations
@@ -20,74 +20,20 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import WSMsgType, web
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.signature import SignatureVerifier
 
-JSON = dict[str, Any]
-
-TEAM_ID = "T0STUDY"
-OTHER_TEAM_ID = "T0OTHER"
-BOT_USER_ID = "U0BOT"
-BOT_ID = "B0BOT"
-APP_ID = "A0STUDY"
-SIGNING_SECRET = "test-signing-secret"
-BOT_TOKEN = "xoxb-fake"
-APP_TOKEN = "xapp-fake"
-
-
-@dataclass(frozen=True)
-class RecordedCall:
-    """One request the fake received."""
-
-    method: str  # Web API method ("chat.postMessage"), or "upload" / "response_url"
-    args: Mapping[str, Any]  # query + form + json body merged; JSON-looking strings kept as-is
-    headers: Mapping[str, str]
-    at: float  # event-loop time (monotonic), for ordering and gaps, never wall-clock
-    body: bytes = b""
-    path: str = ""
-
-    def json_arg(self, name: str) -> Any:
-        """An argument the SDK sent JSON-encoded in a form field (blocks, view, files)."""
-        value = self.args.get(name)
-        return json.loads(value) if isinstance(value, str) else value
-
-
-@dataclass
-class FakeUser:
-    id: str
-    name: str
-    real_name: str = ""
-    team_id: str = TEAM_ID
-    is_admin: bool = False
-    is_owner: bool = False
-    is_bot: bool = False
-    deleted: bool = False
-    tz: str = "UTC"
-
-    def to_json(self) -> JSON:
-        return {
-            "id": self.id,
-            "team_id": self.team_id,
-            "name": self.name,
-            "real_name": self.real_name or self.name,
-            "deleted": self.deleted,
-            "is_admin": self.is_admin,
-            "is_owner": self.is_owner,
-            "is_primary_owner": False,
-            "is_bot": self.is_bot,
-            "tz": self.tz,
-            "profile": {
-                "display_name": self.name,
-                "real_name": self.real_name or self.name,
-            },
-        }
+from tests.fakes.slack.models import (
+    APP_ID,
+    BOT_ID,
+    BOT_USER_ID,
+    JSON,
+    TEAM_ID,
+    FakeUser,
+    RecordedCall,
+)
 
 
 @dataclass
@@ -453,208 +399,3 @@ def _bearer(header: str) -> str:
 
 def _ok_false(error: str) -> web.Response:
     return web.json_response({"ok": False, "error": error})
-
-
-# ---------------------------------------------------------------------------------------------
-# Inbound request builders (what Slack sends the app)
-# ---------------------------------------------------------------------------------------------
-
-FORM = "application/x-www-form-urlencoded"
-
-
-def sign(
-    body: str,
-    *,
-    secret: str = SIGNING_SECRET,
-    timestamp: int | None = None,
-    content_type: str = FORM,
-) -> dict[str, str]:
-    """Headers Slack would send with `body`: content type, timestamp and v0 signature."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    assert signature is not None
-    return {
-        "content-type": content_type,
-        "x-slack-request-timestamp": ts,
-        "x-slack-signature": signature,
-    }
-
-
-def bolt_request(body: str, headers: Mapping[str, str] | None = None) -> AsyncBoltRequest:
-    """An in-process request for `AsyncApp.async_dispatch`, signed unless headers are given."""
-    chosen: dict[str, str | Sequence[str]] = dict(sign(body) if headers is None else headers)
-    return AsyncBoltRequest(body=body, headers=chosen)
-
-
-def slash_command_form(
-    text: str,
-    *,
-    user_id: str = "U0ALICE",
-    user_name: str = "alice",
-    team_id: str = TEAM_ID,
-    channel_id: str = "C0GENERAL",
-    channel_name: str = "general",
-    response_url: str = "http://127.0.0.1:9/response/r1",
-    trigger_id: str = "trig-1",
-    command: str = "/study",
-) -> dict[str, str]:
-    """The form fields of a slash command (also the Socket Mode `slash_commands` payload)."""
-    return {
-        "token": "legacy-verification-token",
-        "team_id": team_id,
-        "team_domain": "study-group",
-        "channel_id": channel_id,
-        "channel_name": channel_name,
-        "user_id": user_id,
-        "user_name": user_name,
-        "command": command,
-        "text": text,
-        "api_app_id": APP_ID,
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": trigger_id,
-    }
-
-
-def slash_command_body(text: str, **kwargs: Any) -> str:
-    return urlencode(slash_command_form(text, **kwargs))
-
-
-def _user(user_id: str, team_id: str) -> JSON:
-    return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id}
-
-
-def block_actions_payload(
-    action_id: str,
-    value: str,
-    *,
-    block_id: str = "b1",
-    user_id: str = "U0ALICE",
-    team_id: str = TEAM_ID,
-    channel_id: str = "C0GENERAL",
-    response_url: str = "http://127.0.0.1:9/response/r1",
-    trigger_id: str = "trig-2",
-    message_ts: str = "1700000000.000001",
-) -> JSON:
-    """A `block_actions` payload for one button click."""
-    return {
-        "type": "block_actions",
-        "user": _user(user_id, team_id),
-        "api_app_id": APP_ID,
-        "token": "legacy-verification-token",
-        "container": {
-            "type": "message",
-            "message_ts": message_ts,
-            "channel_id": channel_id,
-            "is_ephemeral": False,
-        },
-        "trigger_id": trigger_id,
-        "team": {"id": team_id, "domain": "study-group"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": channel_id, "name": "general"},
-        "message": {"type": "message", "ts": message_ts, "text": "", "user": BOT_USER_ID},
-        "response_url": response_url,
-        "actions": [
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": block_id,
-                "text": {"type": "plain_text", "text": "button"},
-                "value": value,
-                "action_ts": "1700000001.000000",
-            }
-        ],
-    }
-
-
-def view_submission_payload(
-    callback_id: str,
-    values: Mapping[str, Mapping[str, Mapping[str, Any]]],
-    *,
-    private_metadata: str = "",
-    user_id: str = "U0ALICE",
-    team_id: str = TEAM_ID,
-    trigger_id: str = "trig-3",
-) -> JSON:
-    """A `view_submission` payload; `values` is `state.values` (block_id -> action_id -> value)."""
-    return {
-        "type": "view_submission",
-        "team": {"id": team_id, "domain": "study-group"},
-        "user": _user(user_id, team_id),
-        "api_app_id": APP_ID,
-        "token": "legacy-verification-token",
-        "trigger_id": trigger_id,
-        "is_enterprise_install": False,
-        "enterprise": None,
-        "view": {
-            "id": "V0SUBMIT",
-            "team_id": team_id,
-            "type": "modal",
-            "callback_id": callback_id,
-            "private_metadata": private_metadata,
-            "state": {"values": {k: dict(v) for k, v in values.items()}},
-            "hash": "h1",
-            "title": {"type": "plain_text", "text": "Form"},
-            "blocks": [],
-            "app_id": APP_ID,
-            "bot_id": BOT_ID,
-        },
-        "response_urls": [],
-    }
-
-
-def interactive_body(payload: JSON) -> str:
-    """Interactive payloads arrive as a form with one JSON `payload` field."""
-    return urlencode({"payload": json.dumps(payload)})
-
-
-def event_callback(event: JSON, *, team_id: str = TEAM_ID) -> JSON:
-    """An Events API `event_callback` envelope (also the Socket Mode `events_api` payload)."""
-    return {
-        "token": "legacy-verification-token",
-        "team_id": team_id,
-        "api_app_id": APP_ID,
-        "event": event,
-        "type": "event_callback",
-        "event_id": f"Ev{abs(hash(json.dumps(event, sort_keys=True))) % 10**8:08d}",
-        "event_time": 1700000000,
-        "authorizations": [
-            {
-                "enterprise_id": None,
-                "team_id": team_id,
-                "user_id": BOT_USER_ID,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
-        "is_ext_shared_channel": False,
-    }
-
-
-def team_join_event(user_id: str, *, name: str = "", team_id: str = TEAM_ID) -> JSON:
-    user = FakeUser(user_id, name or user_id.lower(), team_id=team_id).to_json()
-    return event_callback({"type": "team_join", "user": user}, team_id=team_id)
-
-
-def member_left_channel_event(
-    user_id: str, *, channel_id: str = "C0GENERAL", team_id: str = TEAM_ID
-) -> JSON:
-    event = {
-        "type": "member_left_channel",
-        "user": user_id,
-        "channel": channel_id,
-        "channel_type": "C",
-        "team": team_id,
-    }
-    return event_callback(event, team_id=team_id)
-
-
-def user_deactivated_event(user_id: str, *, team_id: str = TEAM_ID) -> JSON:
-    """Slack has no "left the workspace" event: deactivation is a `user_change` with deleted."""
-    user = FakeUser(user_id, user_id.lower(), team_id=team_id, deleted=True).to_json()
-    return event_callback({"type": "user_change", "user": user}, team_id=team_id)
-
-
-def json_body(payload: JSON) -> str:
-    return json.dumps(payload)
