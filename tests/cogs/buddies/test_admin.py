@@ -1,0 +1,38 @@
+"""What organizers do: /admin match now and /admin buddies."""
+
+from __future__ import annotations
+
+from bot.app import App
+from tests.cogs.buddies.scenario import enrol, groups_in
+from tests.fakes.recording import RecordingMessenger
+from tests.helpers import say
+
+
+async def test_match_now_with_nobody_in_says_so_and_numbers_move_on(app: App) -> None:
+    first = await say(app, "/admin match now", admin=True)
+    assert "Round 1 started: 0 group(s)" in first.text and "Nobody is taking part" in first.text
+    await enrol(app, "alice", "bob")
+    second = await say(app, "/admin match now", admin=True)
+    assert "Round 2 started: 1 group(s)" in second.text
+
+
+async def test_admin_match_now_is_for_admins(app: App) -> None:
+    reply = await say(app, "/admin match now")
+    assert reply.error and "admins only" in reply.text
+
+
+async def test_admin_settings_change_the_group_size_and_show_up(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    reply = await say(app, "/admin buddies size:3 day:tuesday time:18:30 every:2", admin=True)
+    assert "every 2 weeks on Tuesday at 18:30 (UTC)" in reply.text
+    shown = await say(app, "/admin show", admin=True)
+    assert "buddy_group_size: 3" in shown.text and "buddy_day: tuesday" in shown.text
+    await enrol(app, "alice", "bob", "carol", "dan", "erin", "frank")
+    await say(app, "/admin match now", admin=True)
+    assert sorted(len(g) for g in groups_in(messenger)) == [3, 3]
+
+
+async def test_a_bad_setting_is_refused(app: App) -> None:
+    reply = await say(app, "/admin buddies size:4", admin=True)
+    assert reply.error and "size must be one of 2, 3" in reply.text

@@ -1,0 +1,184 @@
+"""Buddy rounds: grouping, once per period, restarts and crashes, follow-ups and inactivity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+import cogs.buddies.rounds
+from bot.app import App
+from bot.clock import ManualClock
+from bot.config import Settings
+from cogs import load_all
+from tests.cogs.buddies.scenario import (
+    NAMES,
+    NEXT_MONDAY,
+    count,
+    current,
+    enrol,
+    groups_in,
+    intros,
+    tick,
+)
+from tests.fakes.recording import RecordingMessenger
+from tests.helpers import say
+
+
+async def test_seven_members_make_three_groups_with_one_trio(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, *NAMES)
+    reply = await say(app, "/admin match now", admin=True)
+    assert "Round 1 started: 3 group(s)" in reply.text
+    groups = groups_in(messenger)
+    assert sorted(len(g) for g in groups) == [2, 2, 3]
+    assert sorted(m for g in groups for m in g) == sorted(NAMES)
+    assert len(intros(messenger)) == 3
+
+
+async def test_without_group_rooms_each_member_gets_the_intro_by_dm(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    messenger.capabilities = replace(messenger.capabilities, group_rooms=False)
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    assert messenger.rooms == {}
+    for name in ("alice", "bob"):
+        (intro,) = messenger.to("dm", name)
+        assert "Why you were matched" in intro.text
+
+
+async def test_a_lone_member_is_told_why(app: App, messenger: RecordingMessenger) -> None:
+    await enrol(app, "alice")
+    await say(app, "/admin match now", admin=True)
+    (dm,) = messenger.to("dm", "alice")
+    assert "only member taking part" in dm.text
+    assert messenger.rooms == {}
+
+
+async def test_blocks_and_pauses_are_never_violated(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob", "carol", "dan", "erin")
+    await say(app, "/buddy block user:@bob", user="alice")
+    await say(app, "/buddy block user:@alice", user="carol")
+    await say(app, "/buddy pause weeks:2", user="dan")
+    await say(app, "/admin match now", admin=True)
+    assert groups_in(messenger) == [["alice", "erin"], ["bob", "carol"]]
+    assert messenger.to("dm", "dan") == []
+
+
+async def test_a_timed_pause_ends_by_itself(app: App, clock: ManualClock) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/buddy pause weeks:1", user="bob")
+    await say(app, "/admin match now", admin=True)
+    assert await current(app, "bob") is None
+    clock.advance(timedelta(weeks=1))
+    await say(app, "/admin match now", admin=True)
+    assert await current(app, "bob") is not None
+
+
+async def test_a_scheduled_round_runs_once_when_ticked_twice(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob", "carol", "dan")
+    await tick(app)
+    assert messenger.rooms == {}  # this week's start was before anyone joined
+    clock.set(NEXT_MONDAY)
+    await tick(app)
+    await tick(app)
+    assert len(groups_in(messenger)) == 2 and len(intros(messenger)) == 2
+    assert await count(app, "rounds") == 1 and await count(app, "groups") == 2
+
+
+async def test_a_restart_mid_round_repeats_nothing(
+    app: App, settings: Settings, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob", "carol", "dan")
+    clock.set(NEXT_MONDAY)
+    await tick(app)
+    clock.advance(timedelta(days=4))
+    await tick(app)  # the follow-up
+    again = RecordingMessenger()
+    app.abandon_instance_lock()  # the first process died: the kernel dropped its lock
+    restarted = await App.create(settings, clock, again, load_all())
+    try:
+        await restarted.start(background=False)
+        await restarted.scheduler.run_due()
+        await restarted.sender.drain()
+    finally:
+        await restarted.close()
+    assert again.sent == []
+    assert len(intros(messenger)) == 2
+
+
+async def test_a_crash_mid_round_leaves_nothing_then_the_round_runs_once(
+    app: App, clock: ManualClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await enrol(app, "alice", "bob")
+    real = cogs.buddies.rounds.plan
+
+    def crash(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(cogs.buddies.rounds, "plan", crash)
+    clock.set(NEXT_MONDAY)
+    await tick(app)
+    assert await count(app, "rounds") == 0 and await count(app, "job_runs") == 0
+    assert await count(app, "outbox") == 0
+    monkeypatch.setattr(cogs.buddies.rounds, "plan", real)
+    clock.advance(timedelta(minutes=1))
+    await tick(app)
+    await tick(app)
+    assert await count(app, "rounds") == 1 and len(intros(messenger)) == 1
+
+
+async def test_the_next_round_avoids_last_rounds_partners(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob", "carol", "dan")
+    await say(app, "/admin match now", admin=True)
+    first = groups_in(messenger)
+    clock.set(NEXT_MONDAY)
+    await tick(app)
+    second = [g for g in groups_in(messenger) if g not in first]
+    assert len(second) == 2
+    assert "first time paired" in intros(messenger)[-1]
+
+
+async def test_mid_round_the_group_is_asked_and_the_answer_is_recorded(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    clock.advance(timedelta(days=3))
+    await tick(app)
+    assert not any("Did you meet?" in t for t in messenger.texts())
+    clock.advance(timedelta(hours=12))
+    await tick(app)
+    await tick(app)
+    (ask,) = [s.message for s in messenger.sent if "Did you meet?" in s.message.text]
+    assert ask.buttons[0].command == "buddy met answer:yes"
+    reply = await say(app, ask.buttons[0].command, user="bob")
+    assert "recorded that you met" in reply.text
+    assert "Did you meet: yes" in (await say(app, "/buddy status", user="bob")).text
+    assert "Did you meet: not answered" in (await say(app, "/buddy status")).text
+
+
+async def test_two_silent_rounds_pause_the_member_with_a_dm(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob", "carol")
+    for _ in range(2):
+        await say(app, "/admin match now", admin=True)
+        for name in ("bob", "carol"):
+            await say(app, "/buddy met answer:yes", user=name)
+        clock.advance(timedelta(weeks=1))
+    reply = await say(app, "/admin match now", admin=True)
+    assert "Paused for inactivity (each told how to resume): 1" in reply.text
+    (dm,) = [m for m in messenger.to("dm", "alice") if "paused" in m.text]
+    assert "/buddy resume" in dm.text
+    assert await current(app, "alice") is None
+    assert "Matching: paused until you resume" in (await say(app, "/buddy status")).text
