@@ -75,9 +75,10 @@ class Actor:
     tenant_name: str = ""
     channel: ChannelRef | None = None
     is_admin: bool = False
-    # A button or form, not a typed command: it acts for a member the community already has,
-    # and never makes someone who left a member again (a click in an old DM).
-    via_component: bool = False
+    # The event came from outside the community's own space (a button or form in a DM), so the
+    # platform does not vouch that the user still belongs: only a member the community has, and
+    # who has not left, may act; nobody is made a member (again) by a click in an old DM.
+    outside_community: bool = False
 
 
 def _process_id() -> str:
@@ -278,7 +279,7 @@ class App:
     async def _run(self, actor: Actor, command: Command, raw: Mapping[str, str]) -> Reply:
         if command.admin and not actor.is_admin:
             raise CommandError(f"/{command.name} is for community admins only.", command)
-        if actor.via_component:
+        if actor.outside_community:
             await self._still_a_member(actor)
         if command.form is not None and not any(v.strip() for v in raw.values()):
             return Reply(text=command.form.title, form=command.form)

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.components import DYNAMIC_ITEMS
+from adapters.discord.components import DYNAMIC_ITEMS, ComponentIds
 from adapters.discord.interactions import SORRY, Responder
 from adapters.discord.layout import Binding, CommandNames, plan
 from adapters.discord.sync import sync_commands
@@ -57,7 +57,8 @@ class StudyBot(discord.Client):
         self._on_setup = on_setup
         self.bindings: list[Binding] = plan(app.commands)
         self.command_names = CommandNames(self.bindings)
-        self.responder = Responder(app, rename=self.command_names)
+        self.component_ids = ComponentIds(app.signer, app.clock)
+        self.responder = Responder(app, self.component_ids, rename=self.command_names)
         if defer_after is not None:
             self.responder.defer_after = defer_after
         self.tree: app_commands.CommandTree[StudyBot] = app_commands.CommandTree(self)

@@ -14,7 +14,14 @@ from typing import Any
 
 import discord
 
-from adapters.discord.components import build_modal, build_view, parse_modal
+from adapters.discord.components import (
+    OUT_OF_DATE,
+    ComponentIds,
+    Issued,
+    build_modal,
+    build_view,
+    parse_modal,
+)
 from adapters.discord.messenger import files_of, mention_text, split_text
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line
@@ -25,14 +32,13 @@ log = logging.getLogger(__name__)
 DEFER_AFTER = 1.0
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 SERVER_ONLY = "studybot works inside a server: use its commands in one of your server's channels."
-OTHER_SERVER = "That button belongs to another server."
 FORM_GONE = "That form is no longer available; type the command instead."
 
 Work = Callable[[], Coroutine[Any, Any, Reply]]
 
 
 def actor_for(interaction: discord.Interaction, tenant: str | None = None) -> Actor | None:
-    """Who acts, where. Guild = tenant; a click in a DM names its tenant in the button."""
+    """Who acts, where. Guild = tenant; a click in a DM names its tenant in the (signed) id."""
     guild_id = interaction.guild_id
     tenant_id = str(guild_id) if guild_id is not None else tenant
     if tenant_id is None:
@@ -59,6 +65,7 @@ def actor_for(interaction: discord.Interaction, tenant: str | None = None) -> Ac
         tenant_name=(guild.name or "") if guild is not None else "",
         channel=channel,
         is_admin=is_admin,
+        outside_community=guild_id is None,
     )
 
 
@@ -68,11 +75,13 @@ class Responder:
     def __init__(
         self,
         app: App,
+        ids: ComponentIds,
         *,
         defer_after: float = DEFER_AFTER,
         rename: Callable[[str], str] = str,
     ) -> None:
         self._app = app
+        self._ids = ids
         self.defer_after = defer_after
         self._rename = rename  # text-syntax command names -> Discord names
 
@@ -89,37 +98,43 @@ class Responder:
             interaction, actor, lambda: self._app.handle(actor, command, raw), slow=command.slow
         )
 
-    async def run_button(self, interaction: discord.Interaction, tenant: str, line: str) -> None:
-        actor = await self._actor_for_component(interaction, tenant)
+    async def run_button(self, interaction: discord.Interaction, issued: Issued) -> None:
+        actor = await self._actor_for_component(interaction, issued)
         if actor is None:
             return
+        line = issued.payload
         await self._respond(
             interaction, actor, lambda: self._app.handle_line(actor, line), slow=self._slow(line)
         )
 
-    async def open_form(self, interaction: discord.Interaction, tenant: str, command: str) -> None:
-        actor = await self._actor_for_component(interaction, tenant)
+    async def open_form(self, interaction: discord.Interaction, issued: Issued) -> None:
+        actor = await self._actor_for_component(interaction, issued)
         if actor is None:
             return
-        declared = self._app.commands.get(command)
+        declared = self._app.commands.get(issued.payload)
         if declared is None or declared.form is None:
-            await self._deliver(interaction, Reply(text=FORM_GONE, error=True), tenant=tenant)
+            await self.refuse(interaction, FORM_GONE)
             return
-        await self._send_modal(interaction, build_modal(declared.form, tenant))
+        modal = build_modal(declared.form, issued.tenant, str(interaction.user.id), self._ids)
+        await self._send_modal(interaction, modal)
 
     async def submit_form(self, interaction: discord.Interaction) -> bool:
         """Handle a submitted modal of ours; False if the modal is not ours."""
-        parsed = parse_modal(dict(interaction.data or {}))
-        if parsed is None:
+        submitted = parse_modal(dict(interaction.data or {}))
+        if submitted is None:
             return False
-        tenant, name, values = parsed
-        actor = await self._actor_for_component(interaction, tenant)
+        issued = submitted.issued
+        if issued is None:
+            await self.refuse(interaction, OUT_OF_DATE)
+            return True
+        actor = await self._actor_for_component(interaction, issued)
         if actor is None:
             return True
-        command = self._app.commands.get(name)
+        command = self._app.commands.get(issued.payload)
         if command is None:
-            await self._deliver(interaction, Reply(text=FORM_GONE, error=True), tenant=tenant)
+            await self.refuse(interaction, FORM_GONE)
             return True
+        values = submitted.values
         await self._respond(
             interaction,
             actor,
@@ -127,6 +142,10 @@ class Responder:
             slow=command.slow,
         )
         return True
+
+    async def refuse(self, interaction: discord.Interaction, text: str) -> None:
+        """A component that cannot be used: say why, privately; nothing else happens."""
+        await self._deliver(interaction, Reply(text=text, error=True), tenant="")
 
     # --- the deadline ----------------------------------------------------------------------
 
@@ -162,13 +181,15 @@ class Responder:
         return command.slow
 
     async def _actor_for_component(
-        self, interaction: discord.Interaction, tenant: str
+        self, interaction: discord.Interaction, issued: Issued
     ) -> Actor | None:
-        if interaction.guild_id is not None and str(interaction.guild_id) != tenant:
-            # A component carries its tenant; it must match the server it is used in.
-            await self._deliver(interaction, Reply(text=OTHER_SERVER, error=True), tenant=tenant)
+        """The clicker, if the signed id says it was issued to them for that community."""
+        refusal = self._ids.refusal(issued, interaction)
+        if refusal is not None:
+            log.info("refused a component interaction %s: %s", interaction.id, refusal)
+            await self.refuse(interaction, refusal)
             return None
-        return actor_for(interaction, tenant)
+        return actor_for(interaction, issued.tenant)
 
     # --- rendering -------------------------------------------------------------------------
 
@@ -182,14 +203,21 @@ class Responder:
 
     async def _render(self, interaction: discord.Interaction, reply: Reply, tenant: str) -> None:
         form = reply.form
+        user = str(interaction.user.id)
         if form is not None and tenant and self._can_open_modal(interaction):
-            await self._send_modal(interaction, build_modal(form, tenant))
+            await self._send_modal(interaction, build_modal(form, tenant, user, self._ids))
             return
         text = mention_text(reply)
         if reply.details:  # a reply to an interaction cannot start a thread; inline it
             text = f"{text}\n\n{reply.details}"
         chunks = split_text(self._rename(text))
-        view = build_view(reply.buttons, tenant, form=form) if tenant else None
+        # Only whoever sees a private reply (or a DM) may use its buttons; a public one, anyone.
+        issued_to = user if reply.private or interaction.guild_id is None else None
+        view = (
+            build_view(reply.buttons, tenant, self._ids, user=issued_to, form=form)
+            if tenant
+            else None
+        )
         for index, chunk in enumerate(chunks):
             kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
             if index == len(chunks) - 1:

@@ -11,12 +11,12 @@ import io
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import aiohttp
 import discord
 
-from adapters.discord.components import build_view
+from adapters.discord.components import ComponentIds, build_view
 from adapters.discord.layout import fit
 from bot.ports import (
     Capabilities,
@@ -136,10 +136,13 @@ class DiscordMessenger:
     def __init__(
         self, client: discord.Client | None = None, room_parent: RoomParent = _no_room_parent
     ) -> None:
-        self._bound = client
+        self._bound: discord.Client | None = None
+        self._rename: Callable[[str], str] = str
+        self._ids: ComponentIds | None = None  # from the client: buttons are signed with it
         self._room_parent = room_parent
-        self._rename: Callable[[str], str] = _command_names(client)
         self._unfinished_threads: dict[tuple[str, int, str, tuple[str, ...]], int] = {}
+        if client is not None:
+            self.bind(client)
 
     @property
     def _client(self) -> discord.Client:
@@ -152,6 +155,7 @@ class DiscordMessenger:
         intent is refused)."""
         self._bound = client
         self._rename = _command_names(client)
+        self._ids = cast(ComponentIds | None, getattr(client, "component_ids", None))
 
     def set_room_parent(self, room_parent: RoomParent) -> None:
         self._room_parent = room_parent
@@ -178,7 +182,7 @@ class DiscordMessenger:
         async with port_errors(dm=True):
             dm = await self._client.create_dm(discord.Object(int(user.id)))
         async with port_errors(dm=True):
-            first = await self._post(dm, message, user.tenant, with_mentions=False)
+            first = await self._post(dm, message, user.tenant, with_mentions=False, user=user.id)
             if message.details:
                 for chunk in split_text(self._rename(message.details)):
                     await dm.send(chunk, allowed_mentions=discord.AllowedMentions.none())
@@ -249,8 +253,12 @@ class DiscordMessenger:
         tenant: str,
         *,
         with_mentions: bool = True,
+        user: str | None = None,
     ) -> discord.Message:
-        """Post text in 2000-character parts; buttons and files go with the last part."""
+        """Post text in 2000-character parts; buttons and files go with the last part.
+
+        `user`: the member a DM is for; its buttons are issued to them alone.
+        """
         text = mention_text(message) if with_mentions else message.text
         chunks = split_text(self._rename(text))
         mentions = allowed_mentions(message) if with_mentions else discord.AllowedMentions.none()
@@ -259,7 +267,7 @@ class DiscordMessenger:
             last = index == len(chunks) - 1
             kwargs: dict[str, Any] = {"allowed_mentions": mentions}
             if last:
-                view = build_view(message.buttons, tenant)
+                view = self._view(message, tenant, user)
                 if view is not None:
                     kwargs["view"] = view
                 if message.files:
@@ -268,6 +276,13 @@ class DiscordMessenger:
             first = first or sent
         assert first is not None
         return first
+
+    def _view(self, message: Message, tenant: str, user: str | None) -> discord.ui.View | None:
+        if not message.buttons:
+            return None
+        if self._ids is None:
+            raise TransientError("the Discord client is not connected yet")
+        return build_view(message.buttons, tenant, self._ids, user=user)
 
     async def _post_details(
         self,

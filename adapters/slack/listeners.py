@@ -14,6 +14,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
@@ -40,10 +41,12 @@ from adapters.slack.render import (
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line, validate
 from bot.ports import ChannelKind, ChannelRef, Form, MessengerError, UserRef
+from bot.signing import expiry_stamp
 
 log = logging.getLogger(__name__)
 
 PREFIX = "/study "  # how usage lines are written on Slack
+FORM_LIFETIME = timedelta(hours=1)  # from opening a form to submitting it
 ACK_BUDGET = 2.0  # seconds of work allowed before the ack; Slack's own limit is 3
 WORKING = "Working on it…"
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
@@ -170,7 +173,15 @@ class SlackAdapter:
 
     # --- building actors --------------------------------------------------------------------------
 
-    def _actor(self, user_id: str, name: str, channel_id: str, channel_name: str = "") -> Actor:
+    def _actor(
+        self,
+        user_id: str,
+        name: str,
+        channel_id: str,
+        channel_name: str = "",
+        *,
+        outside_community: bool = False,
+    ) -> Actor:
         channel = None
         if channel_id:
             channel = ChannelRef(
@@ -185,6 +196,7 @@ class SlackAdapter:
             display_name=name,
             tenant_name=self.installation.team_name,
             channel=channel,
+            outside_community=outside_community,
         )
 
     async def _with_admin(self, actor: Actor, fresh: bool) -> Actor:
@@ -262,15 +274,27 @@ class SlackAdapter:
             if not line or not origin.user_id:
                 return
             name = str(user.get("username") or user.get("name") or "")
+            channel_name = str(channel.get("name", ""))
             actor = self._actor(
-                origin.user_id, name, origin.channel_id, str(channel.get("name", ""))
+                origin.user_id,
+                name,
+                origin.channel_id,
+                channel_name,
+                # a click in a DM: only the community's records say the user still belongs
+                outside_community=_channel_kind(origin.channel_id, channel_name) is ChannelKind.DM,
             )
             await self._deliver(await self._run_line(actor, line), origin)
 
     # --- forms (modals) ---------------------------------------------------------------------------
 
     async def _open_form(self, form: Form, origin: Origin) -> None:
-        context = FormContext(form.command, origin.channel_id, origin.response_url)
+        context = FormContext(
+            form.command,
+            origin.channel_id,
+            origin.response_url,
+            user=origin.user_id,
+            expires=expiry_stamp(self.app.clock.now() + FORM_LIFETIME),
+        ).signed(self.app.signer, self.installation.team_id)
         try:
             await self.client.views_open(
                 trigger_id=origin.trigger_id, view=form_view(form, context)
@@ -295,8 +319,15 @@ class SlackAdapter:
                 if str(b.get("block_id", "")).startswith("field.")
             ]
             first = field_block_id(fields[0]) if fields else ""
-            if command is None:
-                await ack(response_action="errors", errors={first: "This form is out of date."})
+            refusal = context.refusal(
+                self.app.signer,
+                self.installation.team_id,
+                str(user.get("id", "")),
+                self.app.clock.now(),
+            )
+            if command is None or refusal is not None:
+                problem = refusal or "This form is out of date."
+                await ack(response_action="errors", errors={first: problem})
                 return
             raw = form_values(view)
             if not raw:
@@ -307,7 +338,12 @@ class SlackAdapter:
                 channel_id=context.channel_id,
                 response_url=context.response_url,
             )
-            actor = self._actor(origin.user_id, str(user.get("username") or ""), origin.channel_id)
+            actor = self._actor(
+                origin.user_id,
+                str(user.get("username") or ""),
+                origin.channel_id,
+                outside_community=_channel_kind(origin.channel_id, "") is ChannelKind.DM,
+            )
             check = asyncio.create_task(self._check_form(actor, command, raw))
             done, _ = await asyncio.wait({check}, timeout=self.ack_budget)
             early = check.result()[1] if done else None

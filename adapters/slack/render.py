@@ -9,10 +9,12 @@ import html
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from bot.ports import Button, Form, Message
+from bot.signing import Signer, expiry_of
 from bot.text import shorten, split
 
 JSON = dict[str, Any]
@@ -131,17 +133,45 @@ def button_blocks(buttons: Iterable[Button]) -> list[JSON]:
 
 @dataclass(frozen=True)
 class FormContext:
-    """Carried through the modal in `private_metadata`: where the answer should go."""
+    """Carried through the modal in `private_metadata`: where the answer should go, and who the
+    form was opened for, until when, signed with the installation's secret."""
 
     command: str
     channel_id: str = ""
     response_url: str = ""
+    user: str = ""
+    expires: str = ""
+    signature: str = ""
+
+    def _signed(self, team: str) -> tuple[str, ...]:
+        return (team, self.user, self.command, self.channel_id, self.expires)
+
+    def signed(self, signer: Signer, team: str) -> FormContext:
+        return replace(self, signature=signer.sign(*self._signed(team)))
+
+    def refusal(self, signer: Signer, team: str, user: str, now: datetime) -> str | None:
+        """Why this submission may not run; None when it may."""
+        if not self.signature or not signer.verify(self.signature, *self._signed(team)):
+            return "This form is out of date."
+        if user != self.user:
+            return "This form was opened for someone else."
+        deadline = expiry_of(self.expires)
+        if deadline is None or now > deadline:
+            return "This form has expired; nothing was saved. Run the command again."
+        return None
 
     def encode(self) -> str:
-        data = {"c": self.command, "ch": self.channel_id, "ru": self.response_url}
+        data = {
+            "c": self.command,
+            "ch": self.channel_id,
+            "u": self.user,
+            "e": self.expires,
+            "s": self.signature,
+            "ru": self.response_url,
+        }
         encoded = json.dumps(data, separators=(",", ":"))
         if len(encoded) > METADATA_CHARS:  # never in practice; drop the optional part
-            encoded = json.dumps({"c": self.command, "ch": self.channel_id})
+            encoded = json.dumps({k: v for k, v in data.items() if k != "ru"})
         return encoded
 
     @classmethod
@@ -152,7 +182,14 @@ class FormContext:
             data = {}
         if not isinstance(data, dict):
             data = {}
-        return cls(str(data.get("c", "")), str(data.get("ch", "")), str(data.get("ru", "")))
+        return cls(
+            command=str(data.get("c", "")),
+            channel_id=str(data.get("ch", "")),
+            response_url=str(data.get("ru", "")),
+            user=str(data.get("u", "")),
+            expires=str(data.get("e", "")),
+            signature=str(data.get("s", "")),
+        )
 
 
 def field_block_id(name: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.discord.client import StudyBot
+from adapters.discord.components import parse_issued
 from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.runner import room_parent_for
 from bot.app import App, CogSetup
@@ -23,6 +24,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "studybot_db": tmp_path / "studybot.sqlite3",
         "studybot_send_rate": 1000.0,  # the outbox paces itself with real sleeps
+        # one installation: a restarted harness (another database) accepts the old buttons
+        "studybot_secret_key": "discord-harness-secret",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -72,6 +75,13 @@ class Harness:
         """Make members known to the core, as a command of theirs would."""
         for member in members:
             await self.app.member_joined(str(guild.id), str(member.id), member.user.username)
+
+
+def issued(custom_id: str) -> tuple[str, str, str, str]:
+    """A component id as (kind, server, member or *, payload), its signature checked apart."""
+    found = parse_issued(custom_id)
+    assert found is not None, custom_id
+    return found.kind, found.tenant, found.user, found.payload
 
 
 async def start_harness(

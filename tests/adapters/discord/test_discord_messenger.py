@@ -9,13 +9,13 @@ import discord
 import pytest
 
 from adapters.discord.client import StudyBot
-from adapters.discord.components import COMMAND_PREFIX
 from adapters.discord.messenger import (
     DM_ROOM_PREFIX,
     DiscordMessenger,
     port_errors,
     split_text,
 )
+from bot.clock import ManualClock
 from bot.ports import (
     Attachment,
     Button,
@@ -31,6 +31,8 @@ from bot.ports import (
     TransientError,
     UserRef,
 )
+from bot.signing import Signer
+from tests.adapters.discord.discord_harness import issued
 from tests.fakes.discord import (
     GUILD_ANNOUNCEMENT,
     PRIVATE_THREAD,
@@ -38,6 +40,7 @@ from tests.fakes.discord import (
     FakeDiscord,
     FakeGuild,
 )
+from tests.helpers import START
 
 
 class _NoApp:
@@ -45,6 +48,8 @@ class _NoApp:
 
     commands: tuple[object, ...] = ()
     convert_context = None
+    signer = Signer("messenger-tests")
+    clock = ManualClock(START)
 
 
 @pytest.fixture
@@ -91,7 +96,9 @@ async def test_channel_message_with_buttons_files_and_mentions(
     assert ref.id == request.response["id"]
     assert request.json["content"] == f"<@{alice.id}>\nWeekly digest"
     assert request.json["allowed_mentions"] == {"parse": [], "users": [int(alice.id)]}
-    assert fake.button_ids(request.response) == [f"{COMMAND_PREFIX}{guild.id}:buddy join"]
+    assert [issued(i) for i in fake.button_ids(request.response)] == [
+        ("C", str(guild.id), "*", "buddy join")  # a channel post: anyone there may click
+    ]
     assert [f.filename for f in request.files] == ["chart.png"]
 
 

@@ -13,12 +13,11 @@ from typing import Annotated, Any
 
 import pytest
 
-from adapters.discord.components import COMMAND_PREFIX, FORM_PREFIX, MODAL_PREFIX
 from bot.app import App
 from bot.commands import ChannelName, Invocation, Opt, Reply, command
 from bot.ports import Attachment, Button, Form, FormField, Message, UserRef
 from bot.storage.models import Member
-from tests.adapters.discord.discord_harness import Harness, start_harness
+from tests.adapters.discord.discord_harness import Harness, issued, start_harness
 from tests.fakes.discord import EPHEMERAL, FakeDiscord, FakeGuild
 
 CHECKIN_FORM = Form(
@@ -135,7 +134,7 @@ async def test_form_opens_as_modal_and_submit_reaches_the_cog(
     alice = guild.member_named("alice")
     modal = await h.invoke("demo checkin", user=alice, guild=guild)
     assert modal["_callback"] == 9
-    assert modal["custom_id"] == f"{MODAL_PREFIX}{guild.id}:demo checkin"
+    assert issued(modal["custom_id"]) == ("M", str(guild.id), str(alice.id), "demo checkin")
     assert modal["title"] == "Daily check-in"
     reply = await h.submit({"did": "SQL joins", "minutes": "45"}, user=alice, guild=guild)
     assert reply["content"] == "Saved: SQL joins (45 min)"
@@ -151,7 +150,7 @@ async def test_form_after_a_deferral_is_a_button_that_opens_it(
     reply = await h.invoke("demo slowform", user=alice, guild=guild)
     assert reply["_callback"] == 5
     (button,) = fake.button_ids(reply)
-    assert button == f"{FORM_PREFIX}{guild.id}:demo slowform"
+    assert issued(button) == ("F", str(guild.id), str(alice.id), "demo slowform")
     modal = await h.click(button, user=alice)
     assert modal["_callback"] == 9 and modal["title"] == "Slow check-in"
     done = await h.submit({"did": "Kubernetes"}, user=alice, guild=guild)
@@ -187,9 +186,9 @@ async def test_public_reply_with_buttons_and_a_click(
     reply = await h.invoke("demo public", user=bob, guild=guild)
     assert not reply["flags"] & EPHEMERAL
     ids = fake.button_ids(reply)
-    assert ids == [
-        f"{COMMAND_PREFIX}{guild.id}:demo met answer:yes",
-        f"{COMMAND_PREFIX}{guild.id}:demo met answer:no",
+    assert [issued(i) for i in ids] == [
+        ("C", str(guild.id), "*", "demo met answer:yes"),
+        ("C", str(guild.id), "*", "demo met answer:no"),
     ]
     answer = await h.click(ids[0], user=guild.member_named("carol"))
     assert answer["content"] == "Noted: yes"
@@ -233,7 +232,7 @@ async def test_button_from_another_guild_is_refused(
         fake.button_ids(reply)[0], user=mallory, guild=other, message=message
     )
     answer = await h.feed(payload)
-    assert answer["content"] == "That button belongs to another server."
+    assert answer["content"] == "That button or form was not issued to you here, so nothing was done."
     assert [name for name, _ in demo.calls] == ["demo public"]
 
 
@@ -321,6 +320,7 @@ async def test_button_in_a_dm_runs_in_the_buttons_guild(
 ) -> None:
     """A reminder DM's button arrives without a guild; its custom_id names the tenant."""
     bob = guild.member_named("bob")
+    await h.join(guild, bob)  # reminders go to members the community has
     await h.app.messenger.send_dm(
         UserRef(str(guild.id), str(bob.id)),
         Message(text="Time to check in!", buttons=(Button("Skip today", "demo met answer:no"),)),

@@ -158,7 +158,8 @@ async def test_expired_response_url_falls_back_to_a_dm(
     """When response_url no longer works, the answer arrives as a DM instead of vanishing."""
     await slack.command("zz note")
     view = (await slack.fake.wait_for_call("views.open")).json_arg("view")
-    view["private_metadata"] = json.dumps({"c": "zz note", "ch": "C0GENERAL", "ru": ""})
+    metadata = json.loads(view["private_metadata"])
+    view["private_metadata"] = json.dumps({**metadata, "ru": ""})  # the response_url is gone
     await slack.submit(view, {"did": "late night SQL"})
     posted = await slack.fake.wait_for_call("chat.postMessage")
     assert posted.args["channel"].startswith("D")
