@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.cpu import pin_to_cpu
 from bot.ports import Messenger
 from bot.storage.db import CorruptDatabase, Database
+from bot.storage.instance_lock import AlreadyRunning
 from bot.storage.migrations import SchemaTooNew, migrate
 
 log = logging.getLogger("studybot")
@@ -115,8 +116,24 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+# Libraries that write message text, interaction tokens or statement parameters at DEBUG (SQL
+# arguments, gateway payloads, request bodies): never below INFO, whatever the level asked for.
+LIBRARY_LOGGERS = (
+    "aiosqlite",
+    "discord",
+    "slack_bolt",
+    "slack_sdk",
+    "adapters.slack.bolt",
+    "aiohttp",
+    "websockets",
+)
+
+
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
-    """One root handler (stderr by default) whose lines never contain a configured secret."""
+    """One root handler (stderr by default) whose lines never contain a configured secret.
+
+    DEBUG is for studybot's own code, which logs ids and counts, never what members wrote.
+    """
     handler = logging.StreamHandler(stream)
     handler.setFormatter(
         RedactingFormatter(
@@ -126,6 +143,8 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> loggi
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(settings.studybot_log_level.upper())
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
     return handler
 
 
@@ -175,7 +194,7 @@ async def _main(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_main(sys.argv[1:] if argv is None else argv))
-    except (CorruptDatabase, SchemaTooNew) as exc:
+    except (CorruptDatabase, SchemaTooNew, AlreadyRunning) as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

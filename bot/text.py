@@ -7,12 +7,19 @@ The bot speaks English only, so these are plain functions rather than a localisa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+# Characters that format text on Discord or Slack (bold, italics, strike, code, spoilers, quotes,
+# headings, masked links). Member-written text in posts carries them escaped with a backslash,
+# so they show as typed and never format, link or hide anything; each adapter renders an
+# escaped character its own way (Discord natively, Slack and the console as the character).
+FORMATTING = frozenset("\\*_~`|>[]()#")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ELLIPSIS = "…"
+_ESCAPED = re.compile(r"\\([\\*_~`|>\[\]()#])")
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -62,6 +69,18 @@ def date_span(first: date, last: date) -> str:
 def local_moment(instant: datetime, zone: ZoneInfo) -> str:
     """An instant in a member's own time, with the zone named: 'Mon 02 Mar, 10:00 (Europe/Berlin)'."""
     return f"{instant.astimezone(zone):%a %d %b, %H:%M} ({zone.key})"
+
+
+def literal(text: str) -> str:
+    """Member-written text for a post: formatting characters escaped, so nothing a member
+    types (a masked link `[free nitro](https://…)`, **bold**, a spoiler) acts as markup."""
+    return "".join(f"\\{ch}" if ch in FORMATTING else ch for ch in text)
+
+
+def unescape(text: str, replace: Callable[[str], str] = str) -> str:
+    """Escaped formatting characters (see `literal`) back to characters, through `replace`
+    (a platform's safe form of the character)."""
+    return _ESCAPED.sub(lambda m: replace(m.group(1)), text)
 
 
 def shorten(text: str, limit: int) -> str:

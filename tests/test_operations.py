@@ -172,7 +172,8 @@ def test_secrets_are_blanked_in_every_log_line_and_traceback() -> None:
     level = root.level
     try:
         token = FAKE_SECRETS["DISCORD_TOKEN"]
-        logging.getLogger("discord.http").debug("PUT /gateway Authorization: Bot %s", token)
+        # (library loggers log from INFO up: their DEBUG lines carry payloads, see below)
+        logging.getLogger("discord.http").warning("PUT /gateway Authorization: Bot %s", token)
         logging.getLogger("slack_sdk").info(
             f"headers={{'Authorization': 'Bearer {FAKE_SECRETS['SLACK_BOT_TOKEN']}'}}"
         )

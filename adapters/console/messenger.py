@@ -23,6 +23,7 @@ from bot.ports import (
     UserRef,
 )
 from bot.private_files import private_dir, write_private
+from bot.text import unescape
 
 Write = Callable[[str], None]
 FILES_KEPT = timedelta(days=7)
@@ -36,10 +37,10 @@ def _folder_name(user_id: str) -> str:
 def render(header: str, message: Message, files_dir: Path) -> tuple[list[str], tuple[Button, ...]]:
     """Lines for one message: a header, the text, details indented, buttons numbered, files saved."""
     lines = [header]
-    lines += [f"  {line}" for line in message.text.splitlines() or [""]]
+    lines += [f"  {line}" for line in unescape(message.text).splitlines() or [""]]
     if message.details:
         lines.append("  ┆ thread:")
-        lines += [f"  ┆   {line}" for line in message.details.splitlines()]
+        lines += [f"  ┆   {line}" for line in unescape(message.details).splitlines()]
     for attachment in message.files:
         path = write_private(files_dir / Path(attachment.filename).name, attachment.data)
         lines.append(f"  [file] {attachment.filename} saved to {path}")

@@ -181,7 +181,25 @@ class Console:
             await self.app.sender.drain()
 
 
+class ScriptError(Exception):
+    """The lines to run cannot be read; the message is the one line the user sees."""
+
+
 def _lines(options: ConsoleOptions) -> tuple[Iterator[str] | None, bool]:
+    """The input lines (None: read the keyboard) and whether the session is interactive."""
+    where = str(options.script) if options.script is not None else "standard input"
+    try:
+        return _read_lines(options)
+    except UnicodeDecodeError as exc:
+        raise ScriptError(
+            f"{where} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+            f"{exc.start}); save it as UTF-8 and run it again."
+        ) from None
+    except OSError as exc:
+        raise ScriptError(f"cannot read {where}: {exc.strerror or exc}") from None
+
+
+def _read_lines(options: ConsoleOptions) -> tuple[Iterator[str] | None, bool]:
     if options.script is not None:
         return iter(options.script.read_text(encoding="utf-8").splitlines()), False
     if not sys.stdin.isatty():
@@ -194,9 +212,13 @@ async def run(options: ConsoleOptions, factory: AppFactory) -> int:
         print(line, flush=True)
 
     clock = ManualClock(options.now or datetime.now(UTC))
+    try:  # before the app opens anything, so a bad script leaves nothing running
+        source, interactive = _lines(options)
+    except ScriptError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 1
     messenger = ConsoleMessenger(write, options.files_dir or options.db.parent / "console-files")
     app = await factory(messenger, clock)
-    source, interactive = _lines(options)
 
     def read(prompt: str) -> str | None:
         if interactive:

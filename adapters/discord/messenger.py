@@ -367,7 +367,7 @@ class DiscordMessenger:
                 raise error
         if sent:
             for error in errors:
-                log.info("room %r: one member's DM failed: %s", channel.name, error)
+                log.info("room %s: one member's DM failed: %s", channel.id, error)
             return MessageRef(channel, sent[0].id)
         raise errors[0] if errors else NotFound("room has no members")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.ports import Button, Form, Message
 from bot.signing import Signer, expiry_of
-from bot.text import shorten, split
+from bot.text import shorten, split, unescape
 
 JSON = dict[str, Any]
 
@@ -65,7 +65,7 @@ class Renderer:
         for user_id, name in mentions:
             if name:
                 out = out.replace("@" + escape(name), f"<@{user_id}>")
-        return out
+        return unescape(out, _as_typed)
 
     def message_blocks(self, message: Message, *, with_details: bool = False) -> list[JSON]:
         """Section blocks for the text (and details, when no thread can carry them), buttons."""
@@ -81,6 +81,15 @@ class Renderer:
         """Top-level `text`: shown in notifications and by clients that cannot draw blocks."""
         text = self.text(message.text, [(m.id, m.display_name) for m in message.mentions])
         return shorten(text, FALLBACK_CHARS)
+
+
+# mrkdwn has no escape character: characters a member typed show as look-alikes that Slack
+# does not read as formatting.
+_LOOKALIKES = {"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"}
+
+
+def _as_typed(char: str) -> str:
+    return _LOOKALIKES.get(char, char)
 
 
 def escape(text: str) -> str:

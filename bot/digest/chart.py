@@ -19,7 +19,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from bot.digest import WeekData
-from bot.digest.content import DAY_NAMES, NAME_LIMIT, safe
+from bot.digest.content import DAY_NAMES, NAME_LIMIT, plain
 from bot.text import date_span
 
 MAX_MEMBER_ROWS = 30  # more members than this: one row per skill instead
@@ -103,7 +103,7 @@ def _member_rows(data: WeekData) -> tuple[list[str], np.ndarray]:
         data.member_days,
         key=lambda m: (-sum(v is not None for v in data.member_days[m]), data.names.get(m, "")),
     )
-    names = [safe(data.names.get(m, "a member"), NAME_LIMIT) for m in order]
+    names = [plain(data.names.get(m, "a member"), NAME_LIMIT) for m in order]
     values = np.array(
         [[np.nan if v is None else float(v) for v in data.member_days[m]] for m in order]
     )

@@ -18,7 +18,7 @@ import numpy as np
 from bot.digest import Blocker, History, SkillStat, WeekData
 from bot.skills import SkillCatalogue
 from bot.streaks import MAX_FREEZES, MILESTONES
-from bot.text import date_span, group_names, join, plural, shorten, total_time
+from bot.text import date_span, group_names, join, literal, plural, shorten, total_time
 
 TOP_STREAKS = 5
 COMEBACK_QUIET_DAYS = 14  # a comeback: no check-in in the 14 days before the week, one before
@@ -74,10 +74,15 @@ class Routed:
 # --- text hygiene -------------------------------------------------------------------------------
 
 
-def safe(text: str, limit: int) -> str:
+def plain(text: str, limit: int) -> str:
     """One line of member-written text that cannot ping anyone (@everyone, <@id>, <!channel>)."""
     text = shorten(" ".join(text.split()), limit)
     return text.replace("@", "@\u200b").replace("<", "<\u200b")
+
+
+def safe(text: str, limit: int) -> str:
+    """`plain`, with formatting escaped too: for the digest's text (the chart draws `plain`)."""
+    return literal(plain(text, limit))
 
 
 def _name(data: WeekData, member_id: int) -> str:

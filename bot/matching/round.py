@@ -9,7 +9,7 @@ due, in the community's time zone.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
@@ -27,7 +27,7 @@ from bot.matching.score import (
 )
 from bot.matching.solver import SCALE
 from bot.storage.models import Profile
-from bot.text import WEEKDAYS, duration, group_names, join, plural
+from bot.text import WEEKDAYS, duration, group_names, join, literal, plural
 
 GROUP_SIZES = (2, 3)
 PAUSE_AFTER_MISSED = 2
@@ -315,6 +315,7 @@ def intro_text(
 ) -> str:
     """Why these members were grouped and how to start: names, shared goal and skills, the
     shared hours in each member's own time, how recently they were paired, a first step."""
+    members = [replace(m, name=literal(m.name)) for m in members]  # names as typed, no markup
     profiles = [m.profile for m in members]
     names = [m.name for m in members]
     both = "both" if len(members) == 2 else "all"

@@ -50,8 +50,8 @@ class InstanceLock:
             other = handle.read().strip() or "another process"
             handle.close()
             raise AlreadyRunning(
-                f"studybot is already running on {database} ({other}); stop it first, or use"
-                " another database (--db)."
+                f"another studybot is already using {database} ({other}); stop it first, or"
+                " give this one another database (--db)."
             ) from None
         handle.seek(0)
         handle.truncate()

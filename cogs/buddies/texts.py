@@ -7,6 +7,7 @@ from bot.matching.round import PAUSE_AFTER_MISSED
 from bot.ports import Button
 from bot.skills import SkillCatalogue
 from bot.storage.models import Member
+from bot.text import literal
 
 AUTOPAUSED = (
     f"I've paused your buddy matching: for {PAUSE_AFTER_MISSED} rounds in a row there was no "
@@ -43,9 +44,10 @@ def checkin_line(event: CheckinRecorded, skills: SkillCatalogue) -> str:
 
 
 def member_left(member: Member, *, remaining: int) -> str:
+    name = literal(member.label)
     if remaining == 1:
         return (
-            f"{member.label} has left the community, so this buddy group ends here. "
+            f"{name} has left the community, so this buddy group ends here. "
             "Sorry about that! You'll be matched again in the next round."
         )
     return f"{member.label} has left the community. The two of you carry on as a pair this round."
@@ -53,6 +55,6 @@ def member_left(member: Member, *, remaining: int) -> str:
 
 def nudge(sender: Member) -> str:
     return (
-        f"{sender.label} sends you a friendly nudge: how is your studying going? "
+        f"{literal(sender.label)} sends you a friendly nudge: how is your studying going? "
         "Check in with /checkin and say hi in your buddy room."
     )

@@ -232,7 +232,9 @@ async def test_button_from_another_guild_is_refused(
         fake.button_ids(reply)[0], user=mallory, guild=other, message=message
     )
     answer = await h.feed(payload)
-    assert answer["content"] == "That button or form was not issued to you here, so nothing was done."
+    assert (
+        answer["content"] == "That button or form was not issued to you here, so nothing was done."
+    )
     assert [name for name, _ in demo.calls] == ["demo public"]
 
 
