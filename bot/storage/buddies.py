@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.storage.db import Database, Tx, from_db, to_db
+from bot.storage.db import Database, Reader, Tx, from_db, to_db
 from bot.storage.privacy import FORMER_MEMBER
 
 
@@ -259,8 +259,19 @@ class BuddyRepo:
 
     # --- groups and rounds --------------------------------------------------------------------
 
-    async def _groups(self, where: str, params: tuple[Any, ...]) -> list[Group]:
-        rows = await self._db.fetchall(_GROUPS + where, params)
+    async def _groups(
+        self, where: str, params: tuple[Any, ...], *, by_member: bool = False
+    ) -> list[Group]:
+        """Groups (with their round and members) of the tenant matching `where`.
+
+        `by_member`: `where` picks the groups by a member's group_members rows; the tenant
+        test is then kept out of the index choice (unary +), so the lookup starts from that
+        member's rows, not from every group of the community.
+        """
+        select = (
+            _GROUPS.replace("WHERE g.tenant_id", "WHERE +g.tenant_id") if by_member else _GROUPS
+        )
+        rows = await self._db.fetchall(select + where, params)
         if not rows:
             return []
         ids = ",".join(str(int(r["id"])) for r in rows)
@@ -273,6 +284,7 @@ class BuddyRepo:
             " AND g.id IN (SELECT group_id FROM group_members WHERE tenant_id = ? AND member_id = ?)"
             " ORDER BY r.number DESC LIMIT ?",
             (tenant_id, tenant_id, member_id, limit),
+            by_member=True,
         )
 
     async def current_group(
@@ -284,14 +296,15 @@ class BuddyRepo:
         with their group (asked on every check-in, so in the same query).
         """
         sharing = (
-            " AND member_id IN (SELECT member_id FROM buddies WHERE tenant_id = ?"
-            " AND status <> 'left' AND share_checkins = 1)"
+            " AND EXISTS (SELECT 1 FROM buddies b WHERE b.member_id = group_members.member_id"
+            " AND b.tenant_id = ? AND b.status <> 'left' AND b.share_checkins = 1)"
         )
         groups = await self._groups(
             " AND r.status = 'open' AND g.id IN (SELECT group_id FROM group_members"
             f" WHERE tenant_id = ? AND member_id = ? AND left_at IS NULL"
             f"{sharing if sharing_checkins else ''}) ORDER BY r.number DESC LIMIT 1",
             (tenant_id, tenant_id, member_id, *([tenant_id] if sharing_checkins else [])),
+            by_member=True,
         )
         return groups[0] if groups else None
 
@@ -321,7 +334,7 @@ class BuddyRepo:
     async def round_groups(self, tenant_id: int, round_id: int) -> list[Group]:
         return await self._groups(" AND g.round_id = ? ORDER BY g.id", (tenant_id, round_id))
 
-    # --- inside the round's transaction -------------------------------------------------------
+    # --- a round: read and planned outside a transaction, written inside one ----------------
 
     async def participants(self, tx: Tx, tenant_id: int, now: datetime) -> list[Enrolled]:
         """Members taking part in a round starting `now`; timed pauses that ran out end here."""
@@ -343,17 +356,19 @@ class BuddyRepo:
             for r in rows
         ]
 
-    async def blocks(self, tx: Tx, tenant_id: int) -> list[tuple[int, int]]:
+    async def blocks(self, reader: Reader, tenant_id: int) -> list[tuple[int, int]]:
         """Every (blocker, blocked) pair of the tenant."""
-        rows = await tx.fetchall(
+        rows = await reader.fetchall(
             "SELECT blocker_id, blocked_id FROM blocks WHERE tenant_id = ?", (tenant_id,)
         )
         return [(r["blocker_id"], r["blocked_id"]) for r in rows]
 
-    async def past_groups(self, tx: Tx, tenant_id: int, rounds: int) -> list[list[list[int]]]:
+    async def past_groups(
+        self, reader: Reader, tenant_id: int, rounds: int
+    ) -> list[list[list[int]]]:
         """Member ids of each group of the last `rounds` rounds, newest round first."""
-        newest = await self.next_round_number(tx, tenant_id) - 1
-        rows = await tx.fetchall(
+        newest = await self.next_round_number(reader, tenant_id) - 1
+        rows = await reader.fetchall(
             "SELECT r.number, gm.group_id, gm.member_id FROM rounds r"
             " JOIN groups g ON g.round_id = r.id JOIN group_members gm ON gm.group_id = g.id"
             " WHERE r.tenant_id = ? AND r.number > ? AND gm.member_id IS NOT NULL"
@@ -365,26 +380,32 @@ class BuddyRepo:
             by_round[newest - r["number"]].setdefault(r["group_id"], []).append(r["member_id"])
         return [list(groups.values()) for groups in by_round]
 
-    async def close_open_rounds(
-        self, tx: Tx, tenant_id: int, now: datetime, pause_after: int
-    ) -> list[tuple[int, str]]:
-        """Close the tenant's open rounds and count who neither answered nor checked in.
+    async def _missed_after_close(
+        self, reader: Reader, tenant_id: int, now: datetime
+    ) -> tuple[list[int], dict[int, int]]:
+        """The tenant's open rounds, and every member's count of rounds missed in a row once
+        those rounds close (reads only: the round's plan and its commit share this rule).
 
         Only a round that reached its follow-up counts as missed: a round closed before anyone
-        was asked "Did you meet?" (two quick manual rounds) pauses nobody. Returns (member id,
-        platform id) of those who reached `pause_after` missed rounds in a row and are now
-        paused until they resume.
+        was asked "Did you meet?" (two quick manual rounds) changes nobody's count.
         """
         open_ids = [
             r["id"]
-            for r in await tx.fetchall(
-                "SELECT id FROM rounds WHERE tenant_id = ? AND status = 'open'", (tenant_id,)
+            for r in await reader.fetchall(
+                "SELECT id FROM rounds WHERE tenant_id = ? AND status = 'open' ORDER BY id",
+                (tenant_id,),
             )
         ]
         if not open_ids:
-            return []
+            return [], {}
+        counts = {
+            r["member_id"]: int(r["missed_rounds"])
+            for r in await reader.fetchall(
+                "SELECT member_id, missed_rounds FROM buddies WHERE tenant_id = ?", (tenant_id,)
+            )
+        }
         for round_id in open_ids:
-            rows = await tx.fetchall(
+            rows = await reader.fetchall(
                 "SELECT gm.member_id, (gm.met IS NOT NULL OR EXISTS (SELECT 1 FROM checkins c"
                 " WHERE c.tenant_id = gm.tenant_id AND c.member_id = gm.member_id"
                 " AND c.updated_at >= r.started_at)) AS showed_up, r.followup_at <= ? AS asked"
@@ -393,16 +414,55 @@ class BuddyRepo:
                 " WHERE r.id = ? AND gm.member_id IS NOT NULL AND gm.left_at IS NULL",
                 (to_db(now), round_id),
             )
-            await tx.executemany(
-                "UPDATE buddies SET missed_rounds = CASE WHEN ? THEN 0"
-                " WHEN ? THEN missed_rounds + 1 ELSE missed_rounds END"
-                " WHERE tenant_id = ? AND member_id = ?",
-                [(r["showed_up"], r["asked"], tenant_id, r["member_id"]) for r in rows],
-            )
-            await tx.execute(
-                "UPDATE rounds SET status = 'closed', closed_at = ? WHERE id = ?",
-                (to_db(now), round_id),
-            )
+            for r in rows:
+                if r["member_id"] not in counts:
+                    continue  # left matching since
+                if r["showed_up"]:
+                    counts[r["member_id"]] = 0
+                elif r["asked"]:
+                    counts[r["member_id"]] += 1
+        return open_ids, counts
+
+    async def planned_participants(
+        self, tenant_id: int, now: datetime, pause_after: int
+    ) -> list[Enrolled]:
+        """Who `participants` will return once `close_open_rounds` has run at `now`, read
+        without writing, so a round can be solved outside any transaction."""
+        _, counts = await self._missed_after_close(self._db, tenant_id, now)
+        rows = await self._db.fetchall(
+            "SELECT b.member_id, b.joined_at, b.status, m.external_id, m.display_name"
+            " FROM buddies b JOIN members m ON m.id = b.member_id"
+            " WHERE b.tenant_id = ? AND m.left_at IS NULL AND (b.status = 'active'"
+            " OR (b.status = 'paused' AND b.paused_until IS NOT NULL AND b.paused_until <= ?))"
+            " ORDER BY b.member_id",
+            (tenant_id, to_db(now)),
+        )
+        return [
+            Enrolled(r["member_id"], r["external_id"], r["display_name"], from_db(r["joined_at"]))
+            for r in rows
+            if not (r["status"] == "active" and counts.get(r["member_id"], 0) >= pause_after)
+        ]
+
+    async def close_open_rounds(
+        self, tx: Tx, tenant_id: int, now: datetime, pause_after: int
+    ) -> list[tuple[int, str]]:
+        """Close the tenant's open rounds and count who neither answered nor checked in.
+
+        Returns (member id, platform id) of those who reached `pause_after` missed rounds in a
+        row and are now paused until they resume.
+        """
+        open_ids, counts = await self._missed_after_close(tx, tenant_id, now)
+        if not open_ids:
+            return []
+        await tx.executemany(
+            "UPDATE buddies SET missed_rounds = ? WHERE tenant_id = ? AND member_id = ?",
+            [(missed, tenant_id, member_id) for member_id, missed in counts.items()],
+        )
+        marks = ", ".join("?" for _ in open_ids)
+        await tx.execute(
+            f"UPDATE rounds SET status = 'closed', closed_at = ? WHERE id IN ({marks})",
+            (to_db(now), *open_ids),
+        )
         rows = await tx.fetchall(
             "UPDATE buddies SET status = 'paused', paused_until = NULL, updated_at = ?"
             " WHERE tenant_id = ? AND status = 'active' AND missed_rounds >= ?"
@@ -432,8 +492,8 @@ class BuddyRepo:
         assert row is not None
         return _round(row)
 
-    async def next_round_number(self, tx: Tx, tenant_id: int) -> int:
-        row = await tx.fetchone(
+    async def next_round_number(self, reader: Reader, tenant_id: int) -> int:
+        row = await reader.fetchone(
             "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM rounds WHERE tenant_id = ?",
             (tenant_id,),
         )

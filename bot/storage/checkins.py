@@ -184,10 +184,10 @@ class CheckinRepo:
             params,
         )
         skill_rows = await self._db.fetchall(
-            "SELECT s.checkin_id, s.skill FROM checkin_skills s"
-            " JOIN checkins c ON c.id = s.checkin_id AND c.tenant_id = s.tenant_id"
-            " WHERE c.tenant_id = ? AND c.member_id = ? AND c.local_date BETWEEN ? AND ?"
-            " ORDER BY s.skill",
+            # Driven by the member's check-ins (their unique index), not the community's skills.
+            "SELECT checkin_id, skill FROM checkin_skills WHERE checkin_id IN"
+            " (SELECT id FROM checkins WHERE tenant_id = ? AND member_id = ?"
+            " AND local_date BETWEEN ? AND ?) ORDER BY skill",
             params,
         )
         skills: dict[int, list[str]] = {}

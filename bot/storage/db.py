@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -87,6 +87,14 @@ class Database:
             rows = [str(r[0]) for r in await cur.fetchall()]
         if rows != ["ok"]:
             raise CorruptDatabase("; ".join(rows[:3]))
+
+    async def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with each statement as SQLite runs it, values filled in (tests and
+        diagnostics: query plans); None stops it."""
+        for conn in (self._conn, self._reader):
+            if conn is not None:
+                # aiosqlite's stub wants a callable; sqlite3 itself takes None to stop tracing
+                await conn.set_trace_callback(callback)  # type: ignore[arg-type]
 
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database and truncate it to zero bytes."""
@@ -226,3 +234,7 @@ class Tx:
         # runs several statements in one call (pinned to the tested minor version).
         result: list[list[aiosqlite.Row]] = await conn._execute(run)  # type: ignore[no-untyped-call]
         return result
+
+
+Reader = Database | Tx
+"""Where plain reads can run: the database (committed data) or an open transaction."""

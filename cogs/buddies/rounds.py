@@ -8,15 +8,23 @@ its texts come from `bot.matching.round`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.app import App
-from bot.community import TIMEZONE
-from bot.matching.round import HISTORY_ROUNDS, PAUSE_AFTER_MISSED, Participant, match_profile, plan
+from bot.community import TIMEZONE, CommunityValues
+from bot.matching.round import (
+    HISTORY_ROUNDS,
+    PAUSE_AFTER_MISSED,
+    Participant,
+    RoundOutcome,
+    match_profile,
+    plan,
+)
 from bot.ports import Message
 from bot.storage import claims
-from bot.storage.buddies import BuddyRepo
+from bot.storage.buddies import BuddyRepo, Enrolled
 from bot.storage.models import Profile, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from cogs.buddies import texts
@@ -47,13 +55,25 @@ class Rounds:
         self._rooms = rooms
 
     async def run(self, tenant: Tenant, period: str | None, now: datetime) -> RoundReport | None:
-        """Run one round for `period` (None: a manual round); None if it was already claimed."""
+        """Run one round for `period` (None: a manual round); None if it was already claimed.
+
+        The round is read and solved outside any transaction (solving thousands of members
+        takes seconds, and an open write transaction would hold up every other write), then
+        written in one short transaction that takes the claim. If who takes part changed in
+        between (someone joined, left or blocked), it is solved again inside, from what the
+        transaction sees.
+        """
         values = await self._app.community.get(tenant.id)
-        community = values[TIMEZONE]
         cadence = cadence_of(values)
         repeat = values[REPEAT_WINDOW]
-        profiles = await self._app.profiles.all(tenant.id)
-        async with self._app.db.transaction() as tx:
+        day = now.astimezone(cadence.zone).date()
+        db = self._app.db
+        planned = await self._repo.planned_participants(tenant.id, now, PAUSE_AFTER_MISSED)
+        history = await self._repo.past_groups(db, tenant.id, max(repeat, HISTORY_ROUNDS))
+        blocks = await self._repo.blocks(db, tenant.id)
+        number = await self._repo.next_round_number(db, tenant.id)
+        outcome = await self._solve(tenant, planned, history, blocks, number, day, values)
+        async with db.transaction() as tx:
             if period is None:
                 period = f"manual-{await self._repo.next_round_number(tx, tenant.id)}"
             if not await claims.claim(tx, tenant.id, ROUND_JOB, period, now):
@@ -72,35 +92,17 @@ class Rounds:
                 )
             # A round with nobody in it is still recorded, so numbers (and manual keys) move on.
             people = await self._repo.participants(tx, tenant.id, now)
-            past = await self._repo.past_groups(tx, tenant.id, max(repeat, HISTORY_ROUNDS))
-            blocks = await self._repo.blocks(tx, tenant.id)
+            now_blocks = await self._repo.blocks(tx, tenant.id)
+            now_number = await self._repo.next_round_number(tx, tenant.id)
+            if people != planned or set(now_blocks) != set(blocks) or now_number != number:
+                history = await self._repo.past_groups(tx, tenant.id, max(repeat, HISTORY_ROUNDS))
+                outcome = await self._solve(
+                    tenant, people, history, now_blocks, now_number, day, values
+                )
             rnd = await self._repo.create_round(
                 tx, tenant.id, period, now, cadence.followup_at(now)
             )
             external = {p.member_id: p.external_id for p in people}
-            participants = [
-                Participant(
-                    p.member_id,
-                    p.label,
-                    match_profile(
-                        p.member_id, profiles.get(p.member_id, Profile(p.member_id)), community
-                    ),
-                )
-                for p in people
-            ]
-            # Solving takes seconds for thousands of members: off the event loop, so heartbeats
-            # and other members' interactions (which defer after 1 s) are answered meanwhile.
-            outcome = await asyncio.to_thread(
-                plan,
-                participants,
-                now.astimezone(cadence.zone).date(),
-                number=rnd.number,
-                past_rounds=past,
-                blocks=blocks,
-                group_size=values[GROUP_SIZE],
-                repeat_window=repeat,
-                skill_name=self._app.skills.name,
-            )
             for number, group in enumerate(outcome.groups, start=1):
                 key = room_key(tenant.id, rnd.number, number)
                 members = [(m.member_id, m.name) for m in group.members]
@@ -132,6 +134,42 @@ class Rounds:
             [[m.name for m in g.members] for g in outcome.groups],
             [x.member.name for x in outcome.left_out],
             len(paused),
+        )
+
+    async def _solve(
+        self,
+        tenant: Tenant,
+        people: Sequence[Enrolled],
+        history: Sequence[Sequence[Sequence[int]]],
+        blocks: Sequence[tuple[int, int]],
+        number: int,
+        day: date,
+        values: CommunityValues,
+    ) -> RoundOutcome:
+        profiles = await self._app.profiles.all(tenant.id)
+        community = values[TIMEZONE]
+        participants = [
+            Participant(
+                p.member_id,
+                p.label,
+                match_profile(
+                    p.member_id, profiles.get(p.member_id, Profile(p.member_id)), community
+                ),
+            )
+            for p in people
+        ]
+        # Solving takes seconds for thousands of members: off the event loop, so heartbeats
+        # and other members' interactions (which defer after 1 s) are answered meanwhile.
+        return await asyncio.to_thread(
+            plan,
+            participants,
+            day,
+            number=number,
+            past_rounds=history,
+            blocks=blocks,
+            group_size=values[GROUP_SIZE],
+            repeat_window=values[REPEAT_WINDOW],
+            skill_name=self._app.skills.name,
         )
 
     async def tick(self, now: datetime) -> int:
