@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
+
+import pytest
 
 from bot.app import App
 from bot.clock import ManualClock
 from bot.commands import Invocation, Reply, command
 from bot.config import Settings
+from bot.storage.instance_lock import AlreadyRunning
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import START, actor
 
@@ -43,3 +47,54 @@ async def test_a_burst_beyond_the_limit_waits_its_turn_and_every_command_is_answ
         await app.close()
     assert most == 2
     assert sorted(r.text for r in replies) == [f"done for user{n}" for n in range(5)]
+
+
+async def test_slow_commands_have_their_own_slots_and_never_starve_quick_ones(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        studybot_db=tmp_path / "a.db",
+        studybot_max_concurrent_commands=2,
+        studybot_max_concurrent_slow_commands=1,
+    )
+    app = await App.create(settings, ManualClock(START), RecordingMessenger(), [])
+    release, running = asyncio.Event(), 0
+
+    @command("report", "A slow report.", slow=True)
+    async def report(inv: Invocation) -> Reply:
+        nonlocal running
+        running += 1
+        await release.wait()
+        return Reply(text="report")
+
+    @command("quick", "Answers at once.")
+    async def quick(inv: Invocation) -> Reply:
+        return Reply(text="quick")
+
+    app.add_commands(report, quick)
+    try:
+        reports = [
+            asyncio.create_task(app.handle_line(actor(f"u{n}"), "/report")) for n in range(4)
+        ]
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert running == 1  # one slow slot
+        answer = await asyncio.wait_for(app.handle_line(actor("alice"), "/quick"), timeout=5)
+        assert answer.text == "quick"
+        release.set()
+        assert [r.text for r in await asyncio.gather(*reports)] == ["report"] * 4
+    finally:
+        await app.close()
+
+
+async def test_a_second_process_on_the_same_database_refuses_to_start(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, studybot_db=tmp_path / "a.db")  # type: ignore[call-arg]
+    first = await App.create(settings, ManualClock(START), RecordingMessenger(), [])
+    try:
+        with pytest.raises(AlreadyRunning, match=rf"already using .*a\.db \(pid {os.getpid()}"):
+            await App.create(settings, ManualClock(START), RecordingMessenger(), [])
+    finally:
+        await first.close()
+    again = await App.create(settings, ManualClock(START), RecordingMessenger(), [])
+    await again.close()  # the lock went with the first process
