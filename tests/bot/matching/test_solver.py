@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.matching import solver
+from bot.matching import relaxation
 from bot.matching.candidates import history_from_rounds, plan_round
 from bot.matching.score import MatchProfile
 from bot.matching.solver import EdgeArrays, max_weight_groups, solve_groups
@@ -222,7 +222,7 @@ def test_relaxation_splits_its_cycles_when_they_are_many(
 ) -> None:
     """When many nodes are off the LP's 2-cycles (ties make long cycles), the cycles are split
     directly instead of solved exactly: still everyone grouped, within 1 % of the exact weight."""
-    monkeypatch.setattr(solver, "_REST_LIMIT", 0)
+    monkeypatch.setattr(relaxation, "REST_LIMIT", 0)
     edges = _random_edges(1000, 0.01, seed=seed)
     exact = solve_groups(1000, edges, trio=False, exact_limit=10**9)
     split = solve_groups(1000, edges, trio=False, exact_limit=10)
