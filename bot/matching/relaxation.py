@@ -28,9 +28,10 @@ exact solve of them took 39 s."""
 def match_by_relaxation(graph: SolverGraph, inside: BoolArray, partner: IntArray) -> bool:
     """Match the nodes of `inside` from the optimum of the matching LP (see module doc).
 
-    The costs are integers, so the solver's potentials (at most ~m times the largest cost) stay
-    exact in float64: with fractional costs scipy's LAPJVsp looped forever on a 500-node test
-    graph. Returns False, leaving `partner` alone, where that exactness is not guaranteed.
+    The costs are integers, so the solver's potentials (at most about the node count times the
+    largest cost) stay exact in float64: with fractional costs scipy's LAPJVsp looped forever on
+    a 500-node test graph. Returns False, leaving `partner` alone, where that exactness is not
+    guaranteed.
     """
     nodes = np.flatnonzero(inside)
     count = len(nodes)

@@ -3,9 +3,9 @@
 A node is left over when its component has an odd count, or when all its possible partners are
 taken. It joins the pair it adds most to (it needs an edge to both members), or, if better, it
 takes a partner away from a pair whose other member can join a pair instead; at most one third
-member per pair. The single leftover of a component gets more: a member joins a pair while
-its partner is re-paired along an alternating path that ends at the leftover (`shifted_trio`), and
-in components of up to `trio_exact_limit` nodes a branch and bound proves the best trio.
+member per pair. The single leftover of a component gets more: a member may join a pair while
+its partner is re-paired along an alternating path that ends at the leftover (`shifted_trio`),
+and in components of up to `trio_exact_limit` nodes a branch and bound proves the best trio.
 
 Values compare groupings of one component: `cover` per grouped node (more than any total of
 keys, so coverage comes first), plus the keys of every pair inside a group.
@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bot.matching.exact import exact_pairs, pair_up
-from bot.matching.graph import IntArray, SolverGraph
+from bot.matching.exact import exact_pairs, match_exactly
+from bot.matching.graph import BoolArray, IntArray, SolverGraph
 from bot.matching.paths import NOT_REACHED, step_to_partners
 
 Trios = dict[int, int]
@@ -145,6 +145,56 @@ def shifted_trio(
     """
     inside = graph.mask(nodes)
     partner_key = graph.partner_keys(partner)
+    predecessor, reach, via = _paths_from_leftover(
+        graph, inside, partner, partner_key, leftover, steps=steps
+    )
+    moves: list[tuple[int, int, int, int]] = []  # (gain, joiner, first, second)
+    for first in nodes.tolist():
+        second = int(partner[first])
+        if second < first:
+            continue
+        near_first, near_second = graph.neighbours(first), graph.neighbours(second)
+        for joiner in near_first.keys() & near_second.keys():
+            old_partner = int(partner[joiner])
+            if (
+                old_partner >= 0
+                and reach[old_partner] > NOT_REACHED
+                and old_partner not in (first, second)
+            ):
+                joins = near_first[joiner] + near_second[joiner] - int(partner_key[joiner])
+                moves.append((joins + int(reach[old_partner]), joiner, first, second))
+    for _, joiner, first, second in sorted(moves, key=lambda move: (-move[0], move[1:])):
+        old_partner = int(partner[joiner])
+        chain = [int(via[old_partner])]  # the old partner's new partner, back to the leftover
+        while chain[-1] != leftover:
+            chain.append(int(predecessor[chain[-1]]))
+        inner = [int(partner[node]) for node in chain[:-1]]
+        on_path = {*chain, *inner}
+        if len(on_path) < len(chain) + len(inner) or {joiner, first, second, old_partner} & on_path:
+            continue  # not a simple path, or it runs through the trio
+        trial = partner.copy()
+        trial[joiner], trial[old_partner] = -1, -1
+        for one, other in [(chain[0], old_partner), *zip(chain[1:], inner, strict=True)]:
+            trial[one], trial[other] = other, one
+        return trial, {first: joiner}
+    return None
+
+
+def _paths_from_leftover(
+    graph: SolverGraph,
+    inside: BoolArray,
+    partner: IntArray,
+    partner_key: IntArray,
+    leftover: int,
+    *,
+    steps: int,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """One alternating forest from `leftover` over the matched nodes of `inside`.
+
+    Returns (predecessor, reach, via): each outer node's predecessor on its path; for every
+    matched node, the best gain of a path from the leftover that ends with an edge to it
+    (NOT_REACHED if none), and that path's last outer node (the smallest of equals).
+    """
     gain = np.full(graph.node_count, NOT_REACHED, dtype=np.int64)
     predecessor = np.full(graph.node_count, -1, dtype=np.int64)
     gain[leftover] = 0
@@ -160,11 +210,9 @@ def shifted_trio(
         # label each reached node once: by its best gain, then by the smallest outer node
         order = np.lexsort((outer, -path_gain, reached))
         outer, reached, path_gain = outer[order], reached[order], path_gain[order]
-        first = np.r_[True, reached[1:] != reached[:-1]]
-        gain[reached[first]], predecessor[reached[first]] = path_gain[first], outer[first]
-        frontier = reached[first]
-    # reach[node]: the best gain of a path from the leftover that ends with an edge to node
-    # (via[node]: that path's last outer node, the smallest of equals)
+        best = np.r_[True, reached[1:] != reached[:-1]]
+        gain[reached[best]], predecessor[reached[best]] = path_gain[best], outer[best]
+        frontier = reached[best]
     outer, head, edge_key = graph.edges_leaving(np.flatnonzero(gain > NOT_REACHED))
     keep = inside[head] & (partner[head] >= 0)
     outer, head, total = outer[keep], head[keep], (gain[outer] + edge_key)[keep]
@@ -173,46 +221,7 @@ def shifted_trio(
     via = np.full(graph.node_count, graph.node_count, dtype=np.int64)
     hit = total == reach[head]
     np.minimum.at(via, head[hit], outer[hit])
-    moves: list[tuple[int, int, int, int]] = []  # (gain, joiner, first, second)
-    for first_member in nodes.tolist():
-        second_member = int(partner[first_member])
-        if second_member < first_member:
-            continue
-        near_first = graph.neighbours(first_member)
-        near_second = graph.neighbours(second_member)
-        for joiner in near_first.keys() & near_second.keys():
-            old_partner = int(partner[joiner])
-            if (
-                old_partner >= 0
-                and reach[old_partner] > NOT_REACHED
-                and old_partner not in (first_member, second_member)
-            ):
-                adds = (
-                    near_first[joiner]
-                    + near_second[joiner]
-                    - int(partner_key[joiner])
-                    + int(reach[old_partner])
-                )
-                moves.append((adds, joiner, first_member, second_member))
-    for _, joiner, first_member, second_member in sorted(
-        moves, key=lambda move: (-move[0], move[1:])
-    ):
-        old_partner = int(partner[joiner])
-        chain = [int(via[old_partner])]
-        while chain[-1] != leftover:
-            chain.append(int(predecessor[chain[-1]]))
-        inner = [int(partner[node]) for node in chain[:-1]]
-        on_path = {*chain, *inner}
-        if len(on_path) < len(chain) + len(inner) or (
-            {joiner, first_member, second_member, old_partner} & on_path
-        ):
-            continue  # not a simple path, or it runs through the trio
-        trial = partner.copy()
-        trial[joiner], trial[old_partner] = -1, -1
-        for one, other in [(chain[0], old_partner), *zip(chain[1:], inner, strict=True)]:
-            trial[one], trial[other] = other, one
-        return trial, {first_member: joiner}
-    return None
+    return predecessor, reach, via
 
 
 def better_trio(
@@ -249,7 +258,7 @@ def exact_trio(
     inside = graph.mask(nodes)
     inside[[joiner, first, second]] = False
     partner[nodes] = -1
-    pair_up(partner, exact_pairs(graph, nodes[inside[nodes]], *graph.induced_edges(inside)))
+    match_exactly(graph, nodes[inside[nodes]], partner)
     partner[first], partner[second] = second, first
     return {min(first, second): joiner}, []
 
