@@ -51,6 +51,7 @@ from scipy.sparse.csgraph import maximum_flow
 
 from bench._gen import blocks, community
 from bot.matching.candidates import build_edges, history_from_rounds, plan_round
+from bot.matching.graph import SCALE, EdgeArrays
 from bot.matching.score import (
     Interval,
     MatchProfile,
@@ -61,7 +62,7 @@ from bot.matching.score import (
     overlap_hours,
     score,
 )
-from bot.matching.solver import SCALE, EdgeArrays, GroupingResult, solve_groups
+from bot.matching.solver import GroupingResult, solve_groups
 
 ROUND_DATE = date(2026, 6, 10)
 Groups = list[tuple[int, ...]]

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.matching.graph import EdgeArrays
 from bot.matching.score import (
     DEFAULT_WEIGHTS,
     LEVELS,
@@ -28,7 +29,7 @@ from bot.matching.score import (
     overlap_credit,
     window_spans,
 )
-from bot.matching.solver import EdgeArrays, solve_groups
+from bot.matching.solver import solve_groups
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]

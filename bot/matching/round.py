@@ -18,6 +18,7 @@ import rustworkx as rx
 
 from bot.localtime import at_local
 from bot.matching.candidates import build_edges, history_from_rounds, plan_round
+from bot.matching.graph import SCALE
 from bot.matching.score import (
     LEVELS,
     MatchProfile,
@@ -25,7 +26,6 @@ from bot.matching.score import (
     overlap_windows,
     suggest_first_step,
 )
-from bot.matching.solver import SCALE
 from bot.storage.models import Profile
 from bot.text import WEEKDAYS, duration, group_names, join, literal, plural
 
