@@ -63,20 +63,27 @@ class NullMessenger:
     async def send_dm(self, user: UserRef, message: Message) -> MessageRef:
         return MessageRef(ChannelRef(user.tenant, user.id, ChannelKind.DM), "1")
 
-    async def open_room(self, tenant: str, members: list[UserRef], title: str) -> ChannelRef:
+    async def open_room(
+        self, tenant: str, members: list[UserRef], title: str, *, reuse: bool = False
+    ) -> ChannelRef:
         return ChannelRef(tenant, "room", ChannelKind.ROOM, title)
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
         return UserRef(tenant, user_id)
 
+    async def forget_user(self, tenant: str, user_id: str) -> None:
+        """Keeps nothing."""
 
-async def open_app(folder: Path, members: int, now: datetime) -> App:
+
+async def open_app(folder: Path, members: int, now: datetime, *, send_rate: float = 5.0) -> App:
     """A fresh app on its own SQLite file, with `members` members, profiles and reminders.
 
     Fixture loading only: through the repositories this would be 30,000 transactions, so the
     rows are inserted directly.
     """
-    settings = Settings(_env_file=None, studybot_db=folder / "bench.sqlite3")  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, studybot_db=folder / "bench.sqlite3", studybot_send_rate=send_rate
+    )
     app = await App.create(settings, ManualClock(now), NullMessenger(), load_all())
     profiles = community(members, seed=1)
     joined = to_db(now - timedelta(days=30))

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 500
 REMINDER_JOB = "checkin-reminders"
+CLAIMS_PRUNE_JOB = "checkin-reminder-claims-prune"
 REMINDER = Message(
     text="Time for today's check-in! You have not checked in yet today: what did you do, "
     "what's next, anything blocking you? It takes a few seconds.",
@@ -322,6 +323,11 @@ class Checkins:
 
     # --- the reminder tick -------------------------------------------------------------------
 
+    async def prune_claims(self, now: datetime) -> int:
+        """Reminder claims older than the outbox's retention: one per member per day adds up."""
+        days = self._app.settings.studybot_outbox_retention_days
+        return await self.repo.prune_reminder_claims((now - timedelta(days=days)).date())
+
     async def remind_tick(self, now: datetime) -> int:
         """Claim and queue every reminder due at `now`; returns how many were queued."""
         queued = 0
@@ -349,4 +355,5 @@ def setup(app: App) -> None:
         )
     )
     app.add_job(Job(REMINDER_JOB, cog.remind_tick, timedelta(minutes=1)))
+    app.add_job(Job(CLAIMS_PRUNE_JOB, cog.prune_claims, timedelta(hours=6)))
     app.add_cog(cog)

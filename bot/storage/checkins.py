@@ -115,6 +115,14 @@ class CheckinRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def prune_reminder_claims(self, before: date) -> int:
+        """Forget reminder claims for local days before `before`: only today's and later ones
+        stop a second reminder (and the latest one says when a member was last reminded)."""
+        return await self._db.execute(
+            "DELETE FROM job_runs WHERE job LIKE ? AND period < ?",
+            (f"{REMINDER_JOB}:%", before.isoformat()),
+        )
+
     # --- check-ins ---------------------------------------------------------------------------
 
     async def save(
