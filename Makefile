@@ -37,6 +37,7 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot cogs adapters
+	$(BIN)/lint-imports
 
 test: check
 	$(BIN)/python -m pytest $(ARGS)
