@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.cpu import pin_to_cpu
 from bot.ports import Messenger
 from bot.storage.db import CorruptDatabase, Database
-from bot.storage.migrations import SchemaTooNew, migrate
+from bot.storage.migrations import NoMigrations, SchemaTooNew, migrate
 
 log = logging.getLogger("studybot")
 
@@ -175,7 +175,7 @@ async def _main(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_main(sys.argv[1:] if argv is None else argv))
-    except (CorruptDatabase, SchemaTooNew) as exc:
+    except (CorruptDatabase, NoMigrations, SchemaTooNew) as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
