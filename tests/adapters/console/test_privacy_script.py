@@ -14,6 +14,8 @@ import pytest
 
 from tests.adapters.console.scripts import ROOT, walkthrough
 
+pytestmark = pytest.mark.slow  # runs `python -m bot console` as a process
+
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
