@@ -1,29 +1,61 @@
-# Two commands: `make run` (console bot, no tokens) and `make test` (lint, types, whole suite).
+# Two commands: `make run` (console bot, no tokens) and `make test` (lint, types, contracts, suite).
+# Also: `make test-fast` (without slow tests), `make lock` (refresh uv.lock), `make lint` (fix).
+#
+# Setup needs nothing but python3: a pinned uv goes into its own small venv (.tools, so that
+# `uv sync` never removes the tool it is running from), then uv installs exactly the versions in
+# uv.lock into .venv. The stamp makes later runs skip that step until pyproject.toml or uv.lock
+# changes.
 PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_STAMP := $(TOOLS)/.uv-$(UV_VERSION)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Use the machine's python3; never download an interpreter.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Extra pytest arguments, e.g. `make test ARGS="-x tests/bot"`.
+ARGS ?=
+# Two workers (the machines have two cores), each taking whole test files, so module fixtures
+# (the wheel build, the privacy walkthrough) run once. Measured on 2 cores: 52-55 s against
+# 84 s serial; worksteal the same, load and -n 3 slower.
+PARALLEL := -n 2 --dist loadfile
 
-.PHONY: run test lint format bench clean
+.PHONY: run test test-fast check lint lock bench clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV_STAMP):
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	touch $(UV_STAMP)
+
+$(STAMP): pyproject.toml uv.lock $(UV_STAMP)
+	$(UV) sync --locked --extra dev --python $(PYTHON)
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m bot console
 
-test: $(STAMP)
+check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot cogs adapters
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+
+test: check
+	$(BIN)/python -m pytest $(PARALLEL) $(ARGS)
+
+test-fast: check
+	$(BIN)/python -m pytest $(PARALLEL) -m "not slow" $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+lock: $(UV_STAMP)
+	$(UV) lock --python $(PYTHON)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.checkins
@@ -32,4 +64,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.load
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .pytest_cache .ruff_cache build dist

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from bench._gen import blocks, community
+from bot.clock import SystemClock
 from bot.digest import chart, content
 from bot.digest.chart import MAX_MEMBER_ROWS
 from bot.digest.week import week_before
@@ -164,7 +165,7 @@ async def run(members: int, history_weeks: int, runs: int, seed_value: int) -> i
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "bench.sqlite3")
         try:
-            await migrate(db, datetime.now(UTC))
+            await migrate(db, SystemClock().now())
             started = clock.perf_counter()
             tenant = await seed(db, members, history_weeks, seed_value)
             rows = await db.fetchone("SELECT COUNT(*) AS n FROM checkins")

@@ -21,7 +21,7 @@ from bot.cpu import pin_to_cpu
 from bot.ports import Messenger
 from bot.storage.db import CorruptDatabase, Database
 from bot.storage.instance_lock import AlreadyRunning
-from bot.storage.migrations import SchemaTooNew, migrate
+from bot.storage.migrations import NoMigrations, SchemaTooNew, migrate
 
 log = logging.getLogger("studybot")
 
@@ -194,7 +194,7 @@ async def _main(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_main(sys.argv[1:] if argv is None else argv))
-    except (CorruptDatabase, SchemaTooNew, AlreadyRunning) as exc:
+    except (AlreadyRunning, CorruptDatabase, NoMigrations, SchemaTooNew) as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -33,6 +33,8 @@ import pytest
 from bot.storage.db import Database
 from tests.crash_harness import MEMBERS
 
+pytestmark = pytest.mark.slow  # kills and restarts the crash harness process, many times
+
 ROOT = Path(__file__).resolve().parents[1]
 UNTIL = "2026-03-04T12:00:00+00:00"  # Monday 13:00 to Wednesday noon
 ENV = {"PATH": "/usr/bin:/bin", "STUDYBOT_LOG_LEVEL": "WARNING"}

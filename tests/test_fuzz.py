@@ -11,12 +11,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import Actor, App
 from bot.commands import Command, Reply
 from tests import declared
+
+pytestmark = pytest.mark.slow  # fuzzes every command, in process and through a console process
 
 ROOT = Path(__file__).resolve().parents[1]
 CRASHED = "something went wrong"

@@ -20,6 +20,8 @@ from bot.config import Settings
 from bot.storage.migrations import discover
 from tests.helpers import say
 
+pytestmark = pytest.mark.slow  # runs `python -m bot` as a process
+
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_SECRETS = {
     "DISCORD_TOKEN": "MTA-fake-discord-token.Gx1234.abcdefghijklmnop",

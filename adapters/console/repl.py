@@ -13,12 +13,12 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from adapters.console.messenger import ConsoleMessenger
 from bot.app import Actor, App, AppFactory
-from bot.clock import ManualClock
+from bot.clock import ManualClock, SystemClock
 from bot.commands import Reply
 from bot.ports import ChannelKind, ChannelRef, Form
 
@@ -211,7 +211,7 @@ async def run(options: ConsoleOptions, factory: AppFactory) -> int:
     def write(line: str) -> None:
         print(line, flush=True)
 
-    clock = ManualClock(options.now or datetime.now(UTC))
+    clock = ManualClock(options.now or SystemClock().now())
     try:  # before the app opens anything, so a bad script leaves nothing running
         source, interactive = _lines(options)
     except ScriptError as exc:

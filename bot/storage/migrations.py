@@ -1,20 +1,30 @@
-"""Forward-only migrations: `migrations/NNNN_name.sql`, applied in order, each in one transaction."""
+"""Forward-only migrations: `migrations/NNNN_name.sql`, applied in order, each in one transaction.
+
+The files are package data of the `migrations` package, read with importlib.resources, so an
+installed wheel finds them as a source checkout does.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.storage.db import Database, to_db
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "migrations"
+PACKAGE = "migrations"
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
 class SchemaTooNew(RuntimeError):
     pass
+
+
+class NoMigrations(RuntimeError):
+    """No migration was found: applying nothing would leave a database without tables."""
 
 
 @dataclass(frozen=True)
@@ -24,28 +34,54 @@ class Migration:
     sql: str
 
 
-def discover(directory: Path = DEFAULT_DIR) -> list[Migration]:
+def shipped() -> Traversable:
+    """The folder of the `migrations` package, wherever it is installed."""
+    try:
+        return resources.files(PACKAGE)
+    except ModuleNotFoundError as exc:
+        raise NoMigrations(
+            f"studybot's {PACKAGE!r} package is not installed, so there is no database schema "
+            "to apply: reinstall studybot"
+        ) from exc
+
+
+def discover(directory: Path | Traversable | None = None) -> list[Migration]:
+    """The migrations in `directory` (default: the shipped ones) in order; [] when there are none."""
+    source = shipped() if directory is None else directory
     found: list[Migration] = []
-    for path in sorted(directory.glob("*.sql")):
-        m = _NAME.match(path.name)
+    sql_files = (f for f in source.iterdir() if f.name.endswith(".sql") and f.is_file())
+    for file in sorted(sql_files, key=lambda f: f.name):
+        m = _NAME.match(file.name)
         if m is None:
-            raise ValueError(f"badly named migration {path.name}: use NNNN_name.sql")
-        found.append(Migration(int(m.group(1)), m.group(2), path.read_text(encoding="utf-8")))
+            raise ValueError(f"badly named migration {file.name}: use NNNN_name.sql")
+        found.append(Migration(int(m.group(1)), m.group(2), file.read_text(encoding="utf-8")))
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
         raise ValueError(f"migrations must be numbered 1..N without gaps, found {versions}")
     return found
 
 
-async def migrate(db: Database, now: datetime, directory: Path = DEFAULT_DIR) -> list[int]:
-    """Apply what is missing; return the versions applied (empty when up to date)."""
+async def migrate(
+    db: Database, now: datetime, directory: Path | Traversable | None = None
+) -> list[int]:
+    """Apply what is missing; return the versions applied (empty when up to date).
+
+    Refuses, before touching the database, when there is no migration at all: an installation
+    that lost its schema files must not report an empty database as up to date.
+    """
+    known = discover(directory)
+    if not known:
+        where = shipped() if directory is None else directory
+        raise NoMigrations(
+            f"found no migrations (NNNN_name.sql) in {where}: this studybot installation is "
+            "incomplete, reinstall it"
+        )
     await db.executescript(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
     row = await db.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
     current = int(row["v"]) if row is not None and row["v"] is not None else 0
-    known = discover(directory)
     if current > len(known):
         raise SchemaTooNew(
             f"The database is at schema version {current}, but this studybot only knows "

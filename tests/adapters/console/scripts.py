@@ -27,9 +27,9 @@ def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.Completed
         input=script,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=tmp_path,  # files the console saves land in ./data/console-files, a .env is read
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "STUDYBOT_LOG_LEVEL": "WARNING"},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "STUDYBOT_LOG_LEVEL": "WARNING"},
     )
 
 

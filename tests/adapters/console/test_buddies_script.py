@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.adapters.console.scripts import run_console, walkthrough
+
+pytestmark = pytest.mark.slow  # runs `python -m bot console` as a process
 
 
 def rooms(transcript: str, number: int) -> list[set[str]]:

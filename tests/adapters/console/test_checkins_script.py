@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.adapters.console.scripts import run_console, walkthrough
+
+pytestmark = pytest.mark.slow  # runs `python -m bot console` as a process
 
 
 def test_walkthrough_streak_freeze_and_one_reminder(tmp_path: Path) -> None:

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.adapters.console.scripts import run_console
+
+pytestmark = pytest.mark.slow  # runs `python -m bot console` as a process
 
 
 def test_profile_script_shows_the_saved_profile(tmp_path: Path) -> None:

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.adapters.console.scripts import ROOT, walkthrough
+
+pytestmark = pytest.mark.slow  # runs `python -m bot console` as a process
 
 
 def run_in(folder: Path, script: str) -> subprocess.CompletedProcess[str]:

@@ -14,6 +14,8 @@ import pytest
 
 from tests.adapters.console.scripts import ROOT, walkthrough
 
+pytestmark = pytest.mark.slow  # runs `python -m bot console` as a process
+
 
 def _run(folder: Path, lines: str) -> str:
     script = folder / "privacy.txt"

@@ -215,6 +215,7 @@ async def test_bad_urls_are_one_clear_line(tmp_path: Path) -> None:
     assert err.getvalue() == ("studybot: DISCORD_GATEWAY_URL must be a ws(s) URL, not 'http://x'\n")
 
 
+@pytest.mark.slow  # runs `python -m bot discord` as a process
 async def test_python_m_bot_discord_against_the_fake(
     fake: FakeDiscord, guild: FakeGuild, tmp_path: Path
 ) -> None:

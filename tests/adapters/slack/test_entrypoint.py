@@ -16,6 +16,8 @@ import pytest
 
 from tests.fakes.slack import FakeSlack, sign, slash_command_body
 
+pytestmark = pytest.mark.slow  # runs `python -m bot slack --http` as a process
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

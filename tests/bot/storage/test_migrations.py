@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from bot.storage.db import Database
-from bot.storage.migrations import SchemaTooNew, discover, migrate
+from bot.storage.migrations import NoMigrations, SchemaTooNew, discover, migrate, shipped
 from tests.helpers import START
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 async def test_migrations_apply_on_an_empty_database(tmp_path: Path) -> None:
@@ -47,4 +49,21 @@ async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None
     assert await db.fetchone("SELECT name FROM sqlite_master WHERE name = 'b'") is None
     row = await db.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
     assert row is not None and row["v"] == 1
+    await db.close()
+
+
+def test_the_shipped_migrations_are_the_migrations_package_data() -> None:
+    import migrations
+
+    assert Path(str(shipped())) == Path(migrations.__file__).parent
+    assert discover() == discover(ROOT / "migrations") != []
+
+
+async def test_no_migrations_is_refused_before_touching_the_database(tmp_path: Path) -> None:
+    empty = tmp_path / "migrations"
+    empty.mkdir()
+    db = await Database.open(tmp_path / "a.db")
+    with pytest.raises(NoMigrations, match="found no migrations"):
+        await migrate(db, START, empty)
+    assert await db.fetchone("SELECT name FROM sqlite_master") is None
     await db.close()
