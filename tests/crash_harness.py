@@ -173,12 +173,12 @@ async def main(argv: list[str]) -> int:
     parser.add_argument("--pause")
     args = parser.parse_args(argv)
     pause = Pause(args.pause)
-    hook_claims(pause)
     clock_path = _clock_file(args.db)
     now = datetime.fromisoformat(clock_path.read_text()) if clock_path.exists() else START
     clock = ManualClock(now)
     settings = Settings(_env_file=None, studybot_db=args.db, studybot_send_rate=0)  # type: ignore[call-arg]
     app = await App.create(settings, clock, FileMessenger(args.record, pause, clock), load_all())
+    hook_claims(pause)  # after the migrations, which run in transactions of their own
     try:
         if args.setup:
             for user, admin, line in SETUP:

@@ -1,11 +1,17 @@
 """Started twice on one SQLite database, the second bot process refuses in one line and exits,
-whether the first is running already or both start at the same moment."""
+whether the first is running already or both start at the same moment; `migrate` run twice at
+once applies each migration once."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # runs `python -m bot` as processes
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "STUDYBOT_LOG_LEVEL": "WARNING"}
@@ -57,3 +63,27 @@ def test_two_started_together_on_a_new_file_one_runs_and_one_refuses(tmp_path: P
     if codes == [0, 1]:
         refused = next(err for p, (_, err) in zip(both, results, strict=True) if p.returncode)
         assert "another studybot is already using" in refused
+
+
+def test_migrations_started_together_apply_once(tmp_path: Path) -> None:
+    for attempt in range(3):
+        db = tmp_path / f"race-{attempt}.sqlite3"
+        both = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", "migrate", "--db", str(db)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=tmp_path,
+                env=ENV,
+            )
+            for _ in range(2)
+        ]
+        results = [p.communicate(timeout=120) for p in both]
+        assert [p.returncode for p in both] == [0, 0], results
+        outputs = sorted(out.strip() for out, _ in results)
+        assert outputs[0] == "database is up to date" or outputs[0].startswith("applied")
+        conn = sqlite3.connect(db)
+        versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations")]
+        conn.close()
+        assert versions == sorted(set(versions)) and versions[-1] == len(versions)

@@ -30,6 +30,28 @@ def from_db(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
+def _busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+async def _wal_mode(conn: aiosqlite.Connection, wait: float = 10.0) -> None:
+    """Switch to write-ahead logging. Switching needs the file to itself, which the busy
+    timeout does not wait for: a second process opening a new file while the first migrates
+    it retries here instead of failing."""
+    delay, waited = 0.02, 0.0
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except aiosqlite.OperationalError as exc:
+            if not _busy(exc) or waited >= wait:
+                raise
+        await asyncio.sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 0.5)
+
+
 class Database:
     """The process's one writing connection, plus a read-only one for plain reads.
 
@@ -59,7 +81,7 @@ class Database:
         reader: aiosqlite.Connection | None = None
         try:
             await conn.execute("PRAGMA busy_timeout = 5000")
-            await conn.execute("PRAGMA journal_mode = WAL")
+            await _wal_mode(conn)
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             # Deleted and overwritten content is zeroed, not left in free pages: an erased
@@ -76,6 +98,8 @@ class Database:
             await conn.close()
             if reader is not None:
                 await reader.close()
+            if isinstance(exc, aiosqlite.OperationalError) and _busy(exc):
+                raise  # another process holds the file for longer than we wait: not damage
             raise CorruptDatabase(
                 f"The database at {path} is damaged ({exc}). Restore a backup made with "
                 "`python -m bot backup` or move the file away to start fresh."

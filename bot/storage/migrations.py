@@ -7,6 +7,7 @@ installed wheel finds them as a source checkout does.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -76,28 +77,54 @@ async def migrate(
             f"found no migrations (NNNN_name.sql) in {where}: this studybot installation is "
             "incomplete, reinstall it"
         )
-    await db.executescript(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    row = await db.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
-    current = int(row["v"]) if row is not None and row["v"] is not None else 0
-    if current > len(known):
-        raise SchemaTooNew(
-            f"The database is at schema version {current}, but this studybot only knows "
-            f"{len(known)}. Upgrade studybot, or use a backup made by this version."
-        )
     applied: list[int] = []
-    for migration in known[current:]:
-        # executescript cannot take parameters; the values are ours and quoted safely below.
-        record = (
-            "INSERT INTO schema_migrations (version, name, applied_at) "
-            f"VALUES ({migration.version}, '{migration.name}', '{to_db(now)}');"
-        )
-        try:
-            await db.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}\nCOMMIT;")
-        except Exception:
-            await db.rollback_if_open()
-            raise
+    for migration in known:
+        # Each migration reads the schema version inside its own write transaction (BEGIN
+        # IMMEDIATE takes SQLite's write lock first): two processes starting together on a new
+        # file wait for each other, and the second finds the work done.
+        async with db.transaction() as tx:
+            await tx.execute("BEGIN IMMEDIATE")
+            await tx.execute(_LEDGER)
+            row = await tx.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
+            current = int(row["v"]) if row is not None and row["v"] is not None else 0
+            if current > len(known):
+                raise SchemaTooNew(
+                    f"The database is at schema version {current}, but this studybot only knows "
+                    f"{len(known)}. Upgrade studybot, or use a backup made by this version."
+                )
+            if current >= migration.version:
+                continue
+            for statement in statements(migration.sql):
+                await tx.execute(statement)
+            await tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, to_db(now)),
+            )
         applied.append(migration.version)
     return applied
+
+
+_LEDGER = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
+
+def statements(script: str) -> list[str]:
+    """A migration's statements, one by one: each `;` that SQLite says ends a statement (not
+    one inside a string, a comment or a trigger's body) ends one."""
+    found: list[str] = []
+    start = 0
+    for end in (i + 1 for i, ch in enumerate(script) if ch == ";"):
+        candidate = script[start:end]
+        if sqlite3.complete_statement(candidate):
+            if _has_code(candidate):
+                found.append(candidate.strip())
+            start = end
+    if _has_code(script[start:]):
+        raise ValueError(f"a migration ends inside a statement: {script[start:].strip()[:80]!r}")
+    return found
+
+
+def _has_code(text: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("--") for line in text.splitlines())
