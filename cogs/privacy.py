@@ -131,7 +131,7 @@ class Privacy:
     async def _erase_messages(self, tx: Tx, tenant: Tenant, member: Member) -> int:
         now = self._app.clock.now()
         cancelled = await self._app.outbox.cancel_for_member(tx, tenant.id, member.id, now)
-        await scrub_messages(tx, tenant.id, member.id)
+        await scrub_messages(tx, tenant.id, member.id, now)
         return cancelled
 
     async def _erase_member_row(self, tx: Tx, tenant: Tenant, member: Member) -> int:

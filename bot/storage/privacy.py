@@ -80,7 +80,7 @@ async def erase_profile(tx: Tx, tenant_id: int, member_id: int) -> int:
     )
 
 
-async def scrub_messages(tx: Tx, tenant_id: int, member_id: int) -> int:
+async def scrub_messages(tx: Tx, tenant_id: int, member_id: int, now: datetime) -> int:
     """Blank the words, address and files of every message for the member or naming them.
 
     Messages *for* the member (their reminders, DMs) were cancelled first. Messages to others
@@ -94,6 +94,12 @@ async def scrub_messages(tx: Tx, tenant_id: int, member_id: int) -> int:
         " WHERE tenant_id = ? AND member_id = ?))"
     )
     params = (tenant_id, member_id, tenant_id, member_id)
+    # Not sent yet: not sent at all (a blank message must not go out in its place).
+    await tx.execute(
+        f"UPDATE outbox SET status = 'cancelled', done_at = ? WHERE tenant_id = ? AND {named}"
+        " AND status = 'pending'",
+        (to_db(now), *params),
+    )
     await tx.execute(
         "DELETE FROM outbox_attachments WHERE outbox_id IN"
         f" (SELECT id FROM outbox WHERE tenant_id = ? AND {named})",

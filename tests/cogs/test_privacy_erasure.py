@@ -17,6 +17,7 @@ from bot.__main__ import configure_logging
 from bot.app import Actor, App
 from bot.clock import ManualClock
 from bot.config import Settings
+from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
 
 # Names that matching by display text got wrong: too short to search for, written differently
@@ -129,3 +130,18 @@ async def test_debug_logging_writes_no_member_text_or_statement_values(
         root.removeHandler(handler)
         root.setLevel(level)
     assert CANARY not in stream.getvalue()
+
+
+async def test_a_waiting_post_that_names_the_member_is_cancelled_not_sent_blank(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await _as(app, "T1", "admin", "Admin", "/admin digest channel:#study")
+    await _as(app, "T1", "u1", "Li", f'/checkin did:sql blockers:"{CANARY}"')
+    assert isinstance(app.clock, ManualClock)
+    app.clock.advance(timedelta(days=7))
+    admin = Actor(tenant_id="T1", user_id="admin", display_name="Admin", is_admin=True)
+    await app.handle_line(admin, "/digest post")  # queued, not sent yet
+    await _as(app, "T1", "u1", "Li", "/privacy delete confirm:yes")
+    await app.sender.drain()
+    assert messenger.to("channel", "study") == []
+    assert (await app.outbox.counts()).get("cancelled", 0) >= 1
