@@ -30,12 +30,8 @@ def left_out(number: int, reason: str) -> str:
 
 def checkin_line(event: CheckinRecorded, skills: SkillCatalogue) -> str:
     """One line in the buddy room for a check-in (or its update)."""
-    name = event.member.label
-    text = (
-        f"{name} updated their check-in: {event.did}"
-        if event.updated
-        else f"{name} checked in: {event.did}"
-    )
+    name, did = literal(event.member.label), literal(event.did)
+    text = f"{name} updated their check-in: {did}" if event.updated else f"{name} checked in: {did}"
     if event.skills:
         text += f" ({skills.names(event.skills)})"
     if event.minutes:
@@ -50,7 +46,7 @@ def member_left(member: Member, *, remaining: int) -> str:
             f"{name} has left the community, so this buddy group ends here. "
             "Sorry about that! You'll be matched again in the next round."
         )
-    return f"{member.label} has left the community. The two of you carry on as a pair this round."
+    return f"{name} has left the community. The two of you carry on as a pair this round."
 
 
 def nudge(sender: Member) -> str:

@@ -13,6 +13,7 @@ from bot.text import (
     duration,
     group_names,
     join,
+    literal,
     local_moment,
     long_date,
     one_line,
@@ -20,6 +21,7 @@ from bot.text import (
     shorten,
     split,
     total_time,
+    unescape,
 )
 
 
@@ -76,3 +78,11 @@ def test_split_pieces_fit_and_lose_nothing_but_breaks(text: str, limit: int) -> 
     assert all(len(p) <= limit for p in pieces)
     kept, whole = "".join(pieces).replace("\n", ""), text.replace("\n", "")
     assert whole.startswith(kept) and not whole[len(kept) :].strip()  # only blank tails go
+
+
+def test_member_text_is_escaped_so_it_shows_as_typed() -> None:
+    typed = "[free nitro](https://x.example) **now** a_b ||spoiler|| `code` \\"
+    escaped = literal(typed)
+    assert "[" not in escaped.replace("\\[", "") and "*" not in escaped.replace("\\*", "")
+    assert unescape(escaped) == typed
+    assert unescape(escaped, lambda ch: "<" + ch + ">").startswith("<[>free nitro<]>")

@@ -18,6 +18,7 @@ from adapters.slack.render import (
     typed_text,
 )
 from bot.ports import Button, Form, FormField, Message, UserRef
+from bot.text import literal
 
 
 @pytest.mark.parametrize(
@@ -134,3 +135,9 @@ def test_form_context_survives_garbage() -> None:
 def test_field_errors_point_at_the_field(message: str, option: str | None, block: str) -> None:
     """Validation messages land on the field they are about."""
     assert list(field_errors(["did", "minutes"], message, option)) == [block]
+
+
+def test_member_text_shows_as_typed_on_slack() -> None:
+    """Escaped characters (member text) never format: mrkdwn has no escape, so look-alikes."""
+    out = Renderer().text("**Digest**: " + literal("*free* _nitro_ ~gone~ `x` [a](b)"))
+    assert out == "*Digest*: ∗free∗ ˍnitroˍ ∼gone∼ ˋxˋ [a](b)"

@@ -271,3 +271,9 @@ def test_a_huge_week_still_has_a_one_message_headline_and_a_bounded_thread() -> 
     assert len(digest.headline) <= 2000
     assert digest.details is not None and len(digest.details) <= 6000
     assert digest.details.count("• ") == MAX_BLOCKERS
+
+
+def test_member_text_in_the_digest_cannot_format_ping_or_mask_a_link() -> None:
+    assert safe("[free nitro](https://x.example) **now** @everyone", 120) == (
+        "\\[free nitro\\]\\(https://x.example\\) \\*\\*now\\*\\* @\u200beveryone"
+    )

@@ -51,3 +51,13 @@ async def test_a_member_who_leaves_is_out_and_their_group_is_told(
     clock.advance(timedelta(weeks=1))
     await say(app, "/admin match now", admin=True)
     assert "only member taking part" in messenger.to("dm", "alice")[-1].text
+
+
+async def test_a_check_in_line_cannot_format_or_mask_a_link(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    await say(app, '/checkin did:"[free nitro](https://x.example) **now**"')
+    (line,) = [s.message.text for s in messenger.sent if "checked in:" in s.message.text]
+    assert line == r"Alice checked in: \[free nitro\]\(https://x.example\) \*\*now\*\*"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -182,3 +185,57 @@ async def test_two_silent_rounds_pause_the_member_with_a_dm(
     assert "/buddy resume" in dm.text
     assert await current(app, "alice") is None
     assert "Matching: paused until you resume" in (await say(app, "/buddy status")).text
+
+
+async def test_a_round_solves_outside_any_transaction_so_other_writes_go_on(
+    app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a large community's round is being solved (seconds), members keep checking in."""
+    await enrol(app, "alice", "bob", "carol", "dan")
+    solving, release = threading.Event(), threading.Event()
+    real = cogs.buddies.rounds.plan
+
+    def slow_plan(*args: Any, **kwargs: Any) -> Any:
+        solving.set()
+        release.wait(timeout=30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cogs.buddies.rounds, "plan", slow_plan)
+    clock.set(NEXT_MONDAY)
+    round_started = asyncio.create_task(tick(app))
+    assert await asyncio.to_thread(solving.wait, 10)  # the solver runs in a worker thread
+    reply = await asyncio.wait_for(say(app, "/checkin did:sql", user="erin"), timeout=10)
+    assert "Checked in" in reply.text  # written while the round was being solved
+    release.set()
+    await round_started
+    assert await count(app, "rounds") == 1
+
+
+async def test_a_member_who_joins_while_the_round_is_solved_is_in_it(
+    app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What changed between the read and the write is not lost: the round is solved again."""
+    await enrol(app, "alice", "bob")
+    real = cogs.buddies.rounds.plan
+    calls = 0
+
+    def plan_then_join(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cogs.buddies.rounds, "plan", plan_then_join)
+    planned = cogs.buddies.rounds.Rounds._solve
+
+    async def join_meanwhile(self: Any, *args: Any, **kwargs: Any) -> Any:
+        outcome = await planned(self, *args, **kwargs)
+        if calls == 1:
+            await say(app, "/buddy join", user="carol")
+        return outcome
+
+    monkeypatch.setattr(cogs.buddies.rounds.Rounds, "_solve", join_meanwhile)
+    clock.set(NEXT_MONDAY)
+    await tick(app)
+    assert calls == 2
+    group = await current(app, "carol")
+    assert group is not None  # carol joined after the first read, and is grouped
