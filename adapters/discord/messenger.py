@@ -202,7 +202,7 @@ class DiscordMessenger:
         parent_id = await self._room_parent(tenant)
         if parent_id is not None:
             try:
-                found = self._existing_thread(tenant, parent_id, title) if reuse else None
+                found = await self._existing_thread(tenant, parent_id, title) if reuse else None
                 if found is not None:
                     return await self._fill_thread(tenant, found, members, title)
                 return await self._open_thread(tenant, parent_id, members, title)
@@ -307,17 +307,22 @@ class DiscordMessenger:
         for chunk in split_text(self._rename(details)):
             await destination.send(chunk, allowed_mentions=discord.AllowedMentions.none())
 
-    def _existing_thread(self, tenant: str, parent_id: int, title: str) -> int | None:
-        """A thread this bot opened under the parent with this name, from the gateway's cache
-        (a guild's active threads arrive with it at every connect)."""
-        guild = self._client.get_guild(int(tenant)) if tenant.isdigit() else None
+    async def _existing_thread(self, tenant: str, parent_id: int, title: str) -> int | None:
+        """An active thread this bot opened under the parent with this name, asked of Discord
+        (the gateway's cache may not have it yet after a restart)."""
         me = self._client.user
-        if guild is None or me is None:
+        if not tenant.isdigit() or me is None:
             return None
         name = fit(title, 100)
-        for thread in guild.threads:
-            if thread.parent_id == parent_id and thread.name == name and thread.owner_id == me.id:
-                return thread.id
+        async with port_errors():
+            data: Any = await self._client.http.get_active_threads(int(tenant))
+        for thread in data.get("threads", []):
+            if (
+                str(thread.get("parent_id")) == str(parent_id)
+                and thread.get("name") == name
+                and str(thread.get("owner_id")) == str(me.id)
+            ):
+                return int(thread["id"])
         return None
 
     async def _open_thread(

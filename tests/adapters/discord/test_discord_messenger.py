@@ -152,6 +152,23 @@ async def test_room_is_a_private_thread_with_members(
     assert fake.messages[thread.id][0]["content"] == "Say hi!"
 
 
+async def test_a_retry_after_a_crash_finds_the_thread_the_first_attempt_opened(
+    fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger
+) -> None:
+    """The process died after Discord opened the thread, before its id was saved: the retry
+    (`reuse`) asks Discord for the bot's active threads and takes that one."""
+    members = [_user(guild, "alice"), _user(guild, "bob")]
+    first = await messenger.open_room(str(guild.id), members, "Study buddies #3: alice & bob")
+    again = await messenger.open_room(
+        str(guild.id), members, "Study buddies #3: alice & bob", reuse=True
+    )
+    other = await messenger.open_room(
+        str(guild.id), members, "Study buddies #4: alice & bob", reuse=True
+    )
+    assert again.id == first.id != other.id
+    assert len(fake.threads(guild)) == 2
+
+
 async def test_room_falls_back_to_dms_when_threads_are_not_allowed(
     fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger
 ) -> None:

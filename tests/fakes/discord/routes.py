@@ -61,6 +61,7 @@ class Resources:
             route("GET", rf"/channels/{ROUTE_ID}", self._get_channel),
             route("GET", rf"/users/{ROUTE_ID}", self._get_user),
             route("GET", rf"/guilds/{ROUTE_ID}/members/{ROUTE_ID}", self._get_member),
+            route("GET", rf"/guilds/{ROUTE_ID}/threads/active", self._active_threads),
             route("GET", rf"/guilds/{ROUTE_ID}", self._get_guild),
         ]
 
@@ -263,6 +264,25 @@ class Resources:
         if member is None:
             return json_response(error_body(10007, "Unknown Member"), 404)
         return json_response(member.payload())
+
+    def _active_threads(self, record: RecordedRequest, args: tuple[str, ...]) -> web.Response:
+        """The guild's active threads the bot can see: private ones only where it is a member
+        (Discord's rule without Manage Threads)."""
+        guild = self.state.guilds.get(int(args[0]))
+        if guild is None:
+            return json_response(error_body(10004, "Unknown Guild"), 404)
+        bot = self.state.bot_user.id
+        visible = [
+            c
+            for c in guild.channels.values()
+            if c.is_thread and (c.type != PRIVATE_THREAD or bot in c.member_ids)
+        ]
+        members = [
+            {"id": str(c.id), "user_id": str(bot), "join_timestamp": FIXED_TIMESTAMP, "flags": 0}
+            for c in visible
+            if bot in c.member_ids
+        ]
+        return json_response({"threads": [c.payload() for c in visible], "members": members})
 
     def _get_guild(self, record: RecordedRequest, args: tuple[str, ...]) -> web.Response:
         guild = self.state.guilds.get(int(args[0]))
