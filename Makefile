@@ -41,7 +41,7 @@ run: $(STAMP)
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot cogs adapters
+	$(BIN)/mypy bot cogs adapters bench tests
 	$(BIN)/lint-imports
 
 test: check

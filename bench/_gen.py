@@ -90,7 +90,8 @@ def _weights(
     pairs: tuple[tuple[str, float], ...] | tuple[tuple[int, int, int, int, float], ...],
 ) -> np.ndarray:
     p = np.array([row[-1] for row in pairs], dtype=np.float64)
-    return p / p.sum()
+    shares: np.ndarray = p / p.sum()
+    return shares
 
 
 def community(n: int, seed: int = 0) -> list[MatchProfile]:

@@ -163,7 +163,10 @@ def _two_hour_bound(
         for b in range(t)
         if sum(hi - lo for lo, hi in intersect_day(spans[a], spans[b])) >= _TWO_HOURS
     ]
-    a, b = (np.array(x, dtype=np.int64) for x in zip(*fits, strict=True)) if fits else ([], [])
+    empty = np.array([], dtype=np.int64)
+    a, b = (
+        (np.array(x, dtype=np.int64) for x in zip(*fits, strict=True)) if fits else (empty, empty)
+    )
     source, sink = 2 * t, 2 * t + 1
     flow = csr_array(
         (
@@ -208,7 +211,7 @@ def _graph_weight(graph: EdgeArrays, groups: Groups) -> float:
     w = dict(
         zip(zip(graph.u.tolist(), graph.v.tolist(), strict=True), graph.w.tolist(), strict=True)
     )
-    return sum(w[(a, b)] for g in groups for a, b in itertools.combinations(sorted(g), 2))
+    return float(sum(w[(a, b)] for g in groups for a, b in itertools.combinations(sorted(g), 2)))
 
 
 def _nx_check(n: int, graph: EdgeArrays, exact: GroupingResult) -> str:
@@ -317,8 +320,8 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
     ruled_out = recent | {(min(p), max(p)) for p in blocked}
     bound, allowed = _two_hour_bound(members, n <= args.bound_limit, ruled_out)
     row[">=2h bound"] = f"{bound:,}" + ("" if allowed is None else f" ({allowed:,})")
-    best = bound if allowed is None else allowed
-    row[">=2h of bound"] = f"{ours.groups_2h:,} = {100 * ours.groups_2h / best:.1f}%"
+    most = bound if allowed is None else allowed
+    row[">=2h of bound"] = f"{ours.groups_2h:,} = {100 * ours.groups_2h / most:.1f}%"
     return row
 
 

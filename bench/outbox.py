@@ -58,6 +58,7 @@ async def run(members: int, days: int) -> None:
             for day in range(days):
                 clock.set(DUE + timedelta(days=day, minutes=1))
                 queued = await tick(clock.now())
+                assert isinstance(queued, int)
                 queued_bytes = await used_bytes(app)
                 sent = await app.sender.drain()
                 sent_bytes = await used_bytes(app)

@@ -89,5 +89,7 @@ async def test_every_form_opens_as_a_modal(slack: SlackHarness) -> None:
         opened = await slack.fake.wait_for_call("views.open")
         view = opened.json_arg("view")
         metadata = json.loads(view["private_metadata"])
-        assert metadata["c"] == command.form.command
-        assert len(view["blocks"]) == len(command.form.fields)
+        form = command.form
+        assert form is not None
+        assert metadata["c"] == form.command
+        assert len(view["blocks"]) == len(form.fields)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
 from bot.matching.solver import solve_groups
 from tests.bot.matching.random_graphs import assert_valid, random_edges, total_weight
 
-APPROXIMATE = {
+APPROXIMATE: dict[str, dict[str, Any]] = {
     "relaxation": {"exact_limit": 100},
     "clusters": {"exact_limit": 100, "relax_limit": 100},
 }

@@ -42,7 +42,7 @@ def test_penalties_hold_in_every_chunk(
     members = _community(90)
     ids = [p.member_id for p in members]
     # near-identical members: every pair is a candidate, so the penalties decide
-    recent = [
+    recent: list[list[tuple[int, ...]]] = [
         [(ids[0], ids[1]), (ids[50], ids[89])],
         [(ids[1], ids[0]), (ids[40], ids[41], ids[42])],
     ]

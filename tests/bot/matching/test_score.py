@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -43,7 +44,9 @@ def _profile(
 
 def _only(component: str) -> ScoreWeights:
     """Weights that score one component alone."""
-    parts = dict.fromkeys(("goal", "learning", "complement", "level", "overlap"), 0.0)
+    parts: dict[str, Any] = dict.fromkeys(
+        ("goal", "learning", "complement", "level", "overlap"), 0.0
+    )
     return ScoreWeights(**{**parts, component: 1.0})
 
 
@@ -237,7 +240,7 @@ def test_bad_level_is_rejected() -> None:
     "bad",
     [{"overlap": -0.1}, {"full_overlap_hours": 0}, {"short_overlap": 1.5}, {"short_overlap": -0.1}],
 )
-def test_bad_weights_are_rejected(bad: dict[str, float]) -> None:
+def test_bad_weights_are_rejected(bad: dict[str, Any]) -> None:
     """Weights outside their ranges fail at construction, not in the middle of a round."""
     with pytest.raises(ValueError):
         ScoreWeights(**bad)

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from bot.app import App
-from bot.storage.buddies import FORMER_MEMBER, BuddyRepo
+from bot.storage.buddies import BuddyRepo
 from bot.storage.models import Member
+from bot.storage.privacy import FORMER_MEMBER
 from tests.helpers import START
 
 AFTER = START + timedelta(days=7)  # past the follow-up of rounds started at START

@@ -14,6 +14,7 @@ import cogs.buddies.rounds
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.matching import round as matching_round
 from cogs import load_all
 from tests.cogs.buddies.scenario import (
     NAMES,
@@ -121,7 +122,7 @@ async def test_a_crash_mid_round_leaves_nothing_then_the_round_runs_once(
     app: App, clock: ManualClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await enrol(app, "alice", "bob")
-    real = cogs.buddies.rounds.plan
+    real = matching_round.plan
 
     def crash(*args: object, **kwargs: object) -> object:
         raise RuntimeError("power cut")
@@ -193,7 +194,7 @@ async def test_a_round_solves_outside_any_transaction_so_other_writes_go_on(
     """While a large community's round is being solved (seconds), members keep checking in."""
     await enrol(app, "alice", "bob", "carol", "dan")
     solving, release = threading.Event(), threading.Event()
-    real = cogs.buddies.rounds.plan
+    real = matching_round.plan
 
     def slow_plan(*args: Any, **kwargs: Any) -> Any:
         solving.set()
@@ -216,7 +217,7 @@ async def test_a_member_who_joins_while_the_round_is_solved_is_in_it(
 ) -> None:
     """What changed between the read and the write is not lost: the round is solved again."""
     await enrol(app, "alice", "bob")
-    real = cogs.buddies.rounds.plan
+    real = matching_round.plan
     calls = 0
 
     def plan_then_join(*args: Any, **kwargs: Any) -> Any:
