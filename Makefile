@@ -62,6 +62,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.matching
 	$(BIN)/python -m bench.digest
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.outbox
+	$(BIN)/python -m bench.member_costs
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .pytest_cache .ruff_cache build dist
