@@ -27,7 +27,7 @@ def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.Completed
         input=script,
         capture_output=True,
         text=True,
-        cwd=tmp_path,  # files the console saves land in ./data/console-files, a .env is read
+        cwd=tmp_path,  # a .env here would be read; the console saves files beside the database
         timeout=120,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "STUDYBOT_LOG_LEVEL": "WARNING"},
     )

@@ -48,3 +48,13 @@ def test_script_file_runs_and_exits(tmp_path: Path) -> None:
     script.write_text("/help profile show\n")
     result = run_console(tmp_path, "", "--script", str(script))
     assert result.returncode == 0 and "Usage: /profile show" in result.stdout
+
+
+def test_a_script_that_is_not_utf8_gets_one_line_and_the_process_ends(tmp_path: Path) -> None:
+    script = tmp_path / "latin1.txt"
+    script.write_bytes("/checkin did:café\n".encode("latin-1"))
+    result = run_console(tmp_path, "", "--script", str(script))  # run_console times out a hang
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("studybot:") and "not UTF-8" in line and "Traceback" not in line
+    assert not (tmp_path / "c.db").exists()  # refused before anything was opened
