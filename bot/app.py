@@ -28,6 +28,7 @@ from bot.commands import (
     Invocation,
     Reply,
     UserArg,
+    command_line,
     commands_of,
     declared,
     parse_line,
@@ -38,7 +39,7 @@ from bot.config import Settings
 from bot.delivery import OutboxSender
 from bot.events import Events
 from bot.personal_data import PersonalDataRegistry
-from bot.ports import ChannelRef, Messenger
+from bot.ports import ChannelRef, Form, Messenger
 from bot.scheduling import Job, Scheduler
 from bot.signing import Signer
 from bot.skills import SkillCatalogue
@@ -253,7 +254,7 @@ class App:
     async def handle_line(self, actor: Actor, line: str, prefix: str = "/") -> Reply:
         """A typed command line (console, Slack): parse, validate, run."""
         try:
-            command, raw = parse_line(line, self.commands)
+            command, raw = parse_line(line, self.commands, self.convert_context)
         except CommandError as exc:
             return exc.reply(prefix)
         return await self.handle(actor, command, raw, prefix)
@@ -281,8 +282,11 @@ class App:
             raise CommandError(f"/{command.name} is for community admins only.", command)
         if actor.outside_community:
             await self._still_a_member(actor)
-        if command.form is not None and not any(v.strip() for v in raw.values()):
-            return Reply(text=command.form.title, form=command.form)
+        form = command.form
+        if form is not None and not any(raw.get(f.name, "").strip() for f in form.fields):
+            # Nothing for the form's fields yet: show it, keeping what was given ("day:mon").
+            line = command_line(command.name, {k: v for k, v in raw.items() if v.strip()})
+            return Reply(text=form.title, form=replace(form, command=line))
         args = validate(command, raw, self.convert_context)
         existing = await self.tenants.find(self.platform, actor.tenant_id)
         args = await self._resolve_users(existing, command, args)
@@ -310,6 +314,20 @@ class App:
         if member.dm_closed:
             reply = await self._dm_closed_notice(member, reply)
         return reply
+
+    def form_target(self, form: Form) -> tuple[Command, dict[str, str]]:
+        """The command a form submits to, and the options its line fixes (a day to edit)."""
+        return parse_line(form.command, self.commands, self.convert_context)
+
+    async def submit_form(
+        self, actor: Actor, form_line: str, values: Mapping[str, str], prefix: str = "/"
+    ) -> Reply:
+        """A submitted form: its fields added to the options its command line fixes."""
+        try:
+            command, fixed = parse_line(form_line, self.commands, self.convert_context)
+        except CommandError as exc:
+            return exc.reply(prefix)
+        return await self.handle(actor, command, {**fixed, **values}, prefix)
 
     async def _still_a_member(self, actor: Actor) -> None:
         """Refuse a button or form from someone the community no longer has (or never had)."""

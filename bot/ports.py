@@ -72,11 +72,20 @@ class FormField:
 
 @dataclass(frozen=True)
 class Form:
-    """A few labelled fields submitted as one command (Discord/Slack modal, console prompts)."""
+    """A few labelled fields submitted as one command (Discord/Slack modal, console prompts).
+
+    `command` is the command line the fields are added to when submitted: a name ("checkin")
+    or a name with fixed options ("checkin edit day:2026-03-02"). Running that line without
+    the fields shows the form again, so a button can reopen it. `values` fill fields in.
+    """
 
     title: str
-    command: str  # the full command name the fields are options of, e.g. "checkin"
+    command: str
     fields: tuple[FormField, ...]
+    values: tuple[tuple[str, str], ...] = ()
+
+    def value(self, field: str) -> str:
+        return dict(self.values).get(field, "")
 
 
 @dataclass(frozen=True)

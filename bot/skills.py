@@ -88,6 +88,12 @@ class SkillCatalogue:
                 i += 1
         return tuple(found)
 
+    def starts_a_name(self, text: str) -> bool:
+        """Whether `text` is the start of some skill's id, name or alias ("machine" of
+        "machine learning"): a typed list may go on after a space."""
+        key = _key(text)
+        return any(k.startswith(key) for k in self._lookup)
+
     def search(self, prefix: str, limit: int = 25) -> list[Skill]:
         """Skills whose id, name or alias starts with `prefix` (adapters' autocomplete)."""
         key = _key(prefix)

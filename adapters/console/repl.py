@@ -19,8 +19,8 @@ from pathlib import Path
 from adapters.console.messenger import ConsoleMessenger
 from bot.app import Actor, App, AppFactory
 from bot.clock import ManualClock, SystemClock
-from bot.commands import Reply
-from bot.ports import ChannelKind, ChannelRef, Form
+from bot.commands import CommandError, Reply, validate
+from bot.ports import ChannelKind, ChannelRef, Form, FormField
 
 TENANT = "local"
 STEP = timedelta(minutes=15)
@@ -113,21 +113,56 @@ class Console:
             await self.fill(reply.form)
 
     async def fill(self, form: Form) -> None:
-        """A form becomes prompts; each answer is the next input line (empty skips)."""
-        command = self.app.commands.get(form.command)
-        assert command is not None, form.command
-        raw: dict[str, str] = {}
-        for f in form.fields:
-            need = "required" if f.required else "optional, empty to skip"
-            answer = self.read(f"  {f.label} ({need}): ")
-            if answer is None:
-                break
-            if answer.strip():
-                raw[f.name] = answer.strip()
-        if not raw:  # submitted empty, the form would only come back: at end of input, forever
-            self.write("  (form cancelled: nothing entered)")
+        """A form becomes prompts, one per field; each answer is the next input line.
+
+        An empty answer keeps what the field holds (empty, or the value being edited). A bad
+        answer gets its field asked again with the reason; a line starting with `/` or `:`
+        cancels the form, saving nothing, and runs as typed.
+        """
+        try:
+            command, fixed = self.app.form_target(form)
+        except CommandError as exc:
+            await self.show(exc.reply())
             return
-        await self.show(await self.app.handle(self.actor(), command, raw))
+        values = {f.name: form.value(f.name) for f in form.fields}
+        pending = list(form.fields)
+        while pending:
+            field = pending.pop(0)
+            answer = self.read(self._prompt(field, values[field.name]))
+            if answer is None:  # end of input
+                entered = any(values[f.name] != form.value(f.name) for f in form.fields)
+                self.write(f"  (form cancelled: nothing {'saved' if entered else 'entered'})")
+                return
+            if answer.strip().startswith(("/", ":")):
+                self.write("  (form cancelled: nothing saved)")
+                await self.line(answer)
+                return
+            if answer.strip():
+                values[field.name] = answer.strip()
+            if pending:
+                continue
+            given = {k: v for k, v in values.items() if v}
+            if not given:  # submitted empty, the form would only come back: forever, at EOF
+                self.write("  (form cancelled: nothing entered)")
+                return
+            try:
+                validate(command, {**fixed, **given}, self.app.convert_context)
+            except CommandError as exc:
+                bad = next((f for f in form.fields if f.name == exc.option), None)
+                if bad is None:
+                    await self.show(exc.reply())
+                    return
+                self.write(f"  ({exc.message} Try that one again.)")
+                values[bad.name] = form.value(bad.name)
+                pending.append(bad)
+        await self.show(await self.app.handle(self.actor(), command, {**fixed, **given}))
+
+    def _prompt(self, field: FormField, current: str) -> str:
+        if current:
+            shown = current if len(current) <= 60 else current[:59] + "…"
+            return f"  {field.label} [{shown}] (empty keeps it): "
+        need = "required" if field.required else "optional, empty to skip"
+        return f"  {field.label} ({need}): "
 
     async def meta(self, text: str) -> bool:
         word, _, rest = text.partition(" ")

@@ -283,6 +283,7 @@ def build_modal(form: Form, tenant: str, user: str, ids: ComponentIds) -> discor
             style=discord.TextStyle.paragraph if field.multiline else discord.TextStyle.short,
             max_length=min(field.max_length or 4000, 4000),
             placeholder=fit(field.placeholder, 100) if field.placeholder else None,
+            default=form.value(field.name)[:4000] or None,  # what is being edited
         )
         modal.add_item(discord.ui.Label(text=fit(field.label, 45), component=text_input))
     if len(form.fields) > MAX_FIELDS:

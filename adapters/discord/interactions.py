@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import discord
 
 from adapters.discord.components import (
+    FORM_LIFETIME,
     OUT_OF_DATE,
     ComponentIds,
     Issued,
@@ -25,14 +28,13 @@ from adapters.discord.components import (
 from adapters.discord.messenger import files_of, mention_text, split_text
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line
-from bot.ports import ChannelKind, ChannelRef
+from bot.ports import Button, ChannelKind, ChannelRef, Form
 
 log = logging.getLogger(__name__)
 
 DEFER_AFTER = 1.0
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 SERVER_ONLY = "studybot works inside a server: use its commands in one of your server's channels."
-FORM_GONE = "That form is no longer available; type the command instead."
 
 Work = Callable[[], Coroutine[Any, Any, Reply]]
 
@@ -84,6 +86,9 @@ class Responder:
         self._ids = ids
         self.defer_after = defer_after
         self._rename = rename  # text-syntax command names -> Discord names
+        # What a member typed into a form that was refused, until they reopen it: a Discord
+        # modal cannot show errors in place, so "Fix it" reopens it with their answers.
+        self._drafts: dict[tuple[str, str], tuple[datetime, dict[str, str]]] = {}
 
     # --- entry points (slash commands, components, modals) --------------------------------
 
@@ -98,25 +103,23 @@ class Responder:
             interaction, actor, lambda: self._app.handle(actor, command, raw), slow=command.slow
         )
 
-    async def run_button(self, interaction: discord.Interaction, issued: Issued) -> None:
+    async def run_button(
+        self, interaction: discord.Interaction, issued: Issued, *, opens_form: bool = False
+    ) -> None:
         actor = await self._actor_for_component(interaction, issued)
         if actor is None:
             return
         line = issued.payload
+        # A form button's line answers with the form at once; deferring would rule out the modal.
+        slow = self._slow(line) and not opens_form
         await self._respond(
-            interaction, actor, lambda: self._app.handle_line(actor, line), slow=self._slow(line)
+            interaction, actor, lambda: self._app.handle_line(actor, line), slow=slow
         )
 
     async def open_form(self, interaction: discord.Interaction, issued: Issued) -> None:
-        actor = await self._actor_for_component(interaction, issued)
-        if actor is None:
-            return
-        declared = self._app.commands.get(issued.payload)
-        if declared is None or declared.form is None:
-            await self.refuse(interaction, FORM_GONE)
-            return
-        modal = build_modal(declared.form, issued.tenant, str(interaction.user.id), self._ids)
-        await self._send_modal(interaction, modal)
+        """A form button runs its form's command line, which answers with the form (as a
+        modal: nothing has answered this click yet)."""
+        await self.run_button(interaction, issued, opens_form=True)
 
     async def submit_form(self, interaction: discord.Interaction) -> bool:
         """Handle a submitted modal of ours; False if the modal is not ours."""
@@ -130,18 +133,26 @@ class Responder:
         actor = await self._actor_for_component(interaction, issued)
         if actor is None:
             return True
-        command = self._app.commands.get(issued.payload)
-        if command is None:
-            await self.refuse(interaction, FORM_GONE)
-            return True
-        values = submitted.values
-        await self._respond(
-            interaction,
-            actor,
-            lambda: self._app.handle(actor, command, values),
-            slow=command.slow,
-        )
+        line, values = issued.payload, submitted.values
+
+        async def submit() -> Reply:
+            reply = await self._app.submit_form(actor, line, values)
+            if not reply.error:
+                return reply
+            now = self._app.clock.now()
+            self._drafts = {k: v for k, v in self._drafts.items() if v[0] > now}
+            self._drafts[(actor.user_id, line)] = (now + FORM_LIFETIME, dict(values))
+            return replace(reply, buttons=(*reply.buttons, Button("Fix it", line, "primary")))
+
+        await self._respond(interaction, actor, submit, slow=self._slow(line))
         return True
+
+    def _with_draft(self, form: Form, user: str) -> Form:
+        """The form with what the member typed last time it was refused, if still fresh."""
+        expires, values = self._drafts.pop((user, form.command), (None, {}))
+        if expires is None or self._app.clock.now() > expires:
+            return form
+        return replace(form, values=tuple({**dict(form.values), **values}.items()))
 
     async def refuse(self, interaction: discord.Interaction, text: str) -> None:
         """A component that cannot be used: say why, privately; nothing else happens."""
@@ -205,7 +216,8 @@ class Responder:
         form = reply.form
         user = str(interaction.user.id)
         if form is not None and tenant and self._can_open_modal(interaction):
-            await self._send_modal(interaction, build_modal(form, tenant, user, self._ids))
+            modal = build_modal(self._with_draft(form, user), tenant, user, self._ids)
+            await self._send_modal(interaction, modal)
             return
         text = mention_text(reply)
         if reply.details:  # a reply to an interaction cannot start a thread; inline it

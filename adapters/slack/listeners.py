@@ -302,8 +302,8 @@ class SlackAdapter:
         except (SlackApiError, SlackClientError, OSError, TimeoutError) as exc:
             # Triggers expire after 3 s; say how to do it without the form instead.
             log.warning("views.open failed: %s", exc)
-            command = self.app.commands.get(form.command)
-            usage = command.usage(PREFIX) if command is not None else f"{PREFIX}{form.command}"
+            found = self.app.commands.match(form.command.split())
+            usage = found[0].usage(PREFIX) if found is not None else f"{PREFIX}{form.command}"
             text = f"I couldn't open the form. You can also type it: {usage}"
             await self._deliver(Reply(text=text, error=True), replace(origin, trigger_id=""))
 
@@ -311,7 +311,10 @@ class SlackAdapter:
         """A submitted modal: validate while the modal is still open, so errors show per field."""
         async with self._guard(ack):
             context = FormContext.decode(str(view.get("private_metadata", "")))
-            command = self.app.commands.get(context.command)
+            try:  # the form's command line: the command and the options it fixes
+                command, fixed = parse_line(context.command, self.app.commands)
+            except CommandError:
+                command, fixed = None, {}
             user = body.get("user") or {}
             fields = [
                 b["block_id"].removeprefix("field.")
@@ -329,8 +332,8 @@ class SlackAdapter:
                 problem = refusal or "This form is out of date."
                 await ack(response_action="errors", errors={first: problem})
                 return
-            raw = form_values(view)
-            if not raw:
+            raw = {**fixed, **form_values(view)}
+            if not form_values(view):
                 await ack(response_action="errors", errors={first: "Fill in at least one field."})
                 return
             origin = Origin(

@@ -216,6 +216,8 @@ def form_view(form: Form, context: FormContext) -> JSON:
         }
         if f.max_length is not None:
             element["max_length"] = min(f.max_length, 3000)
+        if form.value(f.name):  # what is being edited
+            element["initial_value"] = shorten(form.value(f.name), f.max_length or 3000)
         if f.placeholder:
             element["placeholder"] = {
                 "type": "plain_text",

@@ -31,7 +31,14 @@ from bot.commands.options import (
     UserArg,
     ValueKind,
 )
-from bot.commands.parsing import CommandTable, clean_text, parse_line, tokenize, validate
+from bot.commands.parsing import (
+    CommandTable,
+    clean_text,
+    command_line,
+    parse_line,
+    tokenize,
+    validate,
+)
 
 __all__ = [
     "CONVERTERS",
@@ -57,6 +64,7 @@ __all__ = [
     "ValueKind",
     "clean_text",
     "command",
+    "command_line",
     "commands_of",
     "converter_for",
     "declared",

@@ -30,6 +30,7 @@ from bot.commands.options import (
 )
 from bot.skills import SkillCatalogue
 from bot.storage.models import Member
+from bot.text import join
 
 MAX_SUGGESTIONS = 25
 # Offered before the member has typed anything: where most students are.
@@ -161,6 +162,11 @@ class Converter:
         """Values to offer while the member types; empty when the type has none to offer."""
         return []
 
+    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+        """Whether the next bare word of a typed line still belongs to this option's value
+        (`learning:Docker, Kubernetes`, `hours:18:00 - 21:00`, `did:worked on SQL`)."""
+        return False
+
     @property
     def suggests(self) -> bool:
         return type(self).suggest is not Converter.suggest
@@ -175,6 +181,9 @@ class TextConverter(Converter):
 
     def placeholder(self, option: Option) -> str:
         return "text"
+
+    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+        return True  # text runs to the next option
 
     def convert(self, option: Option, value: str, context: ConvertContext) -> str:
         if len(value) > option.max_length:
@@ -230,6 +239,16 @@ class ChoiceConverter(Converter):
         lowered = value.lower().replace(" ", "-")
         if lowered in option.choices:
             return lowered
+        starting = tuple(c for c in option.choices if c.startswith(lowered))
+        if len(starting) == 1:  # a unique start is plainly meant: "mon", "Beg"
+            return starting[0]
+        if len(starting) > 1:
+            raise OptionError(
+                option.name,
+                f"{option.name} {value[:40]!r} could be {join(list(starting), conjunction='or')}:"
+                " which one?",
+                starting,
+            )
         guess = _choice_hint(lowered, option.choices)
         hint = f" Did you mean {guess[0]}?" if guess else ""
         raise OptionError(
@@ -329,6 +348,13 @@ class SkillsConverter(Converter):
     def placeholder(self, option: Option) -> str:
         return "skill,skill"
 
+    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+        if value.rstrip().endswith(",") or token.startswith(","):
+            return True
+        last = value.rsplit(",", 1)[-1]
+        phrase = f"{last} {token.rstrip(',')}"
+        return context is not None and context.skills.starts_a_name(phrase)
+
     def convert(self, option: Option, value: str, context: ConvertContext) -> SkillList:
         try:
             return SkillList(context.skills.resolve_list(value))
@@ -355,6 +381,9 @@ class TimeConverter(Converter):
     python_type = time
     shows_format = True
 
+    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+        return token.lower() in _MERIDIEM
+
     def max_input(self, option: Option) -> int | None:
         return 5
 
@@ -368,10 +397,23 @@ class TimeConverter(Converter):
             raise OptionError(option.name, f"{option.name} {exc}") from None
 
 
+_MERIDIEM = ("am", "pm", "a.m.", "p.m.")
+
+
+def _continues_time(value: str, token: str) -> bool:
+    """`7` then `pm`; a range's `-`, `–` or `to` and what follows it."""
+    word = token.lower()
+    tail = value.rstrip().lower()
+    return word in _MERIDIEM or word in ("-", "–", "to") or tail.endswith(("-", "–", " to"))
+
+
 class TimeRangeConverter(Converter):
     option_type = OptionType.TIME_RANGE
     python_type = TimeRange
     shows_format = True
+
+    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+        return _continues_time(value, token)
 
     def max_input(self, option: Option) -> int | None:
         return 11

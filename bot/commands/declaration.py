@@ -42,6 +42,7 @@ class Opt:
     max: int | None = None
     max_length: int | None = None  # text options; DEFAULT_TEXT_LIMIT when not given
     choices: Sequence[str | int] = ()  # a text option with choices is a choice option
+    aliases: Sequence[str] = ()  # other names people type for the option, in the text syntax
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,18 @@ class Command:
     def __post_init__(self) -> None:
         if sum(o.primary for o in self.options) > 1:
             raise ValueError(f"{self.name}: at most one primary option")
-        names = [o.name for o in self.options]
+        names = [n for o in self.options for n in (o.name, *o.aliases)]
         if len(set(names)) != len(names):
-            raise ValueError(f"{self.name}: duplicate option names")
+            raise ValueError(f"{self.name}: duplicate option names or aliases")
 
     @property
     def words(self) -> tuple[str, ...]:
         return tuple(self.name.split())
 
     def option(self, name: str) -> Option | None:
-        return next((o for o in self.options if o.name == name), None)
+        """The option this name (or one of its aliases) refers to."""
+        key = name.lower()
+        return next((o for o in self.options if o.named(key)), None)
 
     @property
     def primary(self) -> Option | None:
@@ -163,6 +166,7 @@ def _option(name: str, annotation: Any, *, required: bool) -> Option:
         max_value=opt.max,
         max_length=opt.max_length if opt.max_length is not None else DEFAULT_TEXT_LIMIT,
         primary=opt.primary,
+        aliases=tuple(a.lower() for a in opt.aliases),
     )
 
 

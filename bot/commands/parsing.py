@@ -23,6 +23,7 @@ _QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"'}  # phones type curly quo
 # A token: quoted runs (an unclosed one runs to the end) and unquoted non-space runs, touching.
 _TOKEN = re.compile(r'(?:"[^"]*(?:"|$)|[^\s"]+)+')
 _OPTION_TOKEN = re.compile(r"^([A-Za-z][A-Za-z_-]*):(.*)$", re.DOTALL)
+_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")
 
 
 def clean_text(text: str) -> str:
@@ -79,13 +80,22 @@ class CommandTable:
         return sorted(self._by_name)
 
 
-def parse_line(line: str, table: CommandTable) -> tuple[Command, dict[str, str]]:
-    """Split a typed line into its command and raw option strings (not yet validated)."""
+def parse_line(
+    line: str, table: CommandTable, context: ConvertContext | None = None
+) -> tuple[Command, dict[str, str]]:
+    """Split a typed line into its command and raw option strings (not yet validated).
+
+    People write `skills: sql`, `name : value`, `learning:Docker, Kubernetes`,
+    `hours:18:00 - 21:00` and `did:worked on SQL minutes:30`: an option's value runs on over
+    the next bare words for as long as its type says they still belong to it (`continues`), an
+    empty value takes the next word, and the bare words left over are the primary option's.
+    `context` (the skill catalogue) lets a skills list run over multi-word names.
+    """
     if len(line) > MAX_LINE:
         raise CommandError(
             f"That line is {len(line):,} characters long; the limit is {MAX_LINE:,}."
         )
-    tokens = tokenize(clean_text(line).strip().lstrip("/"))
+    tokens = _joined_colons(tokenize(clean_text(line).strip().lstrip("/")))
     if not tokens:
         raise CommandError("Type a command, for example /help.")
     found = table.match(tokens)
@@ -96,28 +106,66 @@ def parse_line(line: str, table: CommandTable) -> tuple[Command, dict[str, str]]
     command, used = found
     raw: dict[str, str] = {}
     bare: list[str] = []
-    for token in tokens[used:]:
-        m = _OPTION_TOKEN.match(token)
-        key = m.group(1).lower() if m else None
-        if m and key is not None and command.option(key) is not None:
-            if key in raw:
-                raise CommandError(f"Option {key} is given twice.", command, option=key)
-            raw[key] = m.group(2)
-        elif m and key is not None and _looks_like_option(command, key, m.group(2)):
-            raise CommandError(_unknown_option(command, key), command)
-        else:
-            bare.append(token)
+    rest = tokens[used:]
+    i = 0
+    while i < len(rest):
+        m = _OPTION_TOKEN.match(rest[i])
+        option = command.option(m.group(1)) if m else None
+        if m is None or option is None:
+            if m is not None and _looks_like_option(command, m.group(1).lower(), m.group(2)):
+                raise CommandError(_unknown_option(command, m.group(1).lower()), command)
+            bare.append(rest[i])
+            i += 1
+            continue
+        if option.name in raw:
+            raise CommandError(f"Option {option.name} is given twice.", command, option=option.name)
+        value, i = m.group(2), i + 1
+        if not value and i < len(rest) and not _is_option(command, rest[i]):
+            value, i = rest[i], i + 1  # "skills: sql"
+        converter = converter_for(option)
+        while (
+            i < len(rest)
+            and not _is_option(command, rest[i])
+            and converter.continues(value, rest[i], context)
+        ):
+            value, i = f"{value} {rest[i]}", i + 1
+        raw[option.name] = value
     primary = command.primary
     if bare:
         if primary is None:
             shown = " ".join(bare)[:60]
             raise CommandError(f"/{command.name} takes no free text (got {shown!r}).", command)
-        if primary.name in raw:
-            raise CommandError(
-                f"Option {primary.name} is given twice.", command, option=primary.name
-            )
-        raw[primary.name] = " ".join(bare)
+        # Words around a given primary value are part of it: "did:" was only one of them.
+        raw[primary.name] = " ".join([*bare, raw[primary.name]] if primary.name in raw else bare)
     return command, raw
+
+
+def command_line(name: str, options: Mapping[str, str]) -> str:
+    """The typed line that runs `name` with these raw options (quoted where needed)."""
+    parts = [name]
+    for key, value in options.items():
+        quoted = f'"{value}"' if not value or any(ch.isspace() for ch in value) else value
+        parts.append(f"{key}:{quoted}")
+    return " ".join(parts)
+
+
+def _joined_colons(tokens: list[str]) -> list[str]:
+    """`name : value` and `name :value` as `name:value`."""
+    out: list[str] = []
+    for token in tokens:
+        if token.startswith(":") and out and _NAME.fullmatch(out[-1]):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def _is_option(command: Command, token: str) -> bool:
+    m = _OPTION_TOKEN.match(token)
+    return m is not None and (
+        command.option(m.group(1)) is not None
+        or _looks_like_option(command, m.group(1).lower(), m.group(2))
+    )
 
 
 def _looks_like_option(command: Command, key: str, value: str) -> bool:
@@ -126,14 +174,15 @@ def _looks_like_option(command: Command, key: str, value: str) -> bool:
         return False
     if command.primary is None:
         return True
-    names = [o.name for o in command.options]
-    return bool(value) and bool(difflib.get_close_matches(key, names, n=1, cutoff=0.75))
+    names = [n for o in command.options for n in (o.name, *o.aliases)]
+    return bool(difflib.get_close_matches(key, names, n=1, cutoff=0.75))
 
 
 def _unknown_option(command: Command, key: str) -> str:
     names = [o.name for o in command.options]
-    guess = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
-    hint = f" Did you mean {guess[0]}?" if guess else ""
+    spelled = {n: o.name for o in command.options for n in (o.name, *o.aliases)}
+    guess = difflib.get_close_matches(key, list(spelled), n=1, cutoff=0.5)
+    hint = f" Did you mean {spelled[guess[0]]}?" if guess else ""
     known = ", ".join(names) if names else "none"
     return f"Unknown option {key[:40]!r} for /{command.name}.{hint} Options: {known}."
 

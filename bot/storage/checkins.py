@@ -17,6 +17,17 @@ from bot.storage.db import Database, Many, Statement, Tx, from_db, to_db
 from bot.storage.outbox import Target
 
 REMINDER_JOB = "reminder"
+MAX_DAY_MINUTES = 720  # what one day records at most, however many sessions
+_SEPARATOR = "\n"  # between the texts of a day's sessions
+
+
+def _appended(column: str) -> str:
+    """The day's text for `column` with the new session's after it (skipping empty ones)."""
+    return (
+        f"CASE WHEN excluded.{column} = '' THEN checkins.{column}"
+        f" WHEN checkins.{column} = '' THEN excluded.{column}"
+        f" ELSE checkins.{column} || ? || excluded.{column} END"
+    )
 
 
 @dataclass(frozen=True)
@@ -38,8 +49,22 @@ class Checkin:
 @dataclass(frozen=True)
 class SavedCheckin:
     id: int
-    updated: bool  # the member had already checked in that local day
+    sessions: int  # this day's sessions so far, this one included
+    minutes: int | None  # the day's total
     dates: tuple[date, ...]  # every local date the member checked in on, sorted, this one included
+
+    @property
+    def updated(self) -> bool:
+        """The member had already checked in that local day."""
+        return self.sessions > 1
+
+
+@dataclass(frozen=True)
+class OpenBlocker:
+    id: int
+    local_date: date
+    text: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -139,32 +164,96 @@ class CheckinRepo:
         minutes: int | None = None,
         skills: Sequence[str] = (),
     ) -> SavedCheckin:
-        """Record the member's check-in for `local_date`; a second one that day replaces it.
+        """Add a session to the member's check-in for `local_date` (the first one creates it).
 
-        In the same transaction a reminder for that day still waiting in the outbox is
-        cancelled: the member has checked in.
+        A second session that day keeps the first: texts follow in order, minutes add up (to
+        at most MAX_DAY_MINUTES), skills merge. A blocker becomes an open blocker. In the same
+        transaction a reminder for that day still waiting in the outbox is cancelled: the
+        member has checked in.
         """
         stamp = to_db(now)
         this = (tenant_id, member_id, local_date.isoformat())
         where = "tenant_id = ? AND member_id = ? AND local_date = ?"
         async with self._db.transaction() as tx:
-            # One round trip: the skills find the check-in's id in SQL, an edit's old skills go
-            # first (for a new check-in the DELETE finds nothing), and the member's dates for
-            # the streak are read back with this one among them.
+            # One round trip: the skills and the blocker find the check-in's id in SQL, and the
+            # member's dates for the streak are read back with this one among them.
             [row], *_, dates = await tx.pipeline(
                 (
                     "INSERT INTO checkins (tenant_id, member_id, local_date, timezone, did,"
                     " next, blockers, minutes, created_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (tenant_id, member_id, local_date) DO UPDATE SET"
-                    " did = excluded.did, next = excluded.next, blockers = excluded.blockers,"
-                    " minutes = excluded.minutes, updated_at = excluded.updated_at,"
-                    " edits = checkins.edits + 1 RETURNING id, edits",
-                    (*this, timezone, did, next, blockers, minutes, stamp, stamp),
+                    f" did = {_appended('did')}, next = {_appended('next')},"
+                    f" blockers = {_appended('blockers')},"
+                    " minutes = CASE WHEN excluded.minutes IS NULL THEN checkins.minutes"
+                    " WHEN checkins.minutes IS NULL THEN excluded.minutes"
+                    " WHEN checkins.minutes + excluded.minutes > ? THEN ?"
+                    " ELSE checkins.minutes + excluded.minutes END,"
+                    " sessions = checkins.sessions + 1, updated_at = excluded.updated_at"
+                    " RETURNING id, sessions, minutes",
+                    (
+                        *this,
+                        timezone,
+                        did,
+                        next,
+                        blockers,
+                        minutes,
+                        stamp,
+                        stamp,
+                        *(_SEPARATOR,) * 3,
+                        MAX_DAY_MINUTES,
+                        MAX_DAY_MINUTES,
+                    ),
+                ),
+                Many(
+                    "INSERT INTO checkin_skills (checkin_id, tenant_id, skill)"
+                    f" SELECT id, tenant_id, ? FROM checkins WHERE {where}"
+                    " ON CONFLICT DO NOTHING",
+                    [(s, *this) for s in dict.fromkeys(skills)],
+                ),
+                Many(
+                    "INSERT INTO blockers (tenant_id, member_id, checkin_id, local_date, text,"
+                    f" created_at) SELECT tenant_id, member_id, id, local_date, ?, ? FROM checkins"
+                    f" WHERE {where}",
+                    [(blockers, stamp, *this)] if blockers else [],
+                ),
+                outbox.cancel_pending(reminder_key(tenant_id, member_id, local_date), now),
+                _dates_step(tenant_id, [member_id]),
+            )
+        return SavedCheckin(
+            int(row["id"]),
+            int(row["sessions"]),
+            row["minutes"],
+            tuple(date.fromisoformat(r["local_date"]) for r in dates),
+        )
+
+    async def replace(
+        self,
+        tenant_id: int,
+        member_id: int,
+        local_date: date,
+        now: datetime,
+        *,
+        did: str,
+        next: str,
+        blockers: str,
+        minutes: int | None,
+        skills: Sequence[str],
+    ) -> bool:
+        """An edited day: its texts, minutes and skills as given (its open blocker with them).
+        False when the member has no check-in that day."""
+        stamp = to_db(now)
+        this = (tenant_id, member_id, local_date.isoformat())
+        where = "tenant_id = ? AND member_id = ? AND local_date = ?"
+        async with self._db.transaction() as tx:
+            updated, *_ = await tx.pipeline(
+                (
+                    "UPDATE checkins SET did = ?, next = ?, blockers = ?, minutes = ?,"
+                    f" edits = edits + 1, updated_at = ? WHERE {where} RETURNING id",
+                    (did, next, blockers, minutes, stamp, *this),
                 ),
                 (
-                    f"DELETE FROM checkin_skills WHERE checkin_id ="
-                    f" (SELECT id FROM checkins WHERE {where})",
+                    f"DELETE FROM checkin_skills WHERE checkin_id = (SELECT id FROM checkins WHERE {where})",
                     this,
                 ),
                 Many(
@@ -172,14 +261,99 @@ class CheckinRepo:
                     f" SELECT id, tenant_id, ? FROM checkins WHERE {where}",
                     [(s, *this) for s in dict.fromkeys(skills)],
                 ),
-                outbox.cancel_pending(reminder_key(tenant_id, member_id, local_date), now),
-                _dates_step(tenant_id, [member_id]),
+                (
+                    "DELETE FROM blockers WHERE solved_at IS NULL AND checkin_id ="
+                    f" (SELECT id FROM checkins WHERE {where})",
+                    this,
+                ),
+                Many(
+                    "INSERT INTO blockers (tenant_id, member_id, checkin_id, local_date, text,"
+                    f" created_at) SELECT tenant_id, member_id, id, local_date, ?, ? FROM checkins"
+                    f" WHERE {where}",
+                    [(blockers, stamp, *this)] if blockers else [],
+                ),
             )
-        return SavedCheckin(
-            int(row["id"]),
-            row["edits"] > 0,
-            tuple(date.fromisoformat(r["local_date"]) for r in dates),
+        return bool(updated)
+
+    async def delete(self, tenant_id: int, member_id: int, local_date: date) -> bool:
+        """Remove the member's check-in of that day (its skills and blockers with it)."""
+        removed = await self._db.execute(
+            "DELETE FROM checkins WHERE tenant_id = ? AND member_id = ? AND local_date = ?",
+            (tenant_id, member_id, local_date.isoformat()),
         )
+        return removed > 0
+
+    async def day(self, tenant_id: int, member_id: int, local_date: date) -> Checkin | None:
+        found = await self.between(tenant_id, member_id, local_date, local_date)
+        return found[0] if found else None
+
+    async def move(self, tenant_id: int, member_id: int, moves: Sequence[tuple[date, date]]) -> int:
+        """Re-date check-ins (the member set their time zone: today's session belongs to
+        another local day there); a move onto a day already checked in is left alone, so one
+        session never becomes two days. Returns how many moved."""
+        moved = 0
+        async with self._db.transaction() as tx:
+            for old, new in moves:
+                moved += await tx.execute(
+                    "UPDATE checkins SET local_date = ? WHERE tenant_id = ? AND member_id = ?"
+                    " AND local_date = ? AND NOT EXISTS (SELECT 1 FROM checkins c"
+                    " WHERE c.tenant_id = ? AND c.member_id = ? AND c.local_date = ?)",
+                    (
+                        new.isoformat(),
+                        tenant_id,
+                        member_id,
+                        old.isoformat(),
+                        tenant_id,
+                        member_id,
+                        new.isoformat(),
+                    ),
+                )
+                await tx.execute(
+                    "UPDATE blockers SET local_date = ? WHERE tenant_id = ? AND member_id = ?"
+                    " AND local_date = ?",
+                    (new.isoformat(), tenant_id, member_id, old.isoformat()),
+                )
+        return moved
+
+    async def since(self, tenant_id: int, member_id: int, after: datetime) -> list[Checkin]:
+        """Check-ins first made after `after` (for re-dating after a time zone change)."""
+        rows = await self._db.fetchall(
+            "SELECT local_date FROM checkins WHERE tenant_id = ? AND member_id = ?"
+            " AND created_at > ? ORDER BY local_date",
+            (tenant_id, member_id, to_db(after)),
+        )
+        days = [date.fromisoformat(r["local_date"]) for r in rows]
+        if not days:
+            return []
+        return await self.between(tenant_id, member_id, days[0], days[-1])
+
+    # --- blockers ----------------------------------------------------------------------------
+
+    async def open_blockers(
+        self, tenant_id: int, member_id: int, since: datetime
+    ) -> list[OpenBlocker]:
+        """The member's blockers reported after `since` and not marked solved, newest first."""
+        rows = await self._db.fetchall(
+            "SELECT id, local_date, text, created_at FROM blockers WHERE tenant_id = ?"
+            " AND member_id = ? AND solved_at IS NULL AND created_at > ?"
+            " ORDER BY created_at DESC, id DESC",
+            (tenant_id, member_id, to_db(since)),
+        )
+        return [
+            OpenBlocker(
+                r["id"], date.fromisoformat(r["local_date"]), r["text"], from_db(r["created_at"])
+            )
+            for r in rows
+        ]
+
+    async def solve(self, tenant_id: int, member_id: int, blocker_id: int, now: datetime) -> bool:
+        """Mark one of the member's own blockers solved; False if it is not theirs or open."""
+        changed = await self._db.execute(
+            "UPDATE blockers SET solved_at = ? WHERE tenant_id = ? AND member_id = ? AND id = ?"
+            " AND solved_at IS NULL",
+            (to_db(now), tenant_id, member_id, blocker_id),
+        )
+        return changed > 0
 
     async def between(
         self, tenant_id: int, member_id: int, first: date, last: date
@@ -285,6 +459,14 @@ class CheckinRepo:
                     "updated_at": to_db(c.updated_at),
                 }
                 for c in checkins
+            ],
+            "blockers": [
+                {"local_date": r["local_date"], "text": r["text"], "solved_at": r["solved_at"]}
+                for r in await self._db.fetchall(
+                    "SELECT local_date, text, solved_at FROM blockers WHERE tenant_id = ?"
+                    " AND member_id = ? ORDER BY id",
+                    (tenant_id, member_id),
+                )
             ],
             "reminder": None
             if reminder is None

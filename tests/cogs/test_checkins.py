@@ -571,4 +571,4 @@ async def test_checkins_are_exported_and_erased_with_the_member(app: App) -> Non
     assert data["checkins"][0]["did"] == "x" and data["reminder"]["time"] == "19:00"
     async with app.db.transaction() as tx:
         await provider.erase(tx, t, m)
-    assert await provider.export(t, m) == {"checkins": [], "reminder": None}
+    assert await provider.export(t, m) == {"checkins": [], "blockers": [], "reminder": None}

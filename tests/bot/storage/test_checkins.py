@@ -9,6 +9,7 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.ports import Message
 from bot.storage.checkins import (
+    MAX_DAY_MINUTES,
     CheckinRepo,
     DueReminder,
     erase,
@@ -34,7 +35,7 @@ async def tenant(app: App, m: Member) -> Tenant:
     return t
 
 
-async def test_first_save_creates_and_second_same_day_replaces(
+async def test_a_second_session_the_same_day_adds_to_the_first(
     app: App, clock: ManualClock
 ) -> None:
     repo = CheckinRepo(app.db)
@@ -50,16 +51,28 @@ async def test_first_save_creates_and_second_same_day_replaces(
         minutes=30,
         skills=("docker", "sql"),
     )
-    assert not first.updated and first.dates == (DAY,)
+    assert not first.updated and first.dates == (DAY,) and first.minutes == 30
     second = await repo.save(
-        alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="a2", skills=("git",)
+        alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="a2", minutes=50, skills=("git",)
     )
     assert second.updated and second.id == first.id and second.dates == (DAY,)
+    assert (second.sessions, second.minutes) == (2, 80)
     [saved] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
-    assert (saved.did, saved.blockers, saved.minutes, saved.skills) == ("a2", "", None, ("git",))
+    assert (saved.did, saved.blockers, saved.minutes) == ("a\na2", "b", 80)
+    assert saved.skills == ("docker", "git", "sql")
 
 
-async def test_two_saves_at_once_the_same_day_make_one_checkin_and_one_update(
+async def test_a_days_minutes_stop_at_the_most_a_day_records(app: App, clock: ManualClock) -> None:
+    repo = CheckinRepo(app.db)
+    alice = await member(app, clock, "alice")
+    for _ in range(3):
+        saved = await repo.save(
+            alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="x", minutes=300
+        )
+    assert saved.minutes == MAX_DAY_MINUTES and saved.sessions == 3
+
+
+async def test_two_saves_at_once_the_same_day_make_one_checkin_with_every_session(
     app: App, clock: ManualClock
 ) -> None:
     repo = CheckinRepo(app.db)
@@ -70,13 +83,14 @@ async def test_two_saves_at_once_the_same_day_make_one_checkin_and_one_update(
             for d, s in (("a", "git"), ("b", "sql"), ("c", "docker"))
         )
     )
-    assert sorted(s.updated for s in saves) == [False, True, True]
+    assert sorted(s.sessions for s in saves) == [1, 2, 3]
     assert {s.id for s in saves} == {saves[0].id} and all(s.dates == (DAY,) for s in saves)
     [saved] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
-    assert len(saved.skills) == 1  # the last write's skills, not a mix
+    assert sorted(saved.skills) == ["docker", "git", "sql"]
+    assert sorted(saved.did.split("\n")) == ["a", "b", "c"]
 
 
-async def test_an_edit_without_skills_drops_the_old_ones_and_duplicates_count_once(
+async def test_an_edit_replaces_the_day_and_duplicates_count_once(
     app: App, clock: ManualClock
 ) -> None:
     repo = CheckinRepo(app.db)
@@ -85,9 +99,30 @@ async def test_an_edit_without_skills_drops_the_old_ones_and_duplicates_count_on
         alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="a", skills=("sql", "git", "sql")
     )
     [first] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
-    await repo.save(alice.tenant_id, alice.id, DAY, "UTC", clock.now(), did="a2")
+    assert await repo.replace(
+        alice.tenant_id,
+        alice.id,
+        DAY,
+        clock.now(),
+        did="a2",
+        next="",
+        blockers="",
+        minutes=None,
+        skills=(),
+    )
     [edited] = await repo.between(alice.tenant_id, alice.id, DAY, DAY)
-    assert first.skills == ("git", "sql") and edited.skills == ()
+    assert first.skills == ("git", "sql") and edited.skills == () and edited.did == "a2"
+    assert not await repo.replace(
+        alice.tenant_id,
+        alice.id,
+        DAY + timedelta(days=1),
+        clock.now(),
+        did="x",
+        next="",
+        blockers="",
+        minutes=None,
+        skills=(),
+    )
 
 
 async def test_dates_are_sorted_and_per_member(app: App, clock: ManualClock) -> None:
@@ -223,6 +258,10 @@ async def test_export_and_erase(app: App, clock: ManualClock) -> None:
     assert exported["reminder"]["time"] == "19:00"
     async with app.db.transaction() as tx:
         assert await erase(tx, alice.tenant_id, alice.id) == 4  # skill, check-in, reminder, claim
-    assert await repo.export(alice.tenant_id, alice.id) == {"checkins": [], "reminder": None}
+    assert await repo.export(alice.tenant_id, alice.id) == {
+        "checkins": [],
+        "blockers": [],
+        "reminder": None,
+    }
     assert await repo.dates(bob.tenant_id, bob.id) == [DAY]
     assert (await repo.export(bob.tenant_id, bob.id))["reminder"] is not None
