@@ -42,7 +42,7 @@ from bot.cpu import pin_to_cpu
 from bot.ports import Capabilities, ChannelKind, ChannelRef, Message, MessageRef, UserRef
 from bot.storage.db import to_db
 from cogs import load_all
-from cogs.checkins import REMINDER_JOB
+from cogs.checkins.reminders import REMINDER_JOB
 
 TENANT = "bench"
 DUE = datetime(2026, 6, 15, 18, 0, tzinfo=UTC)  # every reminder falls due at this instant

@@ -23,7 +23,7 @@ from pathlib import Path
 from bench.checkins import DUE, TENANT, apply_cpu, cpu_option, open_app
 from bot.app import PRUNE_JOB, Actor, App
 from bot.clock import ManualClock
-from cogs.checkins import CLAIMS_PRUNE_JOB, REMINDER_JOB
+from cogs.checkins.reminders import CLAIMS_PRUNE_JOB, REMINDER_JOB
 
 
 async def used_bytes(app: App) -> int:

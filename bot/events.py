@@ -24,7 +24,19 @@ class CheckinRecorded:
     did: str
     skills: tuple[str, ...]
     minutes: int | None
-    updated: bool  # a second check-in the same local day
+    updated: bool  # a second session the same local day
+    session: int = 1  # which session of the day this was
+
+
+@dataclass(frozen=True)
+class TimeZoneChanged:
+    """A member set a different profile time zone (or cleared it). Published after the commit."""
+
+    tenant: Tenant
+    member: Member
+    old: str  # the zone their days followed before (their own, or the community's)
+    new: str
+    first: bool  # they had no zone of their own: `old` was the community's, not where they were
 
 
 class Events:

@@ -15,6 +15,8 @@ from bot.commands import (
     TimeZoneName,
     command,
 )
+from bot.community import TIMEZONE
+from bot.events import TimeZoneChanged
 from bot.storage.models import Member, Profile
 
 GOALS = ("internship", "first-job", "career-switch", "portfolio", "exam", "curiosity")
@@ -73,6 +75,8 @@ class Profiles:
             raise CommandError(
                 "Tell me what to change, for example timezone:Europe/Berlin.", inv.command
             )
+        default_zone = (await self._app.community.get(inv.tenant.id))[TIMEZONE]
+        before = inv.member.timezone or default_zone
         profile = await self._app.profiles.update(
             inv.tenant.id,
             inv.member.id,
@@ -82,6 +86,13 @@ class Profiles:
             learning=learning,
             knows=knows,
         )
+        after = profile.timezone or default_zone
+        if after != before:
+            await self._app.events.publish(
+                TimeZoneChanged(
+                    inv.tenant, inv.member, before, after, first=inv.member.timezone is None
+                )
+            )
         return Reply(text="Saved.\n" + render_profile(self._app, inv.member, profile))
 
     @command(

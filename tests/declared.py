@@ -61,6 +61,8 @@ def sample_value(option: Option, *, user: str, today: date) -> str:
         return f"@{user}"
     if option.type is OptionType.DATE:
         return today.isoformat()
+    if option.type is OptionType.DAY:
+        return "today"
     return _SAMPLES[option.type][: option.max_length]
 
 

@@ -159,10 +159,12 @@ def aimed_values(command: Command, aim: Aim) -> list[tuple[str, str, str | None]
             high = option.max_value if option.max_value is not None else 2**31
             ints = [i for i in aim.ints if low <= i <= high][:AIMED_INTS]
             out += [(option.name, str(i), None) for i in ints]
-        elif kind is OptionType.DATE:
+        elif kind in (OptionType.DATE, OptionType.DAY):
             out += [(option.name, d, None) for d in aim.dates]
         elif kind is OptionType.TEXT:
-            out += [(option.name, u, None) for u in aim.users[:3]]
+            # Upper case: what B types into free text is B's own data afterwards (a blocker B
+            # wrote shows when B marks it solved), and must not read as A's canary then.
+            out += [(option.name, u.upper(), None) for u in aim.users[:3]]
             out += [(option.name, str(i), None) for i in aim.ints[:3]]
         elif kind is OptionType.BOOL:
             out += [(option.name, "yes", None)]
@@ -247,7 +249,14 @@ async def test_every_admin_command_refuses_members_and_changes_nothing(
 
 def test_aims_cover_every_option_type_that_can_name_something() -> None:
     """A new option type must be taught to `aimed_values` (or be shown to name nothing)."""
-    named = {OptionType.USER, OptionType.CHANNEL, OptionType.INT, OptionType.DATE, OptionType.TEXT}
+    named = {
+        OptionType.USER,
+        OptionType.CHANNEL,
+        OptionType.INT,
+        OptionType.DATE,
+        OptionType.DAY,
+        OptionType.TEXT,
+    }
     nothing = {
         OptionType.CHOICE,
         OptionType.BOOL,

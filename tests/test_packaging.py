@@ -102,7 +102,7 @@ def test_migrate_then_a_console_session_from_outside_the_checkout(
     script.write_text("/help\n/checkin finished the joins chapter skills:sql minutes:45\n")
     console = ("console", "--db", db, "--script", script, "--now", "2026-03-02T13:00:00Z")
     out = _ok(_run(python, "-m", "bot", *console, cwd=tmp_path, env=env))
-    assert "/checkin - Check in for today" in out
+    assert "/checkin - Check in: what you did" in out
     assert "Checked in for Monday 2 March." in out and "Logged: 45 min · SQL" in out
     studybot = python.parent / "studybot"  # the console script of [project.scripts]
     again = _ok(_run(studybot, "migrate", "--db", db, cwd=tmp_path, env=env))

@@ -22,7 +22,9 @@ from bot.commands.declaration import Command, Handler, Opt, command, commands_of
 from bot.commands.invocation import CommandError, Invocation, Reply
 from bot.commands.options import (
     NO_SKILLS,
+    TODAY,
     ChannelName,
+    DayRef,
     Option,
     OptionType,
     SkillList,
@@ -43,12 +45,14 @@ from bot.commands.parsing import (
 __all__ = [
     "CONVERTERS",
     "NO_SKILLS",
+    "TODAY",
     "ChannelName",
     "Command",
     "CommandError",
     "CommandTable",
     "ConvertContext",
     "Converter",
+    "DayRef",
     "Handler",
     "Invocation",
     "Opt",

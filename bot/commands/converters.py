@@ -20,6 +20,7 @@ from zoneinfo import available_timezones
 
 from bot.commands.options import (
     ChannelName,
+    DayRef,
     Option,
     OptionType,
     SkillList,
@@ -30,7 +31,7 @@ from bot.commands.options import (
 )
 from bot.skills import SkillCatalogue
 from bot.storage.models import Member
-from bot.text import join
+from bot.text import WEEKDAYS, join
 
 MAX_SUGGESTIONS = 25
 # Offered before the member has typed anything: where most students are.
@@ -451,6 +452,47 @@ class DateConverter(Converter):
             ) from None
 
 
+_DAYS_AGO = re.compile(r"(\d{1,2})\s*(?:days?|d)\s*ago")
+
+
+class DayConverter(Converter):
+    """today, yesterday, a weekday (the latest one, today included), N days ago, YYYY-MM-DD."""
+
+    option_type = OptionType.DAY
+    python_type = DayRef
+    shows_format = True
+
+    def max_input(self, option: Option) -> int | None:
+        return 20
+
+    def placeholder(self, option: Option) -> str:
+        return "today|yesterday|mon|YYYY-MM-DD"
+
+    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+        return token.lower() in ("ago", "days", "day") or value.lower() == "last"
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> DayRef:
+        text = " ".join(value.lower().split()).removeprefix("last ")
+        if text in ("today", "tod", "now"):
+            return DayRef(back=0)
+        if text in ("yesterday", "yday", "yest", "yd"):
+            return DayRef(back=1)
+        ago = _DAYS_AGO.fullmatch(text)
+        if ago:
+            return DayRef(back=int(ago.group(1)))
+        weekdays = [d for d in WEEKDAYS if len(text) >= 2 and d.startswith(text)]
+        if len(weekdays) == 1:
+            return DayRef(weekday=WEEKDAYS.index(weekdays[0]))
+        try:
+            return DayRef(on=date.fromisoformat(text))
+        except ValueError:
+            raise OptionError(
+                option.name,
+                f"{option.name} {value[:40]!r} is not a day; use today, yesterday, a weekday"
+                " like mon, or a date like 2026-03-02.",
+            ) from None
+
+
 CONVERTERS: Mapping[OptionType, Converter] = {
     c.option_type: c
     for c in (
@@ -465,6 +507,7 @@ CONVERTERS: Mapping[OptionType, Converter] = {
         TimeConverter(),
         TimeRangeConverter(),
         DateConverter(),
+        DayConverter(),
     )
 }
 assert set(CONVERTERS) == set(OptionType), "every option type needs its converter"

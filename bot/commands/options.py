@@ -8,7 +8,7 @@ plain tuple of skill ids, while the declaration knows to parse and complete skil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import NewType
 
@@ -27,6 +27,7 @@ class OptionType(StrEnum):
     TIME = "time"  # HH:MM, 24 h
     TIME_RANGE = "time range"  # HH:MM-HH:MM, may cross midnight
     DATE = "date"  # YYYY-MM-DD
+    DAY = "day"  # today, yesterday, a weekday of the last week, or YYYY-MM-DD
 
 
 class ValueKind(StrEnum):
@@ -44,6 +45,26 @@ ChannelName = NewType("ChannelName", str)  # a platform channel id or name, with
 SkillList = NewType("SkillList", tuple[str, ...])  # catalogue skill ids, in the order given
 TimeRange = NewType("TimeRange", tuple[time, time])  # start, end; the end may be past midnight
 NO_SKILLS = SkillList(())  # the default of an optional skills option
+
+
+@dataclass(frozen=True)
+class DayRef:
+    """A day as people name it, resolved against the member's own today by the handler:
+    `back` days ago, the latest `weekday` (0 = Monday; today counts), or the date `on`."""
+
+    back: int | None = None
+    weekday: int | None = None
+    on: date | None = None
+
+    def resolve(self, today: date) -> date:
+        if self.on is not None:
+            return self.on
+        if self.weekday is not None:
+            return today - timedelta(days=(today.weekday() - self.weekday) % 7)
+        return today - timedelta(days=self.back or 0)
+
+
+TODAY = DayRef(back=0)  # the default of an optional day option
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from bot.clock import ManualClock
 from bot.events import CheckinRecorded
 from bot.storage.checkins import CheckinRepo
 from cogs import load_all
-from cogs.checkins import CHECKIN_FORM, REMINDER_JOB
+from cogs.checkins.forms import CHECKIN_FORM
+from cogs.checkins.reminders import REMINDER_JOB
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import actor, say
 
@@ -73,10 +74,10 @@ async def test_bare_words_are_what_you_did(app: App) -> None:
     assert latest is not None and latest.did == "finished the joins chapter"
 
 
-async def test_second_checkin_same_local_day_updates_and_says_so(app: App) -> None:
+async def test_second_checkin_same_local_day_adds_a_session_and_says_so(app: App) -> None:
     await say(app, "/checkin did:first minutes:10")
-    reply = await say(app, "/checkin did:second")
-    assert "Updated your check-in for Monday 2 March" in reply.text
+    reply = await say(app, "/checkin did:second minutes:20")
+    assert "Checked in for Monday 2 March: second session today, 30 min in total" in reply.text
     assert "Streak: 1 day" in reply.text
     assert await checkin_dates(app, "alice") == [date(2026, 3, 2)]
 
@@ -128,7 +129,7 @@ async def test_remind_typed_as_an_option_sets_the_reminder_not_a_checkin(app: Ap
         ("/checkin did:x minutes:721", "minutes must be between 1 and 720, not 721"),
         ("/checkin did:x minutes:lots", "minutes must be a whole number"),
         ("/streak user:nobody", "I don't know a member called 'nobody'"),
-        ("/stats everything", "/stats takes no free text"),
+        ("/stats everything", "week must be one of this, last"),
     ],
 )
 async def test_bad_input_is_refused_and_nothing_is_written(
@@ -225,7 +226,7 @@ async def test_two_missed_days_in_a_row_break_the_streak(app: App, clock: Manual
 
 async def test_community_can_turn_freezes_off(app: App, clock: ManualClock) -> None:
     reply = await say(app, "/admin checkins freezes:0", admin=True)
-    assert "Streak freezes set to 0" in reply.text
+    assert "Streak freezes: 0 per ISO week" in reply.text
     replies = await checkin_days(app, clock, "xx.x")
     assert "Streak: 1 day " in replies[-1]
     shown = await say(app, "/admin show", admin=True)
@@ -269,19 +270,27 @@ async def test_stats_shows_the_week(app: App, clock: ManualClock) -> None:
     clock.advance(timedelta(days=2))
     stats = await say(app, "/stats")
     assert "Days checked in: 2 of 7 (Mon, Tue)" in stats.text
-    assert "Minutes: 75" in stats.text
+    assert "Time: 1.2 h" in stats.text
     assert "Top skills: Docker (2), SQL (1)" in stats.text
-    assert "Open blockers: compose networking (from Tuesday 3 March)" in stats.text
+    assert "Tuesday 3 March: compose networking" in stats.text
+    assert [b.label for b in stats.buttons] == ["Solved #1"]
+
+
+async def test_a_blocker_stays_open_until_solved(app: App, clock: ManualClock) -> None:
+    await say(app, '/checkin did:b blockers:"compose networking"')
+    clock.advance(timedelta(days=1))
     await say(app, "/checkin did:c")
-    cleared = await say(app, "/stats")
-    assert "Open blockers: none" in cleared.text
+    assert "compose networking" in (await say(app, "/stats")).text
+    solved = await say(app, "/checkin solved")
+    assert "Marked solved: “compose networking”" in solved.text
+    assert "Open blockers: none" in (await say(app, "/stats")).text
 
 
 async def test_stats_week_starts_on_monday(app: App, clock: ManualClock) -> None:
     await say(app, "/checkin did:a minutes:30")
     clock.advance(timedelta(days=7))
     stats = await say(app, "/stats")
-    assert "Days checked in: 0 of 7" in stats.text and "Minutes: 0" in stats.text
+    assert "Days checked in: 0 of 7" in stats.text and "Time: 0 min" in stats.text
 
 
 # --- local days and time zones ---------------------------------------------------------------
@@ -323,8 +332,8 @@ async def test_dst_days_count_once_each(app: App, clock: ManualClock, case: str)
     for (instant, day, updated), streak in zip(DST_CHECKINS[case], streak_after, strict=True):
         clock.set(utc(instant))
         reply = await say(app, "/checkin did:x")
-        verb = "Updated your check-in for" if updated else "Checked in for"
-        assert f"{verb} {day}" in reply.text
+        assert f"Checked in for {day}" in reply.text
+        assert ("second session today" in reply.text) is updated
         assert f"Streak: {streak} (" in reply.text
 
 
@@ -402,7 +411,7 @@ async def test_moving_west_mid_streak_neither_breaks_nor_double_counts(
     await say(app, "/checkin did:tue")
     await say(app, "/profile set timezone:America/New_York")  # 02:00 Tuesday in New York
     again = await say(app, "/checkin tue in NY")
-    assert "Updated your check-in for Tuesday 3 March" in again.text
+    assert "Checked in for Tuesday 3 March: second session" in again.text
     assert "Streak: 2 days" in again.text
     clock.set(utc("2026-03-04T23:00"))  # Wednesday 18:00 New York
     wed = await say(app, "/checkin did:wed")

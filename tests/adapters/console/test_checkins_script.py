@@ -29,4 +29,4 @@ def test_walkthrough_streak_freeze_and_one_reminder(tmp_path: Path) -> None:
     assert "Current: 4 days · Longest: 4 days" in out
     assert "Last 14 days (oldest first, today last): " + "▫" * 9 + "✅✅🧊✅✅" in out
     assert "Days checked in: 4 of 7 (Mon, Tue, Thu, Fri)" in out
-    assert "Minutes: 145" in out
+    assert "Time: 2.4 h" in out

@@ -133,6 +133,8 @@ def _sample(option: Option, h: Harness, guild: FakeGuild) -> Any:
         return "18:00-21:00"
     if kind is OptionType.DATE:
         return (h.clock.now() + timedelta(days=1)).date().isoformat()
+    if kind is OptionType.DAY:
+        return "today"
     return "hello"
 
 

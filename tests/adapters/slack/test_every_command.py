@@ -44,6 +44,8 @@ def sample(option: Option, slack: SlackHarness) -> str:
         return "18:00-21:00"
     if kind is OptionType.DATE:
         return slack.clock.now().date().isoformat()
+    if kind is OptionType.DAY:
+        return "today"
     raise AssertionError(f"no sample for option type {kind}: add one here")
 
 

@@ -30,6 +30,7 @@ BAD = {
     OptionType.TIME: "25:00",
     OptionType.TIME_RANGE: "18:00",
     OptionType.DATE: "yesterday",
+    OptionType.DAY: "someday",
 }
 
 

@@ -1,0 +1,71 @@
+"""Whose day is it: a member's zone, today's local date there, and the days they may log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.commands import CommandError, DayRef, Invocation
+from bot.community import STREAK_FREEZES, TIMEZONE, Setting
+from bot.localtime import local_date, zone_for
+from bot.storage.models import Member, Tenant
+from bot.text import long_date, plural
+
+BACKFILL = Setting.integer(
+    "checkin_backfill_days",
+    1,
+    "how many days back members may log a forgotten check-in (0: today only)",
+    show=lambda n: f"{plural(n, 'day')} back" if n else "today only",
+)
+MAX_BACKFILL = 14
+
+
+@dataclass(frozen=True)
+class MemberDay:
+    """Where a member is in time: their zone, today's local date, the community's freezes."""
+
+    zone: ZoneInfo
+    today: date
+    freezes: int
+    own_zone: bool  # the member set a profile time zone (else the community's applies)
+    backfill: int  # days back a check-in may be logged
+
+
+async def member_day(app: App, tenant: Tenant, member: Member, now: datetime) -> MemberDay:
+    settings = await app.community.get(tenant.id)
+    zone = zone_for(member.timezone, settings[TIMEZONE])
+    return MemberDay(
+        zone,
+        local_date(now, zone),
+        settings[STREAK_FREEZES],
+        member.timezone is not None,
+        settings[BACKFILL],
+    )
+
+
+def loggable_day(md: MemberDay, day: DayRef, inv: Invocation) -> date:
+    """The local date `day` names for this member, if a check-in may go there."""
+    on = day.resolve(md.today)
+    if on > md.today:
+        raise CommandError(
+            f"{long_date(on)} has not come yet where you are ({md.zone.key}); check in on the"
+            " day, or log a day that has passed.",
+            inv.command,
+        )
+    back = (md.today - on).days
+    if back > md.backfill:
+        allowed = "only today" if not md.backfill else f"up to {plural(md.backfill, 'day')} back"
+        raise CommandError(
+            f"{long_date(on)} was {plural(back, 'day')} ago; here you can log {allowed}"
+            " (an organizer sets this with /admin checkins backfill:N).",
+            inv.command,
+        )
+    return on
+
+
+def when(md: MemberDay, on: date) -> str:
+    """'today', 'yesterday', or the weekday and date."""
+    back = (md.today - on).days
+    return {0: "today", 1: "yesterday"}.get(back, long_date(on))

@@ -1,0 +1,99 @@
+"""/checkin remind and the tick that sends each member's reminder at their local time, once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from bot import reminders
+from bot.app import App
+from bot.commands import CommandError, Invocation, Opt, Reply, command, parse_time
+from bot.community import TIMEZONE
+from bot.ports import Button, Message
+from bot.storage.checkins import CheckinRepo, queue_reminders, reminder_candidates
+from cogs.checkins.days import member_day
+
+REMINDER_JOB = "checkin-reminders"
+CLAIMS_PRUNE_JOB = "checkin-reminder-claims-prune"
+REMINDER = Message(
+    text="Time for today's check-in! You have not checked in yet today: what did you do, "
+    "what's next, anything blocking you? It takes a few seconds.",
+    buttons=(Button("Check in now", "checkin", "primary"),),
+)
+
+
+class ReminderCommands:
+    def __init__(self, app: App, repo: CheckinRepo) -> None:
+        self._app = app
+        self._repo = repo
+
+    @command(
+        "checkin remind",
+        "Get a DM at your local time on days you have not checked in yet.",
+        examples=("/checkin remind 19:00", "/checkin remind 7pm", "/checkin remind off"),
+    )
+    async def remind(
+        self,
+        inv: Invocation,
+        *,
+        time: Annotated[
+            str,
+            Opt(
+                "a time (19:00, 7pm; your local time) or off; empty shows the current one",
+                primary=True,
+                max_length=20,
+                aliases=("at",),
+            ),
+        ] = "",
+    ) -> Reply:
+        value = time.strip().lower()
+        md = await member_day(self._app, inv.tenant, inv.member, inv.now)
+        if not value:
+            current = await self._repo.reminder(inv.tenant.id, inv.member.id)
+            if current is None or not current.enabled:
+                return Reply(
+                    text="Your daily reminder is off. Turn it on with /checkin remind 19:00."
+                )
+            return Reply(
+                text=f"Your daily reminder is at {current.remind_at:%H:%M} ({md.zone.key}) "
+                "on days you have not checked in yet. Turn it off with /checkin remind off."
+            )
+        if value in ("off", "no", "stop", "none"):
+            await self._repo.set_reminder(inv.tenant.id, inv.member.id, None, inv.now)
+            return Reply(
+                text="Daily reminders are off. Turn them back on with /checkin remind 19:00."
+            )
+        try:
+            at = parse_time(value)
+        except ValueError as exc:
+            raise CommandError(f"{exc} Or say off.", inv.command) from None
+        await self._repo.set_reminder(inv.tenant.id, inv.member.id, at, inv.now)
+        zone_note = (
+            ""
+            if md.own_zone
+            else " That is the community's time zone; set your own with"
+            " /profile set timezone:Berlin (your city or Area/City)."
+        )
+        return Reply(
+            text=f"Reminder set for {at:%H:%M} every day, {md.zone.key} time. I'll DM you only on "
+            f"days you have not checked in by then.{zone_note}"
+        )
+
+    async def tick(self, now: datetime) -> int:
+        """Claim and queue every reminder due at `now`; returns how many were queued."""
+        queued = 0
+        for tenant_id in await self._repo.tenants_with_reminders():
+            settings = await self._app.community.get(tenant_id)
+            async with self._app.db.transaction() as tx:
+                candidates = await reminder_candidates(tx, tenant_id)
+                due = reminders.due(candidates, now, settings[TIMEZONE])
+                if due:
+                    queued += await queue_reminders(tx, tenant_id, due, REMINDER, now)
+        if queued:
+            self._app.sender.kick()
+        return queued
+
+    async def prune_claims(self, now: datetime) -> int:
+        """Reminder claims older than the outbox's retention: one per member per day adds up."""
+        days = self._app.settings.studybot_outbox_retention_days
+        return await self._repo.prune_reminder_claims((now - timedelta(days=days)).date())
