@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.outbox
 	$(BIN)/python -m bench.member_costs
+	$(BIN)/python -m bench.timezones
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .pytest_cache .ruff_cache build dist

@@ -107,7 +107,8 @@ class App:
         self.db = db
         self.messenger = messenger
         self.skills = skills
-        self.convert_context = ConvertContext(skills=skills)
+        # Validation replaces `now` with the clock's time of each command (App._run).
+        self.convert_context = ConvertContext(skills=skills, now=clock.now())
         self.tenants = TenantRepo(db)
         self.members = MemberRepo(db)
         self.profiles = ProfileRepo(db, self.members)
@@ -287,10 +288,10 @@ class App:
             # Nothing for the form's fields yet: show it, keeping what was given ("day:mon").
             line = command_line(command.name, {k: v for k, v in raw.items() if v.strip()})
             return Reply(text=form.title, form=replace(form, command=line))
-        args = validate(command, raw, self.convert_context)
+        now = self.clock.now()
+        args = validate(command, raw, replace(self.convert_context, now=now))
         existing = await self.tenants.find(self.platform, actor.tenant_id)
         args = await self._resolve_users(existing, command, args)
-        now = self.clock.now()
         tenant = existing or await self.tenants.ensure(
             self.platform, actor.tenant_id, actor.tenant_name, now
         )

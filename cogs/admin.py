@@ -7,6 +7,7 @@ from typing import Annotated
 from bot.app import App
 from bot.commands import Invocation, Opt, Reply, TimeZoneName, command
 from bot.community import TIMEZONE
+from bot.timezones import describe
 
 
 class Admin:
@@ -25,17 +26,20 @@ class Admin:
         "admin timezone",
         "Set the community's default time zone.",
         admin=True,
-        examples=("/admin timezone Europe/Berlin",),
+        examples=("/admin timezone Europe/Berlin", "/admin timezone berlin"),
     )
     async def timezone(
         self,
         inv: Invocation,
         *,
-        timezone: Annotated[TimeZoneName, Opt("an IANA time zone", primary=True)],
+        timezone: Annotated[TimeZoneName, Opt("a city or an IANA time zone", primary=True)],
+        # Read by the time zone converter (ConvertContext.given), not here: with it, an offset
+        # like UTC+2 is kept as the fixed zone Etc/GMT-2 instead of asking for a city.
+        fixed: Annotated[bool, Opt("keep a fixed UTC offset, no daylight saving")] = False,
     ) -> Reply:
         await self._app.community.update(inv.tenant.id, {TIMEZONE: timezone})
         return Reply(
-            text=f"Community time zone set to {timezone}. Members without their own time zone "
+            text=f"Community time zone set to {describe(timezone)}. Members without their own time zone "
             "use it for check-in days, and schedules (rounds, digests) run on it."
         )
 

@@ -18,6 +18,7 @@ from bot.commands import (
 from bot.community import TIMEZONE
 from bot.events import TimeZoneChanged
 from bot.storage.models import Member, Profile
+from bot.timezones import describe
 
 GOALS = ("internship", "first-job", "career-switch", "portfolio", "exam", "curiosity")
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -26,9 +27,10 @@ ABOUT_LIMIT = 280
 
 def render_profile(app: App, member: Member, profile: Profile) -> str:
     hours = f"{profile.hours[0]:%H:%M}-{profile.hours[1]:%H:%M}" if profile.hours else "not set"
+    zone = describe(profile.timezone) if profile.timezone else "not set (community default)"
     lines = [
         f"**{member.label}'s study profile**",
-        f"Time zone: {profile.timezone or 'not set (community default)'}",
+        f"Time zone: {zone}",
         f"Goal: {profile.goal or 'not set'}",
         f"Level: {profile.level or 'not set'}",
         f"Learning: {app.skills.names(profile.learning)}",
@@ -49,6 +51,8 @@ class Profiles:
         "Set your study profile: time zone, goal, level, skills, study hours.",
         examples=(
             "/profile set timezone:Europe/Berlin goal:internship level:beginner",
+            "/profile set timezone:mumbai hours:6pm-9pm",
+            "/profile set timezone:UTC+2 fixed:yes",
             "/profile set learning:docker,sql knows:python hours:18:00-21:00",
             '/profile set about:"Stats student, learning backend on the side"',
         ),
@@ -58,8 +62,11 @@ class Profiles:
         inv: Invocation,
         *,
         timezone: Annotated[
-            TimeZoneName | None, Opt("your IANA time zone, e.g. Europe/Berlin")
+            TimeZoneName | None, Opt("your city or IANA time zone, e.g. Berlin or Europe/Berlin")
         ] = None,
+        # Read by the time zone converter (ConvertContext.given), not here: with it, an offset
+        # like UTC+2 is kept as the fixed zone Etc/GMT-2 instead of asking for a city.
+        fixed: Annotated[bool, Opt("keep a fixed UTC offset, no daylight saving")] = False,
         goal: Annotated[str | None, Opt("what you are studying for", choices=GOALS)] = None,
         level: Annotated[str | None, Opt("your overall level", choices=LEVELS)] = None,
         learning: Annotated[

@@ -371,7 +371,7 @@ class SlackAdapter:
         try:
             if command.admin and not actor.is_admin:
                 raise CommandError(f"/{command.name} is for community admins only.", command)
-            validate(command, raw, self.app.convert_context)
+            validate(command, raw, replace(self.app.convert_context, now=self.app.clock.now()))
         except CommandError as exc:
             return actor, exc
         return actor, None

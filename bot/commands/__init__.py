@@ -13,9 +13,6 @@ from bot.commands.converters import (
     OptionError,
     Suggestion,
     converter_for,
-    parse_time,
-    parse_time_range,
-    parse_timezone,
     placeholder,
 )
 from bot.commands.declaration import Command, Handler, Opt, command, commands_of, declared
@@ -41,6 +38,8 @@ from bot.commands.parsing import (
     tokenize,
     validate,
 )
+from bot.times import parse_time, parse_time_range  # re-exported: cogs parse slips with them
+from bot.timezones import parse_timezone
 
 __all__ = [
     "CONVERTERS",

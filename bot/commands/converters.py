@@ -12,11 +12,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, time
-from functools import cache
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import Any, ClassVar
-from zoneinfo import available_timezones
 
 from bot.commands.options import (
     ChannelName,
@@ -32,30 +30,13 @@ from bot.commands.options import (
 from bot.skills import SkillCatalogue
 from bot.storage.models import Member
 from bot.text import WEEKDAYS, join
+from bot.times import EmptyWindow, TimeQuestion, parse_time, parse_time_range
+from bot.timezones import ZoneQuestion, complete_zone, resolve_zone
 
 MAX_SUGGESTIONS = 25
-# Offered before the member has typed anything: where most students are.
-COMMON_ZONES = (
-    "UTC",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Europe/Madrid",
-    "Europe/Warsaw",
-    "Europe/Kyiv",
-    "Africa/Lagos",
-    "Africa/Nairobi",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "America/Sao_Paulo",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-)
+# The option whose value a time zone converter reads beside its own: keep an offset like UTC+2
+# as a fixed zone (Etc/GMT-2) instead of suggesting the places at that offset now.
+FIXED_OPTION = "fixed"
 
 
 class OptionError(ValueError):
@@ -70,67 +51,19 @@ class OptionError(ValueError):
 
 @dataclass(frozen=True)
 class ConvertContext:
-    """What converters may consult besides the text: the community's catalogue of skills."""
+    """What converters may consult besides the text: the community's catalogue of skills, the
+    time (UTC+2 names other places in summer), and the raw options of the same command line,
+    for an option that depends on another (`timezone:UTC+2 fixed:yes`)."""
 
     skills: SkillCatalogue
+    now: datetime
+    given: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Suggestion:
     label: str  # what the member sees
     value: str  # what is filled in
-
-
-# --- plain parsers, also used where a value is not an option (a stored setting, a slip) ------
-
-
-@cache
-def _zones() -> dict[str, str]:
-    return {z.lower(): z for z in available_timezones() if "/" in z or z == "UTC"}
-
-
-def zone_names() -> tuple[str, ...]:
-    return tuple(sorted(_zones().values()))
-
-
-def close_zones(value: str) -> tuple[str, ...]:
-    """Up to three IANA names that look like what was typed."""
-    zones = _zones()
-    name = value.strip().replace(" ", "_").lower()
-    return tuple(zones[g] for g in difflib.get_close_matches(name, list(zones), n=3, cutoff=0.6))
-
-
-def parse_timezone(value: str) -> str:
-    name = value.strip().replace(" ", "_")
-    zones = _zones()
-    if name.lower() in zones:
-        return zones[name.lower()]
-    guesses = close_zones(value)
-    hint = " Did you mean " + " or ".join(guesses) + "?" if guesses else ""
-    raise ValueError(
-        f"Unknown time zone {value[:60]!r}.{hint} Use an IANA name like Europe/Berlin."
-    )
-
-
-def parse_time(value: str) -> time:
-    m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise ValueError(f"{value[:40]!r} is not a time; use 24-hour HH:MM, like 19:00.")
-    return time(int(m.group(1)), int(m.group(2)))
-
-
-class EmptyWindow(ValueError):
-    """A range whose start and end are the same time."""
-
-
-def parse_time_range(value: str) -> tuple[time, time]:
-    parts = value.strip().split("-")
-    if len(parts) != 2:
-        raise ValueError(f"{value[:40]!r} is not a time range; use HH:MM-HH:MM, like 18:00-21:00.")
-    start, end = parse_time(parts[0]), parse_time(parts[1])
-    if start == end:
-        raise EmptyWindow("A study window needs a start and an end that differ.")
-    return start, end
 
 
 def _choice_hint(value: str, choices: tuple[str, ...]) -> tuple[str, ...]:
@@ -319,26 +252,17 @@ class TimeZoneConverter(Converter):
     python_type = TimeZoneName
 
     def placeholder(self, option: Option) -> str:
-        return "Area/City"
+        return "city|Area/City"
 
     def convert(self, option: Option, value: str, context: ConvertContext) -> TimeZoneName:
+        fixed = context.given.get(FIXED_OPTION, "").strip().lower() in _TRUE
         try:
-            return TimeZoneName(parse_timezone(value))
-        except ValueError as exc:
-            raise OptionError(option.name, str(exc), close_zones(value)) from None
+            return TimeZoneName(resolve_zone(value, now=context.now, fixed=fixed))
+        except ZoneQuestion as exc:
+            raise OptionError(option.name, exc.message, exc.choices) from None
 
     def suggest(self, option: Option, current: str, context: ConvertContext) -> list[Suggestion]:
-        typed = "_".join(current.strip().lower().split())
-        if not typed:
-            found = list(COMMON_ZONES)
-        else:
-            every = zone_names()
-            starts = [z for z in every if z.lower().startswith(typed)]
-            # "berlin" should find Europe/Berlin: match the city part too.
-            cities = [z for z in every if z.lower().split("/")[-1].startswith(typed)]
-            inside = [z for z in every if typed in z.lower()]
-            found = list(dict.fromkeys([*starts, *cities, *inside]))
-        return [Suggestion(z, z) for z in found[:MAX_SUGGESTIONS]]
+        return [Suggestion(label, zone) for label, zone in complete_zone(current, MAX_SUGGESTIONS)]
 
 
 class SkillsConverter(Converter):
@@ -377,6 +301,12 @@ class SkillsConverter(Converter):
         return found
 
 
+def _time_error(option: Option, exc: ValueError) -> OptionError:
+    """The parser's sentence after the option's name; the readings of an ambiguous time."""
+    choices = exc.choices if isinstance(exc, TimeQuestion) else ()
+    return OptionError(option.name, f"{option.name} {exc}", choices)
+
+
 class TimeConverter(Converter):
     option_type = OptionType.TIME
     python_type = time
@@ -386,26 +316,32 @@ class TimeConverter(Converter):
         return token.lower() in _MERIDIEM
 
     def max_input(self, option: Option) -> int | None:
-        return 5
+        return 20
 
     def placeholder(self, option: Option) -> str:
-        return "HH:MM"
+        return "HH:MM|7pm"
 
     def convert(self, option: Option, value: str, context: ConvertContext) -> time:
         try:
             return parse_time(value)
         except ValueError as exc:
-            raise OptionError(option.name, f"{option.name} {exc}") from None
+            raise _time_error(option, exc) from None
 
 
 _MERIDIEM = ("am", "pm", "a.m.", "p.m.")
+_RANGE_WORDS = ("-", "–", "—", "to", "until", "till")
 
 
 def _continues_time(value: str, token: str) -> bool:
-    """`7` then `pm`; a range's `-`, `–` or `to` and what follows it."""
+    """`7` then `pm`; a range's `-`, `to` or `until` and what follows it."""
     word = token.lower()
     tail = value.rstrip().lower()
-    return word in _MERIDIEM or word in ("-", "–", "to") or tail.endswith(("-", "–", " to"))
+    return (
+        word in _MERIDIEM
+        or word in _RANGE_WORDS
+        or tail.endswith(("-", "–", "—"))
+        or tail.rsplit(" ", 1)[-1] in _RANGE_WORDS
+    )
 
 
 class TimeRangeConverter(Converter):
@@ -417,18 +353,18 @@ class TimeRangeConverter(Converter):
         return _continues_time(value, token)
 
     def max_input(self, option: Option) -> int | None:
-        return 11
+        return 30
 
     def placeholder(self, option: Option) -> str:
-        return "HH:MM-HH:MM"
+        return "HH:MM-HH:MM|6pm-9pm"
 
     def convert(self, option: Option, value: str, context: ConvertContext) -> TimeRange:
         try:
             start, end = parse_time_range(value)
-        except EmptyWindow as exc:
+        except EmptyWindow as exc:  # a whole sentence about the window, not the text
             raise OptionError(option.name, str(exc)) from None
         except ValueError as exc:
-            raise OptionError(option.name, f"{option.name} {exc}") from None
+            raise _time_error(option, exc) from None
         return TimeRange((start, end))
 
 

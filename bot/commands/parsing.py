@@ -11,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.commands.converters import ConvertContext, OptionError, converter_for
@@ -188,7 +189,12 @@ def _unknown_option(command: Command, key: str) -> str:
 
 
 def validate(command: Command, raw: Mapping[str, str], context: ConvertContext) -> dict[str, Any]:
-    """Turn raw option strings into typed values, or raise one specific CommandError."""
+    """Turn raw option strings into typed values, or raise one specific CommandError.
+
+    Converters see the whole line's raw options too (`context.given`), so that one option can
+    depend on another: `timezone:UTC+2 fixed:yes`.
+    """
+    context = replace(context, given=raw)
     args: dict[str, Any] = {}
     for name in raw:
         if command.option(name) is None:

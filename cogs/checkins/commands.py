@@ -32,6 +32,7 @@ from bot.ports import Button
 from bot.storage.checkins import MAX_DAY_MINUTES, CheckinRepo, SavedCheckin
 from bot.streaks import Streak
 from bot.text import long_date, plural
+from bot.timezones import describe
 from cogs.checkins.days import MemberDay, loggable_day, member_day, when
 from cogs.checkins.forms import CHECKIN_FORM, TEXT_LIMIT, edit_form
 from cogs.checkins.reminders import ReminderCommands
@@ -158,7 +159,7 @@ class CheckinCommands:
             buttons = (Button("Solved it", "checkin solved"),)
         if not md.own_zone and len(saved.dates) == 1 and saved.sessions == 1:
             lines.append(
-                f"(Your day follows the community's time zone, {md.zone.key}, where it is "
+                f"(Your day follows the community's time zone, {describe(md.zone.key)}, where it is "
                 f"{long_date(md.today)}. Set your own with /profile set timezone:Berlin, "
                 "your city or Area/City.)"
             )

@@ -12,6 +12,7 @@ from bot.community import STREAK_FREEZES, TIMEZONE, Setting
 from bot.localtime import local_date, zone_for
 from bot.storage.models import Member, Tenant
 from bot.text import long_date, plural
+from bot.timezones import describe
 
 BACKFILL = Setting.integer(
     "checkin_backfill_days",
@@ -50,7 +51,7 @@ def loggable_day(md: MemberDay, day: DayRef, inv: Invocation) -> date:
     on = day.resolve(md.today)
     if on > md.today:
         raise CommandError(
-            f"{long_date(on)} has not come yet where you are ({md.zone.key}); check in on the"
+            f"{long_date(on)} has not come yet where you are ({describe(md.zone.key)}); check in on the"
             " day, or log a day that has passed.",
             inv.command,
         )

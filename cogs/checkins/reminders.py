@@ -11,6 +11,7 @@ from bot.commands import CommandError, Invocation, Opt, Reply, command, parse_ti
 from bot.community import TIMEZONE
 from bot.ports import Button, Message
 from bot.storage.checkins import CheckinRepo, queue_reminders, reminder_candidates
+from bot.timezones import describe
 from cogs.checkins.days import member_day
 
 REMINDER_JOB = "checkin-reminders"
@@ -55,7 +56,7 @@ class ReminderCommands:
                     text="Your daily reminder is off. Turn it on with /checkin remind 19:00."
                 )
             return Reply(
-                text=f"Your daily reminder is at {current.remind_at:%H:%M} ({md.zone.key}) "
+                text=f"Your daily reminder is at {current.remind_at:%H:%M} ({describe(md.zone.key)}) "
                 "on days you have not checked in yet. Turn it off with /checkin remind off."
             )
         if value in ("off", "no", "stop", "none"):
@@ -75,7 +76,7 @@ class ReminderCommands:
             " /profile set timezone:Berlin (your city or Area/City)."
         )
         return Reply(
-            text=f"Reminder set for {at:%H:%M} every day, {md.zone.key} time. I'll DM you only on "
+            text=f"Reminder set for {at:%H:%M} every day, {describe(md.zone.key)} time. I'll DM you only on "
             f"days you have not checked in by then.{zone_note}"
         )
 

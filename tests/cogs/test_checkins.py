@@ -141,7 +141,21 @@ async def test_bad_input_is_refused_and_nothing_is_written(
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [("25:00", "'25:00' is not a time"), ("7pm", "'7pm' is not a time")]
+    ("value", "shown"), [("7pm", "19:00"), ("7:30 AM", "07:30"), ("noon", "12:00")]
+)
+async def test_reminder_times_as_students_type_them(app: App, value: str, shown: str) -> None:
+    reply = await say(app, f"/checkin remind {value}")
+    assert f"Reminder set for {shown}" in reply.text
+
+
+async def test_a_bare_hour_asks_morning_or_evening(app: App) -> None:
+    reply = await say(app, "/checkin remind 7")
+    assert reply.error and "Did you mean 07:00 or 19:00? Write 7am or 7pm." in reply.text
+    assert "Or say off" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("25:00", "'25:00' is not a time"), ("13pm", "'13pm' is not a time")]
 )
 async def test_bad_reminder_time_is_refused(app: App, value: str, expected: str) -> None:
     reply = await say(app, f"/checkin remind time:{value}")

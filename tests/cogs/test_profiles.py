@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 
 from bot.app import App
+from bot.clock import ManualClock
 from tests.helpers import say
 
 
@@ -59,3 +60,31 @@ async def test_admin_commands_refuse_members(app: App) -> None:
     reply = await say(app, "/admin timezone Europe/Berlin")
     assert reply.error and "admins only" in reply.text
     assert await app.tenants.find("test", "T1") is None
+
+
+async def test_time_zones_and_hours_as_students_type_them(app: App) -> None:
+    reply = await say(app, "/profile set timezone:mumbai hours:6-9pm")
+    assert "Time zone: Asia/Kolkata" in reply.text and "Study hours: 18:00-21:00" in reply.text
+
+
+async def test_an_offset_asks_for_a_city_unless_fixed(app: App, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 7, 15, 12, tzinfo=UTC))
+    asked = await say(app, "/profile set timezone:UTC+2 level:advanced")
+    assert asked.error and "Europe/Berlin" in asked.text and "fixed:yes" in asked.text
+    assert "advanced" not in (await say(app, "/profile show")).text
+    saved = await say(app, "/profile set timezone:UTC+2 fixed:yes")
+    # POSIX signs are backwards (Etc/GMT-2 is two hours ahead of UTC): the profile says so
+    assert "Time zone: Etc/GMT-2 (UTC+2 all year)" in saved.text
+
+
+async def test_an_abbreviation_asks_for_the_city_zone(app: App) -> None:
+    reply = await say(app, "/profile set timezone:CET")
+    assert reply.error and "'CET' is not a place" in reply.text and "Europe/Paris" in reply.text
+    assert "Usage: /profile set" in reply.text
+
+
+async def test_the_community_zone_takes_a_city_or_a_fixed_offset(app: App) -> None:
+    reply = await say(app, "/admin timezone new york", admin=True)
+    assert "Community time zone set to America/New_York" in reply.text
+    reply = await say(app, "/admin timezone GMT+1 fixed:yes", admin=True)
+    assert "Community time zone set to Etc/GMT-1 (UTC+1 all year)" in reply.text

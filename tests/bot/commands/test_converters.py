@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, time
+
 import pytest
 
 from bot.commands import (
@@ -17,7 +20,7 @@ from bot.commands import (
 )
 from bot.skills import SkillCatalogue
 
-CONTEXT = ConvertContext(skills=SkillCatalogue.load())
+CONTEXT = ConvertContext(skills=SkillCatalogue.load(), now=datetime(2026, 3, 2, tzinfo=UTC))
 BAD = {
     OptionType.TEXT: "x" * 501,
     OptionType.INT: "lots",
@@ -109,3 +112,51 @@ def test_skills_suggestions_keep_the_skills_already_typed() -> None:
 def test_users_are_resolved_later_by_the_app() -> None:
     user = option(OptionType.USER)
     assert converter_for(user).convert(user, "<@123>", CONTEXT) == UserArg("123")
+
+
+def test_a_time_zone_reads_the_fixed_option_beside_it() -> None:
+    zone = option(OptionType.TIMEZONE)
+    fixed = replace(CONTEXT, given={"timezone": "UTC+2", "fixed": "yes"})
+    assert converter_for(zone).convert(zone, "UTC+2", fixed) == "Etc/GMT-2"
+    with pytest.raises(OptionError) as raised:
+        converter_for(zone).convert(zone, "UTC+2", replace(CONTEXT, given={"fixed": "no"}))
+    assert "fixed:yes" in raised.value.message
+    assert raised.value.suggestions and "Etc/GMT-2" not in raised.value.suggestions
+
+
+def test_the_places_at_an_offset_depend_on_the_context_time() -> None:
+    zone = option(OptionType.TIMEZONE)
+    summer = replace(CONTEXT, now=datetime(2026, 7, 1, tzinfo=UTC))
+    winter = replace(CONTEXT, now=datetime(2026, 1, 1, tzinfo=UTC))
+    found = {}
+    for name, context in (("summer", summer), ("winter", winter)):
+        with pytest.raises(OptionError) as raised:
+            converter_for(zone).convert(zone, "UTC+2", context)
+        found[name] = raised.value.suggestions
+    assert "Europe/Berlin" in found["summer"] and "Europe/Berlin" not in found["winter"]
+
+
+def test_an_ambiguous_time_offers_its_readings() -> None:
+    at = option(OptionType.TIME)
+    with pytest.raises(OptionError) as raised:
+        converter_for(at).convert(at, "7", CONTEXT)
+    assert raised.value.suggestions == ("07:00", "19:00")
+    assert raised.value.message.startswith("value '7' has no am or pm.")
+    window = option(OptionType.TIME_RANGE)
+    with pytest.raises(OptionError) as raised:
+        converter_for(window).convert(window, "6-9", CONTEXT)
+    assert raised.value.suggestions == ("06:00-09:00", "18:00-21:00")
+
+
+def test_times_and_ranges_fit_the_longer_forms() -> None:
+    at, window = option(OptionType.TIME), option(OptionType.TIME_RANGE)
+    assert converter_for(at).convert(at, "7:30 PM", CONTEXT) == time(19, 30)
+    assert converter_for(window).convert(window, "6 pm to 9 pm", CONTEXT) == (time(18), time(21))
+    assert converter_for(at).max_input(at) == 20 and converter_for(window).max_input(window) == 30
+    assert placeholder(at) == "HH:MM|7pm" and placeholder(window) == "HH:MM-HH:MM|6pm-9pm"
+
+
+def test_time_zone_suggestions_find_cities() -> None:
+    zone = option(OptionType.TIMEZONE)
+    found = converter_for(zone).suggest(zone, "mumb", CONTEXT)
+    assert [(s.label, s.value) for s in found][:1] == [("Asia/Kolkata (Mumbai)", "Asia/Kolkata")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -185,7 +185,8 @@ def test_every_declared_example_parses_and_validates_as_its_own_command(
     assert found.name == declared_command.name
     if found.form is not None and not raw:
         return  # the bare command opens its form: that is what the example shows
-    validate(found, raw, ConvertContext(skills=SkillCatalogue.load()))
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    validate(found, raw, ConvertContext(skills=SkillCatalogue.load(), now=now))
 
 
 def test_the_bare_checkin_example_opens_the_form_rather_than_checking_in() -> None:

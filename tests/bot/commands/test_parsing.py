@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
 import pytest
@@ -65,7 +65,7 @@ CHECKIN = declared(_checkin)
 REMIND = declared(_remind)
 PROFILE = declared(_profile)
 TABLE = CommandTable([CHECKIN, REMIND, PROFILE])
-CONTEXT = ConvertContext(skills=SkillCatalogue.load())
+CONTEXT = ConvertContext(skills=SkillCatalogue.load(), now=datetime(2026, 3, 2, tzinfo=UTC))
 
 
 def run(line: str) -> tuple[Command, dict[str, Any]]:
@@ -117,7 +117,7 @@ def test_skills_resolve_aliases() -> None:
         ("/checkin did:x minutes:721", "minutes must be between 1 and 720"),
         ("/profile set goal:job", "goal must be one of internship, exam"),
         ("/profile set timezone:Europe/Berln", "Did you mean Europe/Berlin"),
-        ("/profile set hours:18-21", "not a time"),
+        ("/profile set hours:18-25", "not a time"),
         ("/profile set on:yesterday", "not a date"),
         ("/profile set public:maybe", "must be yes or no"),
         ("/checkin did:x skills:dokcer", "Did you mean docker"),
