@@ -63,10 +63,42 @@ class SkillCatalogue:
         raise ValueError(f"Unknown skill {text.strip()[:40]!r}.{hint}")
 
     def resolve_list(self, text: str) -> tuple[str, ...]:
+        """Comma-separated names; a part that is no name may be names with spaces between
+        ("sql git", "docker machine learning") when every word belongs to one."""
         parts = [p for p in text.split(",") if p.strip()]
-        if len(parts) > MAX_SKILLS:
-            raise ValueError(f"Name at most {MAX_SKILLS} skills, not {len(parts)}.")
-        return tuple(dict.fromkeys(self.resolve(p) for p in parts))
+        found: list[str] = []
+        for part in parts:
+            key = _key(part)
+            found.extend(
+                [self._lookup[key]] if key in self._lookup else self.split_names(part) or [part]
+            )
+        if len(found) > MAX_SKILLS:
+            raise ValueError(f"Name at most {MAX_SKILLS} skills, not {len(found)}.")
+        return tuple(dict.fromkeys(self.resolve(p) for p in found))
+
+    def split_names(self, part: str) -> list[str]:
+        """`part` cut into names, longest first, or [] when a word is left over."""
+        words = part.split()
+        ids: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in (3, 2, 1):
+                key = _key(" ".join(words[i : i + size]))
+                if size <= len(words) - i and key in self._lookup:
+                    ids.append(self._lookup[key])
+                    i += size
+                    break
+            else:
+                return []
+        return ids if len(ids) > 1 else []
+
+    def is_name(self, text: str) -> bool:
+        """Whether `text` is exactly a skill's id, name or alias."""
+        return _key(text) in self._lookup
+
+    def is_list(self, text: str) -> bool:
+        """Whether `text` is one name, or names with spaces between."""
+        return self.is_name(text) or bool(self.split_names(text))
 
     def mentioned(self, text: str) -> tuple[str, ...]:
         """Skills named in free text, exactly (no guessing), in order: "postgres in docker

@@ -312,6 +312,20 @@ def city_zones(text: str) -> tuple[str, ...]:
 
 
 @cache
+def _multiword_cities() -> tuple[str, ...]:
+    """Folded names of cities written in more than one word ("new york", "sao paulo")."""
+    cities = _cities()
+    return tuple(k for k, name in cities.names.items() if len(name.split()) > 1)
+
+
+def starts_a_place(text: str) -> bool:
+    """Whether `text` is the start of a city written in several words ("new", "rio de"), so a
+    typed line may go on after a space: `timezone:new york`."""
+    key = fold(text)
+    return bool(key) and any(k.startswith(key) for k in _multiword_cities())
+
+
+@cache
 def _ranked() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Well-known place zones, the best known first, and the other place zones by name."""
     listed = _data()["zones_by_population"]

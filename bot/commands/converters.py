@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, ClassVar
 
+from bot.commands.amounts import is_unit_word, parse_amount
 from bot.commands.options import (
     ChannelName,
     DayRef,
@@ -31,7 +32,7 @@ from bot.skills import SkillCatalogue
 from bot.storage.models import Member
 from bot.text import WEEKDAYS, join
 from bot.times import EmptyWindow, TimeQuestion, parse_time, parse_time_range
-from bot.timezones import ZoneQuestion, complete_zone, resolve_zone
+from bot.timezones import ZoneQuestion, complete_zone, resolve_zone, starts_a_place
 
 MAX_SUGGESTIONS = 25
 # The option whose value a time zone converter reads beside its own: keep an offset like UTC+2
@@ -96,7 +97,9 @@ class Converter:
         """Values to offer while the member types; empty when the type has none to offer."""
         return []
 
-    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
         """Whether the next bare word of a typed line still belongs to this option's value
         (`learning:Docker, Kubernetes`, `hours:18:00 - 21:00`, `did:worked on SQL`)."""
         return False
@@ -116,7 +119,9 @@ class TextConverter(Converter):
     def placeholder(self, option: Option) -> str:
         return "text"
 
-    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
         return True  # text runs to the next option
 
     def convert(self, option: Option, value: str, context: ConvertContext) -> str:
@@ -141,6 +146,18 @@ class IntConverter(Converter):
             return f"{option.min_value}-{option.max_value}"
         return "number"
 
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
+        # "45 min", "1 h 30": a number's unit (and the minutes after hours) belong to it.
+        if option.unit is None:
+            return False
+        return is_unit_word(option.unit, token) or (
+            token.isdigit()
+            and parse_amount(value, option.unit) is not None
+            and not value.strip().isdigit()
+        )
+
     def convert(self, option: Option, value: str, context: ConvertContext) -> int:
         if option.choices and value not in option.choices:
             raise OptionError(
@@ -148,18 +165,31 @@ class IntConverter(Converter):
                 f"{option.name} must be one of {', '.join(option.choices)}.",
                 option.choices,
             )
-        try:
-            number = int(value)
-        except ValueError:
-            raise OptionError(
-                option.name, f"{option.name} must be a whole number, not {value[:40]!r}."
-            ) from None
+        number = _whole_number(option, value)
         low, high = option.min_value, option.max_value
         if (low is not None and number < low) or (high is not None and number > high):
             raise OptionError(
                 option.name, f"{option.name} must be between {low} and {high}, not {number}."
             )
         return number
+
+
+def _whole_number(option: Option, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    amount = parse_amount(value, option.unit) if option.unit else None
+    if amount is None:
+        like = ", like 45, 45min or 1h30" if option.unit == "minutes" else ""
+        raise OptionError(
+            option.name, f"{option.name} must be a whole number{like}, not {value[:40]!r}."
+        )
+    return amount
+
+
+def _names_the_option(option: Option, word: str) -> bool:
+    return word.lower() in (option.name, f"{option.name}s")
 
 
 class ChoiceConverter(Converter):
@@ -169,7 +199,15 @@ class ChoiceConverter(Converter):
     def placeholder(self, option: Option) -> str:
         return "|".join(option.choices)
 
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
+        return _names_the_option(option, token)  # "week:last week"
+
     def convert(self, option: Option, value: str, context: ConvertContext) -> str:
+        *words, last = value.split() or [""]
+        if words and _names_the_option(option, last):
+            value = " ".join(words)  # "last week" is week:last
         lowered = value.lower().replace(" ", "-")
         if lowered in option.choices:
             return lowered
@@ -254,6 +292,11 @@ class TimeZoneConverter(Converter):
     def placeholder(self, option: Option) -> str:
         return "city|Area/City"
 
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
+        return starts_a_place(f"{value} {token}")
+
     def convert(self, option: Option, value: str, context: ConvertContext) -> TimeZoneName:
         fixed = context.given.get(FIXED_OPTION, "").strip().lower() in _TRUE
         try:
@@ -273,12 +316,19 @@ class SkillsConverter(Converter):
     def placeholder(self, option: Option) -> str:
         return "skill,skill"
 
-    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
         if value.rstrip().endswith(",") or token.startswith(","):
             return True
+        if context is None:
+            return False
         last = value.rsplit(",", 1)[-1]
-        phrase = f"{last} {token.rstrip(',')}"
-        return context is not None and context.skills.starts_a_name(phrase)
+        word = token.rstrip(",")
+        # "machine learning" goes on to a longer name; "sql git" is a list without commas.
+        return context.skills.starts_a_name(f"{last} {word}") or (
+            context.skills.is_name(word) and context.skills.is_list(last)
+        )
 
     def convert(self, option: Option, value: str, context: ConvertContext) -> SkillList:
         try:
@@ -312,7 +362,9 @@ class TimeConverter(Converter):
     python_type = time
     shows_format = True
 
-    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
         return token.lower() in _MERIDIEM
 
     def max_input(self, option: Option) -> int | None:
@@ -349,7 +401,9 @@ class TimeRangeConverter(Converter):
     python_type = TimeRange
     shows_format = True
 
-    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
         return _continues_time(value, token)
 
     def max_input(self, option: Option) -> int | None:
@@ -404,7 +458,9 @@ class DayConverter(Converter):
     def placeholder(self, option: Option) -> str:
         return "today|yesterday|mon|YYYY-MM-DD"
 
-    def continues(self, value: str, token: str, context: ConvertContext | None) -> bool:
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
         return token.lower() in ("ago", "days", "day") or value.lower() == "last"
 
     def convert(self, option: Option, value: str, context: ConvertContext) -> DayRef:

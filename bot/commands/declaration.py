@@ -43,6 +43,7 @@ class Opt:
     max_length: int | None = None  # text options; DEFAULT_TEXT_LIMIT when not given
     choices: Sequence[str | int] = ()  # a text option with choices is a choice option
     aliases: Sequence[str] = ()  # other names people type for the option, in the text syntax
+    unit: str | None = None  # what a whole number counts ("minutes"): `45min`, `1h30` are read
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def _option(name: str, annotation: Any, *, required: bool) -> Option:
         max_length=opt.max_length if opt.max_length is not None else DEFAULT_TEXT_LIMIT,
         primary=opt.primary,
         aliases=tuple(a.lower() for a in opt.aliases),
+        unit=opt.unit,
     )
 
 

@@ -86,6 +86,7 @@ class Option:
     max_length: int = DEFAULT_TEXT_LIMIT
     primary: bool = False  # this option also takes the bare words of a line
     aliases: tuple[str, ...] = ()  # other names people type for it ("mins" for minutes)
+    unit: str | None = None  # what a whole number counts; see bot/commands/amounts.py
 
     def named(self, key: str) -> bool:
         return key == self.name or key in self.aliases

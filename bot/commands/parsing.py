@@ -119,7 +119,13 @@ def parse_line(
             i += 1
             continue
         if option.name in raw:
-            raise CommandError(f"Option {option.name} is given twice.", command, option=option.name)
+            typed = m.group(1).lower()
+            also = "" if typed == option.name else f" ({typed} is another name for it)"
+            raise CommandError(
+                f"Option {option.name} is given twice{also}: give it once.",
+                command,
+                option=option.name,
+            )
         value, i = m.group(2), i + 1
         if not value and i < len(rest) and not _is_option(command, rest[i]):
             value, i = rest[i], i + 1  # "skills: sql"
@@ -127,7 +133,7 @@ def parse_line(
         while (
             i < len(rest)
             and not _is_option(command, rest[i])
-            and converter.continues(value, rest[i], context)
+            and converter.continues(option, value, rest[i], context)
         ):
             value, i = f"{value} {rest[i]}", i + 1
         raw[option.name] = value

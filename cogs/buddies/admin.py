@@ -66,7 +66,7 @@ class OrganizerCommands:
         day: Annotated[str | None, Opt("weekday rounds start on", choices=WEEKDAYS)] = None,
         time: Annotated[time | None, Opt("time rounds start, community time zone")] = None,
         every: Annotated[
-            int | None, Opt("weeks between rounds", min=1, max=MAX_EVERY_WEEKS)
+            int | None, Opt("weeks between rounds", min=1, max=MAX_EVERY_WEEKS, unit="weeks")
         ] = None,
         size: Annotated[int | None, Opt("members per group", choices=GROUP_SIZE_CHOICES)] = None,
         repeat: Annotated[

@@ -104,7 +104,8 @@ class MemberCommands:
         inv: Invocation,
         *,
         weeks: Annotated[
-            int, Opt("how many weeks to pause", primary=True, min=1, max=MAX_PAUSE_WEEKS)
+            int,
+            Opt("how many weeks to pause", primary=True, min=1, max=MAX_PAUSE_WEEKS, unit="weeks"),
         ],
     ) -> Reply:
         await self._enrolled(inv)

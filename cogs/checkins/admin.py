@@ -35,6 +35,7 @@ class CheckinSettings:
                 "days back a forgotten check-in may be logged (0: today only)",
                 min=0,
                 max=MAX_BACKFILL,
+                unit="days",
             ),
         ] = None,
     ) -> Reply:

@@ -72,7 +72,13 @@ Skills = Annotated[
 ]
 Minutes = Annotated[
     int | None,
-    Opt("minutes spent", min=1, max=MAX_DAY_MINUTES, aliases=("min", "mins", "minute", "time")),
+    Opt(
+        "minutes spent (45, 45min, 1h30)",
+        min=1,
+        max=MAX_DAY_MINUTES,
+        aliases=("min", "mins", "minute", "time"),
+        unit="minutes",
+    ),
 ]
 Day = Annotated[
     DayRef,

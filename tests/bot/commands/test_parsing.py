@@ -36,7 +36,9 @@ async def _checkin(
     inv: Invocation,
     *,
     did: Annotated[str, Opt("what you did", primary=True)],
-    minutes: Annotated[int | None, Opt("minutes", min=1, max=720)] = None,
+    minutes: Annotated[
+        int | None, Opt("minutes", min=1, max=720, aliases=("mins",), unit="minutes")
+    ] = None,
     skills: Annotated[SkillList | None, Opt("skills")] = None,
 ) -> Reply:
     return OK
@@ -54,6 +56,7 @@ async def _profile(
     timezone: Annotated[TimeZoneName | None, Opt("tz")] = None,
     hours: Annotated[TimeRange | None, Opt("hours")] = None,
     goal: Annotated[str | None, Opt("goal", choices=("internship", "exam"))] = None,
+    week: Annotated[str | None, Opt("which week", choices=("this", "last"))] = None,
     user: Annotated[Member | None, Opt("user")] = None,
     on: Annotated[date | None, Opt("date")] = None,
     public: Annotated[bool | None, Opt("bool")] = None,
@@ -179,3 +182,59 @@ def test_option_soup_parses_or_fails_cleanly(name: str, options: list[tuple[str,
         run(line)
     except CommandError as exc:
         assert exc.reply().text
+
+
+def typed(line: str) -> dict[str, Any]:
+    """What a line means when the skill catalogue and the city names help split it."""
+    found, raw = parse_line(line, TABLE, CONTEXT)
+    return validate(found, raw, CONTEXT)
+
+
+@pytest.mark.parametrize(
+    ("value", "zone"),
+    [
+        ("new york", "America/New_York"),
+        ("Sao Paulo", "America/Sao_Paulo"),
+        ("rio de janeiro", "America/Sao_Paulo"),
+        ("los angeles", "America/Los_Angeles"),
+    ],
+)
+def test_a_city_of_several_words_is_one_value(value: str, zone: str) -> None:
+    assert typed(f"profile set timezone:{value} hours:9am-5pm") == {
+        "timezone": zone,
+        "hours": (time(9), time(17)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "minutes"),
+    [("45min", 45), ("45 min", 45), ("1h", 60), ("1h30", 90), ("1 h 30", 90), ("1.5h", 90)],
+)
+def test_minutes_take_their_units(value: str, minutes: int) -> None:
+    assert typed(f"checkin did:joins minutes:{value}") == {"did": "joins", "minutes": minutes}
+
+
+def test_a_number_after_minutes_is_text_not_more_minutes() -> None:
+    assert typed("checkin minutes:45 30 pushups") == {"did": "30 pushups", "minutes": 45}
+
+
+def test_a_choice_may_be_followed_by_the_option_name() -> None:
+    assert typed("profile set week:last week") == {"week": "last"}
+
+
+@pytest.mark.parametrize(
+    ("line", "skills", "did"),
+    [
+        ("checkin did:x skills:sql git docker", ("sql", "git", "docker"), "x"),
+        ("checkin skills:sql docker was fun", ("sql", "docker"), "was fun"),
+        ("checkin skills:docker compose up works", ("docker",), "up works"),
+        ("checkin skills:sql worked on joins", ("sql",), "worked on joins"),
+    ],
+)
+def test_skills_may_be_listed_with_spaces(line: str, skills: tuple[str, ...], did: str) -> None:
+    assert typed(line) == {"did": did, "skills": skills}
+
+
+def test_an_option_given_twice_under_an_alias_says_so() -> None:
+    with pytest.raises(CommandError, match="minutes is given twice \\(mins is another name"):
+        typed("checkin did:x minutes:5 mins:10")
