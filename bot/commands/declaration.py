@@ -45,6 +45,13 @@ class Opt:
     aliases: Sequence[str] = ()  # other names people type for the option, in the text syntax
 
 
+# Which week a report covers ("this" so far, or "last"): one option, so /stats and
+# /digest preview parse, complete and describe it alike.
+WhichWeek = Annotated[
+    str, Opt("this week (default) or last week", primary=True, choices=("this", "last"))
+]
+
+
 @dataclass(frozen=True)
 class Command:
     name: str  # full name, words separated by spaces: "buddy join"
