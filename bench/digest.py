@@ -87,7 +87,7 @@ async def seed(db: Database, members: int, history_weeks: int, seed: int) -> int
             " VALUES (?, ?, ?, ?)",
             [(tenant, a, b, joined) for a, b in blocks(profiles, seed=seed)],
         )
-        checkins, checkin_skills = [], []
+        checkins, checkin_skills, blockers = [], [], []
         checkin_id = 0
         for day in days:
             in_week = day >= week.first
@@ -113,6 +113,10 @@ async def seed(db: Database, members: int, history_weeks: int, seed: int) -> int
                         stamp,
                     )
                 )
+                if blocker:  # as CheckinRepo.save records it: an open blocker row
+                    blockers.append(
+                        (tenant, p.member_id, checkin_id, day.isoformat(), blocker, stamp)
+                    )
                 pool = sorted(p.learning | p.knows)
                 for s in pool[: 1 + checkin_id % 3]:
                     checkin_skills.append((checkin_id, tenant, s))
@@ -124,6 +128,11 @@ async def seed(db: Database, members: int, history_weeks: int, seed: int) -> int
         await tx.executemany(
             "INSERT INTO checkin_skills (checkin_id, tenant_id, skill) VALUES (?, ?, ?)",
             checkin_skills,
+        )
+        await tx.executemany(
+            "INSERT INTO blockers (tenant_id, member_id, checkin_id, local_date, text, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            blockers,
         )
         for number in range(1, history_weeks + 2):
             started = datetime.combine(first_day, datetime.min.time(), UTC) + timedelta(

@@ -1,9 +1,14 @@
-"""What counts as a blocker: students answer "none", "n/a" or "-" when there is none."""
+"""What counts as a blocker (students answer "none", "n/a" or "-" when there is none), and how
+long one stays open."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+# A blocker counts as open for a week unless its author marks it solved sooner: /stats lists
+# it, /checkin solved finds it, and the digest asks peers about it that long.
+BLOCKER_DAYS = 7
 
 # Said when there is nothing blocking, in the spellings people use (and a few languages).
 _NOTHING = frozenset(

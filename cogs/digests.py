@@ -10,10 +10,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from bot.app import App
-from bot.commands import ChannelName, CommandError, Invocation, Opt, Reply, command
+from bot.commands import ChannelName, CommandError, Invocation, Opt, Reply, WhichWeek, command
 from bot.community import STREAK_FREEZES, TIMEZONE, CommunityValues, Setting
 from bot.digest import WeekData, chart, content
-from bot.digest.week import Week, due_week, next_slot, week_at
+from bot.digest.week import (
+    Week,
+    due_week,
+    last_full_week,
+    next_slot,
+    week_at,
+    week_so_far,
+)
 from bot.localtime import local_date, zone
 from bot.personal_data import PersonalData
 from bot.ports import Attachment, Message
@@ -66,7 +73,9 @@ class Digests:
             png,
             "Check-ins of the week by day and by member or skill",
         )
-        return Message(text=digest.headline, details=digest.details, files=(picture,))
+        return Message(
+            text=digest.headline, details=digest.details, files=(picture,), buttons=digest.buttons
+        )
 
     # --- posting (exactly once per week) --------------------------------------------------------
 
@@ -198,17 +207,37 @@ class Digests:
 
     @command(
         "digest preview",
-        "See the digest as it would be posted now, with its chart (only you see it).",
+        "See this week's digest so far, or last week's, with its chart (only you see it).",
         admin=True,
         slow=True,
-        examples=("/digest preview",),
+        examples=("/digest preview", "/digest preview week:last"),
     )
-    async def preview(self, inv: Invocation) -> Reply:
-        _, week, today = await self._now_week(inv)
-        message = await self.compose(await self.gather(inv.tenant.id, week, today))
-        note = "Preview (only you can see this; nothing was posted):\n"
+    async def preview(self, inv: Invocation, *, week: WhichWeek = "this") -> Reply:
+        values = await self._app.community.get(inv.tenant.id)
+        community = zone(values[TIMEZONE])
+        today = local_date(inv.now, community)
+        weekday = WEEKDAYS.index(values[DAY])
+        if week == "last":
+            covered = last_full_week(today, weekday, community)
+            # As its digest said it on its posting day: streaks then, blockers open then.
+            as_of, label = covered.last + timedelta(days=1), "Last week"
+        else:
+            covered, as_of, label = (
+                week_so_far(today, weekday, community),
+                today,
+                "This week so far",
+            )
+        message = await self.compose(await self.gather(inv.tenant.id, covered, as_of))
+        note = (
+            f"Preview (only you can see this; nothing was posted). "
+            f"{label}: {_days(covered.first, covered.last)}\n"
+        )
         return Reply(
-            text=note + message.text, details=message.details, files=message.files, private=True
+            text=note + message.text,
+            details=message.details,
+            files=message.files,
+            buttons=message.buttons,
+            private=True,
         )
 
     @command(
@@ -288,6 +317,12 @@ class Digests:
             "suggested_as_helper": await self.repo.is_helper(tenant_id, member_id),
             "digests_you_posted": await self.repo.requested_by(tenant_id, member_id),
         }
+
+
+def _days(first: date, last: date) -> str:
+    """'Mon 30 Nov – Wed 2 Dec': weekdays, because a week so far ends on an ordinary day."""
+    span = [f"{d:%a} {d.day} {d:%b}" for d in dict.fromkeys((first, last))]
+    return " – ".join(span)
 
 
 def setup(app: App) -> None:

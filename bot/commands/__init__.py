@@ -15,7 +15,15 @@ from bot.commands.converters import (
     converter_for,
     placeholder,
 )
-from bot.commands.declaration import Command, Handler, Opt, command, commands_of, declared
+from bot.commands.declaration import (
+    Command,
+    Handler,
+    Opt,
+    WhichWeek,
+    command,
+    commands_of,
+    declared,
+)
 from bot.commands.invocation import CommandError, Invocation, Reply
 from bot.commands.options import (
     NO_SKILLS,
@@ -65,6 +73,7 @@ __all__ = [
     "TimeZoneName",
     "UserArg",
     "ValueKind",
+    "WhichWeek",
     "clean_text",
     "command",
     "command_line",

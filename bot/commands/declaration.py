@@ -46,6 +46,13 @@ class Opt:
     unit: str | None = None  # what a whole number counts ("minutes"): `45min`, `1h30` are read
 
 
+# Which week a report covers ("this" so far, or "last"): one option, so /stats and
+# /digest preview parse, complete and describe it alike.
+WhichWeek = Annotated[
+    str, Opt("this week (default) or last week", primary=True, choices=("this", "last"))
+]
+
+
 @dataclass(frozen=True)
 class Command:
     name: str  # full name, words separated by spaces: "buddy join"

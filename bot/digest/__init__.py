@@ -49,8 +49,10 @@ class History:
 
 @dataclass(frozen=True)
 class Blocker:
-    """The blockers text of a member's latest check-in of the week (an open blocker)."""
+    """An open blocker: reported in the BLOCKER_DAYS up to the week's last day and not marked
+    solved by then (`blockers` rows, migration 0009)."""
 
+    id: int  # what `/checkin solved blocker:ID` takes
     member_id: int
     local_date: date
     text: str

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from bot.digest import Blocker, History, SkillStat, WeekData
+from bot.ports import Button
 from bot.skills import SkillCatalogue
 from bot.streaks import MAX_FREEZES, MILESTONES
 from bot.text import date_span, group_names, join, literal, plural, shorten, total_time
@@ -28,6 +29,8 @@ HEADLINE_SKILLS = 3
 UNDERPRACTISED = 3
 MIN_LEARNERS = 3  # "many people are learning": at least this many
 UNDERPRACTISED_SHARE = 0.25  # ... and check-ins practising it at most this share of them
+# Each blocker shown gets a Solved button: 8 fit two Discord rows of 5 (25 per message) and one
+# Slack actions block (25 elements), so no platform drops one.
 MAX_BLOCKERS = 8
 HELPERS_PER_BLOCKER = 2
 SUGGESTIONS_PER_HELPER = 2  # spread the asks: nobody is suggested for every blocker
@@ -41,6 +44,7 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 class Digest:
     headline: str
     details: str | None
+    buttons: tuple[Button, ...] = ()  # one "Solved" per blocker shown, run as the clicker
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,8 +89,8 @@ def safe(text: str, limit: int) -> str:
     return literal(plain(text, limit))
 
 
-def _name(data: WeekData, member_id: int) -> str:
-    return safe(data.names.get(member_id, "a member"), NAME_LIMIT)
+def _name(data: WeekData, member_id: int, clean: Callable[[str, int], str] = safe) -> str:
+    return clean(data.names.get(member_id, "a member"), NAME_LIMIT)
 
 
 def _change(now: int, before: int, percent: bool = False) -> str:
@@ -187,13 +191,11 @@ def underpractised(skills: Sequence[SkillStat]) -> list[SkillStat]:
 
 
 def tag(blocker: Blocker, catalogue: SkillCatalogue) -> tuple[str, ...]:
-    """Skills named in the blocker text win, those also in that day's check-in first;
-    a blocker that names no skill takes the check-in's skills.
+    """The check-in's skills, then those the blocker text names: a blocker on a FastAPI
+    check-in that says "frontend" is asked of people who know either. The check-in's come
+    first because the member chose them; route() fills helpers in this order.
     """
-    named = catalogue.mentioned(blocker.text)
-    if not named:
-        return blocker.checkin_skills
-    return tuple(sorted(named, key=lambda s: s not in blocker.checkin_skills))
+    return tuple(dict.fromkeys((*blocker.checkin_skills, *catalogue.mentioned(blocker.text))))
 
 
 def _rotation(week_key: str, member_id: int) -> int:
@@ -266,7 +268,8 @@ def open_blockers(
 
 def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
     week = data.week
-    title = f"📚 **Weekly study digest** · {date_span(week.first, week.last)}"
+    name = "Weekly study digest" if week.complete else "Study digest, this week so far"
+    title = f"📚 **{name}** · {date_span(week.first, week.last)}"
     if data.empty:
         return Digest(_quiet(data, title), None)
     streaks = summarize(data.history, data.today, week.first, week.last, data.freezes_per_week)
@@ -295,7 +298,17 @@ def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
         _buddy_details(data),
         _welcome_details(data),
     ]
-    return Digest("\n".join(headline), "\n\n".join(d for d in details if d))
+    buttons = tuple(_solved_button(data, r.blocker) for r in routed)
+    return Digest("\n".join(headline), "\n\n".join(d for d in details if d), buttons)
+
+
+def _solved_button(data: WeekData, blocker: Blocker) -> Button:
+    """Runs as whoever clicks it; /checkin solved lets only the author close it. Labels are
+    plain text on every platform, so the name is not escaped (`plain`, not `safe`)."""
+    return Button(
+        f"Solved #{blocker.id} ({_name(data, blocker.member_id, plain)})",
+        f"checkin solved blocker:{blocker.id}",
+    )
 
 
 def _quiet(data: WeekData, title: str) -> str:
@@ -379,7 +392,7 @@ def _blocker_details(data: WeekData, catalogue: SkillCatalogue, routed: Sequence
         return ""
     lines = ["**Blockers: peers who can help**"]
     for r in routed:
-        who = _name(data, r.blocker.member_id)
+        who = f"#{r.blocker.id} {_name(data, r.blocker.member_id)}"
         about = f" ({catalogue.names(r.skills)})" if r.skills else ""
         text = safe(r.blocker.text, BLOCKER_LIMIT)
         if r.helpers:

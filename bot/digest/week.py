@@ -2,7 +2,8 @@
 
 A digest posted on local day D covers the seven local days D-7 .. D-1. Its key is the ISO week
 of D ("2026-W10"), so a community gets at most one scheduled digest per calendar week even when
-the organizer moves the posting day.
+the organizer moves the posting day. A preview may also cover the week so far: from the latest
+posting day up to today, fewer than seven days.
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ LENGTH = 7
 class Week:
     key: str  # ISO week of the posting day: the claim period
     first: date  # first local day covered
-    last: date  # last local day covered: the day before the post
+    last: date  # last local day covered: the day before the post (today, for a week so far)
     zone: ZoneInfo
 
     @property
     def days(self) -> tuple[date, ...]:
-        return tuple(self.first + timedelta(days=i) for i in range(LENGTH))
+        return tuple(
+            self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)
+        )
+
+    @property
+    def complete(self) -> bool:
+        return len(self.days) == LENGTH
 
     @property
     def starts_at(self) -> datetime:
@@ -41,7 +48,9 @@ class Week:
         return end_of_local_day(self.last, self.zone).astimezone(UTC)
 
     def previous(self) -> Week:
-        return week_before(self.first, self.zone)
+        """The same days one week earlier: a week so far is compared with as many days."""
+        before = timedelta(days=LENGTH)
+        return Week(week_key(self.first), self.first - before, self.last - before, self.zone)
 
 
 def week_key(day: date) -> str:
@@ -64,10 +73,25 @@ def week_at(instant: datetime, zone: ZoneInfo) -> Week:
     return week_before(local_date(instant, zone), zone)
 
 
+def latest_posting_day(today: date, weekday: int) -> date:
+    """The latest day on or before `today` that is the posting weekday (0 = Monday)."""
+    return today - timedelta(days=(today.weekday() - weekday) % LENGTH)
+
+
+def week_so_far(today: date, weekday: int, zone: ZoneInfo) -> Week:
+    """The week the next digest will report on, from its first day up to `today`."""
+    first = latest_posting_day(today, weekday)
+    return Week(week_key(first + timedelta(days=LENGTH)), first, today, zone)
+
+
+def last_full_week(today: date, weekday: int, zone: ZoneInfo) -> Week:
+    """The seven days the latest posting day's digest reports on (posted or not yet)."""
+    return week_before(latest_posting_day(today, weekday), zone)
+
+
 def latest_slot(now: datetime, weekday: int, at: time, zone: ZoneInfo) -> datetime:
     """The most recent scheduled posting instant at or before `now` (weekday 0 = Monday)."""
-    today = local_date(now, zone)
-    day = today - timedelta(days=(today.weekday() - weekday) % LENGTH)
+    day = latest_posting_day(local_date(now, zone), weekday)
     slot = at_local(day, at, zone)
     if slot > now:
         slot = at_local(day - timedelta(days=LENGTH), at, zone)

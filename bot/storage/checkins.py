@@ -68,6 +68,17 @@ class OpenBlocker:
 
 
 @dataclass(frozen=True)
+class ReportedBlocker:
+    """A blocker of the community, whoever reported it: who may mark it solved, and whether
+    it already is."""
+
+    blocker: OpenBlocker
+    member_id: int
+    author: str  # display name
+    solved: bool
+
+
+@dataclass(frozen=True)
 class Reminder:
     remind_at: time  # local wall-clock time
     enabled: bool
@@ -345,6 +356,21 @@ class CheckinRepo:
             )
             for r in rows
         ]
+
+    async def blocker(self, tenant_id: int, blocker_id: int) -> ReportedBlocker | None:
+        """Blocker `blocker_id` of this community (never another's), open or not."""
+        r = await self._db.fetchone(
+            "SELECT b.id, b.member_id, b.local_date, b.text, b.created_at, b.solved_at,"
+            " COALESCE(NULLIF(m.display_name, ''), m.external_id) AS author FROM blockers b"
+            " JOIN members m ON m.id = b.member_id WHERE b.tenant_id = ? AND b.id = ?",
+            (tenant_id, blocker_id),
+        )
+        if r is None:
+            return None
+        found = OpenBlocker(
+            r["id"], date.fromisoformat(r["local_date"]), r["text"], from_db(r["created_at"])
+        )
+        return ReportedBlocker(found, r["member_id"], r["author"], r["solved_at"] is not None)
 
     async def solve(self, tenant_id: int, member_id: int, blocker_id: int, now: datetime) -> bool:
         """Mark one of the member's own blockers solved; False if it is not theirs or open."""

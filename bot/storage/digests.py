@@ -1,8 +1,8 @@
 """Digest storage: one week of a community gathered with a few set-based queries, the digest
 records, the schedule's arming instant and members' helper opt-outs.
 
-Reads the check-ins (0002), buddies (0003) and kernel (0001) tables; writes only its own (0004).
-Members who left (or were erased, which also sets left_at) are left out of everything.
+Reads the check-ins (0002), blockers (0009), buddies (0003) and kernel (0001) tables; writes
+only its own (0004). Members who left (or were erased, which also sets left_at) are left out of everything.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from itertools import groupby
 
 import numpy as np
 
+from bot.blockers import BLOCKER_DAYS
 from bot.digest import HISTORY_DAYS, Blocker, BuddyWeek, History, SkillStat, WeekData
 from bot.digest.week import Week
 from bot.storage.db import Database, Tx, from_db, to_db
@@ -204,7 +205,7 @@ class DigestRepo:
                 else {}
             ),
             freezes_per_week=freezes_per_week,
-            blockers=await self._blockers(tenant_id, first, last),
+            blockers=await self._blockers(tenant_id, week),
             knows=await self._knows(tenant_id),
             blocks=await self._blocks(tenant_id),
             buddies=await self._buddies(tenant_id, week),
@@ -289,32 +290,37 @@ class DigestRepo:
             grid[r["member_id"]][days[r["local_date"]]] = r["minutes"]
         return {m: tuple(v) for m, v in grid.items()}
 
-    async def _blockers(self, tenant_id: int, first: str, last: str) -> tuple[Blocker, ...]:
-        """Each member's latest check-in of the week, when it still reports a blocker."""
+    async def _blockers(self, tenant_id: int, week: Week) -> tuple[Blocker, ...]:
+        """Blockers still open at the end of the week: reported in the BLOCKER_DAYS up to its
+        last day, and not marked solved before it ended (solving one later, while a past week's
+        digest is built, does not rewrite that week). A later check-in does not close one.
+        Found through `blockers_week` (tenant, local_date): the window is a week of rows.
+        """
+        since = week.last - timedelta(days=BLOCKER_DAYS - 1)
         rows = await self._db.fetchall(
-            "SELECT c.id, c.member_id, c.local_date, c.blockers, cs.skill FROM checkins c"
-            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
-            " LEFT JOIN checkin_skills cs ON cs.checkin_id = c.id"
-            " WHERE c.tenant_id = :t AND c.local_date BETWEEN :first AND :last"
-            " AND c.blockers <> '' AND NOT EXISTS (SELECT 1 FROM checkins later"
-            "  WHERE later.tenant_id = c.tenant_id AND later.member_id = c.member_id"
-            "  AND later.local_date > c.local_date AND later.local_date <= :last)"
-            " ORDER BY c.member_id, cs.skill",
-            {"t": tenant_id, "first": first, "last": last},
+            "SELECT b.id, b.member_id, b.local_date, b.text, cs.skill FROM blockers b"
+            " JOIN members m ON m.id = b.member_id AND m.left_at IS NULL"
+            " LEFT JOIN checkin_skills cs ON cs.checkin_id = b.checkin_id"
+            " WHERE b.tenant_id = :t AND b.local_date BETWEEN :since AND :last"
+            " AND (b.solved_at IS NULL OR b.solved_at >= :ended)"
+            " ORDER BY b.id, cs.skill",
+            {
+                "t": tenant_id,
+                "since": since.isoformat(),
+                "last": week.last.isoformat(),
+                "ended": to_db(week.ends_at),
+            },
         )
-        blockers: list[Blocker] = []
-        for _, group in groupby(rows, key=lambda r: r["id"]):
-            found = list(group)
-            head = found[0]
-            blockers.append(
-                Blocker(
-                    head["member_id"],
-                    date.fromisoformat(head["local_date"]),
-                    head["blockers"],
-                    tuple(r["skill"] for r in found if r["skill"] is not None),
-                )
+        return tuple(
+            Blocker(
+                head["id"],
+                head["member_id"],
+                date.fromisoformat(head["local_date"]),
+                head["text"],
+                tuple(r["skill"] for r in (head, *rest) if r["skill"] is not None),
             )
-        return tuple(blockers)
+            for _, (head, *rest) in groupby(rows, key=lambda r: r["id"])
+        )
 
     async def _knows(self, tenant_id: int) -> dict[str, tuple[int, ...]]:
         """Who may be suggested for each skill: active members who know it and did not opt out."""

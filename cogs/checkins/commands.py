@@ -15,7 +15,7 @@ from typing import Annotated
 
 from bot import streaks
 from bot.app import App
-from bot.blockers import is_blocker
+from bot.blockers import BLOCKER_DAYS, is_blocker
 from bot.commands import (
     NO_SKILLS,
     TODAY,
@@ -39,7 +39,6 @@ from cogs.checkins.reminders import ReminderCommands
 
 log = logging.getLogger(__name__)
 
-BLOCKER_DAYS = 7  # an unsolved blocker counts as open for a week
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 # `/checkin remind:off` parses as a check-in whose text is "remind:off": it means the reminder.
 _REMIND_SLIP = re.compile(r"remind\s*:\s*(\S+)", re.IGNORECASE)
@@ -339,9 +338,21 @@ class CheckinCommands:
             inv.tenant.id, inv.member.id, inv.now - timedelta(days=BLOCKER_DAYS)
         )
         chosen = next((b for b in open_ones if blocker in (None, b.id)), None)
+        if chosen is None and blocker is not None:
+            # Not among the member's open ones: a digest's button clicked by someone else, a
+            # second click, or one past BLOCKER_DAYS. Say which; its author may still close it.
+            found = await self._repo.blocker(inv.tenant.id, blocker)
+            if found is None:
+                raise CommandError(f"There is no blocker #{blocker}.", inv.command)
+            if found.member_id != inv.member.id:
+                return Reply(
+                    text=f"Blocker #{blocker} is {found.author}'s; only they can mark it solved.",
+                    error=True,
+                )
+            if found.solved:
+                return Reply(text=f"Your blocker #{blocker} is already marked solved.")
+            chosen = found.blocker
         if chosen is None:
-            if blocker is not None:
-                raise CommandError(f"You have no open blocker #{blocker}.", inv.command)
             return Reply(text="You have no open blocker. Nice!")
         await self._repo.solve(inv.tenant.id, inv.member.id, chosen.id, inv.now)
         lines = [f"Marked solved: “{chosen.text[:120]}” (from {long_date(chosen.local_date)})."]

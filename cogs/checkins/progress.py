@@ -8,12 +8,12 @@ from typing import Annotated
 
 from bot import streaks
 from bot.app import App
-from bot.commands import Invocation, Opt, Reply, command
+from bot.blockers import BLOCKER_DAYS
+from bot.commands import Invocation, Opt, Reply, WhichWeek, command
 from bot.ports import Button
 from bot.storage.checkins import CheckinRepo
 from bot.storage.models import Member
 from bot.text import long_date, plural, total_time
-from cogs.checkins.commands import BLOCKER_DAYS
 from cogs.checkins.days import member_day
 
 SOLVED_BUTTONS = 5  # a row of buttons; the rest are solved by number
@@ -59,9 +59,7 @@ class ProgressCommands:
         self,
         inv: Invocation,
         *,
-        week: Annotated[
-            str, Opt("this week (default) or last week", primary=True, choices=("this", "last"))
-        ] = "this",
+        week: WhichWeek = "this",
     ) -> Reply:
         md = await member_day(self._app, inv.tenant, inv.member, inv.now)
         monday = md.today - timedelta(days=md.today.weekday() + (7 if week == "last" else 0))

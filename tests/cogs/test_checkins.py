@@ -300,6 +300,37 @@ async def test_a_blocker_stays_open_until_solved(app: App, clock: ManualClock) -
     assert "Open blockers: none" in (await say(app, "/stats")).text
 
 
+async def test_only_the_author_may_mark_a_blocker_solved_and_is_told_so(app: App) -> None:
+    await say(app, '/checkin did:b blockers:"compose networking"')
+    refused = await say(app, "/checkin solved blocker:1", "bob")
+    assert refused.error
+    assert refused.text == "Blocker #1 is Alice's; only they can mark it solved."
+    assert "compose networking" in (await say(app, "/stats")).text  # still open
+
+
+async def test_another_communitys_blocker_number_reveals_nothing(app: App) -> None:
+    await say(app, '/checkin did:b blockers:"compose networking"')
+    refused = await say(app, "/checkin solved blocker:1", "bob", tenant="T2")
+    assert refused.error and refused.text.startswith("There is no blocker #1.")
+    assert "Alice" not in refused.text and "compose" not in refused.text
+
+
+async def test_solving_a_blocker_twice_says_it_already_is(app: App) -> None:
+    await say(app, '/checkin did:b blockers:"compose networking"')
+    await say(app, "/checkin solved blocker:1")
+    again = await say(app, "/checkin solved blocker:1")
+    assert again.text == "Your blocker #1 is already marked solved." and not again.error
+
+
+async def test_a_blocker_older_than_a_week_can_still_be_marked_solved_by_number(
+    app: App, clock: ManualClock
+) -> None:
+    await say(app, '/checkin did:b blockers:"compose networking"')
+    clock.advance(timedelta(days=8))  # a digest's button clicked late
+    solved = await say(app, "/checkin solved blocker:1")
+    assert "Marked solved: “compose networking”" in solved.text
+
+
 async def test_stats_week_starts_on_monday(app: App, clock: ManualClock) -> None:
     await say(app, "/checkin did:a minutes:30")
     clock.advance(timedelta(days=7))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -297,6 +298,29 @@ async def test_preview_is_private_has_the_chart_and_posts_nothing(
     assert len(digests(messenger)) == 1
 
 
+async def test_preview_mid_week_shows_the_week_so_far_labelled_as_such(
+    app: App, clock: ManualClock
+) -> None:
+    await schedule(app)
+    await say(app, "/checkin did:joins", "ana")  # Monday 2 March
+    clock.advance(timedelta(days=2))
+    await say(app, "/checkin did:indexes", "ana")
+    reply = await say(app, "/digest preview", "admin", admin=True)
+    assert "This week so far: Mon 2 Mar – Wed 4 Mar" in reply.text
+    assert "Check-ins per day: Mon 1 · Tue 0 · Wed 1" in (reply.details or "")
+
+
+async def test_preview_week_last_shows_the_last_full_week(app: App, clock: ManualClock) -> None:
+    await schedule(app)
+    await say(app, "/checkin did:joins", "ana")  # Monday 2 March
+    clock.advance(timedelta(days=9))  # Wednesday 11 March
+    await say(app, "/checkin did:indexes", "ana")
+    reply = await say(app, "/digest preview week:last", "admin", admin=True)
+    assert "Last week: Mon 2 Mar – Sun 8 Mar" in reply.text
+    assert "Weekly study digest** · 2 Mar – 8 Mar 2026" in reply.text
+    assert "1 check-in, 1 member" in (reply.details or "")
+
+
 async def test_an_empty_week_gets_a_short_encouraging_digest(
     app: App, messenger: RecordingMessenger
 ) -> None:
@@ -314,7 +338,7 @@ async def _blocker_details(app: App, messenger: RecordingMessenger) -> str:
     await tick(app, SLOT)
     [digest] = digests(messenger)
     assert digest.details is not None
-    line = next(x for x in digest.details.splitlines() if x.startswith("• Ana"))
+    line = next(x for x in digest.details.splitlines() if re.match(r"• #\d+ Ana ", x))
     return line
 
 
@@ -348,3 +372,32 @@ async def test_the_helper_choice_is_in_the_personal_data_export(app: App) -> Non
     reply = await say(app, "/privacy export", "kim")
     data = json.loads(reply.files[0].data)
     assert data["digests"]["suggested_as_helper"] is False
+
+
+async def test_the_posted_digest_has_a_solved_button_for_each_blocker(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await schedule(app)
+    await say(app, '/checkin did:"compose" blockers:"docker networking" skills:docker', "ana")
+    await tick(app, SLOT)  # queued in the outbox, then sent from it
+    [digest] = digests(messenger)
+    [button] = digest.buttons
+    number = re.fullmatch(r"Solved #(\d+) \(Ana\)", button.label)
+    assert number is not None and button.command == f"checkin solved blocker:{number[1]}"
+
+
+async def test_the_author_clicking_solved_closes_the_blocker_for_the_next_digest(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await schedule(app)
+    clock.advance(timedelta(days=2))  # Wednesday: still open in the next week's first days
+    await say(app, '/checkin did:"compose" blockers:"docker networking" skills:docker', "ana")
+    await tick(app, SLOT)
+    [button] = digests(messenger)[0].buttons
+    refused = await say(app, button.command, "ben")
+    assert refused.error and refused.text == (
+        f"Blocker #{button.command.rsplit(':', 1)[1]} is Ana's; only they can mark it solved."
+    )
+    assert "Marked solved" in (await say(app, button.command, "ana")).text
+    after = await say(app, "/digest preview", "admin", admin=True)
+    assert "docker networking" not in (after.details or "") and after.buttons == ()

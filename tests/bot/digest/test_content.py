@@ -19,7 +19,8 @@ from bot.digest.content import (
     tag,
     underpractised,
 )
-from bot.digest.week import week_before
+from bot.digest.week import week_before, week_so_far
+from bot.ports import Button
 from bot.skills import SkillCatalogue
 
 TODAY = date(2026, 3, 9)  # a Monday: the week is 2-8 March
@@ -153,18 +154,33 @@ def test_no_history_means_no_streaks() -> None:
 # --- skills and blockers ------------------------------------------------------------------------
 
 
-def test_skills_named_in_the_blocker_text_win_over_the_check_in_skills() -> None:
-    blocker = Blocker(1, WEEK.last, "kubernetes pods keep crashing", ("docker",))
-    assert tag(blocker, CATALOGUE) == ("kubernetes",)
-    vague = Blocker(1, WEEK.last, "no idea where to start", ("sql",))
+def test_a_blockers_skills_are_the_check_ins_then_those_its_text_names() -> None:
+    blocker = Blocker(1, 1, WEEK.last, "kubernetes pods keep crashing", ("docker",))
+    assert tag(blocker, CATALOGUE) == ("docker", "kubernetes")
+
+
+def test_a_blocker_naming_no_skill_takes_the_check_ins() -> None:
+    vague = Blocker(1, 1, WEEK.last, "no idea where to start", ("sql",))
     assert tag(vague, CATALOGUE) == ("sql",)
 
 
-def test_named_skills_in_the_check_in_come_first_and_everyday_words_are_not_skills() -> None:
+def test_a_skill_in_both_the_check_in_and_the_text_is_tagged_once() -> None:
     text = "the web container cannot reach postgres in docker compose"
-    assert tag(Blocker(1, WEEK.last, text, ("docker",)), CATALOGUE) == ("docker", "sql")
-    assert tag(Blocker(1, WEEK.last, "github actions fail", ()), CATALOGUE) == ("ci-cd",)
-    assert tag(Blocker(1, WEEK.last, "need some rest", ("git",)), CATALOGUE) == ("git",)
+    assert tag(Blocker(1, 1, WEEK.last, text, ("docker",)), CATALOGUE) == ("docker", "sql")
+
+
+def test_everyday_words_in_a_blocker_are_not_skills() -> None:
+    assert tag(Blocker(1, 1, WEEK.last, "github actions fail", ()), CATALOGUE) == ("ci-cd",)
+    assert tag(Blocker(1, 1, WEEK.last, "need some rest", ("git",)), CATALOGUE) == ("git",)
+
+
+def test_a_fastapi_check_ins_frontend_blocker_is_asked_of_fastapi_knowers() -> None:
+    blocker = Blocker(1, 1, WEEK.last, "CORS errors from the frontend", ("fastapi",))
+    skills = tag(blocker, CATALOGUE)
+    assert skills == ("fastapi", "frontend")
+    knows = {"fastapi": (2,), "frontend": (3,)}
+    [routed] = route([(blocker, skills)], knows, frozenset(), WEEK.key)
+    assert routed.helpers == (2, 3)  # the FastAPI knower first
 
 
 def test_underpractised_skills_have_many_learners_and_few_practising() -> None:
@@ -178,7 +194,7 @@ def test_underpractised_skills_have_many_learners_and_few_practising() -> None:
 
 def test_routing_never_suggests_the_asker_or_anyone_in_a_block_with_them() -> None:
     asker = 1
-    blocker = Blocker(asker, WEEK.last, "docker", ("docker",))
+    blocker = Blocker(1, asker, WEEK.last, "docker", ("docker",))
     knows = {"docker": (1, 2, 3, 4)}
     blocks = frozenset({(asker, 2), (3, asker)})  # asker blocked 2; 3 blocked the asker
     [routed] = route([(blocker, ("docker",))], knows, blocks, WEEK.key)
@@ -187,7 +203,7 @@ def test_routing_never_suggests_the_asker_or_anyone_in_a_block_with_them() -> No
 
 def test_routing_suggests_at_most_two_helpers_and_spreads_the_asks() -> None:
     knows = {"sql": (10, 11, 12)}
-    blockers = [(Blocker(m, WEEK.last, "joins", ("sql",)), ("sql",)) for m in (1, 2, 3, 4)]
+    blockers = [(Blocker(m, m, WEEK.last, "joins", ("sql",)), ("sql",)) for m in (1, 2, 3, 4)]
     routed = route(blockers, knows, frozenset(), WEEK.key)
     assert all(len(r.helpers) <= 2 for r in routed)
     load = [h for r in routed for h in r.helpers]
@@ -196,7 +212,7 @@ def test_routing_suggests_at_most_two_helpers_and_spreads_the_asks() -> None:
 
 
 def test_routing_prefers_helpers_who_showed_up_this_week() -> None:
-    blocker = Blocker(1, WEEK.last, "docker", ("docker",))
+    blocker = Blocker(1, 1, WEEK.last, "docker", ("docker",))
     [routed] = route(
         [(blocker, ("docker",))], {"docker": (2, 3, 4, 5)}, frozenset(), WEEK.key, frozenset({5})
     )
@@ -204,7 +220,7 @@ def test_routing_prefers_helpers_who_showed_up_this_week() -> None:
 
 
 def test_a_blocker_without_skills_gets_no_helpers() -> None:
-    blocker = Blocker(1, WEEK.last, "tired", ())
+    blocker = Blocker(1, 1, WEEK.last, "tired", ())
     [routed] = route([(blocker, ())], {"docker": (2,)}, frozenset(), WEEK.key)
     assert routed.helpers == ()
 
@@ -223,7 +239,7 @@ def test_member_text_cannot_mention_anyone() -> None:
     assert "@everyone" not in safe("ping @everyone <@123> <!channel>", 100)
     assert "<@" not in safe("<@123>", 100) and "<!" not in safe("<!channel>", 100)
     data = week_data(
-        blockers=(Blocker(1, WEEK.last, "help @everyone with docker", ()),),
+        blockers=(Blocker(1, 1, WEEK.last, "help @everyone with docker", ()),),
         names={1: "@here"},
     )
     digest = build(data, CATALOGUE)
@@ -262,7 +278,7 @@ def test_a_huge_week_still_has_a_one_message_headline_and_a_bounded_thread() -> 
         history=history(
             {m: {WEEK.last - timedelta(days=o) for o in range(m % 120)} for m in range(1, n)}
         ),
-        blockers=tuple(Blocker(m, WEEK.last, "docker " * 40, ("docker",)) for m in range(1, n)),
+        blockers=tuple(Blocker(m, m, WEEK.last, "docker " * 40, ("docker",)) for m in range(1, n)),
         knows={"docker": tuple(range(1, n))},
         new_members=tuple(range(1, n)),
         names={m: f"Member number {m}" for m in range(1, n)},
@@ -271,6 +287,34 @@ def test_a_huge_week_still_has_a_one_message_headline_and_a_bounded_thread() -> 
     assert len(digest.headline) <= 2000
     assert digest.details is not None and len(digest.details) <= 6000
     assert digest.details.count("• ") == MAX_BLOCKERS
+
+
+def test_each_blocker_shown_gets_a_solved_button_naming_its_number_and_author() -> None:
+    data = week_data(blockers=(Blocker(12, 1, WEEK.last, "docker networking", ("docker",)),))
+    digest = build(data, CATALOGUE)
+    assert digest.buttons == (Button("Solved #12 (Ana)", "checkin solved blocker:12"),)
+    assert "• #12 Ana (Docker, Networking basics): “docker networking”" in (digest.details or "")
+
+
+def test_solved_buttons_stop_at_the_blockers_shown() -> None:
+    blockers = tuple(Blocker(m, m % 5 + 1, WEEK.last, "docker", ("docker",)) for m in range(30))
+    digest = build(week_data(blockers=blockers), CATALOGUE)
+    assert len(digest.buttons) == MAX_BLOCKERS <= 25  # Discord's and Slack's limit
+    assert "…and 22 more this week." in (digest.details or "")
+
+
+def test_a_button_label_shows_the_name_as_written() -> None:
+    data = week_data(blockers=(Blocker(3, 1, WEEK.last, "sql", ()),), names={1: "ana_b*"})
+    [button] = build(data, CATALOGUE).buttons
+    assert button.label == "Solved #3 (ana_b*)"  # labels are plain text: nothing escaped
+
+
+def test_a_week_so_far_is_titled_as_such() -> None:
+    so_far = week_so_far(date(2026, 3, 4), 0, ZoneInfo("UTC"))
+    digest = build(week_data(week=so_far, per_day=(1, 2, 1)), CATALOGUE)
+    assert "this week so far" in digest.headline and "Check-ins per day: Mon 1 · Tue 2 · Wed 1" in (
+        digest.details or ""
+    )
 
 
 def test_member_text_in_the_digest_cannot_format_ping_or_mask_a_link() -> None:

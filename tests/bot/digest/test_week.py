@@ -3,7 +3,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.digest.week import due_week, latest_slot, next_slot, week_at, week_before
+from bot.digest.week import (
+    due_week,
+    last_full_week,
+    latest_slot,
+    next_slot,
+    week_at,
+    week_before,
+    week_so_far,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")  # clocks go forward on Sunday 2026-03-29, back on 2026-10-25
 NEW_YORK = ZoneInfo("America/New_York")  # forward on Sunday 2026-03-08
@@ -78,3 +86,26 @@ def test_a_missed_slot_stays_due_until_the_next_one() -> None:
     assert late is not None and late.key == "2026-W11"
     nxt = due_week(datetime(2026, 3, 16, 9, 0, tzinfo=UTC), MONDAY, time(9), utc, armed)
     assert nxt is not None and nxt.key == "2026-W12"
+
+
+def test_the_week_so_far_runs_from_the_latest_posting_day_to_today() -> None:
+    week = week_so_far(date(2026, 12, 2), MONDAY, BERLIN)  # a Wednesday
+    assert week.days == (date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2))
+    assert not week.complete
+    assert week.key == "2026-W50"  # the digest that will report on it
+
+
+def test_on_the_posting_day_the_week_so_far_is_that_day() -> None:
+    week = week_so_far(date(2026, 11, 30), MONDAY, BERLIN)
+    assert week.days == (date(2026, 11, 30),)
+
+
+def test_a_week_so_far_is_compared_with_as_many_days_a_week_earlier() -> None:
+    before = week_so_far(date(2026, 12, 2), MONDAY, BERLIN).previous()
+    assert (before.first, before.last) == (date(2026, 11, 23), date(2026, 11, 25))
+
+
+def test_the_last_full_week_is_the_latest_posting_days_seven() -> None:
+    week = last_full_week(date(2026, 12, 2), MONDAY, BERLIN)
+    assert (week.first, week.last) == (date(2026, 11, 23), date(2026, 11, 29))
+    assert week.complete and week == week_before(date(2026, 11, 30), BERLIN)

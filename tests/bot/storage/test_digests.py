@@ -11,7 +11,7 @@ import pytest
 from bot import streaks
 from bot.digest import HISTORY_DAYS, WeekData
 from bot.digest.content import summarize
-from bot.digest.week import week_before
+from bot.digest.week import week_before, week_so_far
 from bot.storage.buddies import BuddyRepo
 from bot.storage.checkins import CheckinRepo
 from bot.storage.db import Database
@@ -96,19 +96,79 @@ async def test_another_tenant_never_shows_up(world: World) -> None:
     assert set(data.names) == {ana}
 
 
-async def test_only_the_latest_check_in_of_the_week_holds_an_open_blocker(world: World) -> None:
+async def test_a_later_check_in_without_a_blocker_leaves_it_open(world: World) -> None:
     t = await world.tenant("A")
-    ana, ben = await world.member(t, "ana"), await world.member(t, "ben")
+    ana = await world.member(t, "ana")
     await world.checkin(t, ana, WEEK.first, blockers="joins confuse me", skills=("sql",))
-    await world.checkin(t, ana, WEEK.last, did="solved it")
-    await world.checkin(t, ben, WEEK.first, blockers="old news")
-    await world.checkin(
-        t, ben, WEEK.last, blockers="compose networking", skills=("docker", "linux")
-    )
+    await world.checkin(t, ana, WEEK.last, did="window functions")
     data = await world.week(t)
     assert [(b.member_id, b.text, b.checkin_skills) for b in data.blockers] == [
-        (ben, "compose networking", ("docker", "linux"))
+        (ana, "joins confuse me", ("sql",))
     ]
+
+
+async def test_every_open_blocker_of_the_week_is_read_with_its_check_ins_skills(
+    world: World,
+) -> None:
+    t = await world.tenant("A")
+    ana = await world.member(t, "ana")
+    await world.checkin(t, ana, WEEK.first, blockers="old news")
+    await world.checkin(
+        t, ana, WEEK.last, blockers="compose networking", skills=("docker", "linux")
+    )
+    data = await world.week(t)
+    assert [(b.text, b.checkin_skills) for b in data.blockers] == [
+        ("old news", ()),
+        ("compose networking", ("docker", "linux")),
+    ]
+
+
+async def _shown_after_solving(world: World, solved_at: datetime) -> bool:
+    """Whether the week still shows a blocker of its first day that was solved at `solved_at`."""
+    t = await world.tenant("A")
+    ana = await world.member(t, "ana")
+    await world.checkin(t, ana, WEEK.first, blockers="joins confuse me")
+    [open_one] = (await world.week(t)).blockers
+    assert await world.checkins.solve(t, ana, open_one.id, solved_at)
+    return [b.id for b in (await world.week(t)).blockers] == [open_one.id]
+
+
+async def test_a_blocker_marked_solved_in_the_week_is_not_shown(world: World) -> None:
+    assert not await _shown_after_solving(world, WEEK.ends_at - timedelta(hours=1))
+
+
+async def test_a_blocker_solved_after_the_week_ended_is_still_in_that_weeks_digest(
+    world: World,
+) -> None:
+    assert await _shown_after_solving(world, WEEK.ends_at + timedelta(hours=1))
+
+
+async def test_a_blocker_is_open_for_seven_days_up_to_the_weeks_last_day(world: World) -> None:
+    t = await world.tenant("A")
+    ana = await world.member(t, "ana")
+    await world.checkin(t, ana, WEEK.first - timedelta(days=1), blockers="too old")
+    await world.checkin(t, ana, WEEK.first, blockers="a week old")
+    await world.checkin(t, ana, TODAY, blockers="after the week")
+    data = await world.week(t)
+    assert [b.text for b in data.blockers] == ["a week old"]
+
+
+async def test_a_week_so_far_shows_blockers_of_the_seven_days_up_to_today(world: World) -> None:
+    t = await world.tenant("A")
+    ana = await world.member(t, "ana")
+    so_far = week_so_far(TODAY + timedelta(days=2), 0, ZoneInfo("UTC"))  # Mon 9 - Wed 11
+    await world.checkin(t, ana, so_far.last - timedelta(days=6), blockers="last thursday")
+    await world.checkin(t, ana, so_far.last - timedelta(days=7), blockers="last wednesday")
+    data = await world.repo.week(t, so_far, so_far.last, freezes_per_week=1, member_rows=30)
+    assert [b.text for b in data.blockers] == ["last thursday"]
+
+
+async def test_blockers_of_members_who_left_are_not_shown(world: World) -> None:
+    t = await world.tenant("A")
+    gone = await world.member(t, "gone")
+    await world.checkin(t, gone, WEEK.first, blockers="joins confuse me")
+    await world.members.mark_left(t, "gone", START)
+    assert (await world.week(t)).blockers == ()
 
 
 async def test_helpers_know_the_skill_are_still_here_and_did_not_opt_out(world: World) -> None:
