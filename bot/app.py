@@ -52,6 +52,7 @@ from bot.storage.models import Member, Tenant
 from bot.storage.outbox import OutboxRepo
 from bot.storage.profiles import ProfileRepo
 from bot.storage.tenants import TenantRepo
+from bot.timezones import known_zone
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,14 @@ class Actor:
     # platform does not vouch that the user still belongs: only a member the community has, and
     # who has not left, may act; nobody is made a member (again) by a click in an old DM.
     outside_community: bool = False
+    # The IANA zone the platform reports for the user (Slack's users.info `tz`), None if it has
+    # none or could not be asked: their default zone until they set their own (bot.localtime).
+    platform_timezone: str | None = None
+
+
+def _checked_zone(name: str | None) -> str | None:
+    """A platform's zone name as stored: a known IANA name, or None (an odd one is ignored)."""
+    return known_zone(name) if name else None
 
 
 def _process_id() -> str:
@@ -295,13 +304,7 @@ class App:
         tenant = existing or await self.tenants.ensure(
             self.platform, actor.tenant_id, actor.tenant_name, now
         )
-        member = await self.members.find(tenant.id, actor.user_id)
-        if (
-            member is None
-            or member.left_at is not None
-            or (actor.display_name and member.display_name != actor.display_name)
-        ):
-            member = await self.members.ensure(tenant.id, actor.user_id, actor.display_name, now)
+        member = await self._member(tenant, actor, now)
         invocation = Invocation(
             command=command,
             tenant=tenant,
@@ -315,6 +318,21 @@ class App:
         if member.dm_closed:
             reply = await self._dm_closed_notice(member, reply)
         return reply
+
+    async def _member(self, tenant: Tenant, actor: Actor, now: datetime) -> Member:
+        """The actor's member row, written only when it is new or what the platform says changed."""
+        member = await self.members.find(tenant.id, actor.user_id)
+        zone = _checked_zone(actor.platform_timezone)
+        if (
+            member is None
+            or member.left_at is not None
+            or (actor.display_name and member.display_name != actor.display_name)
+            or (zone is not None and member.platform_timezone != zone)
+        ):
+            member = await self.members.ensure(
+                tenant.id, actor.user_id, actor.display_name, now, zone
+            )
+        return member
 
     def form_target(self, form: Form) -> tuple[Command, dict[str, str]]:
         """The command a form submits to, and the options its line fixes (a day to edit)."""
@@ -385,10 +403,17 @@ class App:
             await handler(tenant, member)
         self.sender.kick()
 
-    async def member_joined(self, tenant_id: str, user_id: str, display_name: str) -> None:
+    async def member_joined(
+        self,
+        tenant_id: str,
+        user_id: str,
+        display_name: str,
+        platform_timezone: str | None = None,
+    ) -> None:
         now = self.clock.now()
         tenant = await self.tenants.ensure(self.platform, tenant_id, "", now)
-        member = await self.members.ensure(tenant.id, user_id, display_name, now)
+        zone = _checked_zone(platform_timezone)
+        member = await self.members.ensure(tenant.id, user_id, display_name, now, zone)
         for handler in self._on_joined:
             await handler(tenant, member)
         self.sender.kick()

@@ -1,8 +1,10 @@
-"""Local days: a member's own calendar, from their profile zone, else the community's, else UTC."""
+"""Local days: a member's own calendar, in the zone `member_zone` picks for them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import Enum
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -14,8 +16,35 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def zone_for(profile_tz: str | None, community_tz: str | None) -> ZoneInfo:
-    return zone(profile_tz or community_tz or "UTC")
+class ZoneSource(Enum):
+    """Where a member's effective time zone came from (replies say so)."""
+
+    PROFILE = "profile"  # they chose it: /profile set timezone:...
+    PLATFORM = "platform"  # their chat platform's profile says so (Slack's users.info `tz`)
+    COMMUNITY = "community"  # neither is known: the community's zone, else UTC
+
+
+@dataclass(frozen=True)
+class MemberZone:
+    zone: ZoneInfo
+    source: ZoneSource
+
+
+def member_zone(
+    profile_tz: str | None, platform_tz: str | None, community_tz: str | None
+) -> MemberZone:
+    """The one rule for a member's zone: their own choice, else the zone their platform reports
+    (where they most likely are), else the community's. Reminders, check-in days, streaks and
+    matching all come through here, so they never disagree about what day it is for someone."""
+    if profile_tz:
+        return MemberZone(zone(profile_tz), ZoneSource.PROFILE)
+    if platform_tz:
+        return MemberZone(zone(platform_tz), ZoneSource.PLATFORM)
+    return MemberZone(zone(community_tz or "UTC"), ZoneSource.COMMUNITY)
+
+
+def zone_for(profile_tz: str | None, platform_tz: str | None, community_tz: str | None) -> ZoneInfo:
+    return member_zone(profile_tz, platform_tz, community_tz).zone
 
 
 def local_date(instant: datetime, zone: ZoneInfo) -> date:

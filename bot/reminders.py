@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from bot.localtime import at_local, end_of_local_day, local_date, zone_for
 from bot.storage.checkins import DueReminder, ReminderCandidate
@@ -19,25 +20,24 @@ def due(
     down goes out at start if that day is not over, and is skipped otherwise. A reminder set
     after its time had passed today starts tomorrow.
     """
-    today_in: dict[str | None, date] = {}
-    day_ends: dict[str | None, datetime] = {}
-    instant: dict[tuple[str | None, time], datetime] = {}  # most members share a few times
+    today_in: dict[ZoneInfo, date] = {}
+    day_ends: dict[ZoneInfo, datetime] = {}
+    instant: dict[tuple[ZoneInfo, time], datetime] = {}  # most members share a few times
     out: list[DueReminder] = []
     for c in candidates:
-        if c.timezone not in today_in:
-            zone = zone_for(c.timezone, community_tz)
-            today_in[c.timezone] = local_date(now, zone)
-            day_ends[c.timezone] = end_of_local_day(today_in[c.timezone], zone)
-        today = today_in[c.timezone]
+        zone = zone_for(c.timezone, c.platform_timezone, community_tz)  # cached instances
+        if zone not in today_in:
+            today_in[zone] = local_date(now, zone)
+            day_ends[zone] = end_of_local_day(today_in[zone], zone)
+        today = today_in[zone]
         if c.last_checkin is not None and c.last_checkin >= today:
             continue  # checked in today (or on a later date, before moving west)
         if c.last_reminded is not None and c.last_reminded >= today:
             continue
-        key = (c.timezone, c.remind_at)
+        key = (zone, c.remind_at)
         if key not in instant:  # in UTC, like `since` and `now`: compared without offsets
-            at = at_local(today, c.remind_at, zone_for(c.timezone, community_tz))
-            instant[key] = at.astimezone(UTC)
+            instant[key] = at_local(today, c.remind_at, zone).astimezone(UTC)
         at = instant[key]
         if c.since <= at <= now:
-            out.append(DueReminder(c.member_id, c.external_id, today, day_ends[c.timezone]))
+            out.append(DueReminder(c.member_id, c.external_id, today, day_ends[zone]))
     return out

@@ -28,10 +28,12 @@ from functools import cache
 from importlib import resources
 from zoneinfo import available_timezones
 
+from bot.localtime import ZoneSource, member_zone
 from bot.localtime import zone as load_zone
 
 MAX_CHOICES = 8
 SHOWN = 60  # characters of a refused value quoted back
+MAX_ZONE_NAME = 64  # the longest IANA name has 32 characters
 WHAT_TO_TYPE = "Use a city like Berlin, or an IANA name like Europe/Berlin."
 FIXED_HINT = "fixed:yes"
 # Offered before the member has typed anything: where most students are.
@@ -376,6 +378,20 @@ def describe(zone: str) -> str:
     return f"{zone} ({offset_label(timedelta(hours=-int(m.group(1))))} all year)"
 
 
+def describe_member_zone(own: str | None, platform: str | None, profile_name: str) -> str:
+    """A member's zone as their profile shows it: their choice, their platform's (saying so,
+    and that a choice of their own wins), or none (the community's applies)."""
+    mz = member_zone(own, platform, None)
+    if mz.source is ZoneSource.PROFILE:
+        return describe(mz.zone.key)
+    if mz.source is ZoneSource.PLATFORM:
+        return (
+            f"{describe(mz.zone.key)} (from the {profile_name};"
+            " /profile set timezone:... overrides it)"
+        )
+    return "not set (community default)"
+
+
 def zones_at(offset: timedelta, now: datetime) -> tuple[str, ...]:
     """Place zones whose clocks are at this UTC offset at `now`, the best known first."""
     instant = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
@@ -424,6 +440,19 @@ def exact_zone(text: str) -> str | None:
     lowered = "_".join(text.split()).lower()
     found = _aliases().get(lowered) or _names().get(lowered)
     return found or (_folded_names().get(_path_key(text)) if "/" in text else None)
+
+
+def known_zone(name: str) -> str | None:
+    """A zone name another system handed us (Slack's `tz`), or None if zoneinfo does not know
+    it as an IANA name: an odd value is ignored rather than stored and tripped over later."""
+    found = exact_zone(name) if len(name) <= MAX_ZONE_NAME else None
+    if found is None:
+        return None
+    try:
+        load_zone(found)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return None
+    return found
 
 
 def _pairs(word: str) -> set[str]:

@@ -18,7 +18,7 @@ from bot.commands import (
 from bot.community import TIMEZONE
 from bot.events import TimeZoneChanged
 from bot.storage.models import Member, Profile
-from bot.timezones import describe
+from bot.timezones import describe_member_zone
 
 GOALS = ("internship", "first-job", "career-switch", "portfolio", "exam", "curiosity")
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -27,7 +27,9 @@ ABOUT_LIMIT = 280
 
 def render_profile(app: App, member: Member, profile: Profile) -> str:
     hours = f"{profile.hours[0]:%H:%M}-{profile.hours[1]:%H:%M}" if profile.hours else "not set"
-    zone = describe(profile.timezone) if profile.timezone else "not set (community default)"
+    zone = describe_member_zone(
+        profile.timezone, member.platform_timezone, app.messenger.capabilities.profile_name
+    )
     lines = [
         f"**{member.label}'s study profile**",
         f"Time zone: {zone}",

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.users import SlackUsers
 from bot.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,11 @@ class AdminCheck:
         clock: Clock,
         usergroup: str | None = None,
         ttl: timedelta = timedelta(minutes=5),
+        users: SlackUsers | None = None,
     ) -> None:
         self._client = client
+        # Shared with the adapter: each answer here also refreshes the member's time zone.
+        self._users = users or SlackUsers(client, clock)
         self._clock = clock
         self._usergroup = (usergroup or "").strip().lstrip("@") or None
         self._ttl = ttl
@@ -53,8 +57,7 @@ class AdminCheck:
 
     async def _ask_slack(self, user_id: str) -> bool:
         try:
-            info = await self._client.users_info(user=user_id)
-            user = info["user"]
+            user = await self._users.fetch(user_id)
             if user.get("deleted") or user.get("is_bot"):
                 return False
             if user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"):

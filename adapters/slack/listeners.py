@@ -38,6 +38,7 @@ from adapters.slack.render import (
     form_view,
     typed_text,
 )
+from adapters.slack.users import SlackUsers, zone_of
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line, validate
 from bot.ports import ChannelKind, ChannelRef, Form, MessengerError, UserRef
@@ -103,7 +104,9 @@ class SlackAdapter:
         self.messenger = messenger
         self.renderer = renderer
         self.installation = messenger.installation
-        self.admins = AdminCheck(client, app.clock, admin_usergroup)
+        self.users = SlackUsers(client, app.clock)
+        messenger.on_forget_user(self.users.forget)  # an erased member leaves no cached zone
+        self.admins = AdminCheck(client, app.clock, admin_usergroup, users=self.users)
         self.ack_budget = ack_budget
         renderer.set_commands(app.commands.names())
         self._pending: set[asyncio.Task[Any]] = set()
@@ -199,17 +202,20 @@ class SlackAdapter:
             outside_community=outside_community,
         )
 
-    async def _with_admin(self, actor: Actor, fresh: bool) -> Actor:
-        return replace(actor, is_admin=await self.admins.is_admin(actor.user_id, fresh=fresh))
+    async def _with_slack_profile(self, actor: Actor, fresh: bool) -> Actor:
+        """Admin status, then the Slack zone: an admin check that asked Slack just refreshed it."""
+        is_admin = await self.admins.is_admin(actor.user_id, fresh=fresh)
+        zone = await self.users.timezone(actor.user_id)
+        return replace(actor, is_admin=is_admin, platform_timezone=zone)
 
     async def _run_line(self, actor: Actor, line: str) -> Reply:
-        """Admin status (re-checked with Slack for admin commands), then the core."""
+        """Admin status (re-checked with Slack for admin commands) and zone, then the core."""
         try:
             command, _ = parse_line(line, self.app.commands)
             needs_admin = command.admin
         except CommandError:
             needs_admin = False  # the core answers with the parse error; no Slack call needed
-        actor = await self._with_admin(actor, fresh=needs_admin)
+        actor = await self._with_slack_profile(actor, fresh=needs_admin)
         return await self.app.handle_line(actor, line, prefix=PREFIX)
 
     # --- /study -----------------------------------------------------------------------------------
@@ -367,7 +373,7 @@ class SlackAdapter:
         self, actor: Actor, command: Command, raw: dict[str, str]
     ) -> tuple[Actor, CommandError | None]:
         """Admin status (always re-checked for admin commands) and validation, before running."""
-        actor = await self._with_admin(actor, fresh=command.admin)
+        actor = await self._with_slack_profile(actor, fresh=command.admin)
         try:
             if command.admin and not actor.is_admin:
                 raise CommandError(f"/{command.name} is for community admins only.", command)
@@ -383,8 +389,9 @@ class SlackAdapter:
             user = event.get("user") or {}
             if not user.get("id") or user.get("is_bot") or user.get("deleted"):
                 return
+            self.users.remember(user)
             await self.app.member_joined(
-                self.installation.team_id, str(user["id"]), display_name(user)
+                self.installation.team_id, str(user["id"]), display_name(user), zone_of(user)
             )
 
     async def _on_user_change(self, event: dict[str, Any]) -> None:
@@ -392,7 +399,10 @@ class SlackAdapter:
         with self._tracked():
             user = event.get("user") or {}
             if user.get("id") and user.get("deleted"):
+                self.users.forget(str(user["id"]))
                 await self.app.member_left(self.installation.team_id, str(user["id"]))
+            elif user.get("id"):  # a profile change, maybe the zone: the next command sees it
+                self.users.remember(user)
 
     # --- answering --------------------------------------------------------------------------------
 

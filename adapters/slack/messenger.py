@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,6 +134,7 @@ class SlackMessenger:
         group_rooms=True,
         max_room_members=MAX_GROUP_DM,
         max_message_chars=3000,
+        profile_name="Slack profile",
     )
 
     def __init__(
@@ -142,6 +144,11 @@ class SlackMessenger:
         self._installation = installation
         self._renderer = renderer
         self._dm_channels: dict[str, str] = {}  # user id -> D... id, reused as Slack advises
+        self._forget_hooks: list[Callable[[str], None]] = []
+
+    def on_forget_user(self, hook: Callable[[str], None]) -> None:
+        """Also drop what another part of the adapter keeps about a user (their cached zone)."""
+        self._forget_hooks.append(hook)
 
     @property
     def installation(self) -> Installation:
@@ -234,6 +241,8 @@ class SlackMessenger:
 
     async def forget_user(self, tenant: str, user_id: str) -> None:
         self._dm_channels.pop(user_id, None)
+        for hook in self._forget_hooks:
+            hook(user_id)
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
         self._check_tenant(tenant)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import rustworkx as rx
 
-from bot.localtime import at_local
+from bot.localtime import at_local, zone_for
 from bot.matching.candidates import build_edges, history_from_rounds, plan_round
 from bot.matching.graph import SCALE
 from bot.matching.score import (
@@ -103,15 +103,17 @@ class Participant:
     profile: MatchProfile
 
 
-def match_profile(member_id: int, profile: Profile, community_zone: str) -> MatchProfile:
-    """What matching uses of a stored profile; members without a zone get the community's."""
+def match_profile(
+    member_id: int, profile: Profile, platform_zone: str | None, community_zone: str
+) -> MatchProfile:
+    """What matching uses of a stored profile, in the member's effective zone."""
     return MatchProfile(
         member_id=member_id,
         goal=profile.goal,
         level=profile.level if profile.level in LEVELS else None,
         learning=frozenset(profile.learning),
         knows=frozenset(profile.knows),
-        timezone=profile.timezone or community_zone,
+        timezone=zone_for(profile.timezone, platform_zone, community_zone).key,
         hours=profile.hours,
     )
 

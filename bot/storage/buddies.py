@@ -60,6 +60,7 @@ class GroupMember:
     external_id: str | None
     met: bool | None
     left_at: datetime | None
+    platform_timezone: str | None = None  # for their study hours (bot.localtime.member_zone)
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,21 @@ class Enrolled:
     external_id: str
     display_name: str
     joined_at: datetime
+    platform_timezone: str | None = None  # for their study hours (bot.localtime.member_zone)
 
     @property
     def label(self) -> str:
         return self.display_name or self.external_id
+
+
+def _enrolled(r: Any) -> Enrolled:
+    return Enrolled(
+        r["member_id"],
+        r["external_id"],
+        r["display_name"],
+        from_db(r["joined_at"]),
+        r["platform_timezone"] or None,
+    )
 
 
 def _buddy(r: Any) -> Buddy:
@@ -120,7 +132,7 @@ def _round(r: Any, id_column: str = "id") -> Round:
 
 _GROUP_MEMBERS = (
     "SELECT gm.group_id, gm.member_id, gm.display_name, gm.met, gm.left_at, m.external_id,"
-    " m.display_name AS current_name"
+    " m.display_name AS current_name, m.platform_timezone"
     " FROM group_members gm LEFT JOIN members m ON m.id = gm.member_id"
     " WHERE gm.tenant_id = ? AND gm.group_id IN ({ids}) ORDER BY gm.group_id, gm.display_name"
 )
@@ -141,6 +153,7 @@ def _assemble(group_rows: list[Any], member_rows: list[Any]) -> list[Group]:
                 external_id=m["external_id"],
                 met=None if m["met"] is None else bool(m["met"]),
                 left_at=from_db(m["left_at"]) if m["left_at"] else None,
+                platform_timezone=m["platform_timezone"] or None,
             )
         )
     return [
@@ -345,16 +358,14 @@ class BuddyRepo:
             (to_db(now), tenant_id, to_db(now)),
         )
         rows = await tx.fetchall(
-            "SELECT b.member_id, b.joined_at, m.external_id, m.display_name FROM buddies b"
+            "SELECT b.member_id, b.joined_at, m.external_id, m.display_name, m.platform_timezone"
+            " FROM buddies b"
             " JOIN members m ON m.id = b.member_id"
             " WHERE b.tenant_id = ? AND b.status = 'active' AND m.left_at IS NULL"
             " ORDER BY b.member_id",
             (tenant_id,),
         )
-        return [
-            Enrolled(r["member_id"], r["external_id"], r["display_name"], from_db(r["joined_at"]))
-            for r in rows
-        ]
+        return [_enrolled(r) for r in rows]
 
     async def blocks(self, reader: Reader, tenant_id: int) -> list[tuple[int, int]]:
         """Every (blocker, blocked) pair of the tenant."""
@@ -430,15 +441,15 @@ class BuddyRepo:
         without writing, so a round can be solved outside any transaction."""
         _, counts = await self._missed_after_close(self._db, tenant_id, now)
         rows = await self._db.fetchall(
-            "SELECT b.member_id, b.joined_at, b.status, m.external_id, m.display_name"
-            " FROM buddies b JOIN members m ON m.id = b.member_id"
+            "SELECT b.member_id, b.joined_at, b.status, m.external_id, m.display_name,"
+            " m.platform_timezone FROM buddies b JOIN members m ON m.id = b.member_id"
             " WHERE b.tenant_id = ? AND m.left_at IS NULL AND (b.status = 'active'"
             " OR (b.status = 'paused' AND b.paused_until IS NOT NULL AND b.paused_until <= ?))"
             " ORDER BY b.member_id",
             (tenant_id, to_db(now)),
         )
         return [
-            Enrolled(r["member_id"], r["external_id"], r["display_name"], from_db(r["joined_at"]))
+            _enrolled(r)
             for r in rows
             if not (r["status"] == "active" and counts.get(r["member_id"], 0) >= pause_after)
         ]

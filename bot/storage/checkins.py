@@ -95,6 +95,7 @@ class ReminderCandidate:
     remind_at: time
     since: datetime  # reminders due before this instant are not sent
     timezone: str | None  # the member's profile zone
+    platform_timezone: str | None  # the zone their platform reports (bot.localtime.member_zone)
     last_checkin: date | None
     last_reminded: date | None
 
@@ -531,7 +532,7 @@ async def reminder_candidates(tx: Tx, tenant_id: int) -> list[ReminderCandidate]
     """
     rows = await tx.fetchall(
         "SELECT r.member_id, m.external_id, m.display_name, r.remind_at, r.updated_at,"
-        " p.timezone,"
+        " p.timezone, m.platform_timezone,"
         " (SELECT MAX(c.local_date) FROM checkins c"
         "   WHERE c.tenant_id = r.tenant_id AND c.member_id = r.member_id) AS last_checkin,"
         " (SELECT MAX(j.period) FROM job_runs j"
@@ -550,6 +551,7 @@ async def reminder_candidates(tx: Tx, tenant_id: int) -> list[ReminderCandidate]
             remind_at=time.fromisoformat(r["remind_at"]),
             since=from_db(r["updated_at"]),
             timezone=r["timezone"] or None,
+            platform_timezone=r["platform_timezone"] or None,
             last_checkin=_day(r["last_checkin"]),
             last_reminded=_day(r["last_reminded"]),
         )

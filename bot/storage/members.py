@@ -23,6 +23,7 @@ def member_from_row(r: Any) -> Member:
         left_at=from_db(r["left_at"]) if r["left_at"] else None,
         dm_closed=bool(r["dm_closed"]),
         timezone=r["timezone"] or None,
+        platform_timezone=r["platform_timezone"] or None,
     )
 
 
@@ -83,30 +84,61 @@ class MemberRepo:
         return [member_from_row(r) for r in rows]
 
     async def ensure(
-        self, tenant_id: int, external_id: str, display_name: str, now: datetime
+        self,
+        tenant_id: int,
+        external_id: str,
+        display_name: str,
+        now: datetime,
+        platform_timezone: str | None = None,
     ) -> Member:
-        """The member, created on first use; a returning member who had left is active again."""
+        """The member, created on first use; a returning member who had left is active again.
+
+        A non-empty name and a platform time zone replace the stored ones (a validated IANA
+        name: the caller checks it); empty or None keeps what is stored, so a platform that
+        could not be asked this time never clears what it said before.
+        """
         try:
-            row = await self._upsert(tenant_id, external_id, display_name, now)
+            row = await self._upsert(tenant_id, external_id, display_name, now, platform_timezone)
         finally:  # also when cancelled: the write may have committed
             self._forget((tenant_id, external_id))
         return self._remember(self._generation, member_from_row(row))
 
     async def _upsert(
-        self, tenant_id: int, external_id: str, display_name: str, now: datetime
+        self,
+        tenant_id: int,
+        external_id: str,
+        display_name: str,
+        now: datetime,
+        platform_timezone: str | None,
     ) -> Any:
+        zone = platform_timezone or ""
         async with self._db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO members (tenant_id, external_id, display_name, joined_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, external_id) DO NOTHING",
-                (tenant_id, external_id, display_name, to_db(now)),
+                "INSERT INTO members"
+                " (tenant_id, external_id, display_name, joined_at, platform_timezone)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, external_id) DO NOTHING",
+                (tenant_id, external_id, display_name, to_db(now), platform_timezone),
             )
+            # Only a row that changes is written: most commands re-send the same name and zone.
             await tx.execute(
                 "UPDATE members SET left_at = NULL,"
-                " display_name = CASE WHEN ? <> '' THEN ? ELSE display_name END"
+                " display_name = CASE WHEN ? <> '' THEN ? ELSE display_name END,"
+                " platform_timezone = CASE WHEN ? <> '' THEN ? ELSE platform_timezone END"
                 " WHERE tenant_id = ? AND external_id = ?"
-                " AND (left_at IS NOT NULL OR (? <> '' AND display_name <> ?))",
-                (display_name, display_name, tenant_id, external_id, display_name, display_name),
+                " AND (left_at IS NOT NULL OR (? <> '' AND display_name <> ?)"
+                " OR (? <> '' AND COALESCE(platform_timezone, '') <> ?))",
+                (
+                    display_name,
+                    display_name,
+                    zone,
+                    zone,
+                    tenant_id,
+                    external_id,
+                    display_name,
+                    display_name,
+                    zone,
+                    zone,
+                ),
             )
             row = await tx.fetchone(
                 f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.external_id = ?",

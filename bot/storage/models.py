@@ -24,6 +24,8 @@ class Member:
     left_at: datetime | None = None
     dm_closed: bool = False
     timezone: str | None = None  # from the member's profile; None when they have not set one
+    # What their platform reports (Slack's `tz`): their zone until they set one themselves.
+    platform_timezone: str | None = None
 
     @property
     def label(self) -> str:

@@ -29,8 +29,8 @@ class PrivacyRepo:
 
     async def member_record(self, tenant_id: int, member_id: int) -> dict[str, Any]:
         row = await self._db.fetchone(
-            "SELECT external_id, display_name, joined_at, left_at, dm_closed FROM members"
-            " WHERE tenant_id = ? AND id = ?",
+            "SELECT external_id, display_name, joined_at, left_at, dm_closed, platform_timezone"
+            " FROM members WHERE tenant_id = ? AND id = ?",
             (tenant_id, member_id),
         )
         if row is None:
@@ -41,6 +41,7 @@ class PrivacyRepo:
             "first_seen_at": row["joined_at"],
             "left_at": row["left_at"],
             "direct_messages_closed": bool(row["dm_closed"]),
+            "platform_time_zone": row["platform_timezone"],  # e.g. from the Slack profile
         }
 
     async def messages(self, tenant_id: int, member_id: int) -> list[dict[str, Any]]:
@@ -127,7 +128,7 @@ async def tombstone_member(tx: Tx, tenant_id: int, member_id: int, now: datetime
     """
     return await tx.execute(
         "UPDATE members SET external_id = 'erased:' || CAST(id AS TEXT), display_name = ?, dm_closed = 0,"
-        " left_at = COALESCE(left_at, ?), erased_at = ?"
+        " platform_timezone = NULL, left_at = COALESCE(left_at, ?), erased_at = ?"
         " WHERE tenant_id = ? AND id = ? AND erased_at IS NULL",
         (FORMER_MEMBER, to_db(now), to_db(now), tenant_id, member_id),
     )

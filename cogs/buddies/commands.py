@@ -39,9 +39,10 @@ class MemberCommands:
     # --- helpers ------------------------------------------------------------------------------
 
     async def _zone(self, inv: Invocation) -> ZoneInfo:
-        """The invoking member's zone (their profile's, read with the member), else the community's."""
+        """The invoking member's zone (their own or their platform's, read with the member),
+        else the community's."""
         settings = await self._app.community.get(inv.tenant.id)
-        return zone_for(inv.member.timezone, settings[TIMEZONE])
+        return zone_for(inv.member.timezone, inv.member.platform_timezone, settings[TIMEZONE])
 
     async def _next_round(self, inv: Invocation) -> str:
         values = await self._app.community.get(inv.tenant.id)
@@ -161,12 +162,17 @@ class MemberCommands:
         buddies = group_names([m.display_name for m in others]) if others else "nobody (they left)"
         title = group_title([m.display_name for m in group.members], group.round.number)
         lines = [f"Current buddy: {buddies} (round {group.round.number}, room {title!r})"]
-        ids = [m.member_id for m in group.members if m.member_id and m.left_at is None]
+        present = [
+            (m.member_id, m.platform_timezone)
+            for m in group.members
+            if m.member_id and m.left_at is None
+        ]
+        ids = [mid for mid, _ in present]
         settings = await self._app.community.get(inv.tenant.id)
         community = settings[TIMEZONE]
         profiles = [
-            match_profile(mid, await self._app.profiles.get(inv.tenant.id, mid), community)
-            for mid in ids
+            match_profile(mid, await self._app.profiles.get(inv.tenant.id, mid), zone, community)
+            for mid, zone in present
         ]
         today = inv.now.astimezone(zone).date()
         windows = shared_windows(profiles, today)

@@ -153,7 +153,10 @@ class Rounds:
                 p.member_id,
                 p.label,
                 match_profile(
-                    p.member_id, profiles.get(p.member_id, Profile(p.member_id)), community
+                    p.member_id,
+                    profiles.get(p.member_id, Profile(p.member_id)),
+                    p.platform_timezone,
+                    community,
                 ),
             )
             for p in people

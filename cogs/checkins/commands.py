@@ -28,12 +28,20 @@ from bot.commands import (
     command,
 )
 from bot.events import CheckinRecorded
+from bot.localtime import ZoneSource
 from bot.ports import Button
 from bot.storage.checkins import MAX_DAY_MINUTES, CheckinRepo, SavedCheckin
 from bot.streaks import Streak
 from bot.text import long_date, plural
 from bot.timezones import describe
-from cogs.checkins.days import MemberDay, loggable_day, member_day, when
+from cogs.checkins.days import (
+    MemberDay,
+    loggable_day,
+    member_day,
+    when,
+    zone_advice,
+    zone_origin,
+)
 from cogs.checkins.forms import CHECKIN_FORM, TEXT_LIMIT, edit_form
 from cogs.checkins.reminders import ReminderCommands
 
@@ -162,11 +170,11 @@ class CheckinCommands:
                 "help. It stays open until you mark it solved (/checkin solved)."
             )
             buttons = (Button("Solved it", "checkin solved"),)
-        if not md.own_zone and len(saved.dates) == 1 and saved.sessions == 1:
+        first_checkin = len(saved.dates) == 1 and saved.sessions == 1
+        if first_checkin and md.zone_source is not ZoneSource.PROFILE:
             lines.append(
-                f"(Your day follows the community's time zone, {describe(md.zone.key)}, where it is "
-                f"{long_date(md.today)}. Set your own with /profile set timezone:Berlin, "
-                "your city or Area/City.)"
+                f"(Your day follows {zone_origin(self._app, md)}, {describe(md.zone.key)}, "
+                f"where it is {long_date(md.today)}. {zone_advice(md)})"
             )
         return Reply(text="\n".join(lines), buttons=buttons)
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.app import App
 from bot.commands import CommandError, DayRef, Invocation
 from bot.community import STREAK_FREEZES, TIMEZONE, Setting
-from bot.localtime import local_date, zone_for
+from bot.localtime import ZoneSource, local_date, member_zone
 from bot.storage.models import Member, Tenant
 from bot.text import long_date, plural
 from bot.timezones import describe
@@ -21,6 +21,7 @@ BACKFILL = Setting.integer(
     show=lambda n: f"{plural(n, 'day')} back" if n else "today only",
 )
 MAX_BACKFILL = 14
+SET_ZONE = "/profile set timezone:Berlin (your city or Area/City)"
 
 
 @dataclass(frozen=True)
@@ -30,20 +31,34 @@ class MemberDay:
     zone: ZoneInfo
     today: date
     freezes: int
-    own_zone: bool  # the member set a profile time zone (else the community's applies)
+    zone_source: ZoneSource  # their own choice, their platform's, or the community's
     backfill: int  # days back a check-in may be logged
 
 
 async def member_day(app: App, tenant: Tenant, member: Member, now: datetime) -> MemberDay:
     settings = await app.community.get(tenant.id)
-    zone = zone_for(member.timezone, settings[TIMEZONE])
+    mz = member_zone(member.timezone, member.platform_timezone, settings[TIMEZONE])
     return MemberDay(
-        zone,
-        local_date(now, zone),
+        mz.zone,
+        local_date(now, mz.zone),
         settings[STREAK_FREEZES],
-        member.timezone is not None,
+        mz.source,
         settings[BACKFILL],
     )
+
+
+def zone_origin(app: App, md: MemberDay) -> str:
+    """Whose zone the member's day follows, when it is not one they chose."""
+    if md.zone_source is ZoneSource.PLATFORM:
+        return f"the time zone of your {app.messenger.capabilities.profile_name}"
+    return "the community's time zone"
+
+
+def zone_advice(md: MemberDay) -> str:
+    """How to choose a zone of their own: it beats the platform's and the community's."""
+    if md.zone_source is ZoneSource.PLATFORM:
+        return f"{SET_ZONE} overrides it."
+    return f"Set your own with {SET_ZONE}."
 
 
 def loggable_day(md: MemberDay, day: DayRef, inv: Invocation) -> date:

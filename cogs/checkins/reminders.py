@@ -9,10 +9,11 @@ from bot import reminders
 from bot.app import App
 from bot.commands import CommandError, Invocation, Opt, Reply, command, parse_time
 from bot.community import TIMEZONE
+from bot.localtime import ZoneSource
 from bot.ports import Button, Message
 from bot.storage.checkins import CheckinRepo, queue_reminders, reminder_candidates
 from bot.timezones import describe
-from cogs.checkins.days import member_day
+from cogs.checkins.days import member_day, zone_advice, zone_origin
 
 REMINDER_JOB = "checkin-reminders"
 CLAIMS_PRUNE_JOB = "checkin-reminder-claims-prune"
@@ -71,9 +72,8 @@ class ReminderCommands:
         await self._repo.set_reminder(inv.tenant.id, inv.member.id, at, inv.now)
         zone_note = (
             ""
-            if md.own_zone
-            else " That is the community's time zone; set your own with"
-            " /profile set timezone:Berlin (your city or Area/City)."
+            if md.zone_source is ZoneSource.PROFILE
+            else f" That is {zone_origin(self._app, md)}. {zone_advice(md)}"
         )
         return Reply(
             text=f"Reminder set for {at:%H:%M} every day, {describe(md.zone.key)} time. I'll DM you only on "

@@ -5,6 +5,7 @@ by the community's zone (UTC: already the next day). Once they set Los Angeles, 
 the last two days that falls on another local day there moves to that day, unless that day
 already has a check-in (then it stays: one session never becomes two days). Someone who
 had a zone and sets another has travelled: their past days were right where they were, and stay.
+So do the days of someone whose platform reported a zone: those followed where they were too.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ RECENT = timedelta(days=2)
 
 
 async def redate(app: App, repo: CheckinRepo, event: TimeZoneChanged) -> None:
-    if not event.first:
+    if not event.first or event.member.platform_timezone is not None:
         return
     now = app.clock.now()
     recent = await repo.since(event.tenant.id, event.member.id, now - RECENT)

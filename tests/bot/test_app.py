@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +15,7 @@ from bot.clock import ManualClock
 from bot.commands import Invocation, Reply, command
 from bot.config import Settings
 from bot.storage.instance_lock import AlreadyRunning
+from bot.storage.models import Member
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import START, actor
 
@@ -98,3 +101,48 @@ async def test_a_second_process_on_the_same_database_refuses_to_start(tmp_path: 
         await first.close()
     again = await App.create(settings, ManualClock(START), RecordingMessenger(), [])
     await again.close()  # the lock went with the first process
+
+
+# --- the zone the platform reports ------------------------------------------------------------
+
+
+async def _alice(app: App) -> Member:
+    tenant = await app.tenants.find(app.platform, "T1")
+    assert tenant is not None
+    member = await app.members.find(tenant.id, "alice")
+    assert member is not None
+    return member
+
+
+async def test_the_platform_zone_is_stored_on_the_member(app: App) -> None:
+    await app.handle_line(replace(actor(), platform_timezone="America/Los_Angeles"), "/help")
+    assert (await _alice(app)).platform_timezone == "America/Los_Angeles"
+
+
+async def test_an_unknown_platform_zone_is_ignored(app: App) -> None:
+    await app.handle_line(replace(actor(), platform_timezone="America/Los_Angeles"), "/help")
+    await app.handle_line(replace(actor(), platform_timezone="Mars/Olympus_Mons"), "/help")
+    assert (await _alice(app)).platform_timezone == "America/Los_Angeles"
+
+
+async def test_no_platform_zone_keeps_the_one_stored(app: App) -> None:
+    await app.handle_line(replace(actor(), platform_timezone="America/Los_Angeles"), "/help")
+    await app.handle_line(actor(), "/help")  # the platform could not be asked this time
+    assert (await _alice(app)).platform_timezone == "America/Los_Angeles"
+
+
+async def test_an_unchanged_platform_zone_writes_nothing(app: App) -> None:
+    la = replace(actor(), platform_timezone="America/Los_Angeles")
+    await app.handle_line(la, "/help")
+    writes: list[str] = []
+    real_ensure = app.members.ensure
+
+    async def spy(*args: Any, **kwargs: Any) -> Member:
+        writes.append("ensure")
+        return await real_ensure(*args, **kwargs)
+
+    app.members.ensure = spy  # type: ignore[method-assign]
+    await app.handle_line(la, "/help")
+    assert writes == []
+    await app.handle_line(replace(la, platform_timezone="Europe/Berlin"), "/help")
+    assert writes == ["ensure"] and (await _alice(app)).platform_timezone == "Europe/Berlin"

@@ -26,6 +26,7 @@ from bot.timezones import (
     describe,
     fixed_zone,
     fold,
+    known_zone,
     offset_label,
     parse_offset,
     parse_timezone,
@@ -466,3 +467,25 @@ def test_completion_offers_common_zones_before_typing_and_keeps_to_the_limit() -
     assert [z for _, z in complete_zone("")] == list(COMMON_ZONES)
     assert len(complete_zone("a", limit=10)) == 10
     assert all(z in ZONES for z in COMMON_ZONES)
+
+
+# --- zones other systems report (Slack's users.info tz) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reported", "stored"),
+    [
+        ("America/Los_Angeles", "America/Los_Angeles"),
+        ("UTC", "UTC"),
+        ("US/Pacific", "America/Los_Angeles"),  # a deprecated alias: the zone that replaced it
+    ],
+)
+def test_a_known_zone_is_kept(reported: str, stored: str) -> None:
+    assert known_zone(reported) == stored
+
+
+@pytest.mark.parametrize(
+    "reported", ["Mars/Olympus_Mons", "", "localtime", "../../etc/passwd", "Europe/" + "x" * 80]
+)
+def test_an_unknown_zone_is_ignored(reported: str) -> None:
+    assert known_zone(reported) is None

@@ -270,3 +270,14 @@ async def test_delete_blanks_the_stored_copy_of_posts_that_named_the_member(app:
     )
     assert alice_post is not None and alice_post.message.text == ""
     assert bob_post is not None and bob_post.message.text == "Streaks: Bob 3"
+
+
+async def test_the_platform_time_zone_is_exported_and_erased(app: App) -> None:
+    slack_user = Actor("T1", "alice", "Alice", platform_timezone="America/Los_Angeles")
+    export = _export(await app.handle_line(slack_user, "/privacy export"))
+    assert export["member"]["platform_time_zone"] == "America/Los_Angeles"
+    alice = await _member(app, "alice")
+    assert alice is not None
+    await say(app, "/privacy delete confirm:yes")
+    tomb = await app.members.get(alice.tenant_id, alice.id)
+    assert tomb is not None and tomb.platform_timezone is None

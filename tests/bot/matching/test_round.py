@@ -207,9 +207,20 @@ def test_trio_intro_covers_every_pair() -> None:
 
 def test_profile_without_zone_uses_the_community_zone() -> None:
     stored = Profile(member_id=5, goal="exam", level="expert", learning=("sql",))
-    profile = match_profile(5, stored, "Europe/Paris")
+    profile = match_profile(5, stored, None, "Europe/Paris")
     assert profile.timezone == "Europe/Paris" and profile.level is None
     assert profile.learning == frozenset({"sql"})
+
+
+def test_profile_without_zone_uses_the_platform_zone_before_the_community_zone() -> None:
+    stored = Profile(member_id=5)
+    profile = match_profile(5, stored, "America/Los_Angeles", "Europe/Paris")
+    assert profile.timezone == "America/Los_Angeles"
+
+
+def test_own_profile_zone_beats_the_platform_zone_in_matching() -> None:
+    stored = Profile(member_id=5, timezone="Asia/Tokyo")
+    assert match_profile(5, stored, "America/Los_Angeles", "UTC").timezone == "Asia/Tokyo"
 
 
 def test_hours_text() -> None:

@@ -87,3 +87,13 @@ async def test_a_lookup_racing_a_write_does_not_keep_the_older_row(
     assert stale is not None and not stale.dm_closed  # that lookup saw the older row...
     found = await app.members.find(alice.tenant_id, "alice")
     assert found is not None and found.dm_closed  # ...but did not keep it
+
+
+async def test_a_platform_zone_change_is_seen_by_the_next_lookup(
+    app: App, clock: ManualClock
+) -> None:
+    alice = await _alice(app, clock)
+    await app.members.ensure(alice.tenant_id, "alice", "", clock.now(), "America/Los_Angeles")
+    found = await app.members.find(alice.tenant_id, "alice")
+    assert found is not None and found.platform_timezone == "America/Los_Angeles"
+    assert found.display_name == "Alice"  # an empty name keeps the stored one

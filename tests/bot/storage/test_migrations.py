@@ -67,3 +67,24 @@ async def test_no_migrations_is_refused_before_touching_the_database(tmp_path: P
         await migrate(db, START, empty)
     assert await db.fetchone("SELECT name FROM sqlite_master") is None
     await db.close()
+
+
+async def test_0010_gives_existing_members_no_platform_zone(tmp_path: Path) -> None:
+    before = tmp_path / "up-to-0009"
+    before.mkdir()
+    for m in discover():
+        if m.version < 10:
+            (before / f"{m.version:04d}_{m.name}.sql").write_text(m.sql)
+    db = await Database.open(tmp_path / "a.db")
+    await migrate(db, START, before)
+    await db.execute(
+        "INSERT INTO tenants (platform, external_id, name, created_at) VALUES ('slack', 'T', '', 'x')"
+    )
+    await db.execute(
+        "INSERT INTO members (tenant_id, external_id, display_name, joined_at)"
+        " VALUES (1, 'U1', 'Ann', 'x')"
+    )
+    assert await migrate(db, START) == [10]
+    row = await db.fetchone("SELECT platform_timezone FROM members WHERE external_id = 'U1'")
+    assert row is not None and row["platform_timezone"] is None
+    await db.close()

@@ -17,6 +17,7 @@ from tests.fakes.slack.inbound import (
     slash_command_body,
     slash_command_form,
     team_join_event,
+    user_changed_event,
     user_deactivated_event,
     view_submission_payload,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "slash_command_body",
     "slash_command_form",
     "team_join_event",
+    "user_changed_event",
     "user_deactivated_event",
     "view_submission_payload",
 ]

@@ -158,9 +158,16 @@ def event_callback(event: JSON, *, team_id: str = TEAM_ID) -> JSON:
     }
 
 
-def team_join_event(user_id: str, *, name: str = "", team_id: str = TEAM_ID) -> JSON:
-    user = FakeUser(user_id, name or user_id.lower(), team_id=team_id).to_json()
+def team_join_event(
+    user_id: str, *, name: str = "", team_id: str = TEAM_ID, tz: str = "UTC"
+) -> JSON:
+    user = FakeUser(user_id, name or user_id.lower(), team_id=team_id, tz=tz).to_json()
     return event_callback({"type": "team_join", "user": user}, team_id=team_id)
+
+
+def user_changed_event(user: FakeUser) -> JSON:
+    """A member edited their Slack profile (their time zone, say): the whole user comes along."""
+    return event_callback({"type": "user_change", "user": user.to_json()}, team_id=user.team_id)
 
 
 def member_left_channel_event(

@@ -47,7 +47,10 @@ class FakeUser:
     is_owner: bool = False
     is_bot: bool = False
     deleted: bool = False
+    # As users.info reports them: an IANA name, its label and its offset now, in seconds.
     tz: str = "UTC"
+    tz_label: str = "Coordinated Universal Time"
+    tz_offset: int = 0
 
     def to_json(self) -> JSON:
         return {
@@ -61,6 +64,8 @@ class FakeUser:
             "is_primary_owner": False,
             "is_bot": self.is_bot,
             "tz": self.tz,
+            "tz_label": self.tz_label,
+            "tz_offset": self.tz_offset,
             "profile": {
                 "display_name": self.name,
                 "real_name": self.real_name or self.name,
