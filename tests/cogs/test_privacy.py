@@ -270,3 +270,11 @@ async def test_delete_blanks_the_stored_copy_of_posts_that_named_the_member(app:
     )
     assert alice_post is not None and alice_post.message.text == ""
     assert bob_post is not None and bob_post.message.text == "Streaks: Bob 3"
+
+
+async def test_admin_privacy_without_days_shows_the_setting_and_changes_nothing(app: App) -> None:
+    await say(app, "/admin privacy 30", admin=True)
+    reply = await say(app, "/admin privacy", admin=True)
+    assert "Auto-delete of members who left: 30 days after a member leaves." in reply.text
+    assert "Usage: /admin privacy [[days:]<0-3650>]" in reply.text
+    assert (await app.community.get((await _tenant(app)).id))[DELETE_AFTER] == 30
