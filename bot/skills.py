@@ -57,10 +57,37 @@ class SkillCatalogue:
         key = _key(text)
         if key in self._lookup:
             return self._lookup[key]
+        raise ValueError(f"Unknown skill {text.strip()[:40]!r}.{self._hint(key)}")
+
+    def _hint(self, key: str) -> str:
         guesses = difflib.get_close_matches(key, list(self._lookup), n=3, cutoff=0.6)
         ids = list(dict.fromkeys(self._lookup[g] for g in guesses))
-        hint = " Did you mean " + " or ".join(ids) + "?" if ids else " See /skills for the list."
-        raise ValueError(f"Unknown skill {text.strip()[:40]!r}.{hint}")
+        return " Did you mean " + " or ".join(ids) + "?" if ids else " See /skills for the list."
+
+    def find(self, text: str) -> Skill:
+        """The skill a reader asks about (/skills NAME): its id, name or an alias in any case, or
+        the start of one that no other skill's spellings share ("kube")."""
+        key = _key(text)
+        if key in self._lookup:
+            return self.skills[self._lookup[key]]
+        ids = list(dict.fromkeys(sid for k, sid in self._lookup.items() if k.startswith(key)))
+        if len(ids) == 1:
+            return self.skills[ids[0]]
+        shown = repr(text.strip()[:40])
+        if ids:
+            raise ValueError(f"{shown} could be {', '.join(ids[:6])}. Type more of the name.")
+        raise ValueError(f"Unknown skill {shown}.{self._hint(key)}")
+
+    def spellings(self, skill: Skill) -> tuple[str, ...]:
+        """Everything besides the id that names `skill` in a typed list, each once: its name,
+        then its aliases ("A/B testing" and "a/b-testing" are one spelling to the parser)."""
+        seen = {skill.id}
+        found: list[str] = []
+        for spelling in (skill.name, *skill.aliases):
+            if _key(spelling) not in seen:
+                seen.add(_key(spelling))
+                found.append(spelling)
+        return tuple(found)
 
     def resolve_list(self, text: str) -> tuple[str, ...]:
         """Comma-separated names; a part that is no name may be names with spaces between

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.app import App
-from bot.commands import Invocation, Opt, Reply, TimeZoneName, command
+from bot.commands import Invocation, Opt, Reply, TimeZoneName, command, settings_reply
 from bot.community import TIMEZONE
 from bot.timezones import describe
 
@@ -24,24 +24,33 @@ class Admin:
 
     @command(
         "admin timezone",
-        "Set the community's default time zone.",
+        "Show or set the community's default time zone.",
         admin=True,
-        examples=("/admin timezone Europe/Berlin", "/admin timezone berlin"),
+        examples=("/admin timezone", "/admin timezone Europe/Berlin", "/admin timezone berlin"),
     )
     async def timezone(
         self,
         inv: Invocation,
         *,
-        timezone: Annotated[TimeZoneName, Opt("a city or an IANA time zone", primary=True)],
+        timezone: Annotated[
+            TimeZoneName | None,
+            Opt("a city or an IANA time zone; empty shows the current one", primary=True),
+        ] = None,
         # Read by the time zone converter (ConvertContext.given), not here: with it, an offset
         # like UTC+2 is kept as the fixed zone Etc/GMT-2 instead of asking for a city.
         fixed: Annotated[bool, Opt("keep a fixed UTC offset, no daylight saving")] = False,
     ) -> Reply:
+        if timezone is None:
+            current = (await self._app.community.get(inv.tenant.id))[TIMEZONE]
+            return settings_reply(inv, f"Community time zone: {describe(current)}. {_USED_FOR}")
         await self._app.community.update(inv.tenant.id, {TIMEZONE: timezone})
-        return Reply(
-            text=f"Community time zone set to {describe(timezone)}. Members without their own time zone "
-            "use it for check-in days, and schedules (rounds, digests) run on it."
-        )
+        return Reply(text=f"Community time zone set to {describe(timezone)}. {_USED_FOR}")
+
+
+_USED_FOR = (
+    "Members without their own time zone use it for check-in days, "
+    "and schedules (rounds, digests) run on it."
+)
 
 
 def setup(app: App) -> None:

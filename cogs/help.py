@@ -6,6 +6,7 @@ from typing import Annotated
 
 from bot.app import App
 from bot.commands import CommandError, Invocation, Opt, Reply, command
+from bot.text import plural
 
 
 class Help:
@@ -46,7 +47,8 @@ class Help:
         lines = [f"/{found.name} - {found.description}", f"Usage: {found.usage()}"]
         for option in found.options:
             need = "required" if option.required else "optional"
-            lines.append(f"  {option.name} ({need}): {option.description}")
+            also = f", also {', '.join(option.aliases)}" if option.aliases else ""
+            lines.append(f"  {option.name} ({need}{also}): {option.description}")
         if found.admin:
             lines.append("Only community admins can use this command.")
         lines += [f"Example: {example}" for example in found.examples]
@@ -54,16 +56,54 @@ class Help:
 
     @command(
         "skills",
-        "List the skills the bot knows, with their short names.",
-        examples=("/skills",),
+        "List the skills the bot knows and every name it accepts, or show one skill.",
+        examples=("/skills", "/skills postgres", "/skills kube"),
     )
-    async def skills(self, inv: Invocation) -> Reply:
+    async def skills(
+        self,
+        inv: Invocation,
+        *,
+        skill: Annotated[
+            str, Opt("a skill: its name, an alias or the start of one", primary=True, max_length=60)
+        ] = "",
+    ) -> Reply:
+        if skill.strip():
+            return await self._skill(inv, skill)
         catalogue = self._app.skills
-        lines = ["**Skills you can name** (aliases in brackets):"]
-        for skill in sorted(catalogue.skills.values(), key=lambda s: s.id):
-            alias = f" ({', '.join(skill.aliases[:3])})" if skill.aliases else ""
-            lines.append(f"{skill.id} - {skill.name}{alias}")
-        return Reply(text="\n".join(lines))
+        # The whole list outgrows one Discord message as the catalogue grows: it goes in the
+        # details (a thread, or inlined and split on line breaks by the adapter).
+        lines = [
+            f"{s.id}: {', '.join(catalogue.spellings(s))}" if catalogue.spellings(s) else s.id
+            for s in sorted(catalogue.skills.values(), key=lambda s: s.id)
+        ]
+        return Reply(
+            text=f"**{plural(len(lines), 'skill')} you can name**: type the id or any name after "
+            "it, in any case, wherever a command takes skills (/profile set learning: and "
+            "knows:, check-ins). /skills NAME shows one, with how many here know it.",
+            details="\n".join(lines),
+        )
+
+    async def _skill(self, inv: Invocation, text: str) -> Reply:
+        try:
+            found = self._app.skills.find(text)
+        except ValueError as exc:
+            raise CommandError(str(exc), inv.command) from None
+        spellings = self._app.skills.spellings(found)
+        also = ", ".join(spellings) if spellings else "only its id"
+        profiles = await self._app.profiles.all(inv.tenant.id)
+        here = [
+            profiles[m.id]
+            for m in await self._app.members.active(inv.tenant.id)
+            if m.id in profiles
+        ]
+        knows = sum(found.id in p.knows for p in here)
+        learning = sum(found.id in p.learning for p in here)
+        return Reply(
+            text=f"**{found.name}** (id: {found.id})\n"
+            f"Also accepted, in any case: {also}\n"
+            f"Members here who know it: {knows}; who are learning it: {learning}.\n"
+            f"Add it to your profile: /profile set learning:{found.id} or knows:{found.id}"
+        )
 
 
 def setup(app: App) -> None:

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from bot.app import App
-from bot.commands import Invocation, Opt, Reply, command
+from bot.commands import Invocation, Opt, Reply, command, settings_reply
 from bot.community import Setting
 from bot.personal_data import PersonalData
 from bot.ports import Attachment, Button
@@ -230,24 +230,30 @@ class Privacy:
 
     @command(
         "admin privacy",
-        "Delete the data of members who left after N days (0 turns it off).",
+        "Show or set auto-delete: data of members who left goes after N days (0: never).",
         admin=True,
-        examples=("/admin privacy 30", "/admin privacy days:0"),
+        examples=("/admin privacy", "/admin privacy 30", "/admin privacy days:0"),
     )
     async def admin_command(
         self,
         inv: Invocation,
         *,
         days: Annotated[
-            int,
+            int | None,
             Opt(
-                "days after leaving; 0 keeps data until the member deletes it",
+                "days after leaving; 0 keeps data until the member deletes it; "
+                "empty shows the current setting",
                 primary=True,
                 min=0,
                 max=3650,
             ),
-        ],
+        ] = None,
     ) -> Reply:
+        if days is None:
+            current = (await self._app.community.get(inv.tenant.id))[DELETE_AFTER]
+            return settings_reply(
+                inv, f"Auto-delete of members who left: {DELETE_AFTER.display(current)}."
+            )
         await self._app.community.update(inv.tenant.id, {DELETE_AFTER: days})
         if days == 0:
             return Reply(

@@ -64,18 +64,40 @@ class Profiles:
         inv: Invocation,
         *,
         timezone: Annotated[
-            TimeZoneName | None, Opt("your city or IANA time zone, e.g. Berlin or Europe/Berlin")
+            TimeZoneName | None,
+            Opt(
+                "your city or IANA time zone, e.g. Berlin or Europe/Berlin",
+                aliases=("tz", "zone", "time_zone"),
+            ),
         ] = None,
         # Read by the time zone converter (ConvertContext.given), not here: with it, an offset
         # like UTC+2 is kept as the fixed zone Etc/GMT-2 instead of asking for a city.
         fixed: Annotated[bool, Opt("keep a fixed UTC offset, no daylight saving")] = False,
-        goal: Annotated[str | None, Opt("what you are studying for", choices=GOALS)] = None,
-        level: Annotated[str | None, Opt("your overall level", choices=LEVELS)] = None,
-        learning: Annotated[
-            SkillList | None, Opt("skills you are learning, comma-separated")
+        goal: Annotated[
+            str | None,
+            Opt("what you are studying for", choices=GOALS, aliases=("goals", "role", "roles")),
         ] = None,
-        knows: Annotated[SkillList | None, Opt("skills you can help others with")] = None,
-        hours: Annotated[TimeRange | None, Opt("your daily study window, local time")] = None,
+        level: Annotated[
+            str | None, Opt("your overall level", choices=LEVELS, aliases=("lvl",))
+        ] = None,
+        learning: Annotated[
+            SkillList | None,
+            Opt(
+                "skills you are learning, comma-separated",
+                aliases=("learn", "learn_skills", "want"),
+            ),
+        ] = None,
+        knows: Annotated[
+            SkillList | None,
+            Opt("skills you can help others with", aliases=("know", "known", "skills")),
+        ] = None,
+        hours: Annotated[
+            TimeRange | None,
+            Opt(
+                "your daily study window, local time",
+                aliases=("availability", "available", "free"),
+            ),
+        ] = None,
         about: Annotated[str | None, Opt("a line about you", max_length=ABOUT_LIMIT)] = None,
     ) -> Reply:
         fields = {"timezone": timezone, "goal": goal, "level": level, "about": about}

@@ -3,7 +3,7 @@
 - `declaration`: `@command` and `Opt`, the `Command` they produce
 - `options` and `converters`: option types, the typed values handlers receive, one converter each
 - `parsing`: the typed-text syntax and validation every adapter shares
-- `invocation`: `Invocation`, `Reply`, `CommandError`
+- `invocation`: `Invocation`, `Reply`, `CommandError`, `settings_reply`
 """
 
 from bot.commands.converters import (
@@ -24,7 +24,7 @@ from bot.commands.declaration import (
     commands_of,
     declared,
 )
-from bot.commands.invocation import CommandError, Invocation, Reply
+from bot.commands.invocation import CommandError, Invocation, Reply, settings_reply
 from bot.commands.options import (
     NO_SKILLS,
     TODAY,
@@ -85,6 +85,7 @@ __all__ = [
     "parse_time_range",
     "parse_timezone",
     "placeholder",
+    "settings_reply",
     "tokenize",
     "validate",
 ]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_
 from typing import get_type_hints as type_hints
 
 from bot.commands.converters import CONVERTERS, placeholder
-from bot.commands.options import DEFAULT_TEXT_LIMIT, Option, OptionType
+from bot.commands.options import DEFAULT_TEXT_LIMIT, OPTION_NAME, Option, OptionType
 from bot.ports import Form
 
 if TYPE_CHECKING:
@@ -68,8 +68,15 @@ class Command:
         if sum(o.primary for o in self.options) > 1:
             raise ValueError(f"{self.name}: at most one primary option")
         names = [n for o in self.options for n in (o.name, *o.aliases)]
-        if len(set(names)) != len(names):
-            raise ValueError(f"{self.name}: duplicate option names or aliases")
+        clashes = sorted({n for n in names if names.count(n) > 1})
+        if clashes:
+            # A name two options answer to would silently go to whichever is declared first.
+            raise ValueError(f"{self.name}: option names or aliases used twice: {clashes}")
+        untypable = sorted(
+            a for o in self.options for a in o.aliases if not OPTION_NAME.fullmatch(a)
+        )
+        if untypable:
+            raise ValueError(f"{self.name}: aliases the text syntax cannot read: {untypable}")
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -91,6 +98,17 @@ class Command:
             token = f"[{o.name}:]{value}" if o.primary else f"{o.name}:{value}"
             parts.append(token if o.required else f"[{token}]")
         return " ".join(parts)
+
+    def how_to_use(self, prefix: str = "/") -> str:
+        """The usage line and the first example that gives options (the bare command, which a
+        reader has just typed, teaches nothing)."""
+        lines = [f"Usage: {self.usage(prefix)}"]
+        example = next(
+            (e for e in self.examples if e.lstrip("/").split() != list(self.words)), None
+        )
+        if example is not None:
+            lines.append(f"Example: {prefix}{example.lstrip('/')}")
+        return "\n".join(lines)
 
 
 def command(

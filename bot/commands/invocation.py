@@ -52,3 +52,13 @@ class CommandError(Exception):
         else:
             text += "\nType /help to see every command."
         return Reply(text=text, private=True, error=True)
+
+
+def settings_reply(inv: Invocation, current: str, *, saved: bool = False, title: str = "") -> Reply:
+    """What a settings command answers: "Saved." and the values now, or, given no options, the
+    (titled) current values followed by how to change them, so reading a setting teaches the
+    command that changes it."""
+    if saved:
+        return Reply(text=f"Saved.\n{current}")
+    heading = f"{title}:\n" if title else ""
+    return Reply(text=f"{heading}{current}\n{inv.command.how_to_use()}")

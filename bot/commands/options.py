@@ -7,12 +7,16 @@ plain tuple of skill ids, while the declaration knows to parse and complete skil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import NewType
 
 DEFAULT_TEXT_LIMIT = 500
+# What the text syntax reads as an option name before a colon; an alias outside it could
+# never be typed, so declarations are checked against it too.
+OPTION_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")
 
 
 class OptionType(StrEnum):

@@ -17,14 +17,14 @@ from typing import Any
 from bot.commands.converters import ConvertContext, OptionError, converter_for
 from bot.commands.declaration import Command
 from bot.commands.invocation import CommandError
+from bot.commands.options import OPTION_NAME
 
 MAX_LINE = 4000  # longer input is refused before tokenising
 
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"'}  # phones type curly quotes
 # A token: quoted runs (an unclosed one runs to the end) and unquoted non-space runs, touching.
 _TOKEN = re.compile(r'(?:"[^"]*(?:"|$)|[^\s"]+)+')
-_OPTION_TOKEN = re.compile(r"^([A-Za-z][A-Za-z_-]*):(.*)$", re.DOTALL)
-_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")
+_OPTION_TOKEN = re.compile(rf"^({OPTION_NAME.pattern}):(.*)$", re.DOTALL)
 
 
 def clean_text(text: str) -> str:
@@ -160,7 +160,7 @@ def _joined_colons(tokens: list[str]) -> list[str]:
     """`name : value` and `name :value` as `name:value`."""
     out: list[str] = []
     for token in tokens:
-        if token.startswith(":") and out and _NAME.fullmatch(out[-1]):
+        if token.startswith(":") and out and OPTION_NAME.fullmatch(out[-1]):
             out[-1] += token
         else:
             out.append(token)

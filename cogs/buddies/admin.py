@@ -6,7 +6,7 @@ from datetime import time
 from typing import Annotated
 
 from bot.app import App
-from bot.commands import ChannelName, Invocation, Opt, Reply, command
+from bot.commands import ChannelName, Invocation, Opt, Reply, command, settings_reply
 from bot.community import PAIRING_CHANNEL
 from bot.text import WEEKDAYS, group_names
 from cogs.buddies.rounds import Rounds
@@ -55,6 +55,7 @@ class OrganizerCommands:
         "Buddy matching settings: cadence, group size, repeat window, pairing channel.",
         admin=True,
         examples=(
+            "/admin buddies",
             "/admin buddies day:monday time:10:00 every:1",
             "/admin buddies size:3 repeat:6 channel:#study-buddies",
         ),
@@ -87,5 +88,4 @@ class OrganizerCommands:
             },
         )
         values = await self._app.community.get(inv.tenant.id)
-        head = "Saved." if changed else "Buddy matching settings (change them with options):"
-        return Reply(text=f"{head}\n{describe(values)}")
+        return settings_reply(inv, describe(values), saved=changed, title="Buddy matching settings")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from bot import streaks
 from bot.app import App
-from bot.commands import Invocation, Opt, Reply, command
+from bot.commands import Invocation, Opt, Reply, command, settings_reply
 from bot.community import STREAK_FREEZES
 from cogs.checkins.days import BACKFILL, MAX_BACKFILL
 
@@ -43,12 +43,10 @@ class CheckinSettings:
             inv.tenant.id, {STREAK_FREEZES: freezes, BACKFILL: backfill}
         )
         values = await self._app.community.get(inv.tenant.id)
-        head = "Saved." if changed else "Check-in settings (change them with options):"
-        return Reply(
-            text=f"{head}\n"
+        current = (
             f"Streak freezes: {values[STREAK_FREEZES]} per ISO week. Each covers one missed day; "
             "two missed days in a row always end a streak.\n"
             f"Forgotten days: {BACKFILL.display(values[BACKFILL])} "
-            "(/checkin day:yesterday logs one).\n"
-            f"Usage: {inv.command.usage()}"
+            "(/checkin day:yesterday logs one)."
         )
+        return settings_reply(inv, current, saved=changed, title="Check-in settings")

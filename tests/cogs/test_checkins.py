@@ -626,3 +626,16 @@ async def test_checkins_are_exported_and_erased_with_the_member(app: App) -> Non
     async with app.db.transaction() as tx:
         await provider.erase(tx, t, m)
     assert await provider.export(t, m) == {"checkins": [], "blockers": [], "reminder": None}
+
+
+async def test_admin_checkins_without_options_shows_the_settings_and_the_usage(app: App) -> None:
+    reply = await say(app, "/admin checkins", admin=True)
+    assert reply.text.startswith("Check-in settings:\nStreak freezes: 1 per ISO week.")
+    assert "Usage: /admin checkins [[freezes:]<0-3>]" in reply.text
+    assert "Example: /admin checkins freezes:2" in reply.text
+
+
+async def test_admin_checkins_with_an_option_saves_without_repeating_the_usage(app: App) -> None:
+    reply = await say(app, "/admin checkins backfill:3", admin=True)
+    assert reply.text.startswith("Saved.\n") and "Forgotten days: 3 days back" in reply.text
+    assert "Usage:" not in reply.text

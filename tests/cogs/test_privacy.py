@@ -281,3 +281,11 @@ async def test_the_platform_time_zone_is_exported_and_erased(app: App) -> None:
     await say(app, "/privacy delete confirm:yes")
     tomb = await app.members.get(alice.tenant_id, alice.id)
     assert tomb is not None and tomb.platform_timezone is None
+
+
+async def test_admin_privacy_without_days_shows_the_setting_and_changes_nothing(app: App) -> None:
+    await say(app, "/admin privacy 30", admin=True)
+    reply = await say(app, "/admin privacy", admin=True)
+    assert "Auto-delete of members who left: 30 days after a member leaves." in reply.text
+    assert "Usage: /admin privacy [[days:]<0-3650>]" in reply.text
+    assert (await app.community.get((await _tenant(app)).id))[DELETE_AFTER] == 30

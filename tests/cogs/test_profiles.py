@@ -88,3 +88,14 @@ async def test_the_community_zone_takes_a_city_or_a_fixed_offset(app: App) -> No
     assert "Community time zone set to America/New_York" in reply.text
     reply = await say(app, "/admin timezone GMT+1 fixed:yes", admin=True)
     assert "Community time zone set to Etc/GMT-1 (UTC+1 all year)" in reply.text
+
+
+async def test_profile_set_accepts_the_other_names_people_type(app: App) -> None:
+    reply = await say(
+        app,
+        "/profile set tz:tokyo lvl:advanced roles:exam want:docker skills:python "
+        "availability:6pm-9pm",
+    )
+    assert "Time zone: Asia/Tokyo" in reply.text and "Level: advanced" in reply.text
+    assert "Goal: exam" in reply.text and "Learning: Docker" in reply.text
+    assert "Knows: Python" in reply.text and "Study hours: 18:00-21:00" in reply.text

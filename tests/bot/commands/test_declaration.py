@@ -17,6 +17,7 @@ from bot.commands import (
     ConvertContext,
     Invocation,
     Opt,
+    Option,
     OptionType,
     Reply,
     SkillList,
@@ -193,3 +194,41 @@ def test_the_bare_checkin_example_opens_the_form_rather_than_checking_in() -> No
     checkin = next(c for c in REAL if c.name == "checkin")
     assert "/checkin" in checkin.examples
     assert parse_line("/checkin", CommandTable(REAL)) == (checkin, {})
+
+
+def _declare_with_aliases(first: tuple[str, ...], second: tuple[str, ...]) -> None:
+    options = (
+        Option("hours", OptionType.TEXT, "hours", aliases=first),
+        Option("level", OptionType.TEXT, "level", aliases=second),
+    )
+    Command("demo aliases", "Two options with aliases.", _every, options=options)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [(("free",), ("free",)), (("level",), ()), (("hours",), ())],
+    ids=["two options", "another option's name", "its own name"],
+)
+def test_an_alias_used_twice_is_refused_at_declaration(
+    first: tuple[str, ...], second: tuple[str, ...]
+) -> None:
+    with pytest.raises(ValueError, match="used twice"):
+        _declare_with_aliases(first, second)
+
+
+@pytest.mark.parametrize("alias", ["free time", "2nd", "time:zone"])
+def test_an_alias_the_text_syntax_cannot_read_is_refused_at_declaration(alias: str) -> None:
+    with pytest.raises(ValueError, match="cannot read"):
+        _declare_with_aliases((alias,), ())
+
+
+def test_how_to_use_shows_the_usage_and_the_first_example_with_options() -> None:
+    @command("demo show", "Show or set.", examples=("/demo show", "/demo show 3", "/demo show 4"))
+    async def handler(
+        inv: Invocation, *, n: Annotated[int | None, Opt("n", primary=True)] = None
+    ) -> Reply:
+        return OK
+
+    assert declared(handler).how_to_use() == (
+        "Usage: /demo show [[n:]<number>]\nExample: /demo show 3"
+    )

@@ -36,3 +36,10 @@ async def test_admin_settings_change_the_group_size_and_show_up(
 async def test_a_bad_setting_is_refused(app: App) -> None:
     reply = await say(app, "/admin buddies size:4", admin=True)
     assert reply.error and "size must be one of 2, 3" in reply.text
+
+
+async def test_admin_buddies_without_options_shows_the_settings_and_the_usage(app: App) -> None:
+    reply = await say(app, "/admin buddies", admin=True)
+    assert reply.text.startswith("Buddy matching settings:\nRounds: every week on Monday")
+    assert "Usage: /admin buddies [day:" in reply.text
+    assert "Example: /admin buddies day:monday time:10:00 every:1" in reply.text
