@@ -10,7 +10,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from bot.app import App
-from bot.commands import ChannelName, CommandError, Invocation, Opt, Reply, WhichWeek, command
+from bot.commands import (
+    ChannelName,
+    CommandError,
+    Invocation,
+    Opt,
+    Reply,
+    WhichWeek,
+    command,
+    settings_reply,
+)
 from bot.community import STREAK_FREEZES, TIMEZONE, CommunityValues, Setting
 from bot.digest import WeekData, chart, content
 from bot.digest.week import (
@@ -175,8 +184,9 @@ class Digests:
         if changed:
             await self.repo.arm(inv.tenant.id, inv.now)
         values = await self._app.community.get(inv.tenant.id)
-        head = "Saved." if changed else "Weekly digest settings (change them with options):"
-        return Reply(text=f"{head}\n{self._describe(values, inv.now)}")
+        return settings_reply(
+            inv, self._describe(values, inv.now), saved=changed, title="Weekly digest settings"
+        )
 
     def _describe(self, values: CommunityValues, now: datetime) -> str:
         community = values[TIMEZONE]

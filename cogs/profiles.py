@@ -17,6 +17,7 @@ from bot.commands import (
 )
 from bot.community import TIMEZONE
 from bot.events import TimeZoneChanged
+from bot.localtime import member_zone
 from bot.storage.models import Member, Profile
 from bot.timezones import describe_member_zone
 
@@ -107,7 +108,8 @@ class Profiles:
                 "Tell me what to change, for example timezone:Europe/Berlin.", inv.command
             )
         default_zone = (await self._app.community.get(inv.tenant.id))[TIMEZONE]
-        before = inv.member.timezone or default_zone
+        member = inv.member
+        before = member_zone(member.timezone, member.platform_timezone, default_zone).zone.key
         profile = await self._app.profiles.update(
             inv.tenant.id,
             inv.member.id,
@@ -117,7 +119,7 @@ class Profiles:
             learning=learning,
             knows=knows,
         )
-        after = profile.timezone or default_zone
+        after = member_zone(profile.timezone, member.platform_timezone, default_zone).zone.key
         if after != before:
             await self._app.events.publish(
                 TimeZoneChanged(

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from bot.app import App
+from bot.app import Actor, App
 from bot.clock import ManualClock
+from bot.events import TimeZoneChanged
 from tests.helpers import say
 
 
@@ -99,3 +100,19 @@ async def test_profile_set_accepts_the_other_names_people_type(app: App) -> None
     assert "Time zone: Asia/Tokyo" in reply.text and "Level: advanced" in reply.text
     assert "Goal: exam" in reply.text and "Learning: Docker" in reply.text
     assert "Knows: Python" in reply.text and "Study hours: 18:00-21:00" in reply.text
+
+
+async def test_the_zone_changes_from_the_platform_zone_not_the_community_one(app: App) -> None:
+    """A Slack member's zone is their Slack zone until they set one: changing another field
+    changes no zone, and setting one reports the Slack zone as the one before."""
+    changes: list[TimeZoneChanged] = []
+
+    async def record(event: TimeZoneChanged) -> None:
+        changes.append(event)
+
+    app.events.subscribe(TimeZoneChanged, record)
+    slack = Actor("T1", "alice", "Alice", platform_timezone="America/Los_Angeles")
+    await app.handle_line(slack, "/profile set level:beginner")
+    assert changes == []
+    await app.handle_line(slack, "/profile set timezone:berlin")
+    assert [(c.old, c.new) for c in changes] == [("America/Los_Angeles", "Europe/Berlin")]
