@@ -34,7 +34,7 @@ class Signer:
 def expiry_stamp(instant: datetime) -> str:
     """An expiry instant as a few characters (minutes since 2026, base 36) for compact ids."""
     minutes = int((instant - _EPOCH) // timedelta(minutes=1))
-    return _base36(max(0, minutes))
+    return base36(max(0, minutes))
 
 
 def expiry_of(stamp: str) -> datetime | None:
@@ -44,7 +44,8 @@ def expiry_of(stamp: str) -> datetime | None:
         return None
 
 
-def _base36(number: int) -> str:
+def base36(number: int) -> str:
+    """A non-negative number in few characters (0-9a-z): compact ids and stamps."""
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while True:

@@ -60,7 +60,7 @@ class SkillCatalogue:
         raise ValueError(f"Unknown skill {text.strip()[:40]!r}.{self._hint(key)}")
 
     def _hint(self, key: str) -> str:
-        guesses = difflib.get_close_matches(key, list(self._lookup), n=3, cutoff=0.6)
+        guesses = difflib.get_close_matches(key, list(self._lookup), n=3, cutoff=0.7)
         ids = list(dict.fromkeys(self._lookup[g] for g in guesses))
         return " Did you mean " + " or ".join(ids) + "?" if ids else " See /skills for the list."
 

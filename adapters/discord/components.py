@@ -27,7 +27,7 @@ import discord
 from adapters.discord.layout import fit
 from bot.clock import Clock
 from bot.ports import Button, Form
-from bot.signing import Signer, expiry_of, expiry_stamp
+from bot.signing import Signer, base36, expiry_of, expiry_stamp
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ FORM_LIFETIME = timedelta(hours=1)  # from opening a form to submitting it
 MAX_BUTTONS = 25  # 5 rows of 5
 MAX_FIELDS = 5  # a modal holds at most five inputs
 _FIELDS = (
-    r"(?P<tenant>\d+):(?P<user>\d+|\*):(?P<expires>[0-9a-z]{1,9}):"
+    r"(?P<tenant>[0-9a-z]+):(?P<user>[0-9a-z]+|\*):(?P<expires>[0-9a-z]{1,9}):"
     r"(?P<signature>[A-Za-z0-9_-]{12}):(?P<payload>.+)"
 )
 _ISSUED = re.compile(rf"sb:(?P<kind>[{COMMAND}{FORM}{MODAL}]):{_FIELDS}", re.DOTALL)
@@ -70,14 +70,27 @@ class Issued:
         return (self.kind, self.tenant, self.user, self.expires, self.payload)
 
     def custom_id(self) -> str:
-        return ":".join(["sb", *self.signed[:4], self.signature, self.payload])
+        # Snowflakes in base 36 (13 characters, not 19): the 100 characters of an id are
+        # shared with the command line a button runs, "checkin delete day:... confirm:yes".
+        ids = [_compact(self.tenant), _compact(self.user)]
+        return ":".join(["sb", self.kind, *ids, self.expires, self.signature, self.payload])
+
+
+def _compact(snowflake: str) -> str:
+    return base36(int(snowflake)) if snowflake.isdigit() else snowflake
+
+
+def _snowflake(compact: str) -> str:
+    return compact if compact == ANYONE else str(int(compact, 36))
 
 
 def parse_issued(custom_id: str) -> Issued | None:
     m = _ISSUED.fullmatch(custom_id)
     if m is None:
         return None
-    return Issued(**{k: m[k] for k in Issued.__dataclass_fields__})
+    found = {k: m[k] for k in Issued.__dataclass_fields__}
+    found["tenant"], found["user"] = _snowflake(m["tenant"]), _snowflake(m["user"])
+    return Issued(**found)
 
 
 @dataclass(frozen=True)

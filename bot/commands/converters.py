@@ -202,7 +202,10 @@ class ChoiceConverter(Converter):
     def continues(
         self, option: Option, value: str, token: str, context: ConvertContext | None
     ) -> bool:
-        return _names_the_option(option, token)  # "week:last week"
+        if _names_the_option(option, token):  # "week:last week"
+            return True
+        started = f"{value} {token}".lower().replace(" ", "-")  # "goal:first job"
+        return any(c.startswith(started) for c in option.choices)
 
     def convert(self, option: Option, value: str, context: ConvertContext) -> str:
         *words, last = value.split() or [""]

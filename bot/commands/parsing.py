@@ -18,6 +18,7 @@ from bot.commands.converters import ConvertContext, OptionError, converter_for
 from bot.commands.declaration import Command
 from bot.commands.invocation import CommandError
 from bot.commands.options import OPTION_NAME
+from bot.text import join
 
 MAX_LINE = 4000  # longer input is refused before tokenising
 
@@ -101,9 +102,7 @@ def parse_line(
         raise CommandError("Type a command, for example /help.")
     found = table.match(tokens)
     if found is None:
-        guess = difflib.get_close_matches(tokens[0].lower(), table.names(), n=1, cutoff=0.6)
-        hint = f" Did you mean /{guess[0]}?" if guess else ""
-        raise CommandError(f"Unknown command /{tokens[0][:40]}.{hint}")
+        raise CommandError(_unknown_command(tokens, table))
     command, used = found
     raw: dict[str, str] = {}
     bare: list[str] = []
@@ -145,6 +144,20 @@ def parse_line(
         # Words around a given primary value are part of it: "did:" was only one of them.
         raw[primary.name] = " ".join([*bare, raw[primary.name]] if primary.name in raw else bare)
     return command, raw
+
+
+def _unknown_command(tokens: list[str], table: CommandTable) -> str:
+    """Name what was typed as a group's subcommand when the first word is a group ("/profile
+    sett" -> "/profile set"), else the first word."""
+    first = tokens[0].lower()
+    groups = {n.split()[0] for n in table.names() if " " in n}
+    if first in groups and len(tokens) == 1:
+        subcommands = [f"/{n}" for n in table.names() if n.startswith(first + " ")]
+        return f"/{first} needs one more word: {join(subcommands, conjunction='or')}."
+    typed = " ".join(tokens[:2]) if first in groups and len(tokens) > 1 else tokens[0]
+    guess = difflib.get_close_matches(typed.lower(), table.names(), n=1, cutoff=0.6)
+    hint = f" Did you mean /{guess[0]}?" if guess else ""
+    return f"Unknown command {typed[:40]!r}.{hint}"
 
 
 def command_line(name: str, options: Mapping[str, str]) -> str:

@@ -3,7 +3,7 @@ and the real app behind the real adapter."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import discord
@@ -48,3 +48,12 @@ async def harness(fake: FakeDiscord, guild: FakeGuild, tmp_path: Path) -> AsyncI
     finally:
         await h.bot.close()
         await h.app.close()
+
+
+@pytest.fixture(autouse=True)
+def no_button_dropped(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """A button whose command line does not fit a custom id is dropped with a warning: the
+    member would see a reply without it (the delete confirmation once lost both buttons)."""
+    yield
+    dropped = [r.getMessage() for r in caplog.records if "dropping button" in r.getMessage()]
+    assert not dropped, dropped
