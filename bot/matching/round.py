@@ -66,20 +66,34 @@ class Cadence:
     def _is_round_week(self, monday: date) -> bool:
         return ((monday - _ANCHOR).days // 7) % self.every_weeks == 0
 
+    def _this_monday(self, now: datetime) -> date:
+        today = now.astimezone(self.zone).date()
+        return today - timedelta(days=today.weekday())
+
+    def _period_monday(self, now: datetime) -> date:
+        monday = self._this_monday(now)
+        while not self._is_round_week(monday):
+            monday -= timedelta(weeks=1)
+        return monday
+
+    def period(self, now: datetime) -> tuple[str, datetime]:
+        """The round period holding `now` (key, its scheduled start): the `every_weeks` weeks
+        from a round week's Monday (community time), keyed by that week (`2026-W10`). A round
+        an organizer starts early belongs to the same period as the scheduled one."""
+        monday = self._period_monday(now)
+        year, week, _ = monday.isocalendar()
+        return f"{year}-W{week:02d}", self._start(monday)
+
     def due(self, now: datetime) -> tuple[str, datetime] | None:
         """This week's round (period key, scheduled start) if its start has passed."""
-        today = now.astimezone(self.zone).date()
-        monday = today - timedelta(days=today.weekday())
-        start = self._start(monday)
-        if not self._is_round_week(monday) or start > now:
-            return None
-        year, week, _ = start.astimezone(self.zone).isocalendar()
-        return f"{year}-W{week:02d}", start
+        if self._period_monday(now) != self._this_monday(now):
+            return None  # a later week of the period: its round is not caught up on
+        key, start = self.period(now)
+        return None if start > now else (key, start)
 
     def next_start(self, now: datetime) -> datetime:
         """The first scheduled start after `now`."""
-        today = now.astimezone(self.zone).date()
-        monday = today - timedelta(days=today.weekday())
+        monday = self._this_monday(now)
         while True:
             start = self._start(monday)
             if self._is_round_week(monday) and start > now:

@@ -46,6 +46,7 @@ class Round:
     followup_at: datetime
     status: str  # open | closed
     closed_at: datetime | None
+    extra: bool = False  # /admin match now extra:yes: outside the one round per period
 
     @property
     def ends_at(self) -> datetime:
@@ -76,6 +77,17 @@ class Group:
 
     def member(self, member_id: int) -> GroupMember | None:
         return next((m for m in self.members if m.member_id == member_id), None)
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """What the organizer's round report says, as stored when the round started."""
+
+    round: Round
+    groups: list[tuple[tuple[str, ...], str | None]]  # names, study time (see add_group)
+    waiting: list[str]  # in the round, but no group for them
+    paused: list[str]  # paused for inactivity as the round started
+    previous: tuple[int, int, int] | None  # round before: number, groups, groups that met
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,7 @@ def _round(r: Any, id_column: str = "id") -> Round:
         followup_at=from_db(r["followup_at"]),
         status=r["status"],
         closed_at=from_db(r["closed_at"]) if r["closed_at"] else None,
+        extra=bool(r["extra"]),
     )
 
 
@@ -138,7 +151,7 @@ _GROUP_MEMBERS = (
 )
 _GROUPS = (
     "SELECT g.id, g.tenant_id, g.room_key, r.id AS round_id, r.number, r.period, r.started_at,"
-    " r.followup_at, r.status, r.closed_at"
+    " r.followup_at, r.status, r.closed_at, r.extra"
     " FROM groups g JOIN rounds r ON r.id = g.round_id WHERE g.tenant_id = ?"
 )
 
@@ -331,10 +344,7 @@ class BuddyRepo:
         )
 
     async def last_round(self, tenant_id: int) -> Round | None:
-        row = await self._db.fetchone(
-            "SELECT * FROM rounds WHERE tenant_id = ? ORDER BY number DESC LIMIT 1", (tenant_id,)
-        )
-        return _round(row) if row is not None else None
+        return await self.round_numbered(self._db, tenant_id)
 
     async def due_followups(self, now: datetime) -> list[Round]:
         """Open rounds whose "Did you meet?" time has come (every tenant: the scheduler's view)."""
@@ -492,13 +502,20 @@ class BuddyRepo:
         return [(r["id"], r["external_id"]) for r in found]
 
     async def create_round(
-        self, tx: Tx, tenant_id: int, period: str, now: datetime, followup_at: datetime
+        self,
+        tx: Tx,
+        tenant_id: int,
+        period: str,
+        now: datetime,
+        followup_at: datetime,
+        *,
+        extra: bool = False,
     ) -> Round:
         row = await tx.fetchone(
-            "INSERT INTO rounds (tenant_id, number, period, started_at, followup_at)"
+            "INSERT INTO rounds (tenant_id, number, period, started_at, followup_at, extra)"
             " VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE tenant_id = ?),"
-            " ?, ?, ?) RETURNING *",
-            (tenant_id, tenant_id, period, to_db(now), to_db(followup_at)),
+            " ?, ?, ?, ?) RETURNING *",
+            (tenant_id, tenant_id, period, to_db(now), to_db(followup_at), int(extra)),
         )
         assert row is not None
         return _round(row)
@@ -518,11 +535,13 @@ class BuddyRepo:
         round_id: int,
         room_key: str,
         members: Sequence[tuple[int, str]],
+        study_time: str | None = None,
     ) -> int:
-        """A group and its members, given as (member id, display name)."""
+        """A group and its members, given as (member id, display name); `study_time` is
+        'shared', 'no_hours' or 'no_overlap' (their study hours on the round's date)."""
         group_id = await tx.insert(
-            "INSERT INTO groups (tenant_id, round_id, room_key) VALUES (?, ?, ?)",
-            (tenant_id, round_id, room_key),
+            "INSERT INTO groups (tenant_id, round_id, room_key, study_time) VALUES (?, ?, ?, ?)",
+            (tenant_id, round_id, room_key, study_time),
         )
         await tx.executemany(
             "INSERT INTO group_members (group_id, tenant_id, member_id, display_name)"
@@ -530,6 +549,91 @@ class BuddyRepo:
             [(group_id, tenant_id, member_id, name) for member_id, name in members],
         )
         return group_id
+
+    async def add_round_notes(
+        self, tx: Tx, tenant_id: int, round_id: int, kind: str, member_ids: Sequence[int]
+    ) -> None:
+        """Members the round did not group: 'waiting' (no group for them) or 'paused'."""
+        await tx.executemany(
+            "INSERT INTO round_notes (tenant_id, round_id, member_id, kind) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(tenant_id, round_id, member_id, kind) for member_id in member_ids],
+        )
+
+    async def round_numbered(
+        self, reader: Reader, tenant_id: int, number: int | None = None
+    ) -> Round | None:
+        """Round `number` of the tenant, or the latest one when None."""
+        if number is None:
+            row = await reader.fetchone(
+                "SELECT * FROM rounds WHERE tenant_id = ? ORDER BY number DESC LIMIT 1",
+                (tenant_id,),
+            )
+        else:
+            row = await reader.fetchone(
+                "SELECT * FROM rounds WHERE tenant_id = ? AND number = ?", (tenant_id, number)
+            )
+        return _round(row) if row is not None else None
+
+    async def period_round(self, reader: Reader, tenant_id: int, period: str) -> Round | None:
+        row = await reader.fetchone(
+            "SELECT * FROM rounds WHERE tenant_id = ? AND period = ?", (tenant_id, period)
+        )
+        return _round(row) if row is not None else None
+
+    async def round_facts(self, reader: Reader, rnd: Round) -> RoundFacts:
+        """What the round report says about `rnd` (names as they are now)."""
+        groups: dict[int, tuple[list[str], str | None]] = {}
+        for r in await reader.fetchall(
+            "SELECT g.id, g.study_time, COALESCE(m.display_name, gm.display_name) AS name"
+            " FROM groups g JOIN group_members gm ON gm.group_id = g.id"
+            " LEFT JOIN members m ON m.id = gm.member_id"
+            " WHERE g.tenant_id = ? AND g.round_id = ? ORDER BY g.id, name",
+            (rnd.tenant_id, rnd.id),
+        ):
+            groups.setdefault(r["id"], ([], r["study_time"]))[0].append(r["name"])
+        notes: dict[str, list[str]] = {"waiting": [], "paused": []}
+        for r in await reader.fetchall(
+            "SELECT n.kind, m.display_name FROM round_notes n JOIN members m ON m.id = n.member_id"
+            " WHERE n.tenant_id = ? AND n.round_id = ? ORDER BY m.display_name",
+            (rnd.tenant_id, rnd.id),
+        ):
+            notes[r["kind"]].append(r["display_name"])
+        before = await reader.fetchone(
+            "SELECT r.number, COUNT(DISTINCT g.id) AS groups, COUNT(DISTINCT CASE WHEN"
+            " gm.met = 1 THEN g.id END) AS met FROM rounds r"
+            " JOIN groups g ON g.round_id = r.id JOIN group_members gm ON gm.group_id = g.id"
+            " WHERE r.tenant_id = ? AND r.number = ? GROUP BY r.number",
+            (rnd.tenant_id, rnd.number - 1),
+        )
+        return RoundFacts(
+            rnd,
+            [(tuple(names), study) for names, study in groups.values()],
+            notes["waiting"],
+            notes["paused"],
+            None if before is None else (before["number"], before["groups"], before["met"]),
+        )
+
+    # --- who hears about rounds ---------------------------------------------------------------
+
+    async def record_organizer(self, tenant_id: int, member_id: int, now: datetime) -> None:
+        """The member who last ran a buddy admin command receives the round reports."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO buddy_organizers (tenant_id, member_id, recorded_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (tenant_id) DO UPDATE SET member_id = excluded.member_id,"
+                " recorded_at = excluded.recorded_at",
+                (tenant_id, member_id, to_db(now)),
+            )
+
+    async def organizer(self, reader: Reader, tenant_id: int) -> tuple[int, str] | None:
+        """(member id, platform id) of the organizer who receives reports, if any is in."""
+        row = await reader.fetchone(
+            "SELECT m.id, m.external_id FROM buddy_organizers o JOIN members m"
+            " ON m.id = o.member_id WHERE o.tenant_id = ? AND m.left_at IS NULL",
+            (tenant_id,),
+        )
+        return (row["id"], row["external_id"]) if row is not None else None
 
     async def leave(self, tx: Tx, tenant_id: int, member_id: int, now: datetime) -> list[int]:
         """The member left the community: out of matching, out of their open groups.
@@ -560,6 +664,11 @@ class BuddyRepo:
             "DELETE FROM blocks WHERE tenant_id = ? AND (blocker_id = ? OR blocked_id = ?)",
             (tenant_id, member_id, member_id),
         )
+        for table in ("round_notes", "buddy_organizers"):
+            touched += await tx.execute(
+                f"DELETE FROM {table} WHERE tenant_id = ? AND member_id = ?",
+                (tenant_id, member_id),
+            )
         touched += await tx.execute(
             "UPDATE group_members SET member_id = NULL, display_name = ?, met = NULL,"
             " answered_at = NULL WHERE tenant_id = ? AND member_id = ?",

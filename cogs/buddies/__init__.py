@@ -4,6 +4,7 @@
 - `commands`: what members do (`/buddy ...`); `admin`: what organizers do
 - `rounds`: starting a round and the halfway "did you meet?"
 - `rooms`: where a group's messages go, and what the room hears between rounds
+- `report`: the organizer's round report
 - `texts`: the notices; `personal`: export and erasure
 """
 
@@ -32,4 +33,4 @@ def setup(app: App) -> None:
     app.add_job(Job(ROUND_JOB, rounds.tick))
     app.add_job(Job(FOLLOWUP_JOB, rounds.followup_tick))
     app.add_cog(MemberCommands(app, repo))
-    app.add_cog(OrganizerCommands(app, rounds))
+    app.add_cog(OrganizerCommands(app, repo, rounds))

@@ -6,10 +6,20 @@ from datetime import time
 from typing import Annotated
 
 from bot.app import App
-from bot.commands import ChannelName, Invocation, Opt, Reply, command, settings_reply
+from bot.commands import (
+    ChannelName,
+    CommandError,
+    Invocation,
+    Opt,
+    Reply,
+    command,
+    settings_reply,
+)
 from bot.community import PAIRING_CHANNEL
+from bot.storage.buddies import BuddyRepo
 from bot.text import WEEKDAYS, group_names
-from cogs.buddies.rounds import Rounds
+from cogs.buddies.report import moment, names_inline, round_report
+from cogs.buddies.rounds import RoundReport, Rounds, next_round_at
 from cogs.buddies.settings import (
     EVERY_WEEKS,
     GROUP_SIZE,
@@ -19,36 +29,91 @@ from cogs.buddies.settings import (
     REPEAT_WINDOW,
     ROUND_DAY,
     ROUND_TIME,
+    cadence_of,
     describe,
+)
+
+INLINE_GROUPS = 10
+"""Groups listed in the /admin match now reply itself; more go to its details."""
+EXTRA_REPLY = (
+    "It is an extra round: this period's scheduled round still runs as planned (unless it "
+    "already ran), and these groups count for repeat avoidance like any round."
 )
 
 
 class OrganizerCommands:
-    def __init__(self, app: App, rounds: Rounds) -> None:
+    def __init__(self, app: App, repo: BuddyRepo, rounds: Rounds) -> None:
         self._app = app
+        self._repo = repo
         self._rounds = rounds
 
     @command(
         "admin match now",
-        "Start a buddy round now and report the groups.",
+        "Start this period's buddy round now (or an extra one) and report the groups.",
         admin=True,
         slow=True,
+        examples=("/admin match now", "/admin match now extra:yes"),
     )
-    async def match_now(self, inv: Invocation) -> Reply:
-        report = await self._rounds.run(inv.tenant, None, inv.now)
-        assert report is not None  # a manual period is always new
-        lines = [f"Round {report.number} started: {len(report.groups)} group(s)."]
-        if not report.groups and not report.left_out:
-            lines.append("Nobody is taking part right now; members join with /buddy join.")
-        lines += [f"• {group_names(g)}" for g in report.groups]
-        trios = sum(len(g) == 3 for g in report.groups)
+    async def match_now(
+        self,
+        inv: Invocation,
+        *,
+        extra: Annotated[
+            bool, Opt("an extra round on top of this period's (it counts as history)")
+        ] = False,
+    ) -> Reply:
+        await self._repo.record_organizer(inv.tenant.id, inv.member.id, inv.now)
+        outcome = await self._rounds.run(inv.tenant, inv.now, extra=extra)
+        if not isinstance(outcome, RoundReport):
+            # None only for a scheduled period; a manual run always says why it did not start
+            return Reply(text=outcome.reason if outcome else "No round was started.")
+        self._app.sender.kick()
+        kind = "Extra round" if outcome.extra else "Round"
+        lines = [f"{kind} {outcome.number} started: {len(outcome.groups)} group(s)."]
+        if outcome.extra:
+            lines.append(EXTRA_REPLY)
+        listed = [f"• {group_names(g)}" for g in outcome.groups]
+        # a big community's list goes to the details, so the reply fits the platform's limit
+        inline = len(listed) <= INLINE_GROUPS
+        lines += listed if inline else ["The groups are listed in the details."]
+        trios = sum(len(g) == 3 for g in outcome.groups)
         if trios:
             lines.append(f"{trios} trio(s), so nobody is left out over an odd count.")
-        if report.left_out:
-            lines.append(f"Left out (each told why): {', '.join(report.left_out)}")
-        if report.paused:
-            lines.append(f"Paused for inactivity (each told how to resume): {report.paused}")
-        return Reply(text="\n".join(lines))
+        if outcome.left_out:
+            lines.append(f"Left out (each told why): {names_inline(outcome.left_out)}")
+        if outcome.paused:
+            lines.append(f"Paused for inactivity (each told how to resume): {outcome.paused}")
+        lines.append(f"Next scheduled round: {outcome.next_round}")
+        return Reply(text="\n".join(lines), details=None if inline else "\n".join(listed))
+
+    @command(
+        "admin buddies report",
+        "The organizer's report of the latest buddy round, or of round N.",
+        admin=True,
+        examples=("/admin buddies report", "/admin buddies report round:2"),
+    )
+    async def report(
+        self,
+        inv: Invocation,
+        *,
+        round: Annotated[int | None, Opt("round number", primary=True, min=1)] = None,
+    ) -> Reply:
+        rnd = await self._repo.round_numbered(self._app.db, inv.tenant.id, round)
+        if rnd is None:
+            latest = await self._repo.last_round(inv.tenant.id)
+            raise CommandError(
+                "No buddy round has run yet; start one with /admin match now."
+                if latest is None
+                else f"There is no round {round}; the latest is round {latest.number}.",
+                inv.command,
+            )
+        cadence = cadence_of(await self._app.community.get(inv.tenant.id))
+        nxt = moment(
+            await next_round_at(self._app.db, inv.tenant.id, cadence, inv.now), cadence.zone
+        )
+        facts = await self._repo.round_facts(self._app.db, rnd)
+        message = round_report(facts, cadence.zone, nxt)
+        return Reply(text=message.text, details=message.details)
 
     @command(
         "admin buddies",
@@ -76,6 +141,7 @@ class OrganizerCommands:
         ] = None,
         channel: Annotated[ChannelName | None, Opt("where buddy rooms are opened")] = None,
     ) -> Reply:
+        await self._repo.record_organizer(inv.tenant.id, inv.member.id, inv.now)
         changed = await self._app.community.update(
             inv.tenant.id,
             {

@@ -20,6 +20,7 @@ from bot.storage.outbox import Target, enqueue, message_key
 from bot.streaks import pair_streak
 from bot.text import duration, group_names, local_moment, plural
 from cogs.buddies import texts
+from cogs.buddies.rounds import next_round_at
 from cogs.buddies.settings import cadence_of
 
 MAX_PAUSE_WEEKS = 12
@@ -45,8 +46,9 @@ class MemberCommands:
         return zone_for(inv.member.timezone, inv.member.platform_timezone, settings[TIMEZONE])
 
     async def _next_round(self, inv: Invocation) -> str:
-        values = await self._app.community.get(inv.tenant.id)
-        return local_moment(cadence_of(values).next_start(inv.now), await self._zone(inv))
+        cadence = cadence_of(await self._app.community.get(inv.tenant.id))
+        start = await next_round_at(self._app.db, inv.tenant.id, cadence, inv.now)
+        return local_moment(start, await self._zone(inv))
 
     async def _enrolled(self, inv: Invocation) -> Buddy:
         buddy = await self._repo.get(inv.tenant.id, inv.member.id)

@@ -17,22 +17,35 @@ from bot.community import TIMEZONE, CommunityValues
 from bot.matching.round import (
     HISTORY_ROUNDS,
     PAUSE_AFTER_MISSED,
+    Cadence,
     Participant,
+    PlannedGroup,
     RoundOutcome,
     match_profile,
     plan,
+    shared_windows,
 )
 from bot.ports import Message
 from bot.storage import claims
-from bot.storage.buddies import BuddyRepo, Enrolled
+from bot.storage.buddies import BuddyRepo, Enrolled, Round
+from bot.storage.db import Database, Reader, Tx
 from bot.storage.models import Profile, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
+from bot.text import long_date
 from cogs.buddies import texts
+from cogs.buddies.report import moment, nobody_to_pair, round_report
 from cogs.buddies.rooms import Rooms, member_ids, room_of
 from cogs.buddies.settings import GROUP_SIZE, REPEAT_WINDOW, cadence_of
 
 ROUND_JOB = "buddy-round"
+EMPTY_JOB = "buddy-round-empty"
+"""Claimed when a period's scheduled start found nobody to pair: the tick leaves that period
+alone, while an organizer may still start its round once people are in."""
 FOLLOWUP_JOB = "buddy-followup"
+EXTRA_NOTE = (
+    "Extra round: an organizer started this one on top of the regular rounds; "
+    "it counts like any round."
+)
 
 
 @dataclass(frozen=True)
@@ -41,11 +54,66 @@ class RoundReport:
     groups: list[list[str]]
     left_out: list[str]
     paused: int
+    extra: bool
+    report: Message  # what the organizers are told (also /admin buddies report)
+    next_round: str  # "Monday 16 March, 10:00 Europe/Berlin"
+
+
+@dataclass(frozen=True)
+class NotStarted:
+    """No round: the reason, as the organizer reads it."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A round grouped from what was read: solved again if the transaction sees otherwise."""
+
+    people: list[Enrolled]
+    blocks: set[tuple[int, int]]
+    number: int
+    outcome: RoundOutcome
+
+
+class _Abandon(Exception):
+    """Rolls the round's transaction back; carries what to answer instead."""
+
+    def __init__(self, outcome: NotStarted | None) -> None:
+        super().__init__()
+        self.outcome = outcome
 
 
 def room_key(tenant_id: int, round_number: int, group_number: int) -> str:
     """The room a group's messages go to; the sender opens it on first use."""
     return f"buddies-{tenant_id}-{round_number}-{group_number}"
+
+
+def study_time(group: PlannedGroup, on: date) -> str:
+    """How the group's study hours meet on the round's date, as the report counts it."""
+    windows = shared_windows([m.profile for m in group.members], on)
+    return "no_hours" if windows is None else "shared" if windows else "no_overlap"
+
+
+async def period_taken(tx: Tx, tenant_id: int, period: str) -> bool:
+    """A period's round ran, or its scheduled start found nobody to pair."""
+    return await claims.is_claimed(tx, tenant_id, ROUND_JOB, period) or await claims.is_claimed(
+        tx, tenant_id, EMPTY_JOB, period
+    )
+
+
+async def next_scheduled(tx: Tx, tenant_id: int, cadence: Cadence, now: datetime) -> datetime:
+    """The next scheduled start that will run: not one whose period already had its round."""
+    start = cadence.next_start(now)
+    if await period_taken(tx, tenant_id, cadence.period(start)[0]):
+        return cadence.next_start(start)
+    return start
+
+
+async def next_round_at(db: Database, tenant_id: int, cadence: Cadence, now: datetime) -> datetime:
+    """`next_scheduled`, read on its own (what `/buddy status` and the replies show)."""
+    async with db.transaction() as tx:
+        return await next_scheduled(tx, tenant_id, cadence, now)
 
 
 class Rounds:
@@ -54,8 +122,17 @@ class Rounds:
         self._repo = repo
         self._rooms = rooms
 
-    async def run(self, tenant: Tenant, period: str | None, now: datetime) -> RoundReport | None:
-        """Run one round for `period` (None: a manual round); None if it was already claimed.
+    async def run(
+        self, tenant: Tenant, now: datetime, *, scheduled: str | None = None, extra: bool = False
+    ) -> RoundReport | NotStarted | None:
+        """Run a round: the `scheduled` period's, this period's (an organizer's round now), or
+        an `extra` one. None when a scheduled period was already claimed.
+
+        One round per period: the scheduled round and `/admin match now` claim the same
+        `(tenant, ROUND_JOB, period)`, so whichever comes first is the period's only round.
+        With fewer than two members in, no round is stored (numbers do not move); a
+        scheduled start then claims EMPTY_JOB instead, tells the lone member and the organizer
+        once, and is not retried.
 
         The round is read and solved outside any transaction (solving thousands of members
         takes seconds, and an open write transaction would hold up every other write), then
@@ -65,75 +142,189 @@ class Rounds:
         """
         values = await self._app.community.get(tenant.id)
         cadence = cadence_of(values)
-        repeat = values[REPEAT_WINDOW]
-        day = now.astimezone(cadence.zone).date()
+        period = scheduled or cadence.period(now)[0]
         db = self._app.db
+        if scheduled is None and not extra:
+            ran = await self._repo.period_round(db, tenant.id, period)
+            if ran is not None:
+                return NotStarted(await self._already_ran(tenant.id, ran, cadence, now))
         planned = await self._repo.planned_participants(tenant.id, now, PAUSE_AFTER_MISSED)
-        history = await self._repo.past_groups(db, tenant.id, max(repeat, HISTORY_ROUNDS))
-        blocks = await self._repo.blocks(db, tenant.id)
-        number = await self._repo.next_round_number(db, tenant.id)
-        outcome = await self._solve(tenant, planned, history, blocks, number, day, values)
-        async with db.transaction() as tx:
-            if period is None:
-                period = f"manual-{await self._repo.next_round_number(tx, tenant.id)}"
-            if not await claims.claim(tx, tenant.id, ROUND_JOB, period, now):
-                return None
-            paused = await self._repo.close_open_rounds(tx, tenant.id, now, PAUSE_AFTER_MISSED)
-            for member_id, external_id in paused:
-                await enqueue(
-                    tx,
-                    tenant.id,
-                    message_key("buddy-autopause", tenant.id, period, member_id),
-                    Target.dm(external_id),
-                    Message(texts.AUTOPAUSED),
-                    now,
-                    member_id=member_id,
-                    expires_at=now + cadence.length,
+        if len(planned) < 2 and scheduled is None:
+            return NotStarted(nobody_to_pair([p.label for p in planned]))
+        plan = await self._plan(db, tenant, planned, now, values)
+        try:
+            async with db.transaction() as tx:
+                return await self._write(tx, tenant, now, period, scheduled, extra, plan)
+        except _Abandon as abandoned:
+            return abandoned.outcome
+
+    async def _plan(
+        self,
+        reader: Reader,
+        tenant: Tenant,
+        people: Sequence[Enrolled],
+        now: datetime,
+        values: CommunityValues,
+    ) -> _Plan:
+        """Group `people` from what `reader` sees of history and blocks."""
+        repeat = values[REPEAT_WINDOW]
+        history = await self._repo.past_groups(reader, tenant.id, max(repeat, HISTORY_ROUNDS))
+        blocks = await self._repo.blocks(reader, tenant.id)
+        number = await self._repo.next_round_number(reader, tenant.id)
+        day = now.astimezone(cadence_of(values).zone).date()
+        outcome = await self._solve(tenant, people, history, blocks, number, day, values)
+        return _Plan(list(people), set(blocks), number, outcome)
+
+    async def _already_ran(
+        self, tenant_id: int, ran: Round, cadence: Cadence, now: datetime
+    ) -> str:
+        nxt = await next_round_at(self._app.db, tenant_id, cadence, now)
+        started = long_date(ran.started_at.astimezone(cadence.zone).date())
+        return (
+            f"This period's round already ran: round {ran.number}, started {started}.\n"
+            f"Next scheduled round: {moment(nxt, cadence.zone)}\n"
+            "To pair everyone again now, run /admin match now extra:yes (an extra round)."
+        )
+
+    async def _write(
+        self,
+        tx: Tx,
+        tenant: Tenant,
+        now: datetime,
+        period: str,
+        scheduled: str | None,
+        extra: bool,
+        planned: _Plan,
+    ) -> RoundReport | NotStarted | None:
+        """The round's one transaction: claim, close the last round, group, queue every message."""
+        values = await self._app.community.get(tenant.id)
+        cadence = cadence_of(values)
+        day = now.astimezone(cadence.zone).date()
+        if extra:
+            period = f"extra-{await self._repo.next_round_number(tx, tenant.id)}"
+        elif scheduled is not None and await claims.is_claimed(tx, tenant.id, EMPTY_JOB, period):
+            raise _Abandon(None)
+        paused = await self._repo.close_open_rounds(tx, tenant.id, now, PAUSE_AFTER_MISSED)
+        people = await self._repo.participants(tx, tenant.id, now)
+        if len(people) < 2:
+            if scheduled is None:
+                raise _Abandon(NotStarted(nobody_to_pair([p.label for p in people])))
+            if not await claims.claim(tx, tenant.id, EMPTY_JOB, period, now):
+                raise _Abandon(None)
+        elif not await claims.claim(tx, tenant.id, ROUND_JOB, period, now):
+            if scheduled is not None:
+                raise _Abandon(None)
+            ran = await self._repo.period_round(tx, tenant.id, period)
+            raise _Abandon(
+                NotStarted(
+                    f"This period's round already ran (round {ran.number})."
+                    if ran
+                    else "This period's round already ran."
                 )
-            # A round with nobody in it is still recorded, so numbers (and manual keys) move on.
-            people = await self._repo.participants(tx, tenant.id, now)
-            now_blocks = await self._repo.blocks(tx, tenant.id)
-            now_number = await self._repo.next_round_number(tx, tenant.id)
-            if people != planned or set(now_blocks) != set(blocks) or now_number != number:
-                history = await self._repo.past_groups(tx, tenant.id, max(repeat, HISTORY_ROUNDS))
-                outcome = await self._solve(
-                    tenant, people, history, now_blocks, now_number, day, values
-                )
-            rnd = await self._repo.create_round(
-                tx, tenant.id, period, now, cadence.followup_at(now)
             )
-            external = {p.member_id: p.external_id for p in people}
-            for number, group in enumerate(outcome.groups, start=1):
-                key = room_key(tenant.id, rnd.number, number)
-                members = [(m.member_id, m.name) for m in group.members]
-                group_id = await self._repo.add_group(tx, tenant.id, rnd.id, key, members)
-                ids = tuple(external[m.member_id] for m in group.members)
-                await self._rooms.post(
-                    tx,
-                    tenant.id,
-                    message_key("buddy-intro", tenant.id, group_id),
-                    Target.room(key, ids, group.title),
-                    Message(group.intro),
-                    now,
-                    members=[m.member_id for m in group.members],
-                    expires_at=now + cadence.length,
-                )
-            for left in outcome.left_out:
+        for member_id, external_id in paused:
+            await enqueue(
+                tx,
+                tenant.id,
+                message_key("buddy-autopause", tenant.id, period, member_id),
+                Target.dm(external_id),
+                Message(texts.AUTOPAUSED),
+                now,
+                member_id=member_id,
+                expires_at=now + cadence.length,
+            )
+        organizer = await self._repo.organizer(tx, tenant.id)
+        nxt = moment(await next_scheduled(tx, tenant.id, cadence, now), cadence.zone)
+        plan = planned
+        if (people, set(await self._repo.blocks(tx, tenant.id))) != (plan.people, plan.blocks) or (
+            await self._repo.next_round_number(tx, tenant.id) != plan.number
+        ):
+            plan = await self._plan(tx, tenant, people, now, values)
+        outcome = plan.outcome
+        external = {p.member_id: p.external_id for p in people}
+        if len(people) < 2:
+            for left in outcome.left_out:  # no round number: none was started
                 await enqueue(
                     tx,
                     tenant.id,
-                    message_key("buddy-alone", tenant.id, rnd.id, left.member.member_id),
+                    message_key("buddy-alone-period", tenant.id, period, left.member.member_id),
                     Target.dm(external[left.member.member_id]),
-                    Message(texts.left_out(rnd.number, left.reason)),
+                    Message(left.reason),
                     now,
                     member_id=left.member.member_id,
                     expires_at=now + cadence.length,
                 )
+            if organizer is not None:
+                text = (
+                    f"Scheduled buddy round ({long_date(day)}): "
+                    f"{nobody_to_pair([p.label for p in people])}\nNext scheduled round: {nxt}"
+                )
+                await enqueue(
+                    tx,
+                    tenant.id,
+                    message_key("buddy-report-empty", tenant.id, period),
+                    Target.dm(organizer[1]),
+                    Message(text),
+                    now,
+                    member_id=organizer[0],
+                    expires_at=now + cadence.length,
+                )
+            return None
+        rnd = await self._repo.create_round(
+            tx, tenant.id, period, now, cadence.followup_at(now), extra=extra
+        )
+        for number, group in enumerate(outcome.groups, start=1):
+            key = room_key(tenant.id, rnd.number, number)
+            members = [(m.member_id, m.name) for m in group.members]
+            group_id = await self._repo.add_group(
+                tx, tenant.id, rnd.id, key, members, study_time(group, day)
+            )
+            ids = tuple(external[m.member_id] for m in group.members)
+            intro = f"{EXTRA_NOTE}\n{group.intro}" if extra else group.intro
+            await self._rooms.post(
+                tx,
+                tenant.id,
+                message_key("buddy-intro", tenant.id, group_id),
+                Target.room(key, ids, group.title),
+                Message(intro),
+                now,
+                members=[m.member_id for m in group.members],
+                expires_at=now + cadence.length,
+            )
+        for left in outcome.left_out:
+            await enqueue(
+                tx,
+                tenant.id,
+                message_key("buddy-alone", tenant.id, rnd.id, left.member.member_id),
+                Target.dm(external[left.member.member_id]),
+                Message(texts.left_out(rnd.number, left.reason)),
+                now,
+                member_id=left.member.member_id,
+                expires_at=now + cadence.length,
+            )
+        left_ids = [x.member.member_id for x in outcome.left_out]
+        await self._repo.add_round_notes(tx, tenant.id, rnd.id, "waiting", left_ids)
+        await self._repo.add_round_notes(tx, tenant.id, rnd.id, "paused", [m for m, _ in paused])
+        report = round_report(await self._repo.round_facts(tx, rnd), cadence.zone, nxt)
+        if organizer is not None:
+            await enqueue(
+                tx,
+                tenant.id,
+                message_key("buddy-report", tenant.id, rnd.id),
+                Target.dm(organizer[1]),
+                report,
+                now,
+                member_id=organizer[0],
+                expires_at=now + cadence.length,
+            )
         return RoundReport(
             rnd.number,
             [[m.name for m in g.members] for g in outcome.groups],
             [x.member.name for x in outcome.left_out],
             len(paused),
+            extra,
+            report,
+            nxt,
         )
 
     async def _solve(
@@ -177,7 +368,7 @@ class Rounds:
 
     async def tick(self, now: datetime) -> int:
         """Start every round whose scheduled time has passed; returns how many started."""
-        started = 0
+        started, queued = 0, False
         for tenant_id, first_joined in await self._repo.enrolled_tenants():
             cadence = cadence_of(await self._app.community.get(tenant_id))
             due = cadence.due(now)
@@ -185,12 +376,15 @@ class Rounds:
             if due is None or due[1] < first_joined:
                 continue
             async with self._app.db.transaction() as tx:
-                if await claims.is_claimed(tx, tenant_id, ROUND_JOB, due[0]):
-                    continue
+                if await period_taken(tx, tenant_id, due[0]):
+                    continue  # an organizer ran this period's round, or nobody was in
             tenant = await self._app.tenants.get(tenant_id)
-            if tenant is not None and await self.run(tenant, due[0], now) is not None:
+            if tenant is None:
+                continue
+            if isinstance(await self.run(tenant, now, scheduled=due[0]), RoundReport):
                 started += 1
-        if started:
+            queued = True  # a round, or the notes of a start with nobody to pair
+        if queued:
             self._app.sender.kick()
         return started
 

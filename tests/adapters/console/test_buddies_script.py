@@ -10,6 +10,7 @@ import pytest
 from tests.adapters.console.scripts import run_console, walkthrough
 
 pytestmark = pytest.mark.slow  # runs `python -m bot console` as a process
+MONDAY_MORNING = "2026-03-02T06:00:00Z"  # the --now docs/buddies.md gives
 
 
 def rooms(transcript: str, number: int) -> list[set[str]]:
@@ -25,15 +26,21 @@ def pairs(groups: list[set[str]]) -> set[frozenset[str]]:
 
 
 def test_seven_members_two_rounds_follow_up_and_no_repeat(tmp_path: Path) -> None:
-    result = run_console(tmp_path, walkthrough("buddies.md"))
+    # Monday 07:00 in Berlin: the organizer's round comes before the scheduled 10:00 one
+    result = run_console(tmp_path, walkthrough("buddies.md"), "--now", MONDAY_MORNING)
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
-    first_round, _, rest = out.partition("(it is now 2026-03-06 13:00 UTC)")
+    first_round, _, rest = out.partition("(it is now 2026-03-06 06:00 UTC)")
     first, second = rooms(out, 1), rooms(out, 2)
     assert sorted(len(g) for g in first) == [2, 2, 3]
     assert set().union(*first) == {"ana", "ben", "chen", "dara", "eli", "femi", "gus"}
     assert first_round.count("Why you were matched:") == 3
     assert "Round 1 started: 3 group(s)" in first_round
+    # /admin match now took the period's round: 10:00 that Monday started nothing more, and
+    # the organizer was told when the next one is, a week later
+    assert "Study buddies #2" not in first_round
+    assert "Next scheduled round: Monday 9 March, 10:00 Europe/Berlin" in first_round
+    assert "Buddy round 1 (Monday 2 March): 3 groups for 7 members, 1 trio." in first_round
     # every member saw an intro that explains the match in their own local time
     assert "Ana 18:00-21:00 (Europe/Berlin)" in first_round
     assert "first time paired" in first_round and "First step:" in first_round

@@ -264,6 +264,14 @@ def test_every_two_weeks_skips_a_week_and_follow_up_is_mid_round() -> None:
     assert c.due(first + timedelta(days=7)) is None  # the week in between has no round
 
 
+def test_the_period_holds_a_morning_before_its_start_and_the_weeks_after() -> None:
+    c = cadence(every=2)
+    first = c.next_start(datetime(2026, 3, 2, 12, tzinfo=UTC))
+    key, start = c.period(first - timedelta(hours=2))  # Monday morning, before the start
+    assert (key, start) == (c.period(first + timedelta(days=10))[0], first)
+    assert c.period(first + timedelta(days=14))[0] != key  # the next round week, a new period
+
+
 # --- properties over small communities (brute force as the reference) ---------------------------
 
 

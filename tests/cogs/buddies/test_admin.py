@@ -8,12 +8,15 @@ from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
 
 
-async def test_match_now_with_nobody_in_says_so_and_numbers_move_on(app: App) -> None:
-    first = await say(app, "/admin match now", admin=True)
-    assert "Round 1 started: 0 group(s)" in first.text and "Nobody is taking part" in first.text
-    await enrol(app, "alice", "bob")
-    second = await say(app, "/admin match now", admin=True)
-    assert "Round 2 started: 1 group(s)" in second.text
+async def test_match_now_with_nobody_or_one_in_says_so_and_starts_no_round(app: App) -> None:
+    nobody = await say(app, "/admin match now", "olga", admin=True)
+    assert nobody.text.startswith("Nobody is in yet; nobody to pair.")
+    await enrol(app, "alice")
+    alone = await say(app, "/admin match now", "olga", admin=True)
+    assert alone.text.startswith("Only Alice is in; nobody to pair.")
+    await enrol(app, "bob")
+    first = await say(app, "/admin match now", "olga", admin=True)
+    assert "Round 1 started: 1 group(s)" in first.text
 
 
 async def test_admin_match_now_is_for_admins(app: App) -> None:
@@ -29,7 +32,7 @@ async def test_admin_settings_change_the_group_size_and_show_up(
     shown = await say(app, "/admin show", admin=True)
     assert "buddy_group_size: 3" in shown.text and "buddy_day: tuesday" in shown.text
     await enrol(app, "alice", "bob", "carol", "dan", "erin", "frank")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     assert sorted(len(g) for g in groups_in(messenger)) == [3, 3]
 
 

@@ -57,7 +57,7 @@ async def test_a_block_is_private_and_listed_only_for_the_blocker(
     reply = await say(app, "/buddy block user:@bob")
     assert "They are not told" in reply.text and reply.private
     assert messenger.sent == []
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     assert "You blocked: Bob (only you see this)" in (await say(app, "/buddy history")).text
     assert "block" not in (await say(app, "/buddy history", user="bob")).text.lower()
 
@@ -70,7 +70,7 @@ async def test_answering_without_a_group_is_an_error(app: App) -> None:
 
 async def test_status_shows_the_pair_streak(app: App, clock: ManualClock) -> None:
     await enrol(app, "alice", "bob")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     for _ in range(2):
         await say(app, "/checkin did:sql")
         await say(app, "/checkin did:sql", user="bob")
@@ -84,7 +84,7 @@ async def test_a_nudge_reaches_the_buddy_once_a_day(
     app: App, clock: ManualClock, messenger: RecordingMessenger
 ) -> None:
     await enrol(app, "alice", "bob")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     assert "Nudge sent to Bob" in (await say(app, "/buddy nudge")).text
     again = await say(app, "/buddy nudge")
     assert again.error and "already nudged" in again.text

@@ -12,7 +12,7 @@ async def test_export_and_erase_cover_groups_blocks_and_settings(app: App) -> No
     await say(app, "/buddy block user:@carol")
     await say(app, "/buddy unblock user:@carol")
     await say(app, "/buddy block user:@carol")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     (provider,) = [p for p in app.personal_data.providers if p.name == "buddies"]
     alice, tenant = await member(app, "alice"), await app.tenants.find(app.platform, "T1")
     assert tenant is not None

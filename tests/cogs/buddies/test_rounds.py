@@ -34,7 +34,7 @@ async def test_seven_members_make_three_groups_with_one_trio(
     app: App, messenger: RecordingMessenger
 ) -> None:
     await enrol(app, *NAMES)
-    reply = await say(app, "/admin match now", admin=True)
+    reply = await say(app, "/admin match now", "olga", admin=True)
     assert "Round 1 started: 3 group(s)" in reply.text
     groups = groups_in(messenger)
     assert sorted(len(g) for g in groups) == [2, 2, 3]
@@ -47,16 +47,20 @@ async def test_without_group_rooms_each_member_gets_the_intro_by_dm(
 ) -> None:
     messenger.capabilities = replace(messenger.capabilities, group_rooms=False)
     await enrol(app, "alice", "bob")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     assert messenger.rooms == {}
     for name in ("alice", "bob"):
         (intro,) = messenger.to("dm", name)
         assert "Why you were matched" in intro.text
 
 
-async def test_a_lone_member_is_told_why(app: App, messenger: RecordingMessenger) -> None:
+async def test_a_lone_member_is_told_why_at_the_scheduled_round(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
     await enrol(app, "alice")
-    await say(app, "/admin match now", admin=True)
+    clock.set(NEXT_MONDAY)
+    await tick(app)
+    await tick(app)
     (dm,) = messenger.to("dm", "alice")
     assert "only member taking part" in dm.text
     assert messenger.rooms == {}
@@ -69,7 +73,7 @@ async def test_blocks_and_pauses_are_never_violated(
     await say(app, "/buddy block user:@bob", user="alice")
     await say(app, "/buddy block user:@alice", user="carol")
     await say(app, "/buddy pause weeks:2", user="dan")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     assert groups_in(messenger) == [["alice", "erin"], ["bob", "carol"]]
     assert messenger.to("dm", "dan") == []
 
@@ -77,10 +81,10 @@ async def test_blocks_and_pauses_are_never_violated(
 async def test_a_timed_pause_ends_by_itself(app: App, clock: ManualClock) -> None:
     await enrol(app, "alice", "bob")
     await say(app, "/buddy pause weeks:1", user="bob")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     assert await current(app, "bob") is None
     clock.advance(timedelta(weeks=1))
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     assert await current(app, "bob") is not None
 
 
@@ -143,7 +147,7 @@ async def test_the_next_round_avoids_last_rounds_partners(
     app: App, clock: ManualClock, messenger: RecordingMessenger
 ) -> None:
     await enrol(app, "alice", "bob", "carol", "dan")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     first = groups_in(messenger)
     clock.set(NEXT_MONDAY)
     await tick(app)
@@ -156,7 +160,7 @@ async def test_mid_round_the_group_is_asked_and_the_answer_is_recorded(
     app: App, clock: ManualClock, messenger: RecordingMessenger
 ) -> None:
     await enrol(app, "alice", "bob")
-    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now", "olga", admin=True)
     clock.advance(timedelta(days=3))
     await tick(app)
     assert not any("Did you meet?" in t for t in messenger.texts())
@@ -176,11 +180,11 @@ async def test_two_silent_rounds_pause_the_member_with_a_dm(
 ) -> None:
     await enrol(app, "alice", "bob", "carol")
     for _ in range(2):
-        await say(app, "/admin match now", admin=True)
+        await say(app, "/admin match now", "olga", admin=True)
         for name in ("bob", "carol"):
             await say(app, "/buddy met answer:yes", user=name)
         clock.advance(timedelta(weeks=1))
-    reply = await say(app, "/admin match now", admin=True)
+    reply = await say(app, "/admin match now", "olga", admin=True)
     assert "Paused for inactivity (each told how to resume): 1" in reply.text
     (dm,) = [m for m in messenger.to("dm", "alice") if "paused" in m.text]
     assert "/buddy resume" in dm.text

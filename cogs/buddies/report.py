@@ -1,0 +1,80 @@
+"""The organizer's round report: sent privately after each round, shown by /admin buddies report.
+
+One text for both, built from what the round stored (`BuddyRepo.round_facts`), so the DM and
+the command never disagree. The message stays short whatever the community's size: counts and
+a few names inline, every group and name in the details (a thread, or indented lines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.ports import Message
+from bot.storage.buddies import RoundFacts
+from bot.text import group_names, join, literal, long_date, plural
+
+INLINE_NAMES = 5
+"""Names listed in the message itself; the rest are in the details."""
+
+_NO_TIME = {"no_hours": "hours not set", "no_overlap": "hours don't overlap"}
+
+
+def moment(instant: datetime, zone: ZoneInfo) -> str:
+    """'Monday 16 March, 10:00 Europe/Berlin': a round start as organizers read it."""
+    local = instant.astimezone(zone)
+    return f"{long_date(local.date())}, {local:%H:%M} {zone.key}"
+
+
+def names_inline(names: Sequence[str]) -> str:
+    """The first few names, as typed ('Ana, Ben and 12 more')."""
+    shown = [literal(n) for n in names[:INLINE_NAMES]]
+    return join(shown, total=len(names))
+
+
+def nobody_to_pair(names: Sequence[str]) -> str:
+    """What a round with nobody or one member in says, instead of starting."""
+    if not names:
+        return "Nobody is in yet; nobody to pair. Members take part with /buddy join."
+    return f"Only {literal(names[0])} is in; nobody to pair. No round was started."
+
+
+def round_report(facts: RoundFacts, zone: ZoneInfo, next_round: str) -> Message:
+    rnd = facts.round
+    kind = "Extra buddy round" if rnd.extra else "Buddy round"
+    sizes = [len(names) for names, _ in facts.groups]
+    lines = [
+        f"{kind} {rnd.number} ({long_date(rnd.started_at.astimezone(zone).date())}): "
+        f"{plural(len(sizes), 'group')} for {plural(sum(sizes), 'member')}, "
+        f"{plural(sizes.count(3), 'trio')}."
+    ]
+    if rnd.extra:
+        lines.append("It is outside the one round per period and counts for repeat avoidance.")
+    apart = [study for _, study in facts.groups if study in _NO_TIME]
+    if apart:
+        why = ", ".join(f"{apart.count(k)} {text}" for k, text in _NO_TIME.items() if k in apart)
+        lines.append(f"Without shared study time: {plural(len(apart), 'group')} ({why}).")
+    else:
+        lines.append("Every group has study time in common.")
+    for label, names in (
+        ("Waiting (enrolled, not grouped)", facts.waiting),
+        ("Paused for inactivity", facts.paused),
+    ):
+        lines.append(f"{label}: {len(names)}" + (f" ({names_inline(names)})." if names else "."))
+    if facts.previous is not None:
+        number, groups, met = facts.previous
+        lines.append(
+            f"Round {number}: {met} of {plural(groups, 'group')} said they met"
+            f" ({groups - met} no answer or not yet)."
+        )
+    lines.append(f"Next scheduled round: {next_round}")
+    details = [
+        f"• {group_names([literal(n) for n in names])}"
+        + (f" (no shared study time: {_NO_TIME[study]})" if study in _NO_TIME else "")
+        for names, study in facts.groups
+    ]
+    for label, names in (("Waiting", facts.waiting), ("Paused", facts.paused)):
+        if len(names) > INLINE_NAMES:
+            details.append(f"{label}: {join([literal(n) for n in names])}")
+    return Message("\n".join(lines), details="\n".join(details) or None)
