@@ -50,8 +50,14 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_flow
 
 from bench._gen import blocks, community
-from bot.matching.candidates import build_edges, history_from_rounds, plan_round
-from bot.matching.graph import SCALE, EdgeArrays
+from bot.matching.candidates import (
+    SHARED_TIME,
+    build_edges,
+    history_from_rounds,
+    plan_round,
+    short_groups,
+)
+from bot.matching.graph import BoolArray, EdgeArrays, build_graph
 from bot.matching.score import (
     Interval,
     MatchProfile,
@@ -62,7 +68,7 @@ from bot.matching.score import (
     overlap_hours,
     score,
 )
-from bot.matching.solver import GroupingResult, solve_groups
+from bot.matching.solver import solve_groups
 
 ROUND_DATE = date(2026, 6, 10)
 Groups = list[tuple[int, ...]]
@@ -92,6 +98,7 @@ class Quality:
     share_1h: float  # of groups whose members all set hours: every pair shares >= 1 h
     share_2h: float
     groups_2h: int  # groups whose every pair shares >= 2 h
+    short: int  # groups whose members all set hours and some pair shares < 1 h
     skills: float  # mean Jaccard of the learning sets over the pairs inside groups
 
 
@@ -132,6 +139,7 @@ def _quality(
         share_1h=one / known if known else float("nan"),
         share_2h=two / known if known else float("nan"),
         groups_2h=two,
+        short=known - one,
         skills=sum(overlaps) / len(overlaps) if overlaps else float("nan"),
     )
 
@@ -140,28 +148,40 @@ _TWO_HOURS = 2 * 3600
 
 
 def _two_hour_bound(
-    members: Sequence[MatchProfile], exact: bool, ruled_out: set[tuple[int, int]]
+    members: Sequence[MatchProfile],
+    exact: bool,
+    ruled_out: set[tuple[int, int]],
+    seconds: int = _TWO_HOURS,
+    unknown_fits: bool = False,
 ) -> tuple[int, int | None]:
-    """Most disjoint pairs sharing >= 2 h: floor of the fractional maximum over all such pairs,
-    and (if `exact`) the exact maximum-cardinality matching (rustworkx) on those pairs that are
-    not `ruled_out` (member-id pairs, smaller id first: blocked, or partners within K rounds).
+    """Most disjoint pairs sharing >= `seconds`: floor of the fractional maximum over all such
+    pairs, and (if `exact`) the exact maximum-cardinality matching (rustworkx) on those pairs
+    that are not `ruled_out` (member-id pairs, smaller id first: blocked, or partners within K
+    rounds). With `unknown_fits`, members without hours fit everyone (the solver does not count
+    their groups as short).
 
     Members with the same UTC spans are interchangeable, so the fractional matching is a max
     flow source -> window (capacity: its members) -> compatible window -> sink, halved.
     """
     kinds: dict[tuple[Interval, ...], int] = {}
     of = [
-        kinds.setdefault(tuple(day_intervals(p, ROUND_DATE)), len(kinds)) if p.hours else -1
+        kinds.setdefault(tuple(day_intervals(p, ROUND_DATE)), len(kinds))
+        if p.hours
+        else (-2 if unknown_fits else -1)
         for p in members
     ]
     spans = list(kinds)
-    t = len(spans)
+    if unknown_fits:  # one more kind, last: no hours, fits every kind
+        of = [len(spans) if k == -2 else k for k in of]
+    t = len(spans) + unknown_fits
     counts = np.bincount([k for k in of if k >= 0], minlength=t).astype(np.int32)
     fits = [
         (a, b)
         for a in range(t)
         for b in range(t)
-        if sum(hi - lo for lo, hi in intersect_day(spans[a], spans[b])) >= _TWO_HOURS
+        if a >= len(spans)
+        or b >= len(spans)
+        or sum(hi - lo for lo, hi in intersect_day(spans[a], spans[b])) >= seconds
     ]
     empty = np.array([], dtype=np.int64)
     a, b = (
@@ -214,17 +234,14 @@ def _graph_weight(graph: EdgeArrays, groups: Groups) -> float:
     return float(sum(w[(a, b)] for g in groups for a, b in itertools.combinations(sorted(g), 2)))
 
 
-def _nx_check(n: int, graph: EdgeArrays, exact: GroupingResult) -> str:
+def _nx_check(n: int, graph: EdgeArrays, short_before: BoolArray) -> str:
     """networkx max-cardinality optimum (pairs only) against the solver's exact pairs."""
     g = nx.Graph()
-    avoid = graph.avoid.tolist() if graph.avoid is not None else [False] * len(graph)
-    bonus = (round(max(graph.w.tolist(), default=0) * SCALE) + 1) * (n // 2 + 1)
-    for a, b, w, rep in zip(
-        graph.u.tolist(), graph.v.tolist(), graph.w.tolist(), avoid, strict=True
-    ):
-        g.add_edge(a, b, weight=round(w * SCALE) + (0 if rep else bonus))
+    keyed = build_graph(n, graph, short_before)  # the solver's tiered keys
+    for a, b, key in zip(keyed.low.tolist(), keyed.high.tolist(), keyed.key.tolist(), strict=True):
+        g.add_edge(a, b, weight=key)
     best = nx.max_weight_matching(g, maxcardinality=True)
-    pairs = solve_groups(n, graph, trio=False, exact_limit=10**9).groups
+    pairs = solve_groups(n, graph, trio=False, exact_limit=10**9, short_before=short_before).groups
     ours = sum(g[a][b]["weight"] for a, b in pairs)
     return "ok" if ours == sum(g[a][b]["weight"] for a, b in best) else "MISMATCH"
 
@@ -233,14 +250,24 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
     weights = ScoreWeights(short_overlap=args.short_overlap)
     members = community(n, seed=n)
     blocked = blocks(members, seed=n)
+    by_id = {p.member_id: p for p in members}
     past: list[Groups] = []  # member-id groups, most recent first
+    short_last: list[int] = []  # members whose group of the newest round shared < 1 h
     for r in range(rounds, 0, -1):
         on = ROUND_DATE - timedelta(weeks=r)
         plan = plan_round(
-            members, on, history=history_from_rounds(past), blocked=blocked, weights=weights
+            members,
+            on,
+            history=history_from_rounds(past),
+            blocked=blocked,
+            weights=weights,
+            short_last_round=short_last,
         )
         past.insert(0, plan.groups)
+        short_last = short_groups(plan.groups, by_id, on)
     history = history_from_rounds(past)
+    flagged = {p.member_id for p in members} & set(short_last)
+    short_before = np.array([p.member_id in flagged for p in members], dtype=np.bool_)
 
     gc.collect()
     reset = _reset_peak()
@@ -250,13 +277,15 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
     start = clock.perf_counter()
     graph = build_edges(members, ROUND_DATE, history=history, blocked=blocked, weights=weights)
     scored = clock.perf_counter()
-    result = solve_groups(n, graph)
+    result = solve_groups(n, graph, short_before=short_before)
     solved = clock.perf_counter()
     cpu = clock.process_time() - cpu
     peak = _rss_mb("VmHWM") - before if reset else float("nan")
     tracemalloc.start()
     solve_groups(
-        n, build_edges(members, ROUND_DATE, history=history, blocked=blocked, weights=weights)
+        n,
+        build_edges(members, ROUND_DATE, history=history, blocked=blocked, weights=weights),
+        short_before=short_before,
     )
     traced = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
@@ -290,6 +319,20 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
         "blocked": str(ours.blocked),
         ">=1h": f"{100 * ours.share_1h:.1f}%",
         ">=2h": f"{100 * ours.share_2h:.1f}%",
+        "<1h groups": str(ours.short),
+        "<1h fewest": "",
+        "<1h twice": str(
+            len(
+                set(
+                    short_groups(
+                        [[members[x].member_id for x in g] for g in result.groups],
+                        by_id,
+                        ROUND_DATE,
+                    )
+                )
+                & flagged
+            )
+        ),
         ">=2h bound": "",
         ">=2h of bound": "",
         "skills": f"{ours.skills:.2f}",
@@ -300,24 +343,32 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
     reference = ours.weight
     if n <= args.exact_limit:
         start = clock.perf_counter()
-        exact = solve_groups(n, graph, exact_limit=10**9)
+        exact = solve_groups(n, graph, exact_limit=10**9, short_before=short_before)
         reference = _graph_weight(graph, exact.groups)
         row["% exact (same graph)"] = (
             f"{100 * _graph_weight(graph, result.groups) / reference:.2f}%"
             f" ({clock.perf_counter() - start:.0f} s)"
         )
         if n <= args.nx_limit:
-            row["nx check"] = _nx_check(n, graph, exact)
+            row["nx check"] = _nx_check(n, graph, short_before)
     if n <= args.dense_limit:
         dense = build_edges(
             members, ROUND_DATE, history=history, blocked=blocked, k=n, weights=weights
         )
-        best = solve_groups(n, dense, exact_limit=10**9)
+        best = solve_groups(n, dense, exact_limit=10**9, short_before=short_before)
         ratio = _graph_weight(graph, result.groups) / _graph_weight(dense, best.groups)
         row["% all pairs"] = f"{100 * ratio:.2f}%"
     row["shuffle %"] = f"{100 * shuffled.weight / reference:.1f}%"
     recent = {p for p, age in history.items() if age <= weights.recent_rounds}
     ruled_out = recent | {(min(p), max(p)) for p in blocked}
+    good, good_allowed = _two_hour_bound(
+        members, n <= args.bound_limit, ruled_out, seconds=SHARED_TIME, unknown_fits=True
+    )
+    # every group beyond the most disjoint pairs with shared time lacks it
+    if good_allowed is None:
+        row["<1h fewest"] = f">= {max(0, n // 2 - good):,} (bound)"
+    else:
+        row["<1h fewest"] = f"{max(0, n // 2 - good_allowed):,}"
     bound, allowed = _two_hour_bound(members, n <= args.bound_limit, ruled_out)
     row[">=2h bound"] = f"{bound:,}" + ("" if allowed is None else f" ({allowed:,})")
     most = bound if allowed is None else allowed

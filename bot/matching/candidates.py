@@ -27,6 +27,7 @@ from bot.matching.score import (
     MatchProfile,
     ScoreWeights,
     overlap_credit,
+    overlap_hours,
     window_spans,
 )
 from bot.matching.solver import solve_groups
@@ -36,6 +37,10 @@ BoolArray = NDArray[np.bool_]
 
 _DAY = 86_400
 _CHUNK = 1 << 18  # pair scores per numpy batch: keeps temporaries in cache-sized pieces
+
+SHARED_TIME = 3600
+"""Seconds of study time a pair needs in common for the group to count as having shared time:
+below an hour buddies rarely hold a session (the solver's tier (c))."""
 
 PairHistory = Mapping[tuple[int, int], int]
 """(member_id, member_id) -> rounds since the two were last grouped (1 = the previous round)."""
@@ -51,6 +56,28 @@ def history_from_rounds(rounds: Sequence[Iterable[Iterable[int]]]) -> dict[tuple
                 for b in members[x + 1 :]:
                     ages.setdefault((a, b), age)
     return ages
+
+
+def short_groups(
+    groups: Iterable[Iterable[int]], profiles: Mapping[int, MatchProfile], on: date
+) -> list[int]:
+    """Member ids of the `groups` without shared study time on `on`: every member's hours are
+    known and some pair shares under `SHARED_TIME`. Groups with a member missing from
+    `profiles`, or without hours, are left out: nothing says their time did not overlap."""
+    out: list[int] = []
+    for group in groups:
+        members = sorted(group)
+        people = [profiles.get(m) for m in members]
+        known = [p for p in people if p is not None and p.hours is not None]
+        if len(known) < len(members):
+            continue
+        if any(
+            overlap_hours(a, b, on) * 3600 < SHARED_TIME
+            for x, a in enumerate(known)
+            for b in known[x + 1 :]
+        ):
+            out += members
+    return sorted(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,12 +359,28 @@ def build_edges(
     i, j = np.concatenate(heads), np.concatenate(tails)
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     _, first = np.unique(lo * n + hi, return_index=True)
+    lo, hi = lo[first], hi[first]
     return EdgeArrays(
-        u=lo[first],
-        v=hi[first],
+        u=lo,
+        v=hi,
         w=np.concatenate(ws)[first],
         avoid=np.concatenate(recents)[first],
+        short=_short_pairs(enc, lo, hi),
     )
+
+
+def _short_pairs(enc: _Encoded, lo: IntArray, hi: IntArray) -> BoolArray:
+    """Which pairs share under `SHARED_TIME` on the round's date; unknown hours are not short
+    (nothing says their time does not overlap). Computed once per distinct pair of UTC span
+    patterns, of which there are few."""
+    p, q = enc.pattern[lo], enc.pattern[hi]
+    known = (p > 0) & (q > 0)
+    patterns = len(enc.spans)
+    codes, pair_of = np.unique(p[known] * patterns + q[known], return_inverse=True)
+    seconds = _overlap_seconds(enc.spans[codes // patterns], enc.spans[codes % patterns])
+    short = np.zeros(len(lo), dtype=np.bool_)
+    short[known] = seconds[pair_of.reshape(-1)] < SHARED_TIME
+    return short
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,15 +402,20 @@ def plan_round(
     history: PairHistory | None = None,
     blocked: Iterable[tuple[int, int]] = (),
     weights: ScoreWeights = DEFAULT_WEIGHTS,
+    short_last_round: Iterable[int] = (),
 ) -> RoundPlan:
     """Score, build the candidate graph and solve: the one call a matching round needs.
 
     `profiles` are the round's participants (paused members already left out), `history` the
-    pair ages from `history_from_rounds`, `blocked` the member-id pairs that must never meet.
+    pair ages from `history_from_rounds`, `blocked` the member-id pairs that must never meet,
+    `short_last_round` the member ids whose group last round shared under 1 h of study time
+    (`short_groups`): they get such a group again only if nothing repeat-free avoids it.
     """
     graph = build_edges(profiles, on, history=history, blocked=blocked, weights=weights)
-    result = solve_groups(len(profiles), graph)
     ids = [p.member_id for p in profiles]
+    flagged = set(short_last_round)
+    short_before = np.array([i in flagged for i in ids], dtype=np.bool_)
+    result = solve_groups(len(profiles), graph, short_before=short_before)
     isolated = set(result.isolated)
     return RoundPlan(
         groups=sorted(tuple(sorted(ids[x] for x in g)) for g in result.groups),

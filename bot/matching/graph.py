@@ -1,12 +1,14 @@
 """The solver's graph: candidate edges turned into integer objective keys and an adjacency.
 
 Every part of the solver works on a `SolverGraph`: nodes 0..n-1, each unordered pair at most
-once (the smaller endpoint first, sorted), and per edge an integer *key* that encodes the
-objective's last two priorities at once: a bonus for every pair that is not to be avoided,
-larger than any total of weights, plus the weight scaled to an integer. Maximising the sum of
-keys therefore first avoids recent partners, then maximises weight. (The first priority,
-covering as many nodes as possible, is max-cardinality matching, or the `cover` value in
-`trios`.)
+once (the smaller endpoint first, sorted), and per edge an integer *key* that encodes every
+priority of the objective after coverage at once, lexicographically (`tiered_keys`): from the
+top, (b) not a recent partner, (c') no member who had no shared study time last round gets a
+pair without it again, (c) the pair shares study time (>= 1 h), (d) the weight scaled to an
+integer. Each tier's unit is larger than the most by which all lower tiers of two groupings
+can differ, so maximising the sum of keys never trades a higher tier for any amount of the
+lower ones. (The first priority, covering as many nodes as possible, is max-cardinality
+matching, or the `cover` value in `trios`.)
 
 A matching is kept as a `partner` array: the node each node is paired with, or -1.
 """
@@ -26,6 +28,11 @@ BoolArray = NDArray[np.bool_]
 SCALE = 1_000_000
 """Weights are scaled to integers: rustworkx's blossom is exact only on integer weights."""
 
+KEY_LIMIT = 2**55
+"""Largest edge key: sums along alternating paths (up to 64 steps) stay within int64. When
+the tiers' units would exceed it (very large communities), the weights get a coarser scale
+than `SCALE`; the tiers above them stay exact."""
+
 
 @dataclass(frozen=True, eq=False)
 class EdgeArrays:
@@ -40,6 +47,8 @@ class EdgeArrays:
     w: FloatArray
     avoid: BoolArray | None = None
     """Pairs to use only when coverage needs them (partners of recent rounds)."""
+    short: BoolArray | None = None
+    """Pairs sharing under 1 h of study time on the round's date (unknown hours: not short)."""
 
     @classmethod
     def empty(cls) -> EdgeArrays:
@@ -64,6 +73,12 @@ class SolverGraph:
     """Objective per edge: the bonus unless the pair is avoided, plus the scaled weight."""
     weight: IntArray
     """The scaled weight alone (what cluster coarsening sums)."""
+    fresh: BoolArray
+    """Not a partner of a recent round."""
+    short: BoolArray
+    """Under 1 h of shared study time."""
+    strain: IntArray
+    """Short pairs only: how many of the two ends had no shared time last round (0-2)."""
     offsets: IntArray
     """Node x's neighbours are `neighbour[offsets[x]:offsets[x + 1]]`."""
     neighbour: IntArray
@@ -152,32 +167,108 @@ def _validate(node_count: int, edges: EdgeArrays) -> None:
         raise ValueError("edge weights must be finite and >= 0")
 
 
-def build_graph(node_count: int, edges: EdgeArrays) -> SolverGraph:
+def tiered_keys(
+    weight: FloatArray,
+    tiers: list[tuple[IntArray, int]],
+    edges_per_grouping: int,
+    limit: int = KEY_LIMIT,
+    scale: float = SCALE,
+) -> tuple[IntArray, IntArray]:
+    """Integer keys whose sum orders groupings lexicographically: `tiers` from the lowest to
+    the highest as (credit per edge >= 0, the most by which two groupings' credit sums can
+    differ), below them the weight. Returns (keys, scaled weights).
+
+    A tier's unit is one more than the most all lower tiers can differ, so one unit of credit
+    outweighs everything below it. The weight scale is `scale`, or coarser (quartered until the
+    keys fit `limit`); ValueError when the weights would all round to 0.
+    """
+    top_weight = float(weight.max(initial=0.0))
+    while True:
+        scaled = np.rint(weight * scale).astype(np.int64)
+        spread = int(scaled.max(initial=0)) * edges_per_grouping  # lower tiers' difference
+        units = []
+        for _, tier_spread in tiers:
+            unit = spread + 1 if tier_spread else 0  # a constant tier needs no room
+            units.append(unit)
+            spread += tier_spread * unit
+        top = int(scaled.max(initial=0)) + sum(
+            unit * int(credit.max(initial=0))
+            for unit, (credit, _) in zip(units, tiers, strict=True)
+        )
+        if top <= limit:
+            break
+        scale /= 4
+        if top_weight * scale < 1:
+            raise ValueError("the objective's tiers do not fit into integer keys")
+    key = scaled.copy()
+    for unit, (credit, _) in zip(units, tiers, strict=True):
+        if unit:
+            key += unit * credit
+    return key, scaled
+
+
+def objective_tiers(
+    fresh: BoolArray, short: BoolArray, strain: IntArray, edges_per_grouping: int
+) -> list[tuple[IntArray, int]]:
+    """The solver's tiers after coverage, lowest first: (c) shares study time, (c') spares
+    members who had no shared time last round another such pair, (b) not a recent partner."""
+    flagged_ends = int(strain.sum())  # bounds how far two groupings' strain sums can differ
+    return [
+        ((~short).astype(np.int64), min(edges_per_grouping, int(short.sum()))),
+        (2 - strain, min(2 * edges_per_grouping, flagged_ends)),
+        (fresh.astype(np.int64), min(edges_per_grouping, int(fresh.sum()))),
+    ]
+
+
+def build_graph(
+    node_count: int, edges: EdgeArrays, short_before: BoolArray | None = None
+) -> SolverGraph:
     """Validate `edges` over nodes 0..node_count-1 and bring them into canonical form.
 
+    `short_before` marks the nodes whose group last round shared no study time (< 1 h): a
+    short pair touching them is avoided above plain short pairs (tier c').
     A pair given more than once keeps its best key, then the first given: so the same edges in
     any order give the same graph, which is what makes the solver's ties deterministic.
     """
     _validate(node_count, edges)
     low, high = np.minimum(edges.u, edges.v), np.maximum(edges.u, edges.v)
-    avoid = edges.avoid if edges.avoid is not None else np.zeros(len(low), dtype=np.bool_)
-    scaled = np.rint(edges.w * SCALE).astype(np.int64)
-    # above the scaled weight of any matching (at most node_count // 2 edges)
-    bonus = (int(scaled.max(initial=0)) + 1) * (node_count // 2 + 1)
-    key = scaled + np.where(avoid, 0, bonus)
+    count = len(low)
+    fresh = ~edges.avoid if edges.avoid is not None else np.ones(count, dtype=np.bool_)
+    short = edges.short if edges.short is not None else np.zeros(count, dtype=np.bool_)
+    strain = np.zeros(count, dtype=np.int64)
+    if short_before is not None:
+        if len(short_before) != node_count:
+            raise ValueError("short_before needs one flag per node")
+        strain = np.where(short, short_before[low].astype(np.int64) + short_before[high], 0)
+    # a grouping of pairs has at most node_count // 2 edges; one trio adds one more
+    per_grouping = node_count // 2 + 1
+    key, scaled = tiered_keys(
+        edges.w, objective_tiers(fresh, short, strain, per_grouping), per_grouping
+    )
     pair_id = low * node_count + high
     if len(pair_id) > 1 and not np.all(pair_id[1:] > pair_id[:-1]):
         # sort by pair; for duplicates keep the best key, then the first given
         order = np.lexsort((np.arange(len(pair_id)), -key, pair_id))
-        pair_id, low, high, key = pair_id[order], low[order], high[order], key[order]
-        first_of_pair = np.ones(len(pair_id), dtype=np.bool_)
-        first_of_pair[1:] = pair_id[1:] != pair_id[:-1]
-        low, high, key = low[first_of_pair], high[first_of_pair], key[first_of_pair]
-    weight = np.where(key >= bonus, key - bonus, key)
+        order = order[np.r_[True, pair_id[order][1:] != pair_id[order][:-1]]]
+        low, high, key, scaled = low[order], high[order], key[order], scaled[order]
+        fresh, short, strain = fresh[order], short[order], strain[order]
+    weight = scaled
     ends = np.concatenate([low, high])
     by_end = np.argsort(ends, kind="stable")
     offsets = np.zeros(node_count + 1, dtype=np.int64)
     np.cumsum(np.bincount(ends, minlength=node_count), out=offsets[1:])
     neighbour = np.concatenate([high, low])[by_end]
     neighbour_key = np.concatenate([key, key])[by_end]
-    return SolverGraph(node_count, low, high, key, weight, offsets, neighbour, neighbour_key)
+    return SolverGraph(
+        node_count,
+        low,
+        high,
+        key,
+        weight,
+        fresh,
+        short,
+        strain,
+        offsets,
+        neighbour,
+        neighbour_key,
+    )

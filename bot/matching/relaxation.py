@@ -17,7 +17,7 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from bot.matching.exact import exact_pairs, pair_up
-from bot.matching.graph import BoolArray, IntArray, SolverGraph
+from bot.matching.graph import BoolArray, IntArray, SolverGraph, tiered_keys
 
 REST_LIMIT = 3000
 """Above this many nodes off the LP's 2-cycles (ties make long cycles), no exact solve of them:
@@ -32,13 +32,34 @@ def match_by_relaxation(graph: SolverGraph, inside: BoolArray, partner: IntArray
     largest cost) stay exact in float64: with fractional costs scipy's LAPJVsp looped forever on
     a 500-node test graph. Returns False, leaving `partner` alone, where that exactness is not
     guaranteed.
+
+    The LP gets keys of its own, small enough for that at 20,000 nodes: the weights on a
+    coarser scale, and the two study-time tiers merged into one (a shared hour and a member
+    spared a second round without one count alike); above them repeats stay a tier of their
+    own. The exact solve of the rest, the alternating paths and the trios then use the full
+    keys, so the LP only proposes pairs.
     """
     nodes = np.flatnonzero(inside)
     count = len(nodes)
-    low, high, key = graph.induced_edges(inside)
-    top = int(key.max(initial=0)) + 1
-    if 4 * top * (count + 1) >= 2**53:
+    edge = inside[graph.low] & inside[graph.high]
+    low, high = graph.low[edge], graph.high[edge]
+    short, strain, fresh = graph.short[edge], graph.strain[edge], graph.fresh[edge]
+    per_grouping = count // 2 + 1
+    time_spread = min(per_grouping, int(short.sum())) + min(2 * per_grouping, int(strain.sum()))
+    try:
+        key, _ = tiered_keys(
+            graph.weight[edge].astype(np.float64),
+            [
+                ((~short).astype(np.int64) + 2 - strain, time_spread),
+                (fresh.astype(np.int64), min(per_grouping, int(fresh.sum()))),
+            ],
+            per_grouping,
+            limit=2**53 // (4 * (count + 1)) - 1,
+            scale=1.0,
+        )
+    except ValueError:
         return False
+    top = int(key.max(initial=0)) + 1
     local = np.full(graph.node_count, -1, dtype=np.int64)
     local[nodes] = np.arange(count)
     cost = (top - key).astype(np.float64)  # > 0: scipy reads a zero entry as "no edge"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import rustworkx as rx
 
 from bot.localtime import at_local, zone_for
-from bot.matching.candidates import build_edges, history_from_rounds, plan_round
+from bot.matching.candidates import build_edges, history_from_rounds, plan_round, short_groups
 from bot.matching.graph import SCALE
 from bot.matching.score import (
     LEVELS,
@@ -161,12 +161,16 @@ def plan(
     group_size: int = 2,
     repeat_window: int = 6,
     skill_name: SkillName = str,
+    short_last_round: Iterable[int] | None = None,
 ) -> RoundOutcome:
     """Group the round's participants and write each group's intro.
 
     `past_rounds` holds the member ids of each earlier group, newest round first; `blocks` are
     (blocker, blocked) pairs. Pairs of the last `repeat_window` rounds are avoided whenever a
-    grouping without them covers as many members.
+    grouping without them covers as many members. `short_last_round`: the member ids whose
+    group last round shared under 1 h of study time; when None it is worked out from the
+    newest of `past_rounds` with today's profiles of the participants (a group with someone no
+    longer taking part is then not known to have been short).
     """
     if group_size not in GROUP_SIZES:
         raise ValueError(f"group size must be one of {GROUP_SIZES}")
@@ -175,7 +179,17 @@ def plan(
     blocks = list(blocks)
     history = history_from_rounds(past_rounds)
     weights = ScoreWeights(recent_rounds=repeat_window)
-    result = plan_round(profiles, on, history=history, blocked=blocks, weights=weights)
+    if short_last_round is None:
+        last = past_rounds[0] if past_rounds else ()
+        short_last_round = short_groups(last, {p.member_id: p for p in profiles}, on)
+    result = plan_round(
+        profiles,
+        on,
+        history=history,
+        blocked=blocks,
+        weights=weights,
+        short_last_round=short_last_round,
+    )
     groups = result.groups
     if group_size == 3:
         groups = _as_trios(groups, profiles, on, history, blocks, weights)

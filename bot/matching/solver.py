@@ -1,14 +1,17 @@
 """Maximum-weight study groups: pairs, and a trio where someone would otherwise be left out.
 
-Objective, in priority order: (1) group as many members as possible, (2) use as few `avoid`
-pairs (recent partners) as possible, (3) maximise the total weight inside groups. A group only
-holds members that are pairwise connected: a missing edge (a blocked pair) never shares a
-group, so a trio needs all three of its pairs to be edges.
+Objective, in priority order (lexicographic: no amount of a lower priority buys a higher one):
+(a) group as many members as possible, (b) use as few `avoid` pairs (recent partners) as
+possible, (c') give as few members who had no shared study time last round (`short_before`)
+a `short` pair (under 1 h in common) again, (c) use as few `short` pairs as possible,
+(d) maximise the total weight inside groups. A group only holds members that are pairwise
+connected: a missing edge (a blocked pair) never shares a group, so a trio needs all three of
+its pairs to be edges.
 
 This module chooses a method per connected component and assembles the groups:
 
-* `graph`: the edges as integer objective keys (weights scaled by `SCALE`, a bonus per
-  non-avoided pair) and an adjacency; components.
+* `graph`: the edges as integer objective keys (weights scaled by `SCALE`, one unit per tier
+  above, each dominating everything below it) and an adjacency; components.
 * `exact`: components of up to `exact_limit` nodes are matched exactly, by Edmonds' blossom
   algorithm (rustworkx, max cardinality) on the integer keys.
 * `relaxation`: up to `relax_limit` nodes, the pairs of the matching LP's optimum without
@@ -34,7 +37,14 @@ import numpy as np
 
 from bot.matching.approximate import approximate_matching, cluster_schedule
 from bot.matching.exact import match_small_components
-from bot.matching.graph import SCALE, EdgeArrays, IntArray, as_edge_arrays, build_graph
+from bot.matching.graph import (
+    SCALE,
+    BoolArray,
+    EdgeArrays,
+    IntArray,
+    as_edge_arrays,
+    build_graph,
+)
 from bot.matching.trios import Trios, place_free_nodes
 
 __all__ = ["SCALE", "EdgeArrays", "GroupingResult", "max_weight_groups", "solve_groups"]
@@ -63,10 +73,12 @@ def solve_groups(
     trio_exact_limit: int = 200,
     cluster_size: int | None = None,
     rounds: int | None = None,
+    short_before: BoolArray | None = None,
 ) -> GroupingResult:
-    """Groups over nodes 0..n-1 maximising (grouped, non-avoided pairs, weight), see module doc.
+    """Groups over nodes 0..n-1 in the objective's order (see module doc).
 
-    `edges` are (u, v, w) with w >= 0, or an `EdgeArrays` (which may flag `avoid` pairs).
+    `edges` are (u, v, w) with w >= 0, or an `EdgeArrays` (which may flag `avoid` and `short`
+    pairs). `short_before`, one flag per node, marks who had no shared study time last round.
     Leftovers (an odd count, or all partners taken) join the pair they add most to when `trio`
     is true and they have an edge to both members; otherwise they stay in `uncovered`, as do
     nodes without any edge (also listed in `isolated`). Components above `exact_limit` start
@@ -82,7 +94,7 @@ def solve_groups(
         or (rounds is not None and rounds < 0)
     ):
         raise ValueError("need n >= 0, exact_limit >= 2, cluster_size >= 4, rounds >= 0")
-    graph = build_graph(n, as_edge_arrays(edges))
+    graph = build_graph(n, as_edge_arrays(edges), short_before)
     partner = np.full(n, -1, dtype=np.int64)
     linked = np.diff(graph.offsets) > 0
     label = graph.component_labels()

@@ -312,7 +312,9 @@ def pairs_value(graph: SolverGraph, nodes: IntArray, partner: IntArray, cover: i
     """Value of the pairs of `partner` on `nodes`."""
     paired = nodes[partner[nodes] >= 0]
     keys = graph.partner_keys(partner)[paired]
-    return len(paired) * cover + int(keys.sum()) // 2
+    # in Python ints: keys of large graphs summed over many pairs would pass int64
+    total: int = sum(keys.tolist())
+    return len(paired) * cover + total // 2
 
 
 def grouping_value(

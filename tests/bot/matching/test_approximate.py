@@ -49,9 +49,17 @@ def test_more_rounds_never_worsen_the_approximate_path() -> None:
     after either start."""
     edges = random_edges(1200, 0.01, seed=5)
 
-    def outcome(relax_limit: int, **kwargs: int) -> tuple[int, int]:
+    def outcome(
+        relax_limit: int, cluster_size: int | None = None, rounds: int | None = None
+    ) -> tuple[int, int]:
         groups = solve_groups(
-            1200, edges, trio=False, exact_limit=100, relax_limit=relax_limit, **kwargs
+            1200,
+            edges,
+            trio=False,
+            exact_limit=100,
+            relax_limit=relax_limit,
+            cluster_size=cluster_size,
+            rounds=rounds,
         ).groups
         assert_valid(1200, groups, edges)
         return 2 * len(groups), total_weight(groups, edges)
