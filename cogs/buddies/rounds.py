@@ -28,6 +28,7 @@ from bot.storage.buddies import BuddyRepo, Enrolled
 from bot.storage.models import Profile, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from cogs.buddies import texts
+from cogs.buddies.presence import Presence
 from cogs.buddies.rooms import Rooms, member_ids, room_of
 from cogs.buddies.settings import GROUP_SIZE, REPEAT_WINDOW, cadence_of
 
@@ -53,6 +54,7 @@ class Rounds:
         self._app = app
         self._repo = repo
         self._rooms = rooms
+        self._presence = Presence(app, repo)  # who a round may pair (no ghosts)
 
     async def run(self, tenant: Tenant, period: str | None, now: datetime) -> RoundReport | None:
         """Run one round for `period` (None: a manual round); None if it was already claimed.
@@ -68,7 +70,12 @@ class Rounds:
         repeat = values[REPEAT_WINDOW]
         day = now.astimezone(cadence.zone).date()
         db = self._app.db
-        planned = await self._repo.planned_participants(tenant.id, now, PAUSE_AFTER_MISSED)
+        planned = await self._presence.present(
+            db,
+            tenant.id,
+            period,
+            await self._repo.planned_participants(tenant.id, now, PAUSE_AFTER_MISSED),
+        )
         history = await self._repo.past_groups(db, tenant.id, max(repeat, HISTORY_ROUNDS))
         blocks = await self._repo.blocks(db, tenant.id)
         number = await self._repo.next_round_number(db, tenant.id)
@@ -91,7 +98,9 @@ class Rounds:
                     expires_at=now + cadence.length,
                 )
             # A round with nobody in it is still recorded, so numbers (and manual keys) move on.
-            people = await self._repo.participants(tx, tenant.id, now)
+            people = await self._presence.present(
+                tx, tenant.id, period, await self._repo.participants(tx, tenant.id, now)
+            )
             now_blocks = await self._repo.blocks(tx, tenant.id)
             now_number = await self._repo.next_round_number(tx, tenant.id)
             if people != planned or set(now_blocks) != set(blocks) or now_number != number:
