@@ -316,7 +316,8 @@ class BuddyRepo:
     async def current_group(
         self, tenant_id: int, member_id: int, *, sharing_checkins: bool = False
     ) -> Group | None:
-        """The member's group in the tenant's open round, unless they left it.
+        """The member's group in the tenant's open round, unless they left it (or their buddy
+        moved on because they went quiet: /buddy rematch).
 
         With `sharing_checkins`, only if they are still in matching and share their check-ins
         with their group (asked on every check-in, so in the same query).
@@ -327,7 +328,7 @@ class BuddyRepo:
         )
         groups = await self._groups(
             " AND r.status = 'open' AND g.id IN (SELECT group_id FROM group_members"
-            f" WHERE tenant_id = ? AND member_id = ? AND left_at IS NULL"
+            f" WHERE tenant_id = ? AND member_id = ? AND left_at IS NULL AND quiet_at IS NULL"
             f"{sharing if sharing_checkins else ''}) ORDER BY r.number DESC LIMIT 1",
             (tenant_id, tenant_id, member_id, *([tenant_id] if sharing_checkins else [])),
             by_member=True,
@@ -671,7 +672,7 @@ class BuddyRepo:
             )
         touched += await tx.execute(
             "UPDATE group_members SET member_id = NULL, display_name = ?, met = NULL,"
-            " answered_at = NULL WHERE tenant_id = ? AND member_id = ?",
+            " answered_at = NULL, quiet_at = NULL WHERE tenant_id = ? AND member_id = ?",
             (FORMER_MEMBER, tenant_id, member_id),
         )
         return touched

@@ -83,6 +83,8 @@ class Reminder:
     remind_at: time  # local wall-clock time
     enabled: bool
     updated_at: datetime
+    weekly_from: date | None = None  # backed off to weekly on this date (bot.reminders)
+    last_checkin: date | None = None  # a check-in on or after weekly_from restores daily
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class ReminderCandidate:
     platform_timezone: str | None  # the zone their platform reports (bot.localtime.member_zone)
     last_checkin: date | None
     last_reminded: date | None
+    ignored: int = 0  # days reminded since the last check-in and since the time was set
+    weekly_from: date | None = None  # reminders turned weekly on this date (back-off)
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ class DueReminder:
     external_id: str
     local_date: date
     expires_at: datetime  # the end of that local day: a reminder is worthless after it
+    turns_weekly: bool = False  # this reminder is the one that says they turn weekly
 
 
 def reminder_key(tenant_id: int, member_id: int, day: date) -> str:
@@ -433,20 +438,28 @@ class CheckinRepo:
 
     async def reminder(self, tenant_id: int, member_id: int) -> Reminder | None:
         row = await self._db.fetchone(
-            "SELECT remind_at, enabled, updated_at FROM reminders"
+            "SELECT remind_at, enabled, updated_at, weekly_from,"
+            " (SELECT MAX(c.local_date) FROM checkins c WHERE c.tenant_id = reminders.tenant_id"
+            "  AND c.member_id = reminders.member_id) AS last_checkin FROM reminders"
             " WHERE tenant_id = ? AND member_id = ?",
             (tenant_id, member_id),
         )
         if row is None:
             return None
         return Reminder(
-            time.fromisoformat(row["remind_at"]), bool(row["enabled"]), from_db(row["updated_at"])
+            time.fromisoformat(row["remind_at"]),
+            bool(row["enabled"]),
+            from_db(row["updated_at"]),
+            _day(row["weekly_from"]),
+            _day(row["last_checkin"]),
         )
 
     async def set_reminder(
         self, tenant_id: int, member_id: int, remind_at: time | None, now: datetime
     ) -> None:
-        """Turn the daily reminder on at `remind_at`, or off (None) keeping the last time."""
+        """Turn the daily reminder on at `remind_at`, or off (None) keeping the last time.
+
+        Choosing a time is asking for reminders again, so a weekly back-off ends with it."""
         if remind_at is None:
             await self._db.execute(
                 "UPDATE reminders SET enabled = 0, updated_at = ?"
@@ -457,7 +470,8 @@ class CheckinRepo:
         await self._db.execute(
             "INSERT INTO reminders (member_id, tenant_id, remind_at, enabled, updated_at)"
             " VALUES (?, ?, ?, 1, ?) ON CONFLICT (member_id) DO UPDATE SET"
-            " remind_at = excluded.remind_at, enabled = 1, updated_at = excluded.updated_at",
+            " remind_at = excluded.remind_at, enabled = 1, updated_at = excluded.updated_at,"
+            " weekly_from = NULL",
             (member_id, tenant_id, remind_at.strftime("%H:%M"), to_db(now)),
         )
 
@@ -501,6 +515,7 @@ class CheckinRepo:
                 "time": reminder.remind_at.strftime("%H:%M"),
                 "enabled": reminder.enabled,
                 "updated_at": to_db(reminder.updated_at),
+                "weekly_from": reminder.weekly_from.isoformat() if reminder.weekly_from else None,
             },
         }
 
@@ -536,12 +551,17 @@ async def reminder_candidates(tx: Tx, tenant_id: int) -> list[ReminderCandidate]
         " (SELECT MAX(c.local_date) FROM checkins c"
         "   WHERE c.tenant_id = r.tenant_id AND c.member_id = r.member_id) AS last_checkin,"
         " (SELECT MAX(j.period) FROM job_runs j"
-        "   WHERE j.tenant_id = r.tenant_id AND j.job = ? || ':' || r.member_id) AS last_reminded"
+        "   WHERE j.tenant_id = r.tenant_id AND j.job = ? || ':' || r.member_id) AS last_reminded,"
+        " (SELECT COUNT(*) FROM job_runs j"
+        "   WHERE j.tenant_id = r.tenant_id AND j.job = ? || ':' || r.member_id"
+        "   AND j.claimed_at >= r.updated_at AND j.period > COALESCE((SELECT MAX(c.local_date) FROM checkins c"
+        "     WHERE c.tenant_id = r.tenant_id AND c.member_id = r.member_id), '')) AS ignored,"
+        " r.weekly_from"
         " FROM reminders r"
         " JOIN members m ON m.id = r.member_id AND m.tenant_id = r.tenant_id"
         " LEFT JOIN profiles p ON p.member_id = r.member_id AND p.tenant_id = r.tenant_id"
         " WHERE r.tenant_id = ? AND r.enabled = 1 AND m.left_at IS NULL",
-        (REMINDER_JOB, tenant_id),
+        (REMINDER_JOB, REMINDER_JOB, tenant_id),
     )
     return [
         ReminderCandidate(
@@ -554,36 +574,57 @@ async def reminder_candidates(tx: Tx, tenant_id: int) -> list[ReminderCandidate]
             platform_timezone=r["platform_timezone"] or None,
             last_checkin=_day(r["last_checkin"]),
             last_reminded=_day(r["last_reminded"]),
+            ignored=int(r["ignored"]),
+            weekly_from=_day(r["weekly_from"]),
         )
         for r in rows
     ]
 
 
 async def queue_reminders(
-    tx: Tx, tenant_id: int, due: Sequence[DueReminder], message: Message, now: datetime
+    tx: Tx,
+    tenant_id: int,
+    due: Sequence[DueReminder],
+    message: Message,
+    now: datetime,
+    *,
+    turning_weekly: Message | None = None,
 ) -> int:
     """Claim each due reminder and queue its DM, inside the tick's transaction.
 
     Claims that already exist (an earlier or concurrent tick) queue nothing; returns how many
-    reminders were queued.
+    reminders were queued. A reminder that `turns_weekly` gets `turning_weekly` (the message
+    that says so) and records the switch in the same transaction, so it is said exactly once.
     """
     won = await claims.claim_many(
         tx, tenant_id, [(_job(d.member_id), d.local_date.isoformat()) for d in due], now
     )
     queued = [d for d in due if (_job(d.member_id), d.local_date.isoformat()) in won]
-    await outbox.enqueue_many(
-        tx,
-        tenant_id,
-        [
-            outbox.Addressed(
-                reminder_key(tenant_id, d.member_id, d.local_date),
-                Target.dm(d.external_id),
-                d.member_id,
-                d.expires_at,
-            )
-            for d in queued
-        ],
-        message,
-        now,
-    )
+    switching = [d for d in queued if d.turns_weekly] if turning_weekly else []
+    for batch, text in (
+        ([d for d in queued if d not in switching], message),
+        (switching, turning_weekly or message),
+    ):
+        if not batch:
+            continue
+        await outbox.enqueue_many(
+            tx,
+            tenant_id,
+            [
+                outbox.Addressed(
+                    reminder_key(tenant_id, d.member_id, d.local_date),
+                    Target.dm(d.external_id),
+                    d.member_id,
+                    d.expires_at,
+                )
+                for d in batch
+            ],
+            text,
+            now,
+        )
+    if switching:
+        await tx.executemany(
+            "UPDATE reminders SET weekly_from = ? WHERE tenant_id = ? AND member_id = ?",
+            [(d.local_date.isoformat(), tenant_id, d.member_id) for d in switching],
+        )
     return len(queued)

@@ -26,9 +26,13 @@ from cogs.buddies.settings import (
     GROUP_SIZE_CHOICES,
     MAX_EVERY_WEEKS,
     MAX_REPEAT_WINDOW,
+    MAX_STILLIN_HOURS,
     REPEAT_WINDOW,
     ROUND_DAY,
     ROUND_TIME,
+    SILENCE,
+    SILENCE_CHOICES,
+    STILLIN_HOURS,
     cadence_of,
     describe,
 )
@@ -117,12 +121,13 @@ class OrganizerCommands:
 
     @command(
         "admin buddies",
-        "Buddy matching settings: cadence, group size, repeat window, pairing channel.",
+        "Buddy matching settings: cadence, group size, repeat window, pairing channel, silence.",
         admin=True,
         examples=(
             "/admin buddies",
             "/admin buddies day:monday time:10:00 every:1",
             "/admin buddies size:3 repeat:6 channel:#study-buddies",
+            "/admin buddies silence:in ask:48",
         ),
     )
     async def configure(
@@ -140,6 +145,14 @@ class OrganizerCommands:
             Opt("rounds before the same two may be paired again", min=0, max=MAX_REPEAT_WINDOW),
         ] = None,
         channel: Annotated[ChannelName | None, Opt("where buddy rooms are opened")] = None,
+        silence: Annotated[
+            str | None,
+            Opt('no answer to "Still in?": out of the round, or in', choices=SILENCE_CHOICES),
+        ] = None,
+        ask: Annotated[
+            int | None,
+            Opt('hours before a round to ask "Still in?"', min=1, max=MAX_STILLIN_HOURS),
+        ] = None,
     ) -> Reply:
         await self._repo.record_organizer(inv.tenant.id, inv.member.id, inv.now)
         changed = await self._app.community.update(
@@ -151,6 +164,8 @@ class OrganizerCommands:
                 GROUP_SIZE: size,
                 REPEAT_WINDOW: repeat,
                 PAIRING_CHANNEL: channel,
+                SILENCE: silence,
+                STILLIN_HOURS: ask,
             },
         )
         values = await self._app.community.get(inv.tenant.id)

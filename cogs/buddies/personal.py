@@ -8,11 +8,13 @@ from bot.personal_data import PersonalData
 from bot.storage.buddies import BuddyRepo, Group
 from bot.storage.db import Tx
 from bot.storage.models import Member, Tenant
+from bot.storage.presence import PresenceRepo
 
 
 class BuddyData:
-    def __init__(self, repo: BuddyRepo) -> None:
+    def __init__(self, repo: BuddyRepo, presence: PresenceRepo) -> None:
         self._repo = repo
+        self._presence = presence
 
     def provider(self) -> PersonalData:
         return PersonalData(
@@ -37,6 +39,7 @@ class BuddyData:
             },
             "blocked": await self._repo.blocked_by(tenant.id, member.id),
             "groups": [_exported(g, member.id) for g in groups],
+            "presence": await self._presence.export(tenant.id, member.id),
         }
 
     async def erase(self, tx: Tx, tenant: Tenant, member: Member) -> int:

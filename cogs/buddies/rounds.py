@@ -33,6 +33,7 @@ from bot.storage.models import Profile, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from bot.text import long_date
 from cogs.buddies import texts
+from cogs.buddies.presence import Presence
 from cogs.buddies.report import moment, nobody_to_pair, round_report
 from cogs.buddies.rooms import Rooms, member_ids, room_of
 from cogs.buddies.settings import GROUP_SIZE, REPEAT_WINDOW, cadence_of
@@ -121,6 +122,7 @@ class Rounds:
         self._app = app
         self._repo = repo
         self._rooms = rooms
+        self._presence = Presence(app, repo)  # who a round may pair (no ghosts)
 
     async def run(
         self, tenant: Tenant, now: datetime, *, scheduled: str | None = None, extra: bool = False
@@ -148,7 +150,13 @@ class Rounds:
             ran = await self._repo.period_round(db, tenant.id, period)
             if ran is not None:
                 return NotStarted(await self._already_ran(tenant.id, ran, cadence, now))
-        planned = await self._repo.planned_participants(tenant.id, now, PAUSE_AFTER_MISSED)
+        asked_about = None if extra else period  # extra rounds ask nobody, leave nobody out
+        planned = await self._presence.present(
+            db,
+            tenant.id,
+            asked_about,
+            await self._repo.planned_participants(tenant.id, now, PAUSE_AFTER_MISSED),
+        )
         if len(planned) < 2 and scheduled is None:
             return NotStarted(nobody_to_pair([p.label for p in planned]))
         plan = await self._plan(db, tenant, planned, now, values)
@@ -205,7 +213,12 @@ class Rounds:
         elif scheduled is not None and await claims.is_claimed(tx, tenant.id, EMPTY_JOB, period):
             raise _Abandon(None)
         paused = await self._repo.close_open_rounds(tx, tenant.id, now, PAUSE_AFTER_MISSED)
-        people = await self._repo.participants(tx, tenant.id, now)
+        people = await self._presence.present(
+            tx,
+            tenant.id,
+            None if extra else period,
+            await self._repo.participants(tx, tenant.id, now),
+        )
         if len(people) < 2:
             if scheduled is None:
                 raise _Abandon(NotStarted(nobody_to_pair([p.label for p in people])))

@@ -18,7 +18,25 @@ GROUP_SIZE = Setting.integer("buddy_group_size", 2, "buddy group size (odd count
 REPEAT_WINDOW = Setting.integer(
     "buddy_repeat_window", 6, "rounds before two buddies may be paired again"
 )
-SETTINGS = (ROUND_DAY, ROUND_TIME, EVERY_WEEKS, GROUP_SIZE, REPEAT_WINDOW, PAIRING_CHANNEL)
+SILENCE = Setting.text(
+    "buddy_silence", "out", 'whether a member silent after "Still in?" sits the round out or is in'
+)
+SILENCE_CHOICES = ("out", "in")
+STILLIN_HOURS = Setting.integer(
+    "buddy_stillin_hours", 24, 'hours before a round silent members are asked "Still in?"'
+)
+MAX_STILLIN_HOURS = 72
+QUIET_DAYS = 3  # days without a word before /buddy rematch moves on from a buddy
+SETTINGS = (
+    ROUND_DAY,
+    ROUND_TIME,
+    EVERY_WEEKS,
+    GROUP_SIZE,
+    REPEAT_WINDOW,
+    PAIRING_CHANNEL,
+    SILENCE,
+    STILLIN_HOURS,
+)
 GROUP_SIZE_CHOICES = tuple(str(size) for size in GROUP_SIZES)
 MAX_EVERY_WEEKS = 8
 MAX_REPEAT_WINDOW = 52
@@ -39,5 +57,7 @@ def describe(values: CommunityValues) -> str:
         f"Rounds: {describe_cadence(cadence_of(values))}\n"
         f"Group size: {values[GROUP_SIZE]} (one trio when the count is odd)\n"
         f"No repeat partners within: {plural(values[REPEAT_WINDOW], 'round')}\n"
-        f"Rooms: {PAIRING_CHANNEL.display(values[PAIRING_CHANNEL])}"
+        f"Rooms: {PAIRING_CHANNEL.display(values[PAIRING_CHANNEL])}\n"
+        f'"Still in?" asked {plural(values[STILLIN_HOURS], "hour")} before a round of members '
+        f"silent since the last one; silence means {values[SILENCE]}"
     )

@@ -22,6 +22,13 @@ REMINDER = Message(
     "what's next, anything blocking you? It takes a few seconds.",
     buttons=(Button("Check in now", "checkin", "primary"),),
 )
+# The last daily reminder before the back-off (bot.reminders): says what changes and how to undo.
+TURNING_WEEKLY = Message(
+    text=f"{REMINDER.text}\nNo check-in after {reminders.BACK_OFF_AFTER} reminders, so I'll "
+    "remind you weekly from now on; check in any day and daily reminders come back, or "
+    "/checkin remind off.",
+    buttons=REMINDER.buttons,
+)
 
 
 class ReminderCommands:
@@ -56,6 +63,13 @@ class ReminderCommands:
                 return Reply(
                     text="Your daily reminder is off. Turn it on with /checkin remind 19:00."
                 )
+            if reminders.backed_off(current.weekly_from, current.last_checkin):
+                return Reply(
+                    text=f"Your reminder is at {current.remind_at:%H:%M} "
+                    f"({describe(md.zone.key)}), once a week for now: there was no check-in "
+                    f"after {reminders.BACK_OFF_AFTER} daily ones. Check in any day and daily "
+                    "reminders come back. Turn it off with /checkin remind off."
+                )
             return Reply(
                 text=f"Your daily reminder is at {current.remind_at:%H:%M} ({describe(md.zone.key)}) "
                 "on days you have not checked in yet. Turn it off with /checkin remind off."
@@ -89,7 +103,9 @@ class ReminderCommands:
                 candidates = await reminder_candidates(tx, tenant_id)
                 due = reminders.due(candidates, now, settings[TIMEZONE])
                 if due:
-                    queued += await queue_reminders(tx, tenant_id, due, REMINDER, now)
+                    queued += await queue_reminders(
+                        tx, tenant_id, due, REMINDER, now, turning_weekly=TURNING_WEEKLY
+                    )
         if queued:
             self._app.sender.kick()
         return queued

@@ -52,8 +52,12 @@ def test_seven_members_two_rounds_follow_up_and_no_repeat(tmp_path: Path) -> Non
     assert answered.count("Great, recorded that you met.") == 2
     assert "Ben> 1\n" in answered
     assert "Did you meet: yes" in answered
-    # the next round (scheduled, a week later) pairs nobody with a partner from the first
-    assert sorted(len(g) for g in second) == [2, 2, 3]
+    # before it, the five silent members were asked "Still in?"; Gus never answered
+    assert answered.count("Still in for next round?") == 5
+    # the next round (scheduled, a week later) pairs those who showed up, nobody with a
+    # partner from the first, and not Gus
+    assert sorted(len(g) for g in second) == [2, 2, 2]
+    assert "gus" not in set().union(*second)
     assert not pairs(first) & pairs(second)
     assert "last paired" not in second_round
     assert re.search(r"Round 1 \(02 Mar 2026\): \w+( & \w+)? - met\n", second_round)

@@ -22,6 +22,11 @@ async def test_export_and_erase_cover_groups_blocks_and_settings(app: App) -> No
     assert partner in ("Bob", "Dan")
     async with app.db.transaction() as tx:
         assert await provider.erase(tx, tenant, alice) > 0
-    assert (await provider.export(tenant, alice)) == {"settings": None, "blocked": [], "groups": []}
+    assert (await provider.export(tenant, alice)) == {
+        "settings": None,
+        "blocked": [],
+        "groups": [],
+        "presence": None,
+    }
     history = await say(app, "/buddy history", user=partner.lower())
     assert "a former member" in history.text and "Alice" not in history.text
