@@ -8,7 +8,7 @@ from typing import Annotated
 from bot.app import App
 from bot.commands import ChannelName, Invocation, Opt, Reply, command, settings_reply
 from bot.community import PAIRING_CHANNEL
-from bot.text import WEEKDAYS, group_names
+from bot.text import WEEKDAYS, group_names, plural
 from cogs.buddies.rounds import Rounds
 from cogs.buddies.settings import (
     EVERY_WEEKS,
@@ -21,6 +21,7 @@ from cogs.buddies.settings import (
     ROUND_TIME,
     describe,
 )
+from cogs.buddies.texts import round_mix
 
 
 class OrganizerCommands:
@@ -37,13 +38,14 @@ class OrganizerCommands:
     async def match_now(self, inv: Invocation) -> Reply:
         report = await self._rounds.run(inv.tenant, None, inv.now)
         assert report is not None  # a manual period is always new
-        lines = [f"Round {report.number} started: {len(report.groups)} group(s)."]
+        lines = [f"Round {report.number} started: {plural(len(report.groups), 'group')}."]
         if not report.groups and not report.left_out:
             lines.append("Nobody is taking part right now; members join with /buddy join.")
         lines += [f"• {group_names(g)}" for g in report.groups]
-        trios = sum(len(g) == 3 for g in report.groups)
-        if trios:
-            lines.append(f"{trios} trio(s), so nobody is left out over an odd count.")
+        values = await self._app.community.get(inv.tenant.id)
+        mix = round_mix([len(g) for g in report.groups], values[GROUP_SIZE])
+        if mix:
+            lines.append(mix)
         if report.left_out:
             lines.append(f"Left out (each told why): {', '.join(report.left_out)}")
         if report.paused:

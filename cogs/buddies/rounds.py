@@ -28,7 +28,7 @@ from bot.storage.buddies import BuddyRepo, Enrolled
 from bot.storage.models import Profile, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from cogs.buddies import texts
-from cogs.buddies.rooms import Rooms, member_ids, room_of
+from cogs.buddies.rooms import Rooms
 from cogs.buddies.settings import GROUP_SIZE, REPEAT_WINDOW, cadence_of
 
 ROUND_JOB = "buddy-round"
@@ -203,22 +203,7 @@ class Rounds:
                 if not await claims.claim(tx, rnd.tenant_id, FOLLOWUP_JOB, str(rnd.id), now):
                     continue
                 for group in groups:
-                    room = room_of(group)
-                    if len(room.members) < 2:
-                        continue  # their buddy left; they were told then
-                    await self._rooms.post(
-                        tx,
-                        rnd.tenant_id,
-                        message_key("buddy-followup", rnd.tenant_id, group.id),
-                        room,
-                        Message(
-                            texts.FOLLOWUP.format(number=rnd.number), buttons=texts.MET_BUTTONS
-                        ),
-                        now,
-                        members=member_ids(group),
-                        expires_at=rnd.ends_at,
-                    )
-                    asked += 1
+                    asked += await self._rooms.ask_met(tx, rnd, group, now)
         if asked:
             self._app.sender.kick()
         return asked

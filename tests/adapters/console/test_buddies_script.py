@@ -33,7 +33,7 @@ def test_seven_members_two_rounds_follow_up_and_no_repeat(tmp_path: Path) -> Non
     assert sorted(len(g) for g in first) == [2, 2, 3]
     assert set().union(*first) == {"ana", "ben", "chen", "dara", "eli", "femi", "gus"}
     assert first_round.count("Why you were matched:") == 3
-    assert "Round 1 started: 3 group(s)" in first_round
+    assert "Round 1 started: 3 groups" in first_round
     # every member saw an intro that explains the match in their own local time
     assert "Ana 18:00-21:00 (Europe/Berlin)" in first_round
     assert "first time paired" in first_round and "First step:" in first_round
@@ -44,7 +44,7 @@ def test_seven_members_two_rounds_follow_up_and_no_repeat(tmp_path: Path) -> Non
     answered, _, second_round = rest.partition("(opened room 'Study buddies #2")
     assert answered.count("Great, recorded that you met.") == 2
     assert "Ben> 1\n" in answered
-    assert "Did you meet: yes" in answered
+    assert re.search(r"Did you meet: .*Ana: yes", answered)
     # the next round (scheduled, a week later) pairs nobody with a partner from the first
     assert sorted(len(g) for g in second) == [2, 2, 3]
     assert not pairs(first) & pairs(second)
