@@ -28,7 +28,7 @@ from adapters.discord.components import (
 from adapters.discord.messenger import files_of, mention_text, split_text
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line
-from bot.ports import Button, ChannelKind, ChannelRef, Form
+from bot.ports import Button, ChannelKind, ChannelRef, Form, Message
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +219,8 @@ class Responder:
             modal = build_modal(self._with_draft(form, user), tenant, user, self._ids)
             await self._send_modal(interaction, modal)
             return
+        if reply.replaces_clicked is not None and tenant and interaction.message is not None:
+            await self._update_clicked(interaction, reply.replaces_clicked, tenant)
         text = mention_text(reply)
         if reply.details:  # a reply to an interaction cannot start a thread; inline it
             text = f"{text}\n\n{reply.details}"
@@ -238,6 +240,24 @@ class Responder:
                 if reply.files:
                     kwargs["files"] = files_of(reply)
             await self._send_part(interaction, chunk, reply.private, first=index == 0, **kwargs)
+
+    async def _update_clicked(
+        self, interaction: discord.Interaction, message: Message, tenant: str
+    ) -> None:
+        """The clicked message says what it now should (answers so far, buttons updated or
+        gone): UPDATE_MESSAGE while the click is unanswered, else an edit of the message.
+        The reply itself follows as a private message."""
+        issued_to = str(interaction.user.id) if interaction.guild_id is None else None
+        view = build_view(message.buttons, tenant, self._ids, user=issued_to)
+        content = split_text(self._rename(message.text))[0]
+        none = discord.AllowedMentions.none()
+        if not interaction.response.is_done():
+            await interaction.response.edit_message(
+                content=content, view=view, allowed_mentions=none
+            )
+            return
+        assert interaction.message is not None
+        await interaction.message.edit(content=content, view=view, allowed_mentions=none)
 
     async def _send_part(
         self,

@@ -41,7 +41,7 @@ from adapters.slack.render import (
 from adapters.slack.users import SlackUsers, zone_of
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line, validate
-from bot.ports import ChannelKind, ChannelRef, Form, MessengerError, UserRef
+from bot.ports import ChannelKind, ChannelRef, Form, Message, MessengerError, UserRef
 from bot.signing import expiry_stamp
 
 log = logging.getLogger(__name__)
@@ -289,7 +289,21 @@ class SlackAdapter:
                 # a click in a DM: only the community's records say the user still belongs
                 outside_community=_channel_kind(origin.channel_id, channel_name) is ChannelKind.DM,
             )
-            await self._deliver(await self._run_line(actor, line), origin)
+            reply = await self._run_line(actor, line)
+            if reply.replaces_clicked is not None:
+                await self._replace_clicked(reply.replaces_clicked, origin)
+            await self._deliver(reply, origin)
+
+    async def _replace_clicked(self, message: Message, origin: Origin) -> None:
+        """The clicked message says what it now should (answers so far, buttons updated or
+        gone), through the click's response_url; the reply follows as its own message."""
+        payload = {
+            "replace_original": True,
+            "text": self.renderer.fallback(message),
+            "blocks": self.renderer.message_blocks(message),
+        }
+        if not await self._respond(origin.response_url, payload):
+            log.warning("could not update the clicked message in %s", origin.channel_id)
 
     # --- forms (modals) ---------------------------------------------------------------------------
 

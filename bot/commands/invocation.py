@@ -20,6 +20,10 @@ class Reply(Message):
     private: bool = True
     form: Form | None = None  # ask the invoker to fill this form instead
     error: bool = False
+    # After a button click: what the clicked message now says (its buttons updated or gone),
+    # so nobody is left with buttons that ask an answered question. A typed command has no
+    # clicked message; adapters then send only the reply.
+    replaces_clicked: Message | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
@@ -23,11 +23,20 @@ from bot.matching.score import (
     LEVELS,
     MatchProfile,
     ScoreWeights,
-    overlap_windows,
     suggest_first_step,
 )
+from bot.meeting_times import (
+    Person,
+    hours_summary,
+    local_windows,
+    session_for_room,
+    sessions,
+    shared_windows,
+)
 from bot.storage.models import Profile
-from bot.text import WEEKDAYS, duration, group_names, join, literal, plural
+from bot.text import WEEKDAYS, group_names, join, literal, plural
+
+__all__ = ["local_windows", "shared_windows"]  # re-exported: /buddy status reads them here
 
 GROUP_SIZES = (2, 3)
 PAUSE_AFTER_MISSED = 2
@@ -56,9 +65,12 @@ class Cadence:
     def length(self) -> timedelta:
         return timedelta(weeks=self.every_weeks)
 
-    def followup_at(self, started: datetime) -> datetime:
-        """Mid-round: when the group is asked whether they met."""
-        return started + self.length / 2
+    def followup_at(self, started: datetime, ends: datetime | None = None) -> datetime:
+        """Mid-round: halfway from `started` to `ends`, the next round that will run (by
+        default the next scheduled start). A round started by hand between scheduled ones
+        (`every:2`, a week early) is asked at its own middle, not half a cadence later, which
+        could be just before the next round."""
+        return started + ((ends or self.next_start(started)) - started) / 2
 
     def _start(self, monday: date) -> datetime:
         return at_local(monday + timedelta(days=self.weekday), self.at, self.zone)
@@ -197,7 +209,9 @@ def plan(
         PlannedGroup(
             members=tuple(by_id[m] for m in g),
             title=group_title([by_id[m].name for m in g], number),
-            intro=intro_text([by_id[m] for m in g], on, number, history, skill_name),
+            intro=intro_text(
+                [by_id[m] for m in g], on, number, history, skill_name, group_size=group_size
+            ),
         )
         for g in groups
     )
@@ -296,36 +310,6 @@ def group_title(people: Sequence[str], number: int) -> str:
     return f"Study buddies #{number}: {group_names(people)}"
 
 
-Window = tuple[datetime, datetime]
-
-
-def _intersect(xs: Sequence[Window], ys: Sequence[Window]) -> list[Window]:
-    out = []
-    for xs_, xe in xs:
-        for ys_, ye in ys:
-            lo, hi = max(xs_, ys_), min(xe, ye)
-            if hi > lo:
-                out.append((lo, hi))
-    return sorted(out)
-
-
-def shared_windows(members: Sequence[MatchProfile], on: date) -> list[Window] | None:
-    """When the whole group studies at once on `on` (UTC); None if someone has no hours."""
-    if any(m.hours is None for m in members):
-        return None
-    windows: list[Window] | None = None
-    for a, b in combinations(members, 2):
-        pair = overlap_windows(a, b, on)
-        windows = pair if windows is None else _intersect(windows, pair)
-    return windows or []
-
-
-def local_windows(windows: Sequence[Window], zone: str) -> str:
-    """The windows as one member's wall-clock times."""
-    tz = ZoneInfo(zone)
-    return ", ".join(f"{s.astimezone(tz):%H:%M}-{e.astimezone(tz):%H:%M}" for s, e in windows)
-
-
 def paired_text(rounds_ago: int | None) -> str:
     if rounds_ago is None:
         return "first time paired"
@@ -342,6 +326,8 @@ def intro_text(
     number: int,
     history: Mapping[Pair, int],
     skill_name: SkillName = str,
+    *,
+    group_size: int = 2,
 ) -> str:
     """Why these members were grouped and how to start: names, shared goal and skills, the
     shared hours in each member's own time, how recently they were paired, a first step."""
@@ -374,22 +360,8 @@ def intro_text(
                 lines.append(
                     f"• {a.name} knows {_skills(can, skill_name)}, which {b.name} is learning"
                 )
-    windows = shared_windows(profiles, on)
-    if windows is None:
-        lines.append(
-            "• study hours: not everyone has set theirs (/profile set hours:18:00-21:00), "
-            "so agree on a time here"
-        )
-    elif not windows:
-        own = "; ".join(f"{m.name} {_own_hours(m.profile)}" for m in members)
-        lines.append(f"• your study hours do not overlap ({own}): find a time that suits {both}")
-    else:
-        total = sum((e - s).total_seconds() for s, e in windows) / 3600
-        each = "; ".join(
-            f"{m.name} {local_windows(windows, m.profile.timezone)} ({m.profile.timezone})"
-            for m in members
-        )
-        lines.append(f"• {duration(total * 60)} of study hours in common a day: {each}")
+    people = [Person(m.name, m.profile) for m in members]
+    lines.append(f"• {hours_summary(people, on)}")
     ages = [
         history.get((min(a, b), max(a, b)))
         for a, b in combinations(sorted(m.member_id for m in members), 2)
@@ -405,10 +377,19 @@ def intro_text(
         lines.append(f"• {'; '.join(parts)}")
     step = suggest_first_step(common or pair_shared or helps)
     lines.append(f"First step: {step}.")
-    lines.append("Say hi here and pick a time for a first session. Mid-round I'll ask if you met.")
+    if len(members) < group_size:
+        lines.append(
+            "You are a pair this round: the members taking part did not split evenly into trios."
+        )
+    # From the day after the round starts, so nobody is offered a slot that has just passed.
+    suggested = sessions(profiles, datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC))
+    if suggested:
+        lines.append("Times to meet this week, each in your own time:")
+        lines += [f"• {session_for_room(s, people)}" for s in suggested]
+        lines.append("Pick one here. Mid-round I'll ask each of you if you met.")
+    else:
+        lines.append(
+            "Say hi here and pick a time for a first session. Mid-round I'll ask each "
+            "of you if you met."
+        )
     return "\n".join(lines)
-
-
-def _own_hours(profile: MatchProfile) -> str:
-    assert profile.hours is not None
-    return f"{profile.hours[0]:%H:%M}-{profile.hours[1]:%H:%M} ({profile.timezone})"

@@ -4,7 +4,7 @@
 - `commands`: what members do (`/buddy ...`); `admin`: what organizers do
 - `rounds`: starting a round and the halfway "did you meet?"
 - `rooms`: where a group's messages go, and what the room hears between rounds
-- `report`: the organizer's round report
+- `schedule`: when the next round really runs; `report`: the organizer's round report
 - `presence`: "Still in?" before a round and who a round may pair; `rematch`: /buddy rematch
 - `texts`: the notices; `personal`: export and erasure
 """
@@ -22,7 +22,8 @@ from cogs.buddies.personal import BuddyData
 from cogs.buddies.presence import STILLIN_JOB, Presence, StillInCommands
 from cogs.buddies.rematch import RematchCommands
 from cogs.buddies.rooms import Rooms
-from cogs.buddies.rounds import FOLLOWUP_JOB, ROUND_JOB, Rounds
+from cogs.buddies.rounds import FOLLOWUP_JOB, Rounds
+from cogs.buddies.schedule import ROUND_JOB
 from cogs.buddies.settings import SETTINGS
 
 

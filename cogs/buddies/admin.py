@@ -17,9 +17,10 @@ from bot.commands import (
 )
 from bot.community import PAIRING_CHANNEL
 from bot.storage.buddies import BuddyRepo
-from bot.text import WEEKDAYS, group_names
+from bot.text import WEEKDAYS, group_names, plural
 from cogs.buddies.report import moment, names_inline, round_report
-from cogs.buddies.rounds import RoundReport, Rounds, next_round_at
+from cogs.buddies.rounds import RoundReport, Rounds
+from cogs.buddies.schedule import next_round_at
 from cogs.buddies.settings import (
     EVERY_WEEKS,
     GROUP_SIZE,
@@ -36,6 +37,7 @@ from cogs.buddies.settings import (
     cadence_of,
     describe,
 )
+from cogs.buddies.texts import round_mix
 
 INLINE_GROUPS = 10
 """Groups listed in the /admin match now reply itself; more go to its details."""
@@ -73,16 +75,17 @@ class OrganizerCommands:
             return Reply(text=outcome.reason if outcome else "No round was started.")
         self._app.sender.kick()
         kind = "Extra round" if outcome.extra else "Round"
-        lines = [f"{kind} {outcome.number} started: {len(outcome.groups)} group(s)."]
+        lines = [f"{kind} {outcome.number} started: {plural(len(outcome.groups), 'group')}."]
         if outcome.extra:
             lines.append(EXTRA_REPLY)
         listed = [f"• {group_names(g)}" for g in outcome.groups]
         # a big community's list goes to the details, so the reply fits the platform's limit
         inline = len(listed) <= INLINE_GROUPS
         lines += listed if inline else ["The groups are listed in the details."]
-        trios = sum(len(g) == 3 for g in outcome.groups)
-        if trios:
-            lines.append(f"{trios} trio(s), so nobody is left out over an odd count.")
+        values = await self._app.community.get(inv.tenant.id)
+        mix = round_mix([len(g) for g in outcome.groups], values[GROUP_SIZE])
+        if mix:
+            lines.append(mix)
         if outcome.left_out:
             lines.append(f"Left out (each told why): {names_inline(outcome.left_out)}")
         if outcome.paused:

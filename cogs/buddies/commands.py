@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,20 @@ from bot.app import App
 from bot.commands import CommandError, Invocation, Opt, Reply, command
 from bot.community import TIMEZONE
 from bot.localtime import zone_for
-from bot.matching.round import group_title, local_windows, match_profile, shared_windows
+from bot.matching.round import group_title, match_profile
+from bot.meeting_times import (
+    NO_SHARED_HOURS_HELP,
+    SET_HOURS,
+    WEEK,
+    Person,
+    hours_of,
+    local_windows,
+    pair_overlaps,
+    pairwise_hours,
+    session_for,
+    sessions,
+    shared_windows,
+)
 from bot.ports import Message
 from bot.storage.buddies import Buddy, BuddyRepo, Group
 from bot.storage.checkins import CheckinRepo
@@ -20,12 +34,11 @@ from bot.storage.outbox import Target, enqueue, message_key
 from bot.streaks import pair_streak
 from bot.text import duration, group_names, local_moment, plural
 from cogs.buddies import texts
-from cogs.buddies.rounds import next_round_at
+from cogs.buddies.schedule import next_round_at
 from cogs.buddies.settings import cadence_of
 
 MAX_PAUSE_WEEKS = 12
 NUDGE_TTL = timedelta(days=1)  # "how is it going today?" means nothing tomorrow
-_MET = {None: "not answered yet (/buddy met answer:yes|no)", True: "yes", False: "no"}
 _HISTORY_MET = {None: "not answered", True: "met", False: "did not meet"}
 
 Who = Annotated[Member, Opt("the member", primary=True)]
@@ -164,26 +177,25 @@ class MemberCommands:
         buddies = group_names([m.display_name for m in others]) if others else "nobody (they left)"
         title = group_title([m.display_name for m in group.members], group.round.number)
         lines = [f"Current buddy: {buddies} (round {group.round.number}, room {title!r})"]
-        present = [
-            (m.member_id, m.platform_timezone)
-            for m in group.members
-            if m.member_id and m.left_at is None
-        ]
-        ids = [mid for mid, _ in present]
+        present = [m for m in group.members if m.member_id and m.left_at is None]
+        ids = [m.member_id for m in present if m.member_id]
         settings = await self._app.community.get(inv.tenant.id)
         community = settings[TIMEZONE]
-        profiles = [
-            match_profile(mid, await self._app.profiles.get(inv.tenant.id, mid), zone, community)
-            for mid, zone in present
+        people = [
+            Person(
+                m.display_name,
+                match_profile(
+                    m.member_id,
+                    await self._app.profiles.get(inv.tenant.id, m.member_id),
+                    m.platform_timezone,
+                    community,
+                ),
+            )
+            for m in present
+            if m.member_id
         ]
         today = inv.now.astimezone(zone).date()
-        windows = shared_windows(profiles, today)
-        if windows:
-            total = sum((e - s).total_seconds() for s, e in windows) / 60
-            overlap = f"{duration(total)}, {local_windows(windows, zone.key)} your time"
-        else:
-            overlap = "none" if windows is not None else "unknown (set /profile set hours:...)"
-        lines.append(f"Study hours in common: {overlap}")
+        lines += self._time_lines(inv, people, today, min(group.round.ends_at, inv.now + WEEK))
         dates = await self._checkins.dates_for(inv.tenant.id, ids)
         mine = dates.get(inv.member.id, [])
         others_dates = [set(dates.get(m.member_id, [])) for m in others if m.member_id]
@@ -191,7 +203,37 @@ class MemberCommands:
         streak = pair_streak(mine, together, today)
         lines.append(f"Pair streak: {plural(streak, 'day')} you all checked in")
         me = group.member(inv.member.id)
-        lines.append(f"Did you meet: {_MET[me.met if me else None]}")
+        ask = " (/buddy met answer:yes|no)" if me is not None and me.met is None else ""
+        lines.append(f"Did you meet: {texts.answers(group.members)}{ask}")
+        return lines
+
+    def _time_lines(
+        self, inv: Invocation, people: list[Person], today: date, until: datetime
+    ) -> list[str]:
+        """Shared hours in the member's own time, sessions until the round ends (at most a
+        week), and what to do when the group has no time in common."""
+        me = next((p for p in people if p.profile.member_id == inv.member.id), None)
+        if me is None:
+            return []
+        profiles = [p.profile for p in people]
+        windows = shared_windows(profiles, today)
+        if windows is None:
+            return [f"Study hours in common: unknown (set yours with {SET_HOURS})"]
+        if not windows:
+            apart = "none"
+            if len(people) > 2 and any(h > 0 for _, _, h in pair_overlaps(people, today)):
+                apart = f"none all of you share ({pairwise_hours(people, today)})"
+            return [f"Study hours in common: {apart}. You can {NO_SHARED_HOURS_HELP}."]
+        total = hours_of(windows) * 60
+        lines = [
+            f"Study hours in common: {duration(total)}, "
+            f"{local_windows(windows, me.profile.timezone)} your time"
+        ]
+        others = [p for p in people if p is not me]
+        suggested = sessions(profiles, inv.now, until=until) or []
+        if suggested:
+            lines.append("Times to meet:")
+            lines += [f"• {session_for(s, me.profile, others)}" for s in suggested]
         return lines
 
     @command("buddy history", "Your past buddy groups and whether you met.")
@@ -257,12 +299,19 @@ class MemberCommands:
     ) -> Reply:
         group = await self._current(inv)
         yes = answer == "yes"
+        me = group.member(inv.member.id)
+        before = me.met if me is not None else None
         await self._repo.set_met(inv.tenant.id, group.id, inv.member.id, yes, inv.now)
-        if yes:
-            return Reply(text="Great, recorded that you met. Keep each other going!")
+        members = tuple(
+            replace(m, met=yes) if m.member_id == inv.member.id else m for m in group.members
+        )
+        if self._app.messenger.capabilities.group_rooms:
+            clicked = texts.followup(group.round.number, members, in_room=True)
+        else:  # the member's own DM: their answer is in, so its buttons go
+            clicked = texts.followup_answered(group.round.number, members)
         return Reply(
-            text="Thanks, recorded that you haven't met yet. There's still time this round: "
-            "suggest a slot in your buddy room, or send a /buddy nudge."
+            text=texts.met_recorded(yes, before, group.others(inv.member.id)),
+            replaces_clicked=clicked,
         )
 
     @command("buddy nudge", "Send your buddy a friendly reminder (once a day).")

@@ -24,6 +24,7 @@ from bot.storage.db import Reader
 from bot.storage.outbox import Target, enqueue, message_key
 from bot.storage.presence import PresenceRepo
 from bot.text import local_moment
+from cogs.buddies.schedule import next_round_at
 from cogs.buddies.settings import SILENCE, STILLIN_HOURS, cadence_of
 
 STILLIN_JOB = "buddy-stillin"
@@ -71,15 +72,14 @@ class Presence:
         for tenant_id, _ in await self._repo.enrolled_tenants():
             values = await self._app.community.get(tenant_id)
             cadence = cadence_of(values)
-            start = cadence.next_start(now)
+            # the next round that runs: a period an organizer already started is skipped
+            start = await next_round_at(self._app.db, tenant_id, cadence, now)
             if now < start - timedelta(hours=values[STILLIN_HOURS]):
                 continue
             last = await self._repo.last_round(tenant_id)
             if last is None:
                 continue  # nobody has had a round to go quiet in
-            due = cadence.due(start)  # the period key the round will run under, at its start
-            assert due is not None
-            period = due[0]
+            period = cadence.period(start)[0]  # the key the round will run under
             async with self._app.db.transaction() as tx:
                 silent = await self._presence.silent(tx, tenant_id, last.started_at, start)
                 won = await self._presence.mark_asked(
@@ -133,7 +133,7 @@ class StillInCommands:
         values = await self._app.community.get(inv.tenant.id)
         zone = zone_for(inv.member.timezone, inv.member.platform_timezone, values[TIMEZONE])
         cadence = cadence_of(values)
-        upcoming = cadence.next_start(inv.now)
+        upcoming = await next_round_at(self._app.db, inv.tenant.id, cadence, inv.now)
         start = local_moment(upcoming, zone)
         if answer == "no":
             # paused past that round's start (even if it runs late), back for the one after

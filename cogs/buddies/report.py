@@ -40,14 +40,20 @@ def nobody_to_pair(names: Sequence[str]) -> str:
     return f"Only {literal(names[0])} is in; nobody to pair. No round was started."
 
 
+def group_kinds(sizes: list[int]) -> str:
+    """The mix, as "2 pairs and 1 trio": only sizes there are (a pair community reads no trios)."""
+    kinds = [plural(sizes.count(n), word) for n, word in ((2, "pair"), (3, "trio")) if n in sizes]
+    return " and ".join(kinds)
+
+
 def round_report(facts: RoundFacts, zone: ZoneInfo, next_round: str) -> Message:
     rnd = facts.round
     kind = "Extra buddy round" if rnd.extra else "Buddy round"
     sizes = [len(names) for names, _ in facts.groups]
     lines = [
         f"{kind} {rnd.number} ({long_date(rnd.started_at.astimezone(zone).date())}): "
-        f"{plural(len(sizes), 'group')} for {plural(sum(sizes), 'member')}, "
-        f"{plural(sizes.count(3), 'trio')}."
+        f"{plural(len(sizes), 'group')} for {plural(sum(sizes), 'member')}"
+        + (f": {kinds}." if (kinds := group_kinds(sizes)) else ".")
     ]
     if rnd.extra:
         lines.append("It is outside the one round per period and counts for repeat avoidance.")

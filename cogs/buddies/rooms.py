@@ -13,13 +13,14 @@ from bot.app import App
 from bot.events import CheckinRecorded
 from bot.matching.round import group_title
 from bot.ports import Message
-from bot.storage.buddies import BuddyRepo, Group
+from bot.storage.buddies import BuddyRepo, Group, Round
 from bot.storage.db import Tx
 from bot.storage.models import Member, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from cogs.buddies import texts
 
 CHECKIN_LINE_TTL = timedelta(days=1)  # news of today's check-in; stale tomorrow
+LAST_DAY = timedelta(hours=24)  # "did you meet?" this close to the next round is too late to act on
 
 
 def member_ids(group: Group) -> list[int]:
@@ -50,8 +51,10 @@ class Rooms:
         *,
         members: Iterable[int],
         expires_at: datetime,
+        dm_only: Iterable[str] | None = None,
     ) -> None:
-        """To the group's room; where the platform cannot open one, to each member by DM.
+        """To the group's room; where the platform cannot open one, to each member by DM
+        (to the platform ids in `dm_only`, if given: those the message is still for).
 
         `members` are the member ids the post is for or names: erasing one blanks it.
         """
@@ -61,7 +64,7 @@ class Rooms:
                 tx, tenant_id, key, room, message, now, expires_at=expires_at, mentions=named
             )
             return
-        for external_id in room.members:
+        for external_id in room.members if dm_only is None else tuple(dm_only):
             await enqueue(
                 tx,
                 tenant_id,
@@ -72,6 +75,33 @@ class Rooms:
                 expires_at=expires_at,
                 mentions=named,
             )
+
+    async def ask_met(self, tx: Tx, rnd: Round, group: Group, now: datetime) -> bool:
+        """Ask the group halfway whether they met; False if nobody is to be asked.
+
+        Not asked: a group whose buddy left (they were told then), a group where everyone
+        has answered already (answers before the question count), and any group once the
+        round is in its last 24 hours (a late tick after downtime), when meeting is no
+        longer something to plan. Where there are no rooms, only who has not answered gets
+        the DM.
+        """
+        room = room_of(group)
+        to_answer = texts.waiting(group.members)
+        if len(room.members) < 2 or not to_answer or rnd.ends_at - now < LAST_DAY:
+            return False
+        in_room = self._app.messenger.capabilities.group_rooms
+        await self.post(
+            tx,
+            rnd.tenant_id,
+            message_key("buddy-followup", rnd.tenant_id, group.id),
+            room,
+            texts.followup(rnd.number, group.members, in_room=in_room),
+            now,
+            members=member_ids(group),
+            expires_at=rnd.ends_at,
+            dm_only=[str(m.external_id) for m in to_answer if m.external_id],
+        )
+        return True
 
     async def on_checkin(self, event: CheckinRecorded) -> None:
         """One line in the buddy room per check-in (and one more if it is updated that day)."""

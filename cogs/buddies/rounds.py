@@ -28,20 +28,23 @@ from bot.matching.round import (
 from bot.ports import Message
 from bot.storage import claims
 from bot.storage.buddies import BuddyRepo, Enrolled, Round
-from bot.storage.db import Database, Reader, Tx
+from bot.storage.db import Reader, Tx
 from bot.storage.models import Profile, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from bot.text import long_date
 from cogs.buddies import texts
 from cogs.buddies.presence import Presence
 from cogs.buddies.report import moment, nobody_to_pair, round_report
-from cogs.buddies.rooms import Rooms, member_ids, room_of
+from cogs.buddies.rooms import Rooms
+from cogs.buddies.schedule import (
+    EMPTY_JOB,
+    ROUND_JOB,
+    next_round_at,
+    next_scheduled,
+    period_taken,
+)
 from cogs.buddies.settings import GROUP_SIZE, REPEAT_WINDOW, cadence_of
 
-ROUND_JOB = "buddy-round"
-EMPTY_JOB = "buddy-round-empty"
-"""Claimed when a period's scheduled start found nobody to pair: the tick leaves that period
-alone, while an organizer may still start its round once people are in."""
 FOLLOWUP_JOB = "buddy-followup"
 EXTRA_NOTE = (
     "Extra round: an organizer started this one on top of the regular rounds; "
@@ -94,27 +97,6 @@ def study_time(group: PlannedGroup, on: date) -> str:
     """How the group's study hours meet on the round's date, as the report counts it."""
     windows = shared_windows([m.profile for m in group.members], on)
     return "no_hours" if windows is None else "shared" if windows else "no_overlap"
-
-
-async def period_taken(tx: Tx, tenant_id: int, period: str) -> bool:
-    """A period's round ran, or its scheduled start found nobody to pair."""
-    return await claims.is_claimed(tx, tenant_id, ROUND_JOB, period) or await claims.is_claimed(
-        tx, tenant_id, EMPTY_JOB, period
-    )
-
-
-async def next_scheduled(tx: Tx, tenant_id: int, cadence: Cadence, now: datetime) -> datetime:
-    """The next scheduled start that will run: not one whose period already had its round."""
-    start = cadence.next_start(now)
-    if await period_taken(tx, tenant_id, cadence.period(start)[0]):
-        return cadence.next_start(start)
-    return start
-
-
-async def next_round_at(db: Database, tenant_id: int, cadence: Cadence, now: datetime) -> datetime:
-    """`next_scheduled`, read on its own (what `/buddy status` and the replies show)."""
-    async with db.transaction() as tx:
-        return await next_scheduled(tx, tenant_id, cadence, now)
 
 
 class Rounds:
@@ -247,7 +229,8 @@ class Rounds:
                 expires_at=now + cadence.length,
             )
         organizer = await self._repo.organizer(tx, tenant.id)
-        nxt = moment(await next_scheduled(tx, tenant.id, cadence, now), cadence.zone)
+        ends = await next_scheduled(tx, tenant.id, cadence, now)  # this period is claimed
+        nxt = moment(ends, cadence.zone)
         plan = planned
         if (people, set(await self._repo.blocks(tx, tenant.id))) != (plan.people, plan.blocks) or (
             await self._repo.next_round_number(tx, tenant.id) != plan.number
@@ -284,7 +267,7 @@ class Rounds:
                 )
             return None
         rnd = await self._repo.create_round(
-            tx, tenant.id, period, now, cadence.followup_at(now), extra=extra
+            tx, tenant.id, period, now, cadence.followup_at(now, ends), extra=extra
         )
         for number, group in enumerate(outcome.groups, start=1):
             key = room_key(tenant.id, rnd.number, number)
@@ -410,22 +393,7 @@ class Rounds:
                 if not await claims.claim(tx, rnd.tenant_id, FOLLOWUP_JOB, str(rnd.id), now):
                     continue
                 for group in groups:
-                    room = room_of(group)
-                    if len(room.members) < 2:
-                        continue  # their buddy left; they were told then
-                    await self._rooms.post(
-                        tx,
-                        rnd.tenant_id,
-                        message_key("buddy-followup", rnd.tenant_id, group.id),
-                        room,
-                        Message(
-                            texts.FOLLOWUP.format(number=rnd.number), buttons=texts.MET_BUTTONS
-                        ),
-                        now,
-                        members=member_ids(group),
-                        expires_at=rnd.ends_at,
-                    )
-                    asked += 1
+                    asked += await self._rooms.ask_met(tx, rnd, group, now)
         if asked:
             self._app.sender.kick()
         return asked

@@ -8,13 +8,14 @@ from bot.community import PAIRING_CHANNEL, TIMEZONE, CommunityValues, Setting
 from bot.localtime import zone
 from bot.matching.round import GROUP_SIZES, Cadence, describe_cadence
 from bot.text import WEEKDAYS, plural
+from cogs.buddies.texts import group_size_rule
 
 ROUND_DAY = Setting.weekday("buddy_day", "monday", "weekday buddy rounds start on")
 ROUND_TIME = Setting.time_of_day("buddy_time", time(10), "time buddy rounds start, community time")
 EVERY_WEEKS = Setting.integer(
     "buddy_every_weeks", 1, "weeks between buddy rounds", show=lambda n: f"every {n} week(s)"
 )
-GROUP_SIZE = Setting.integer("buddy_group_size", 2, "buddy group size (odd counts get one trio)")
+GROUP_SIZE = Setting.integer("buddy_group_size", 2, "buddy group size: 2 pairs, 3 trios")
 REPEAT_WINDOW = Setting.integer(
     "buddy_repeat_window", 6, "rounds before two buddies may be paired again"
 )
@@ -55,7 +56,7 @@ def describe(values: CommunityValues) -> str:
     """The settings as `/admin buddies` shows them."""
     return (
         f"Rounds: {describe_cadence(cadence_of(values))}\n"
-        f"Group size: {values[GROUP_SIZE]} (one trio when the count is odd)\n"
+        f"Group size: {values[GROUP_SIZE]} ({group_size_rule(values[GROUP_SIZE])})\n"
         f"No repeat partners within: {plural(values[REPEAT_WINDOW], 'round')}\n"
         f"Rooms: {PAIRING_CHANNEL.display(values[PAIRING_CHANNEL])}\n"
         f'"Still in?" asked {plural(values[STILLIN_HOURS], "hour")} before a round of members '

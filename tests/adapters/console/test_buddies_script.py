@@ -35,12 +35,14 @@ def test_seven_members_two_rounds_follow_up_and_no_repeat(tmp_path: Path) -> Non
     assert sorted(len(g) for g in first) == [2, 2, 3]
     assert set().union(*first) == {"ana", "ben", "chen", "dara", "eli", "femi", "gus"}
     assert first_round.count("Why you were matched:") == 3
-    assert "Round 1 started: 3 group(s)" in first_round
+    assert "Round 1 started: 3 groups" in first_round
     # /admin match now took the period's round: 10:00 that Monday started nothing more, and
     # the organizer was told when the next one is, a week later
     assert "Study buddies #2" not in first_round
     assert "Next scheduled round: Monday 9 March, 10:00 Europe/Berlin" in first_round
-    assert "Buddy round 1 (Monday 2 March): 3 groups for 7 members, 1 trio." in first_round
+    assert (
+        "Buddy round 1 (Monday 2 March): 3 groups for 7 members: 2 pairs and 1 trio." in first_round
+    )
     # every member saw an intro that explains the match in their own local time
     assert "Ana 18:00-21:00 (Europe/Berlin)" in first_round
     assert "first time paired" in first_round and "First step:" in first_round
@@ -51,7 +53,7 @@ def test_seven_members_two_rounds_follow_up_and_no_repeat(tmp_path: Path) -> Non
     answered, _, second_round = rest.partition("(opened room 'Study buddies #2")
     assert answered.count("Great, recorded that you met.") == 2
     assert "Ben> 1\n" in answered
-    assert "Did you meet: yes" in answered
+    assert re.search(r"Did you meet: .*Ana: yes", answered)
     # before it, the five silent members were asked "Still in?"; Gus never answered
     assert answered.count("Still in for next round?") == 5
     # the next round (scheduled, a week later) pairs those who showed up, nobody with a

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from tests.adapters.discord.discord_harness import Harness
 from tests.fakes.discord import EPHEMERAL, PRIVATE_THREAD, FakeDiscord, FakeGuild, FakeMember
+from tests.fakes.discord.records import RecordedRequest
 
 
 def _button(fake: FakeDiscord, message: dict[str, object], label: str) -> str:
@@ -106,7 +107,7 @@ async def test_buddy_round_opens_private_threads_with_members(
     harness: Harness, fake: FakeDiscord, guild: FakeGuild
 ) -> None:
     report = await _buddy_round(harness, guild, "alice", "bob")
-    assert "Round 1 started: 1 group(s)." in str(report["content"])
+    assert "Round 1 started: 1 group." in str(report["content"])
     (thread,) = fake.threads(guild)
     alice, bob = guild.member_named("alice"), guild.member_named("bob")
     assert thread.type == PRIVATE_THREAD and not thread.invitable
@@ -116,9 +117,17 @@ async def test_buddy_round_opens_private_threads_with_members(
     assert "Alice" in intro["content"] or "alice" in intro["content"]
 
 
-async def test_met_buttons_in_the_thread_record_the_answer(
+def _confirms(request: RecordedRequest) -> bool:
+    """A private follow-up confirming a "did you meet" answer."""
+    return "recorded that you" in str((request.json or {}).get("content"))
+
+
+async def _followup_in_thread(
     harness: Harness, fake: FakeDiscord, guild: FakeGuild
-) -> None:
+) -> tuple[int, dict[str, object]]:
+    # Two hours after Monday 10:00 (the scheduled start): the round runs to next Monday, so it
+    # has a real middle. A round started at 09:00 would end at 10:00 and never be asked.
+    harness.clock.advance(timedelta(hours=3))
     await _buddy_round(harness, guild, "alice", "bob")
     (thread,) = fake.threads(guild)
     harness.clock.advance(timedelta(days=4))  # past the mid-round follow-up
@@ -126,13 +135,43 @@ async def test_met_buttons_in_the_thread_record_the_answer(
     await harness.app.scheduler.run_job(followup_job)  # only it: no new round yet
     await harness.drain()
     followup = fake.messages[thread.id][-1]
-    assert "Did you meet?" in followup["content"]
+    assert "Did you meet?" in str(followup["content"])
+    return thread.id, followup
+
+
+async def test_met_button_updates_the_question_in_place_and_confirms_privately(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    """A click answers for the clicker: the thread's question shows the answers so far
+    (UPDATE_MESSAGE), its buttons stay for Bob, and Alice gets a private confirmation."""
+    _, followup = await _followup_in_thread(harness, fake, guild)
     alice = guild.member_named("alice")
-    answer = await harness.click(_button(fake, followup, "Yes, we met"), user=alice)
-    assert answer["content"].startswith("Great, recorded that you met")
-    assert answer["flags"] & EPHEMERAL
+    updated = await harness.click(_button(fake, followup, "Yes, we met"), user=alice)
+    assert updated["_callback"] == 7  # UPDATE_MESSAGE: the clicked message itself
+    assert "Alice: yes · Bob: not yet" in updated["content"]
+    assert "Bob, did you get together" in updated["content"]
+    _button(fake, updated, "Not yet")  # still there for Bob
+    confirm = await fake.wait_for_request("POST", "/webhooks/", predicate=_confirms)
+    assert confirm.json is not None and confirm.json["content"].startswith("Great, recorded")
+    assert confirm.json["flags"] & EPHEMERAL
     status = await harness.invoke("buddy status", user=alice, guild=guild)
-    assert "Did you meet: yes" in status["content"]
+    assert "Did you meet: Alice: yes · Bob: not yet" in status["content"]
+
+
+async def test_last_answer_removes_the_buttons_and_a_disagreement_is_shown(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    """Once everyone answered, the question has no buttons left; the second answer differs
+    from the first, and Bob is told so rather than one answer silently winning."""
+    _, followup = await _followup_in_thread(harness, fake, guild)
+    alice, bob = guild.member_named("alice"), guild.member_named("bob")
+    first = await harness.click(_button(fake, followup, "Yes, we met"), user=alice)
+    last = await harness.click(_button(fake, first, "Not yet"), user=bob)
+    assert last["_callback"] == 7
+    assert "Everyone has answered" in last["content"] and "Alice: yes · Bob: no" in last["content"]
+    assert not last.get("components")
+    confirm = await fake.wait_for_request("POST", "/webhooks/", count=2, predicate=_confirms)
+    assert confirm.json is not None and "Alice answered yes" in confirm.json["content"]
 
 
 async def test_round_falls_back_to_dms_when_threads_are_not_allowed(

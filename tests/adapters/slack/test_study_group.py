@@ -104,8 +104,13 @@ async def test_buddy_round_opens_group_dms_and_met_buttons_record_answers(
     clicked = await slack.click(values[0], user=ALICE, channel_id=followups[0].args["channel"])
     assert clicked.status == 200
     assert slack.handled.names == ["buddy met"]
-    answer = slack.fake.calls_to("response_url")[-1]
-    assert answer.args["_key"] == "click"
-    assert "Usage:" not in answer.args["text"]
+    replaced, answer = slack.fake.calls_to("response_url")[-2:]
+    # the clicked question now shows Alice's answer; its buttons stay for her buddy
+    assert replaced.args["replace_original"] is True
+    assert ": yes · " in replaced.args["text"] and ": not yet" in replaced.args["text"]
+    assert [b["value"] for b in buttons_in(replaced)] == values
+    assert answer.args["_key"] == "click" and answer.args["replace_original"] is False
+    assert answer.args["response_type"] == "ephemeral"
+    assert "Usage:" not in answer.args["text"] and "recorded that you met" in answer.args["text"]
     history = await slack.command("buddy history", user=ALICE)
     assert "met" in slack.reply_text(history).lower()

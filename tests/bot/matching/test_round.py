@@ -181,8 +181,8 @@ def test_intro_overlap_across_midnight() -> None:
         person(2, tz="UTC", hours=(time(23), time(2))),
     )
     assert "1 h of study hours in common a day" in text
-    assert "M1 00:00-01:00 (Europe/Berlin)" in text
-    assert "M2 23:00-00:00 (UTC)" in text
+    assert "M1 Tue 00:00-01:00 (Europe/Berlin)" in text
+    assert "M2 Mon 23:00-00:00 (UTC)" in text
 
 
 def test_intro_says_when_hours_do_not_overlap_or_are_unknown() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import App
-from tests.cogs.buddies.scenario import enrol, groups_in
+from tests.cogs.buddies.scenario import NAMES, enrol, groups_in, intros
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
 
@@ -16,7 +16,7 @@ async def test_match_now_with_nobody_or_one_in_says_so_and_starts_no_round(app: 
     assert alone.text.startswith("Only Alice is in; nobody to pair.")
     await enrol(app, "bob")
     first = await say(app, "/admin match now", "olga", admin=True)
-    assert "Round 1 started: 1 group(s)" in first.text
+    assert "Round 1 started: 1 group" in first.text
 
 
 async def test_admin_match_now_is_for_admins(app: App) -> None:
@@ -46,3 +46,28 @@ async def test_admin_buddies_without_options_shows_the_settings_and_the_usage(ap
     assert reply.text.startswith("Buddy matching settings:\nRounds: every week on Monday")
     assert "Usage: /admin buddies [day:" in reply.text
     assert "Example: /admin buddies day:monday time:10:00 every:1" in reply.text
+
+
+async def test_settings_and_report_agree_on_how_a_trio_community_groups(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    """size:3 with 8 members: two trios and one pair, said the same way everywhere."""
+    settings = await say(app, "/admin buddies size:3", admin=True)
+    assert "Group size: 3 (trios; one or two pairs when the count is not a multiple of 3)" in (
+        settings.text
+    )
+    await enrol(app, *NAMES, "hana")
+    report = await say(app, "/admin match now", admin=True)
+    assert "Round 1 started: 3 groups." in report.text
+    assert "1 pair is among the trios, because the count is not a multiple of 3" in report.text
+    assert "trio(s)" not in report.text and "odd" not in report.text
+    (pair_intro,) = [t for t in intros(messenger) if t.count("&") == 1]
+    assert "You are a pair this round" in pair_intro
+
+
+async def test_a_pair_community_reports_its_one_trio_in_the_singular(app: App) -> None:
+    settings = await say(app, "/admin buddies", admin=True)
+    assert "Group size: 2 (pairs; one trio when the count is odd)" in settings.text
+    await enrol(app, *NAMES)
+    report = await say(app, "/admin match now", admin=True)
+    assert "1 trio, so nobody is left out over an odd count." in report.text

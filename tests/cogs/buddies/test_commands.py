@@ -91,3 +91,72 @@ async def test_a_nudge_reaches_the_buddy_once_a_day(
     clock.advance(timedelta(days=1))
     await say(app, "/buddy nudge")
     assert len([m for m in messenger.to("dm", "bob") if "friendly nudge" in m.text]) == 2
+
+
+# --- did you meet: each member's own answer --------------------------------------------------
+
+
+async def test_each_member_answers_for_themselves_and_status_shows_every_answer(
+    app: App,
+) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    await say(app, "/buddy met answer:yes")
+    status = await say(app, "/buddy status", user="bob")
+    assert "Did you meet: Alice: yes · Bob: not yet (/buddy met answer:yes|no)" in status.text
+
+
+async def test_the_same_answer_twice_changes_nothing_and_a_change_is_confirmed(app: App) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    await say(app, "/buddy met answer:no")
+    again = await say(app, "/buddy met answer:no")
+    assert again.text.startswith("You already answered no; nothing changed.")
+    changed = await say(app, "/buddy met answer:yes")
+    assert "recorded that you met" in changed.text and "(changed from no)" in changed.text
+
+
+async def test_an_answer_that_differs_from_the_buddys_is_kept_and_shown(app: App) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    await say(app, "/buddy met answer:yes")
+    reply = await say(app, "/buddy met answer:no", user="bob")
+    assert "Alice answered yes" in reply.text and "/buddy met answer:yes" in reply.text
+    status = await say(app, "/buddy status")
+    assert "Did you meet: Alice: yes · Bob: no" in status.text
+
+
+async def test_a_click_replaces_the_question_with_the_answers_so_far(app: App) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    reply = await say(app, "/buddy met answer:yes")
+    assert reply.replaces_clicked is not None
+    assert "Alice: yes · Bob: not yet" in reply.replaces_clicked.text
+    assert reply.replaces_clicked.buttons  # still Bob's to answer
+    last = await say(app, "/buddy met answer:yes", user="bob")
+    assert last.replaces_clicked is not None and not last.replaces_clicked.buttons
+
+
+# --- times to meet ------------------------------------------------------------------------------
+
+
+async def test_status_suggests_times_in_each_members_own_time(app: App) -> None:
+    await say(app, "/profile set timezone:America/Los_Angeles hours:17:00-20:00", user="alice")
+    await say(app, "/profile set timezone:Asia/Tokyo hours:10:00-13:00", user="bob")
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    status = await say(app, "/buddy status")
+    assert "Times to meet:" in status.text
+    assert "17:00-18:00 for you (Bob: " in status.text  # Tokyo is the next day: named
+
+
+async def test_status_says_what_to_do_without_shared_hours(app: App) -> None:
+    await say(app, "/profile set hours:06:00-08:00", user="alice")
+    await say(app, "/profile set hours:19:00-21:00", user="bob")
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    status = await say(app, "/buddy status")
+    assert "Study hours in common: none" in status.text
+    for way in ("/buddy share", "/profile set hours:7pm-9pm", "/buddy rematch"):
+        assert way in status.text
+    assert "Times to meet" not in status.text

@@ -23,7 +23,7 @@ async def test_match_now_on_monday_morning_is_that_periods_only_round(
     await enrol(app, "alice", "bob")
     clock.set(MONDAY_MORNING)
     reply = await say(app, "/admin match now", "olga", admin=True)
-    assert "Round 1 started: 1 group(s)." in reply.text
+    assert "Round 1 started: 1 group." in reply.text
     assert "Next scheduled round: Monday 16 March, 10:00 UTC" in reply.text
     assert "Mon 16 Mar, 10:00 (UTC)" in (await say(app, "/buddy status")).text
     clock.set(NEXT_MONDAY)
@@ -54,7 +54,7 @@ async def test_an_extra_round_says_so_and_counts_as_history(
     await say(app, "/admin match now", "olga", admin=True)
     first = {frozenset(ids) for ids in messenger.rooms.values()}
     reply = await say(app, "/admin match now extra:yes", "olga", admin=True)
-    assert reply.text.startswith("Extra round 2 started: 2 group(s).")
+    assert reply.text.startswith("Extra round 2 started: 2 groups.")
     assert "count for repeat avoidance" in reply.text
     extra_intros = [t for t in intros(messenger) if t.startswith(EXTRA_NOTE)]
     assert len(extra_intros) == 2
@@ -87,7 +87,7 @@ async def test_a_scheduled_start_with_one_member_stores_no_round_and_reports_onc
     assert len(messenger.to("dm", "alice")) == 1
     await enrol(app, "bob")
     started = await say(app, "/admin match now", "olga", admin=True)
-    assert "Round 1 started: 1 group(s)." in started.text  # numbers did not move
+    assert "Round 1 started: 1 group." in started.text  # numbers did not move
 
 
 async def test_the_organizer_gets_the_report_once_per_round(
@@ -183,8 +183,40 @@ async def test_a_restart_after_match_now_runs_no_scheduled_round_that_day(
 async def test_a_big_rounds_reply_and_report_keep_the_groups_in_the_details(app: App) -> None:
     await enrol(app, *(f"m{n:02d}" for n in range(24)))
     reply = await say(app, "/admin match now", "olga", admin=True)
-    assert "Round 1 started: 12 group(s)." in reply.text and "•" not in reply.text
+    assert "Round 1 started: 12 groups." in reply.text and "•" not in reply.text
     assert reply.details is not None and reply.details.count("•") == 12
     report = await say(app, "/admin buddies report", "olga", admin=True)
     assert "•" not in report.text and report.details is not None
     assert report.details.count("•") == 12
+
+
+async def test_no_still_in_is_asked_for_a_start_the_organizer_took(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob")
+    clock.set(MONDAY_MORNING)
+    await say(app, "/admin match now", "olga", admin=True)
+    clock.set(MONDAY_MORNING + timedelta(hours=2))  # the 10:00 start this round replaced
+    await tick(app)
+    asked = [m for m in messenger.sent if "Still in for next round?" in m.message.text]
+    assert asked == []
+    clock.set(NEXT_MONDAY + timedelta(weeks=1) - timedelta(hours=24))  # the day before 16 March
+    await tick(app)
+    asked = [m for m in messenger.sent if "Still in for next round?" in m.message.text]
+    assert len(asked) == 2 and all("Mon 16 Mar, 10:00" in m.message.text for m in asked)
+
+
+async def test_an_early_round_is_asked_did_you_meet_halfway_to_the_round_after(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob")
+    clock.set(MONDAY_MORNING)
+    await say(app, "/admin match now", "olga", admin=True)
+    # from Monday 9 March 08:00 to Monday 16 March 10:00: halfway is Thursday 12 March 21:00
+    halfway = datetime(2026, 3, 12, 21, 0, tzinfo=UTC)
+    clock.set(halfway - timedelta(minutes=1))
+    await tick(app)
+    assert not [m for m in messenger.sent if "Did you meet?" in m.message.text]
+    clock.set(halfway)
+    await tick(app)
+    assert len([m for m in messenger.sent if "Did you meet?" in m.message.text]) == 1
