@@ -87,6 +87,7 @@ class RoundFacts:
     groups: list[tuple[tuple[str, ...], str | None]]  # names, study time (see add_group)
     waiting: list[str]  # in the round, but no group for them
     paused: list[str]  # paused for inactivity as the round started
+    silent: list[str]  # asked "Still in?", did not answer, so sat the round out
     previous: tuple[int, int, int] | None  # round before: number, groups, groups that met
 
 
@@ -491,14 +492,41 @@ class BuddyRepo:
             " RETURNING member_id",
             (to_db(now), tenant_id, pause_after),
         )
-        paused = sorted(r["member_id"] for r in rows)
-        if not paused:
+        return await self._platform_ids(tx, tenant_id, [r["member_id"] for r in rows])
+
+    async def pause_silent(
+        self, tx: Tx, tenant_id: int, member_ids: Sequence[int], rounds: int, now: datetime
+    ) -> list[tuple[int, str]]:
+        """Pause those of `member_ids` (sitting the coming round out for not answering "Still
+        in?") who also sat out the `rounds` scheduled rounds before it that way, so a member
+        who never answers is not asked every round forever. Returns (member id, platform id)."""
+        if not member_ids:
             return []
-        marks = ", ".join("?" for _ in paused)
-        found = await tx.fetchall(
+        marks = ", ".join("?" for _ in member_ids)
+        rows = await tx.fetchall(
+            "WITH recent AS (SELECT id FROM rounds WHERE tenant_id = ? AND extra = 0"
+            " ORDER BY number DESC LIMIT ?)"
+            " UPDATE buddies SET status = 'paused', paused_until = NULL, updated_at = ?"
+            f" WHERE tenant_id = ? AND status = 'active' AND member_id IN ({marks})"
+            " AND (SELECT COUNT(*) FROM recent) = ? AND (SELECT COUNT(*) FROM round_notes n"
+            " WHERE n.tenant_id = buddies.tenant_id AND n.member_id = buddies.member_id"
+            " AND n.kind = 'silent' AND n.round_id IN (SELECT id FROM recent)) = ?"
+            " RETURNING member_id",
+            (tenant_id, rounds, to_db(now), tenant_id, *member_ids, rounds, rounds),
+        )
+        return await self._platform_ids(tx, tenant_id, [r["member_id"] for r in rows])
+
+    async def _platform_ids(
+        self, reader: Reader, tenant_id: int, member_ids: Sequence[int]
+    ) -> list[tuple[int, str]]:
+        """(member id, platform id) of `member_ids`, by member id."""
+        if not member_ids:
+            return []
+        marks = ", ".join("?" for _ in member_ids)
+        found = await reader.fetchall(
             f"SELECT id, external_id FROM members WHERE tenant_id = ? AND id IN ({marks})"
             " ORDER BY id",
-            (tenant_id, *paused),
+            (tenant_id, *member_ids),
         )
         return [(r["id"], r["external_id"]) for r in found]
 
@@ -554,7 +582,8 @@ class BuddyRepo:
     async def add_round_notes(
         self, tx: Tx, tenant_id: int, round_id: int, kind: str, member_ids: Sequence[int]
     ) -> None:
-        """Members the round did not group: 'waiting' (no group for them) or 'paused'."""
+        """Members the round did not group: 'waiting' (no group for them), 'paused' (for
+        inactivity) or 'silent' (no answer to "Still in?")."""
         await tx.executemany(
             "INSERT INTO round_notes (tenant_id, round_id, member_id, kind) VALUES (?, ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
@@ -593,7 +622,7 @@ class BuddyRepo:
             (rnd.tenant_id, rnd.id),
         ):
             groups.setdefault(r["id"], ([], r["study_time"]))[0].append(r["name"])
-        notes: dict[str, list[str]] = {"waiting": [], "paused": []}
+        notes: dict[str, list[str]] = {"waiting": [], "paused": [], "silent": []}
         for r in await reader.fetchall(
             "SELECT n.kind, m.display_name FROM round_notes n JOIN members m ON m.id = n.member_id"
             " WHERE n.tenant_id = ? AND n.round_id = ? ORDER BY m.display_name",
@@ -612,6 +641,7 @@ class BuddyRepo:
             [(tuple(names), study) for names, study in groups.values()],
             notes["waiting"],
             notes["paused"],
+            notes["silent"],
             None if before is None else (before["number"], before["groups"], before["met"]),
         )
 
@@ -654,6 +684,23 @@ class BuddyRepo:
             (to_db(now), tenant_id, member_id, tenant_id),
         )
         return sorted(r["group_id"] for r in rows)
+
+    async def notes_of(self, tenant_id: int, member_id: int) -> list[tuple[int, str]]:
+        """(round number, kind) of every round that did not group the member, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT r.number, n.kind FROM round_notes n JOIN rounds r ON r.id = n.round_id"
+            " WHERE n.tenant_id = ? AND n.member_id = ? ORDER BY r.number",
+            (tenant_id, member_id),
+        )
+        return [(r["number"], r["kind"]) for r in rows]
+
+    async def organizer_since(self, tenant_id: int, member_id: int) -> str | None:
+        """When the member became the community's report recipient, if they are."""
+        row = await self._db.fetchone(
+            "SELECT recorded_at FROM buddy_organizers WHERE tenant_id = ? AND member_id = ?",
+            (tenant_id, member_id),
+        )
+        return None if row is None else str(row["recorded_at"])
 
     async def erase(self, tx: Tx, tenant_id: int, member_id: int) -> int:
         """Remove the member's enrolment and every block by or of them; keep their groups as

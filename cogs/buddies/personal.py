@@ -19,7 +19,10 @@ class BuddyData:
     def provider(self) -> PersonalData:
         return PersonalData(
             name="buddies",
-            description="buddy matching settings, your buddy groups and answers, your blocks",
+            description=(
+                "buddy matching settings, your buddy groups and answers, your blocks,"
+                " rounds that did not group you, round reports you receive"
+            ),
             export=self.export,
             erase=self.erase,
         )
@@ -40,6 +43,11 @@ class BuddyData:
             "blocked": await self._repo.blocked_by(tenant.id, member.id),
             "groups": [_exported(g, member.id) for g in groups],
             "presence": await self._presence.export(tenant.id, member.id),
+            "rounds_not_grouped": [
+                {"round": number, "why": kind}
+                for number, kind in await self._repo.notes_of(tenant.id, member.id)
+            ],
+            "receives_round_reports_since": await self._repo.organizer_since(tenant.id, member.id),
         }
 
     async def erase(self, tx: Tx, tenant: Tenant, member: Member) -> int:

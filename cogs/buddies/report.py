@@ -59,13 +59,14 @@ def round_report(facts: RoundFacts, zone: ZoneInfo, next_round: str) -> Message:
         lines.append("It is outside the one round per period and counts for repeat avoidance.")
     apart = [study for _, study in facts.groups if study in _NO_TIME]
     if apart:
-        why = ", ".join(f"{apart.count(k)} {text}" for k, text in _NO_TIME.items() if k in apart)
+        why = ", ".join(f"{text} in {apart.count(k)}" for k, text in _NO_TIME.items() if k in apart)
         lines.append(f"Without shared study time: {plural(len(apart), 'group')} ({why}).")
     else:
         lines.append("Every group has study time in common.")
     for label, names in (
         ("Waiting (enrolled, not grouped)", facts.waiting),
         ("Paused for inactivity", facts.paused),
+        ('Sat out (no answer to "Still in?")', facts.silent),
     ):
         lines.append(f"{label}: {len(names)}" + (f" ({names_inline(names)})." if names else "."))
     if facts.previous is not None:
@@ -80,7 +81,11 @@ def round_report(facts: RoundFacts, zone: ZoneInfo, next_round: str) -> Message:
         + (f" (no shared study time: {_NO_TIME[study]})" if study in _NO_TIME else "")
         for names, study in facts.groups
     ]
-    for label, names in (("Waiting", facts.waiting), ("Paused", facts.paused)):
+    for label, names in (
+        ("Waiting", facts.waiting),
+        ("Paused", facts.paused),
+        ("Sat out", facts.silent),
+    ):
         if len(names) > INLINE_NAMES:
             details.append(f"{label}: {join([literal(n) for n in names])}")
     return Message("\n".join(lines), details="\n".join(details) or None)

@@ -195,12 +195,13 @@ class Rounds:
         elif scheduled is not None and await claims.is_claimed(tx, tenant.id, EMPTY_JOB, period):
             raise _Abandon(None)
         paused = await self._repo.close_open_rounds(tx, tenant.id, now, PAUSE_AFTER_MISSED)
-        people = await self._presence.present(
-            tx,
-            tenant.id,
-            None if extra else period,
-            await self._repo.participants(tx, tenant.id, now),
-        )
+        enrolled = await self._repo.participants(tx, tenant.id, now)
+        people = await self._presence.present(tx, tenant.id, None if extra else period, enrolled)
+        kept = {p.member_id for p in people}
+        silent = [p.member_id for p in enrolled if p.member_id not in kept]
+        # this round would be their PAUSE_AFTER_MISSED-th sat out in silence: pause instead
+        hushed = await self._repo.pause_silent(tx, tenant.id, silent, PAUSE_AFTER_MISSED - 1, now)
+        silent = [m for m in silent if m not in {h for h, _ in hushed}]
         if len(people) < 2:
             if scheduled is None:
                 raise _Abandon(NotStarted(nobody_to_pair([p.label for p in people])))
@@ -217,17 +218,20 @@ class Rounds:
                     else "This period's round already ran."
                 )
             )
-        for member_id, external_id in paused:
+        for (member_id, external_id), text in [(p, texts.AUTOPAUSED) for p in paused] + [
+            (h, texts.SILENT_PAUSED) for h in hushed
+        ]:
             await enqueue(
                 tx,
                 tenant.id,
                 message_key("buddy-autopause", tenant.id, period, member_id),
                 Target.dm(external_id),
-                Message(texts.AUTOPAUSED),
+                Message(text),
                 now,
                 member_id=member_id,
                 expires_at=now + cadence.length,
             )
+        paused += hushed
         organizer = await self._repo.organizer(tx, tenant.id)
         ends = await next_scheduled(tx, tenant.id, cadence, now)  # this period is claimed
         nxt = moment(ends, cadence.zone)
@@ -301,6 +305,7 @@ class Rounds:
         left_ids = [x.member.member_id for x in outcome.left_out]
         await self._repo.add_round_notes(tx, tenant.id, rnd.id, "waiting", left_ids)
         await self._repo.add_round_notes(tx, tenant.id, rnd.id, "paused", [m for m, _ in paused])
+        await self._repo.add_round_notes(tx, tenant.id, rnd.id, "silent", silent)
         report = round_report(await self._repo.round_facts(tx, rnd), cadence.zone, nxt)
         if organizer is not None:
             await enqueue(

@@ -17,6 +17,11 @@ AUTOPAUSED = (
     'answer to "Did you meet?" and no check-in. No worries! Type /buddy resume whenever you '
     "want a study buddy again."
 )
+SILENT_PAUSED = (
+    f"I've paused your buddy matching: for {PAUSE_AFTER_MISSED} rounds in a row there was no "
+    'answer to "Still in?", so I\'ll stop asking. No worries! Type /buddy resume '
+    "whenever you want a study buddy again."
+)
 MET_BUTTONS = (
     Button("Yes, we met", "buddy met answer:yes", "primary"),
     Button("Not yet", "buddy met answer:no"),

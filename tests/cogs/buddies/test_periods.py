@@ -101,7 +101,7 @@ async def test_the_organizer_gets_the_report_once_per_round(
     await tick(app)
     (report,) = messenger.to("dm", "olga")
     assert report.text.startswith("Buddy round 1 (Monday 9 March): 2 groups for 4 members")
-    assert "Without shared study time: 1 group (1 hours not set)." in report.text
+    assert "Without shared study time: 1 group (hours not set in 1)." in report.text
     assert "Next scheduled round: Monday 16 March, 10:00 UTC" in report.text
 
 

@@ -94,3 +94,36 @@ async def test_answering_without_being_enrolled_is_refused_with_the_usage(app: A
 async def test_a_bad_lead_time_is_refused(app: App) -> None:
     reply = await say(app, "/admin buddies ask:0", admin=True)
     assert reply.error and "Usage: /admin buddies" in reply.text
+
+
+async def test_the_round_report_names_who_sat_out_for_not_answering(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await round_one_then_the_ask(app, clock)
+    await say(app, "/buddy stillin answer:yes", user="carol")
+    await paired_in_round_two(app, clock)
+    report = await say(app, "/admin buddies report", admin=True)
+    assert 'Sat out (no answer to "Still in?"): 1 (Dan).' in report.text
+
+
+async def test_a_member_who_never_answers_is_paused_and_no_longer_asked(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await round_one_then_the_ask(app, clock)  # dan: asked about round 2, never answers
+    await paired_in_round_two(app, clock)
+    week = timedelta(days=7)
+    for name in ("alice", "bob", "carol"):
+        await say(app, "/checkin did:sql practice", user=name)
+    clock.set(ASK_TIME + week)
+    await tick(app)
+    assert len(still_in(messenger, "dan")) == 2
+    clock.set(NEXT_MONDAY + week)
+    await tick(app)  # round 3 would be dan's second sat out in silence
+    [told] = [m for m in messenger.to("dm", "dan") if "I'll stop asking" in m.text]
+    assert "/buddy resume" in told.text
+    assert "Matching: paused" in (await say(app, "/buddy status", user="dan")).text
+    report = await say(app, "/admin buddies report", admin=True)
+    assert "Paused for inactivity: 1 (Dan)." in report.text
+    clock.set(ASK_TIME + 2 * week)
+    await tick(app)
+    assert len(still_in(messenger, "dan")) == 2  # not asked about round 4
