@@ -356,6 +356,21 @@ class BuddyRepo:
         )
         return [_round(r) for r in rows]
 
+    async def due_late_followups(self, now: datetime) -> list[Group]:
+        """Groups of open rounds, formed after their round's question, whose own "Did you
+        meet?" time has come (every tenant)."""
+        rows = await self._db.fetchall(
+            "SELECT g.tenant_id, g.id FROM groups g JOIN rounds r ON r.id = g.round_id"
+            " WHERE g.followup_at IS NOT NULL AND g.followup_at <= ? AND r.status = 'open'"
+            " ORDER BY g.id",
+            (to_db(now),),
+        )
+        return [
+            group
+            for r in rows
+            for group in await self._groups(" AND g.id = ?", (r["tenant_id"], r["id"]))
+        ]
+
     async def round_groups(self, tenant_id: int, round_id: int) -> list[Group]:
         return await self._groups(" AND g.round_id = ? ORDER BY g.id", (tenant_id, round_id))
 
@@ -565,12 +580,21 @@ class BuddyRepo:
         room_key: str,
         members: Sequence[tuple[int, str]],
         study_time: str | None = None,
+        followup_at: datetime | None = None,
     ) -> int:
         """A group and its members, given as (member id, display name); `study_time` is
-        'shared', 'no_hours' or 'no_overlap' (their study hours on the round's date)."""
+        'shared', 'no_hours' or 'no_overlap' (their study hours on the round's date);
+        `followup_at` its own "Did you meet?" time when the round's has passed."""
         group_id = await tx.insert(
-            "INSERT INTO groups (tenant_id, round_id, room_key, study_time) VALUES (?, ?, ?, ?)",
-            (tenant_id, round_id, room_key, study_time),
+            "INSERT INTO groups (tenant_id, round_id, room_key, study_time, followup_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                tenant_id,
+                round_id,
+                room_key,
+                study_time,
+                to_db(followup_at) if followup_at else None,
+            ),
         )
         await tx.executemany(
             "INSERT INTO group_members (group_id, tenant_id, member_id, display_name)"

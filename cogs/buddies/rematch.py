@@ -148,8 +148,16 @@ class RematchCommands:
             )
             pair = [mine, best]
             key = room_key(tenant.id, rnd.number, me.id, best.member_id)
+            # the round's "Did you meet?" went out already: this pair gets its own, halfway
+            # through what is left (never in the last 24 hours: see Rooms.ask_met)
+            late = now + (rnd.ends_at - now) / 2 if now >= rnd.followup_at else None
             group_id = await self._repo.add_group(
-                tx, tenant.id, rnd.id, key, [(p.member_id, p.name) for p in pair]
+                tx,
+                tenant.id,
+                rnd.id,
+                key,
+                [(p.member_id, p.name) for p in pair],
+                followup_at=late,
             )
             partner = next(w for w in waiting if w.member_id == best.member_id)
             intro = intro_text(

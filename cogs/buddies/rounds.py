@@ -390,7 +390,8 @@ class Rounds:
         return started
 
     async def followup_tick(self, now: datetime) -> int:
-        """Ask each group of a round that reached mid-round whether they met."""
+        """Ask each group of a round that reached mid-round whether they met, and each pair
+        /buddy rematch made after that at its own midpoint."""
         asked = 0
         for rnd in await self._repo.due_followups(now):
             groups = await self._repo.round_groups(rnd.tenant_id, rnd.id)
@@ -399,6 +400,11 @@ class Rounds:
                     continue
                 for group in groups:
                     asked += await self._rooms.ask_met(tx, rnd, group, now)
+        for group in await self._repo.due_late_followups(now):  # pairs made by /buddy rematch
+            async with self._app.db.transaction() as tx:
+                key = f"group-{group.id}"
+                if await claims.claim(tx, group.tenant_id, FOLLOWUP_JOB, key, now):
+                    asked += await self._rooms.ask_met(tx, group.round, group, now)
         if asked:
             self._app.sender.kick()
         return asked

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.app import App
 from bot.clock import ManualClock
 from cogs.buddies.rematch import NOBODY_FREE
-from tests.cogs.buddies.scenario import current, enrol, intros
+from tests.cogs.buddies.scenario import current, enrol, intros, tick
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
 
@@ -105,3 +105,29 @@ async def test_a_rematch_needs_an_open_round(app: App) -> None:
     await enrol(app, "alice")
     reply = await say(app, "/buddy rematch")
     assert reply.error and "no buddy round on right now" in reply.text
+
+
+async def test_a_pair_made_after_the_rounds_question_is_asked_at_its_own_midpoint(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await a_round_of_two_pairs(app)  # round 1: Mon 2 Mar 13:00 to Mon 9 Mar 10:00
+    clock.advance(timedelta(days=4))  # past the round's midpoint
+    await tick(app)
+
+    def asked_alice_and_erin() -> list[str]:
+        return [
+            t for t in messenger.texts() if "Did you meet?" in t and "Erin" in t and "Alice" in t
+        ]
+
+    await enrol(app, "erin")
+    assert "paired with Erin" in (await say(app, "/buddy rematch")).text
+    await tick(app)
+    assert asked_alice_and_erin() == []  # not at once: they have not had time to meet
+    clock.advance(timedelta(hours=34))  # the pair's midpoint is halfway through the 69 h left
+    await tick(app)
+    assert asked_alice_and_erin() == []
+    clock.advance(timedelta(hours=1))
+    await tick(app)
+    await tick(app)  # a second tick asks nobody again
+    [question] = asked_alice_and_erin()
+    assert "halfway through buddy round 1" in question
