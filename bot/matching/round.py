@@ -41,6 +41,9 @@ __all__ = ["local_windows", "shared_windows"]  # re-exported: /buddy status read
 GROUP_SIZES = (2, 3)
 PAUSE_AFTER_MISSED = 2
 """Rounds in a row without a "did you meet" answer or a check-in before matching pauses."""
+NOTICE = timedelta(hours=2)
+"""The first suggested time to meet is at least this long after the intro goes out: the
+evening of a round's first day is offered, a slot that starts as the intro arrives is not."""
 HISTORY_ROUNDS = 26
 """Rounds of history read for "last paired N rounds ago" (the repeat window may be shorter)."""
 _ANCHOR = date(2024, 1, 1)  # a Monday: "every N weeks" counts weeks from here
@@ -174,6 +177,7 @@ def plan(
     repeat_window: int = 6,
     skill_name: SkillName = str,
     short_last_round: Iterable[int] | None = None,
+    starts: datetime | None = None,
 ) -> RoundOutcome:
     """Group the round's participants and write each group's intro.
 
@@ -182,7 +186,8 @@ def plan(
     grouping without them covers as many members. `short_last_round`: the member ids whose
     group last round shared under 1 h of study time; when None it is worked out from the
     newest of `past_rounds` with today's profiles of the participants (a group with someone no
-    longer taking part is then not known to have been short).
+    longer taking part is then not known to have been short). `starts`: when the intros go
+    out, for the suggested times to meet (see `intro_text`).
     """
     if group_size not in GROUP_SIZES:
         raise ValueError(f"group size must be one of {GROUP_SIZES}")
@@ -210,7 +215,13 @@ def plan(
             members=tuple(by_id[m] for m in g),
             title=group_title([by_id[m].name for m in g], number),
             intro=intro_text(
-                [by_id[m] for m in g], on, number, history, skill_name, group_size=group_size
+                [by_id[m] for m in g],
+                on,
+                number,
+                history,
+                skill_name,
+                group_size=group_size,
+                starts=starts,
             ),
         )
         for g in groups
@@ -328,9 +339,12 @@ def intro_text(
     skill_name: SkillName = str,
     *,
     group_size: int = 2,
+    starts: datetime | None = None,
 ) -> str:
     """Why these members were grouped and how to start: names, shared goal and skills, the
-    shared hours in each member's own time, how recently they were paired, a first step."""
+    shared hours in each member's own time, how recently they were paired, a first step, and
+    times to meet from `NOTICE` after `starts` (the intro's moment; without it, from the day
+    after `on`, in UTC)."""
     members = [replace(m, name=literal(m.name)) for m in members]  # names as typed, no markup
     profiles = [m.profile for m in members]
     names = [m.name for m in members]
@@ -381,8 +395,12 @@ def intro_text(
         lines.append(
             "You are a pair this round: the members taking part did not split evenly into trios."
         )
-    # From the day after the round starts, so nobody is offered a slot that has just passed.
-    suggested = sessions(profiles, datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC))
+    after = (
+        starts + NOTICE
+        if starts is not None
+        else datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC)
+    )
+    suggested = sessions(profiles, after)
     if suggested:
         lines.append("Times to meet this week, each in your own time:")
         lines += [f"• {session_for_room(s, people)}" for s in suggested]

@@ -161,7 +161,12 @@ class RematchCommands:
             )
             partner = next(w for w in waiting if w.member_id == best.member_id)
             intro = intro_text(
-                pair, day, rnd.number, history_from_rounds(history), self._app.skills.name
+                pair,
+                day,
+                rnd.number,
+                history_from_rounds(history),
+                self._app.skills.name,
+                starts=now,
             )
             await self._rooms.post(
                 tx,

@@ -161,8 +161,7 @@ class Rounds:
         history = await self._repo.past_groups(reader, tenant.id, max(repeat, HISTORY_ROUNDS))
         blocks = await self._repo.blocks(reader, tenant.id)
         number = await self._repo.next_round_number(reader, tenant.id)
-        day = now.astimezone(cadence_of(values).zone).date()
-        outcome = await self._solve(tenant, people, history, blocks, number, day, values)
+        outcome = await self._solve(tenant, people, history, blocks, number, now, values)
         return _Plan(list(people), set(blocks), number, outcome)
 
     async def _already_ran(
@@ -335,7 +334,7 @@ class Rounds:
         history: Sequence[Sequence[Sequence[int]]],
         blocks: Sequence[tuple[int, int]],
         number: int,
-        day: date,
+        now: datetime,
         values: CommunityValues,
     ) -> RoundOutcome:
         profiles = await self._app.profiles.all(tenant.id)
@@ -358,13 +357,14 @@ class Rounds:
         return await asyncio.to_thread(
             plan,
             participants,
-            day,
+            now.astimezone(cadence_of(values).zone).date(),
             number=number,
             past_rounds=history,
             blocks=blocks,
             group_size=values[GROUP_SIZE],
             repeat_window=values[REPEAT_WINDOW],
             skill_name=self._app.skills.name,
+            starts=now,
         )
 
     async def tick(self, now: datetime) -> int:

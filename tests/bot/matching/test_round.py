@@ -334,3 +334,21 @@ def test_blocks_hold_nobody_is_dropped_and_repeats_are_avoided_when_possible(
     assert len(covered) == best
     fewest = min(repeats(o) for o in options if sum(len(g) for g in o) == best)
     assert repeats(groups) == fewest
+
+
+def times_to_meet(starts: datetime) -> list[str]:
+    berlin = [person(i, tz="Europe/Berlin", hours=(time(19), time(21))) for i in (1, 2)]
+    (group,) = plan(berlin, ON, number=1, past_rounds=[], blocks=[], starts=starts).groups
+    lines = group.intro.split("\n")
+    first = lines.index("Times to meet this week, each in your own time:") + 1
+    return [line for line in lines[first:] if line.startswith("• ")]
+
+
+def test_a_monday_morning_round_suggests_that_monday_evening_first() -> None:
+    suggested = times_to_meet(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    assert suggested[0].startswith("• Mon 19:00"), suggested
+
+
+def test_no_suggested_time_starts_within_two_hours_of_the_intro() -> None:
+    suggested = times_to_meet(datetime(2026, 3, 2, 17, 30, tzinfo=UTC))  # 18:30 in Berlin
+    assert suggested[0].startswith("• Mon 20:30-21:00"), suggested  # not 19:00, 30 min away
