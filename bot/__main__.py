@@ -160,6 +160,8 @@ async def _main(argv: list[str]) -> int:
             print(f"studybot: {exc}", file=sys.stderr)
             return 1
     command = args.command or settings.default_platform()
+    if args.command is None and (note := settings.platform_note()):
+        print(f"studybot: {note}", file=sys.stderr)
     if command == "migrate":
         return await _migrate(settings, args.db)
     if command == "backup":

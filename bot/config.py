@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +44,26 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
     slack_admin_usergroup: str | None = None
 
+    @field_validator(
+        "studybot_secret_key",
+        "studybot_cpu",
+        "discord_token",
+        "discord_guild_id",
+        "discord_api_base_url",
+        "discord_gateway_url",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "slack_api_url",
+        "slack_admin_usergroup",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`DISCORD_TOKEN=` (as .env.example ships it) means not set: otherwise an empty token
+        picks Discord for a Slack install, and an empty `DISCORD_GUILD_ID=` fails to parse."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     def secret_values(self) -> list[str]:
         """Every secret's plain value, so logging can blank them wherever they turn up."""
         values = (getattr(self, name) for name in type(self).model_fields)
@@ -56,3 +76,12 @@ class Settings(BaseSettings):
         if self.slack_bot_token is not None:
             return "slack"
         return "console"
+
+    def platform_note(self) -> str | None:
+        """What `python -m bot` says when both platforms are configured and it picks one."""
+        if self.discord_token is None or self.slack_bot_token is None:
+            return None
+        return (
+            "Both DISCORD_TOKEN and SLACK_BOT_TOKEN are set: starting Discord. "
+            "Run `python -m bot slack` for Slack, or `python -m bot discord` to say so."
+        )

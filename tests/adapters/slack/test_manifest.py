@@ -37,3 +37,11 @@ def test_manifest_declares_command_scopes_events_and_interactivity() -> None:
     assert _list_under(text, "bot_events") == list(EVENTS)
     assert re.search(r"interactivity:\n\s+is_enabled: true", text)
     assert "socket_mode_enabled: true" in text
+
+
+def test_manifest_turns_on_the_messages_tab_that_dms_arrive_in() -> None:
+    text = MANIFEST.read_text(encoding="utf-8")
+    app_home = re.search(r"^  app_home:\n((?:    .*\n)+)", text, re.MULTILINE)
+    assert app_home, "features.app_home is missing"
+    assert "messages_tab_enabled: true" in app_home.group(1)
+    assert "messages_tab_read_only_enabled: false" in app_home.group(1)
