@@ -32,7 +32,7 @@ from bot.storage.checkins import CheckinRepo
 from bot.storage.models import Member
 from bot.storage.outbox import Target, enqueue, message_key
 from bot.streaks import pair_streak
-from bot.text import duration, group_names, local_moment, plural
+from bot.text import duration, group_names, join, local_moment, plural
 from cogs.buddies import texts
 from cogs.buddies.schedule import next_round_at
 from cogs.buddies.settings import cadence_of
@@ -218,7 +218,11 @@ class MemberCommands:
         profiles = [p.profile for p in people]
         windows = shared_windows(profiles, today)
         if windows is None:
-            return [f"Study hours in common: unknown (set yours with {SET_HOURS})"]
+            if me.profile.hours is None:
+                return [f"Study hours in common: unknown (set yours with {SET_HOURS})"]
+            missing = [p.name for p in people if p.profile.hours is None]
+            verb = "has" if len(missing) == 1 else "have"
+            return [f"Study hours in common: unknown ({join(missing)} {verb} not set theirs yet)"]
         if not windows:
             apart = "none"
             if len(people) > 2 and any(h > 0 for _, _, h in pair_overlaps(people, today)):

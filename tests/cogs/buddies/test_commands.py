@@ -160,3 +160,13 @@ async def test_status_says_what_to_do_without_shared_hours(app: App) -> None:
     for way in ("/buddy share", "/profile set hours:7pm-9pm", "/buddy rematch"):
         assert way in status.text
     assert "Times to meet" not in status.text
+
+
+async def test_status_names_the_buddy_who_has_not_set_hours(app: App) -> None:
+    await say(app, "/profile set hours:18:00-20:00", user="alice")
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    mine = await say(app, "/buddy status", user="alice")
+    assert "Study hours in common: unknown (Bob has not set theirs yet)" in mine.text
+    theirs = await say(app, "/buddy status", user="bob")
+    assert "Study hours in common: unknown (set yours with /profile set" in theirs.text
