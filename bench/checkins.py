@@ -39,7 +39,16 @@ from bot.app import Actor, App
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.cpu import pin_to_cpu
-from bot.ports import Capabilities, ChannelKind, ChannelRef, Message, MessageRef, UserRef
+from bot.ports import (
+    Capabilities,
+    ChannelCheck,
+    ChannelKind,
+    ChannelRef,
+    ChannelUse,
+    Message,
+    MessageRef,
+    UserRef,
+)
 from bot.storage.db import to_db
 from cogs import load_all
 from cogs.checkins.reminders import REMINDER_JOB
@@ -73,6 +82,9 @@ class NullMessenger:
 
     async def forget_user(self, tenant: str, user_id: str) -> None:
         """Keeps nothing."""
+
+    async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
+        return ChannelCheck()
 
 
 async def open_app(folder: Path, members: int, now: datetime, *, send_rate: float = 5.0) -> App:

@@ -34,6 +34,29 @@ class ChannelRef:
     name: str = ""
 
 
+class ChannelUse(StrEnum):
+    """What a configured channel is for, which decides what the bot needs there."""
+
+    POSTS = "posts"  # the bot posts messages with charts (the weekly digest)
+    ROOMS = "rooms"  # the bot opens private threads for buddy groups
+
+
+@dataclass(frozen=True)
+class ChannelCheck:
+    """What the platform says about a channel an organizer chose for `use`.
+
+    `problems` are sentences an organizer can act on, each naming what is missing and where to
+    fix it; `done` says what the bot did itself (joined a public channel it may join).
+    """
+
+    problems: tuple[str, ...] = ()
+    done: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
 @dataclass(frozen=True)
 class MessageRef:
     channel: ChannelRef
@@ -134,6 +157,13 @@ class Messenger(Protocol):
     async def forget_user(self, tenant: str, user_id: str) -> None:
         """The member's data was erased: drop whatever the adapter keeps about them (cached
         DM channels, saved files)."""
+        ...
+
+    async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
+        """Whether the bot can do `use` in this channel: its type and the bot's own access.
+
+        Never raises: a platform that cannot be asked right now answers with that problem.
+        """
         ...
 
 

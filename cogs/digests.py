@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from bot.app import App
+from bot.channel_check import with_channel_check
 from bot.commands import (
     ChannelName,
     CommandError,
@@ -32,7 +33,7 @@ from bot.digest.week import (
 )
 from bot.localtime import local_date, zone
 from bot.personal_data import PersonalData
-from bot.ports import Attachment, Message
+from bot.ports import Attachment, ChannelUse, Message
 from bot.scheduling import Job
 from bot.storage import claims
 from bot.storage.digests import DigestRepo
@@ -184,9 +185,10 @@ class Digests:
         if changed:
             await self.repo.arm(inv.tenant.id, inv.now)
         values = await self._app.community.get(inv.tenant.id)
-        return settings_reply(
+        reply = settings_reply(
             inv, self._describe(values, inv.now), saved=changed, title="Weekly digest settings"
         )
+        return await with_channel_check(self._app.messenger, inv, reply, channel, ChannelUse.POSTS)
 
     def _describe(self, values: CommunityValues, now: datetime) -> str:
         community = values[TIMEZONE]

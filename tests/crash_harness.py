@@ -35,7 +35,16 @@ from pathlib import Path
 from bot.app import Actor, App
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.ports import Capabilities, ChannelKind, ChannelRef, Message, MessageRef, UserRef
+from bot.ports import (
+    Capabilities,
+    ChannelCheck,
+    ChannelKind,
+    ChannelRef,
+    ChannelUse,
+    Message,
+    MessageRef,
+    UserRef,
+)
 from bot.storage.db import Database, Tx
 from cogs import load_all
 
@@ -149,6 +158,9 @@ class FileMessenger:
 
     async def forget_user(self, tenant: str, user_id: str) -> None:
         """Keeps nothing about members."""
+
+    async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
+        return ChannelCheck()
 
 
 def _clock_file(db: Path) -> Path:

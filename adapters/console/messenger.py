@@ -16,8 +16,10 @@ from bot.clock import SystemClock
 from bot.ports import (
     Button,
     Capabilities,
+    ChannelCheck,
     ChannelKind,
     ChannelRef,
+    ChannelUse,
     Message,
     MessageRef,
     UserRef,
@@ -122,3 +124,6 @@ class ConsoleMessenger:
     async def forget_user(self, tenant: str, user_id: str) -> None:
         shutil.rmtree(self._files_dir / _folder_name(user_id), ignore_errors=True)
         self.buttons_for.pop(user_id, None)
+
+    async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
+        return ChannelCheck()  # every console channel exists and the bot may do anything there

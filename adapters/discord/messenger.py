@@ -16,12 +16,15 @@ from typing import Any, Literal, cast
 import aiohttp
 import discord
 
+from adapters.discord.channels import check_channel
 from adapters.discord.components import ComponentIds, build_view
 from adapters.discord.layout import fit
 from bot.ports import (
     Capabilities,
+    ChannelCheck,
     ChannelKind,
     ChannelRef,
+    ChannelUse,
     DMsClosed,
     Forbidden,
     Message,
@@ -223,6 +226,15 @@ class DiscordMessenger:
 
     async def forget_user(self, tenant: str, user_id: str) -> None:
         """Nothing is kept about members here; discord.py's caches follow the gateway."""
+
+    async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
+        if not (channel.tenant.isdigit() and channel.id.isdigit()):
+            return ChannelCheck(
+                (f"#{channel.id} is not a Discord channel; pick one from the list.",)
+            )
+        if self._bound is None:
+            return ChannelCheck(("Discord is not connected yet; try again in a minute.",))
+        return await check_channel(self._bound, int(channel.tenant), int(channel.id), use)
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
         if not user_id.isdigit():

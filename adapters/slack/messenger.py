@@ -18,11 +18,14 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.channels import check_channel
 from adapters.slack.render import Renderer
 from bot.ports import (
     Capabilities,
+    ChannelCheck,
     ChannelKind,
     ChannelRef,
+    ChannelUse,
     DMsClosed,
     Forbidden,
     Message,
@@ -243,6 +246,11 @@ class SlackMessenger:
         self._dm_channels.pop(user_id, None)
         for hook in self._forget_hooks:
             hook(user_id)
+
+    async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
+        if channel.tenant != self.installation.team_id:
+            return ChannelCheck(("That channel is in another Slack workspace.",))
+        return await check_channel(self._client, channel.id, use)
 
     async def lookup_user(self, tenant: str, user_id: str) -> UserRef | None:
         self._check_tenant(tenant)

@@ -6,6 +6,7 @@ from datetime import time
 from typing import Annotated
 
 from bot.app import App
+from bot.channel_check import with_channel_check
 from bot.commands import (
     ChannelName,
     CommandError,
@@ -16,6 +17,7 @@ from bot.commands import (
     settings_reply,
 )
 from bot.community import PAIRING_CHANNEL
+from bot.ports import ChannelUse
 from bot.storage.buddies import BuddyRepo
 from bot.text import WEEKDAYS, group_names, plural
 from cogs.buddies.report import moment, names_inline, round_report
@@ -172,4 +174,7 @@ class OrganizerCommands:
             },
         )
         values = await self._app.community.get(inv.tenant.id)
-        return settings_reply(inv, describe(values), saved=changed, title="Buddy matching settings")
+        reply = settings_reply(
+            inv, describe(values), saved=changed, title="Buddy matching settings"
+        )
+        return await with_channel_check(self._app.messenger, inv, reply, channel, ChannelUse.ROOMS)

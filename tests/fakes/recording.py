@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from bot.ports import (
     Capabilities,
+    ChannelCheck,
     ChannelKind,
     ChannelRef,
+    ChannelUse,
     Message,
     MessageRef,
     MessengerError,
@@ -33,6 +35,9 @@ class RecordingMessenger:
     closed_dms: set[str] = field(default_factory=set)
     titles: dict[str, str] = field(default_factory=dict)  # room id -> title
     forgotten: list[tuple[str, str]] = field(default_factory=list)  # (tenant, user) erased
+    # What check_channel answers, by channel id (fine when absent); the checks asked, in order.
+    channel_checks: dict[str, ChannelCheck] = field(default_factory=dict)
+    checked: list[tuple[str, ChannelUse]] = field(default_factory=list)
 
     def _maybe_fail(self) -> None:
         if self.failures:
@@ -72,6 +77,10 @@ class RecordingMessenger:
 
     async def forget_user(self, tenant: str, user_id: str) -> None:
         self.forgotten.append((tenant, user_id))
+
+    async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
+        self.checked.append((channel.id, use))
+        return self.channel_checks.get(channel.id, ChannelCheck())
 
     def to(self, kind: str, target: str) -> list[Message]:
         return [s.message for s in self.sent if s.kind == kind and s.target == target]

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from adapters.slack.listeners import EVENTS
+from tests.fakes.slack.server import BOT_SCOPES
 
 MANIFEST = Path(__file__).resolve().parents[3] / "slack" / "manifest.yml"
 
@@ -32,8 +33,11 @@ def test_manifest_declares_command_scopes_events_and_interactivity() -> None:
         "users:read",  # users.info, team_join, user_change
         "usergroups:read",  # usergroups.users.list / usergroups.list
         "files:write",  # files.getUploadURLExternal / completeUploadExternal
+        "channels:read",  # conversations.info on a channel an organizer picks
+        "groups:read",  # the same for a private channel the bot was invited to
+        "channels:join",  # conversations.join on a public channel it is not in yet
     }
-    assert scopes == needed
+    assert scopes == needed == set(BOT_SCOPES)  # the fake grants what the manifest asks
     assert _list_under(text, "bot_events") == list(EVENTS)
     assert re.search(r"interactivity:\n\s+is_enabled: true", text)
     assert "socket_mode_enabled: true" in text

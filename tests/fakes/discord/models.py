@@ -42,19 +42,23 @@ class FakeRole:
     name: str
     permissions: int
     position: int = 0
+    bot_id: int | None = None  # the role Discord gives a bot when it joins (managed)
 
     def payload(self) -> Json:
-        return {
+        data: Json = {
             "id": str(self.id),
             "name": self.name,
             "color": 0,
             "hoist": False,
             "position": self.position,
             "permissions": str(self.permissions),
-            "managed": False,
+            "managed": self.bot_id is not None,
             "mentionable": False,
             "flags": 0,
         }
+        if self.bot_id is not None:
+            data["tags"] = {"bot_id": str(self.bot_id)}
+        return data
 
 
 @dataclass
@@ -103,6 +107,8 @@ class FakeChannel:
     member_ids: set[int] = field(default_factory=set)  # threads
     invitable: bool = False
     position: int = 0
+    # Discord's permission_overwrites: {"id", "type" (0 role, 1 member), "allow", "deny"}.
+    overwrites: list[Json] = field(default_factory=list)
 
     @property
     def is_thread(self) -> bool:
@@ -122,7 +128,7 @@ class FakeChannel:
             "type": self.type,
             "name": self.name,
             "position": self.position,
-            "permission_overwrites": [],
+            "permission_overwrites": self.overwrites,
             "nsfw": False,
             "topic": None,
             "last_message_id": None,

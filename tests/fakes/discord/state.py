@@ -119,7 +119,10 @@ class DiscordState:
             channel = FakeChannel(self.new_id(), channel_name, guild_id=guild.id, position=position)
             guild.channels[channel.id] = channel
         self.guilds[guild.id] = guild
-        guild.members[self.bot_user.id] = FakeMember(self.bot_user, [], BOT_PERMISSIONS)
+        # Invited with the permissions it asks for, the bot holds its own managed role.
+        bot_role = FakeRole(self.new_id(), "studybot", BOT_PERMISSIONS, 1, bot_id=self.bot_user.id)
+        guild.roles[bot_role.id] = bot_role
+        guild.members[self.bot_user.id] = FakeMember(self.bot_user, [bot_role.id], BOT_PERMISSIONS)
         self.users[self.owner.id] = self.owner
         guild.members[self.owner.id] = FakeMember(
             self.owner, [organizers.id], ORGANIZER_PERMISSIONS | ADMINISTRATOR

@@ -35,6 +35,36 @@ from tests.fakes.slack.models import (
     RecordedCall,
 )
 
+# The scopes slack/manifest.yml asks for, and what a method needs of them (Slack's docs).
+BOT_SCOPES = (
+    "channels:join",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "files:write",
+    "groups:read",
+    "im:write",
+    "mpim:write",
+    "usergroups:read",
+    "users:read",
+)
+METHOD_SCOPES = {
+    "chat.postMessage": "chat:write",
+    "conversations.info": "channels:read",
+    "conversations.join": "channels:join",
+    "conversations.open": "im:write",
+    "users.info": "users:read",
+    "bots.info": "users:read",
+    "usergroups.list": "usergroups:read",
+    "usergroups.users.list": "usergroups:read",
+    "files.getUploadURLExternal": "files:write",
+}
+MESSAGES_TAB_ON = {
+    "home_tab_enabled": False,
+    "messages_tab_enabled": True,
+    "messages_tab_read_only_enabled": False,
+}
+
 
 @dataclass
 class _Failure:
@@ -59,6 +89,13 @@ class FakeSlack:
     usergroup_handles: dict[str, str] = field(default_factory=dict)  # id -> handle
     uploads: dict[str, bytes] = field(default_factory=dict)
     acks: dict[str, JSON] = field(default_factory=dict)
+    # The workspace's channels as conversations.info shows them (id -> channel object).
+    channels: dict[str, JSON] = field(default_factory=dict)
+    # Scopes the installed bot token holds (auth.test's X-OAuth-Scopes header); a method that
+    # needs one it lacks answers missing_scope, as Slack does.
+    scopes: set[str] = field(default_factory=lambda: set(BOT_SCOPES))
+    # The app's configuration as apps.manifest.export returns it (to a configuration token).
+    manifest: JSON = field(default_factory=lambda: {"features": {"app_home": MESSAGES_TAB_ON}})
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[_Failure]] = {}
@@ -200,8 +237,12 @@ class FakeSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return _ok_false("unknown_method")
+        needed = METHOD_SCOPES.get(method)
+        if token.startswith("xoxb-") and needed is not None and needed not in self.scopes:
+            return web.json_response({"ok": False, "error": "missing_scope", "needed": needed})
         result: JSON = handler(args, token)
-        return web.json_response(result)
+        scopes = {"X-OAuth-Scopes": ",".join(sorted(self.scopes))} if method == "auth.test" else {}
+        return web.json_response(result, headers=scopes)
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
@@ -312,6 +353,55 @@ class FakeSlack:
         return {"ok": True, "url": self.socket_url}
 
     # -- uploads and response_url ------------------------------------------------------------------
+    def add_channel(
+        self, name: str, *, private: bool = False, member: bool = True, archived: bool = False
+    ) -> str:
+        """A channel; `member`: the bot is in it already."""
+        channel_id = f"{'G' if private else 'C'}{next(self._ids):08d}"
+        self.channels[channel_id] = {
+            "id": channel_id,
+            "name": name,
+            "is_channel": True,
+            "is_private": private,
+            "is_archived": archived,
+            "is_member": member,
+            "is_im": False,
+            "is_mpim": False,
+        }
+        return channel_id
+
+    def _m_conversations_info(self, args: JSON, token: str) -> JSON:
+        channel = self.channels.get(str(args.get("channel", "")))
+        if channel is None or (channel["is_private"] and not channel["is_member"]):
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": dict(channel)}
+
+    def _m_conversations_join(self, args: JSON, token: str) -> JSON:
+        channel = self.channels.get(str(args.get("channel", "")))
+        if channel is None or channel["is_private"]:
+            return {
+                "ok": False,
+                "error": "channel_not_found"
+                if channel is None
+                else "method_not_supported_for_channel_type",
+            }
+        if channel["is_archived"]:
+            return {"ok": False, "error": "is_archived"}
+        channel["is_member"] = True
+        return {"ok": True, "channel": dict(channel)}
+
+    def _m_bots_info(self, args: JSON, token: str) -> JSON:
+        if args.get("bot") != self.bot_id:
+            return {"ok": False, "error": "bot_not_found"}
+        return {"ok": True, "bot": {"id": self.bot_id, "app_id": APP_ID, "name": "studybot"}}
+
+    def _m_apps_manifest_export(self, args: JSON, token: str) -> JSON:
+        if not token.startswith("xoxe."):
+            return {"ok": False, "error": "invalid_auth"}  # only configuration tokens may ask
+        if args.get("app_id") != APP_ID:
+            return {"ok": False, "error": "app_not_found"}
+        return {"ok": True, "manifest": self.manifest}
+
     async def _upload(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         file_id = request.match_info["file_id"]
