@@ -1,4 +1,4 @@
-"""The composition root: `python -m bot {console,discord,slack,migrate,backup}`.
+"""The composition root: `python -m bot {console,discord,slack,migrate,backup,doctor}`.
 
 The only module in `bot/` that knows the cogs and the adapters: it builds the app from the
 chosen adapter's messenger, the cogs, storage and the scheduler.
@@ -18,6 +18,7 @@ from bot.app import App, AppFactory
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.cpu import pin_to_cpu
+from bot.doctor import PlatformProbe, examine, report
 from bot.ports import Messenger
 from bot.storage.db import CorruptDatabase, Database
 from bot.storage.instance_lock import AlreadyRunning
@@ -62,7 +63,34 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("path", type=Path)
     backup.add_argument("--db", type=Path)
+    doctor = sub.add_parser("doctor", help="check the setup and say exactly what to fix")
+    doctor.add_argument(
+        "platform",
+        nargs="?",
+        choices=("console", "discord", "slack"),
+        help="the platform to check (default: the one `python -m bot` starts)",
+    )
+    doctor.add_argument("--db", type=Path)
     return parser
+
+
+def _probe(settings: Settings, platform: str) -> PlatformProbe | None:
+    if platform == "discord":
+        from adapters.discord import DiscordProbe
+
+        return DiscordProbe(settings)
+    if platform == "slack":
+        from adapters.slack import SlackProbe
+
+        return SlackProbe(settings)
+    return None  # the console needs nothing beyond the configuration and the database
+
+
+async def _doctor(settings: Settings, platform: str, db_path: Path | None) -> int:
+    print(f"studybot doctor: checking {platform}\n")
+    path = Path(db_path or settings.studybot_db)
+    sections = await examine(settings, platform, path, _probe(settings, platform))
+    return report(sections, sys.stdout)
 
 
 async def _migrate(settings: Settings, db_path: Path | None) -> int:
@@ -166,6 +194,8 @@ async def _main(argv: list[str]) -> int:
         return await _migrate(settings, args.db)
     if command == "backup":
         return await _backup(settings, args.db, args.path)
+    if command == "doctor":
+        return await _doctor(settings, args.platform or settings.default_platform(), args.db)
     if command == "console":
         from adapters.console import ConsoleOptions, run
 

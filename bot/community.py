@@ -83,9 +83,16 @@ def _weekday(text: str) -> str:
 
 
 # Read beyond the cog that declares them: the time zone and freezes by several cogs (declared by
-# admin and check-ins), the pairing channel by the Discord adapter (declared by buddies).
+# admin and check-ins), the pairing channel by the Discord adapter (declared by buddies), both
+# channels by `python -m bot doctor` (the digest channel declared by digests).
 TIMEZONE = Setting.text(
     "timezone", "UTC", "community time zone for schedules and members without one"
+)
+DIGEST_CHANNEL = Setting.text(
+    "digest_channel",
+    "",
+    "channel the weekly digest is posted in",
+    show=lambda v: f"#{v}" if v else "off (set a channel with /admin digest channel:#study)",
 )
 PAIRING_CHANNEL = Setting.text(
     "pairing_channel",

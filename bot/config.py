@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str | None = None
     slack_admin_usergroup: str | None = None
+    # Only `python -m bot doctor` uses it: an app configuration token (xoxe.xoxp-..., made at
+    # api.slack.com/apps > Your App Configuration Tokens) lets it read the app's settings that
+    # no bot token can see, such as whether the Messages tab is on.
+    slack_config_token: SecretStr | None = None
 
     @field_validator(
         "studybot_secret_key",
@@ -56,6 +60,7 @@ class Settings(BaseSettings):
         "slack_signing_secret",
         "slack_api_url",
         "slack_admin_usergroup",
+        "slack_config_token",
         mode="before",
     )
     @classmethod

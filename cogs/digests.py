@@ -21,7 +21,7 @@ from bot.commands import (
     command,
     settings_reply,
 )
-from bot.community import STREAK_FREEZES, TIMEZONE, CommunityValues, Setting
+from bot.community import DIGEST_CHANNEL, STREAK_FREEZES, TIMEZONE, CommunityValues, Setting
 from bot.digest import WeekData, chart, content
 from bot.digest.week import (
     Week,
@@ -48,13 +48,6 @@ JOB = "digest"
 DIGEST_TTL = timedelta(hours=24)
 
 
-def _show_channel(value: str) -> str:
-    return f"#{value}" if value else "off (set a channel with /admin digest channel:#study)"
-
-
-CHANNEL = Setting.text(
-    "digest_channel", "", "channel the weekly digest is posted in", show=_show_channel
-)
 DAY = Setting.weekday("digest_day", "monday", "weekday the digest is posted")
 TIME = Setting.time_of_day("digest_time", time(9), "time the digest is posted, community time")
 
@@ -137,7 +130,7 @@ class Digests:
     async def tick(self, now: datetime) -> int:
         """Post every community's digest whose scheduled time has come and is not posted yet."""
         posted = 0
-        for schedule in await self.repo.scheduled(CHANNEL.key):
+        for schedule in await self.repo.scheduled(DIGEST_CHANNEL.key):
             values = await self._app.community.get(schedule.tenant_id)
             weekday = WEEKDAYS.index(values[DAY])
             week = due_week(now, weekday, values[TIME], zone(values[TIMEZONE]), schedule.armed_at)
@@ -146,7 +139,7 @@ class Digests:
             today = week.last + timedelta(days=1)
             try:
                 key = await self.post(
-                    schedule.tenant_id, values[CHANNEL], week, today, now, trigger="schedule"
+                    schedule.tenant_id, values[DIGEST_CHANNEL], week, today, now, trigger="schedule"
                 )
             except Exception:  # one community's failure must not hold up the others' digests
                 log.exception(
@@ -180,7 +173,7 @@ class Digests:
         time: Annotated[time | None, Opt("time the digest is posted, community time")] = None,
     ) -> Reply:
         changed = await self._app.community.update(
-            inv.tenant.id, {CHANNEL: channel, DAY: day, TIME: time}
+            inv.tenant.id, {DIGEST_CHANNEL: channel, DAY: day, TIME: time}
         )
         if changed:
             await self.repo.arm(inv.tenant.id, inv.now)
@@ -193,14 +186,14 @@ class Digests:
     def _describe(self, values: CommunityValues, now: datetime) -> str:
         community = values[TIMEZONE]
         when = f"{values[DAY].capitalize()}s at {values[TIME]:%H:%M} ({community})"
-        if not values[CHANNEL]:
+        if not values[DIGEST_CHANNEL]:
             return (
                 f"Digests are off. They would be posted {when}; "
                 "choose a channel to turn them on: /admin digest channel:#study"
             )
         slot = next_slot(now, WEEKDAYS.index(values[DAY]), values[TIME], zone(community))
         return (
-            f"The weekly digest is posted in #{values[CHANNEL]} {when}, about the 7 days before.\n"
+            f"The weekly digest is posted in #{values[DIGEST_CHANNEL]} {when}, about the 7 days before.\n"
             f"Next one: {slot:%A %d %b %H:%M} ({community}). "
             "Try /digest preview to see it now."
         )
@@ -212,7 +205,7 @@ class Digests:
         examples=("/admin digest off",),
     )
     async def off(self, inv: Invocation) -> Reply:
-        await self._app.community.reset(inv.tenant.id, CHANNEL)
+        await self._app.community.reset(inv.tenant.id, DIGEST_CHANNEL)
         return Reply(
             text="Weekly digests are off. Turn them back on with /admin digest channel:#study."
         )
@@ -266,7 +259,7 @@ class Digests:
         force: Annotated[bool, Opt("post again although this week's was posted")] = False,
     ) -> Reply:
         values, week, today = await self._now_week(inv)
-        channel = values[CHANNEL]
+        channel = values[DIGEST_CHANNEL]
         if not channel:
             raise CommandError(
                 "No digest channel is set. Choose one first: /admin digest channel:#study",
@@ -339,7 +332,7 @@ def _days(first: date, last: date) -> str:
 
 def setup(app: App) -> None:
     cog = Digests(app)
-    app.community.declare(CHANNEL, DAY, TIME)
+    app.community.declare(DIGEST_CHANNEL, DAY, TIME)
     app.personal_data.register(
         PersonalData(
             "digests",

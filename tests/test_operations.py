@@ -89,6 +89,25 @@ def test_migrate_refuses_a_newer_schema_in_one_line(tmp_path: Path) -> None:
     assert "schema version 999" in _one_line_error(bot("migrate", "--db", str(db)))
 
 
+# --- doctor ----------------------------------------------------------------------------------
+
+
+def test_doctor_checks_the_console_setup_and_exits_zero(tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    bot("migrate", "--db", str(db))
+    result = bot("doctor", "--db", str(db))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "studybot doctor: checking console" in result.stdout
+    assert "integrity ok, schema up to date" in result.stdout
+    assert result.stdout.rstrip().endswith("Everything checked is ready.")
+
+
+def test_doctor_for_discord_without_a_token_says_how_to_get_one(tmp_path: Path) -> None:
+    result = bot("doctor", "discord", "--db", str(tmp_path / "none.db"))
+    assert result.returncode == 1
+    assert "FIX  DISCORD_TOKEN is not set" in result.stdout and "Traceback" not in result.stderr
+
+
 # --- integrity check at start ----------------------------------------------------------------
 
 

@@ -1,8 +1,10 @@
 """The Discord adapter: slash commands generated from the cogs' declarations, on discord.py 2.7.
 
-Entry point for the composition root: ``await run(settings, app_factory)``.
+Entry points for the composition root: ``await run(settings, app_factory)``, and
+``DiscordProbe(settings)`` for ``python -m bot doctor``.
 """
 
+from adapters.discord.doctor import DiscordProbe
 from adapters.discord.runner import run
 
-__all__ = ["run"]
+__all__ = ["DiscordProbe", "run"]

@@ -17,6 +17,8 @@ _POSTING = (
     ("send_messages", "Send Messages"),
     ("embed_links", "Embed Links"),
     ("attach_files", "Attach Files"),
+    # A long message's details go in a public thread under it (the digest's member list).
+    ("create_public_threads", "Create Public Threads"),
 )
 NEEDED: dict[ChannelUse, tuple[tuple[str, str], ...]] = {
     ChannelUse.POSTS: _POSTING,
@@ -51,6 +53,13 @@ async def check_channel(
     except (discord.HTTPException, discord.InvalidData, OSError) as exc:
         return ChannelCheck((f"Discord did not answer ({exc}); try again in a minute.",))
     return check_guild_channel(channel, me, use)
+
+
+def invite_permissions() -> discord.Permissions:
+    """What the invite link asks for: everything above, and Read Message History, without
+    which Discord hides the bot's own earlier messages in a channel from it."""
+    wanted = {attribute for needs in NEEDED.values() for attribute, _ in needs}
+    return discord.Permissions(read_message_history=True, **dict.fromkeys(wanted, True))
 
 
 def check_guild_channel(

@@ -146,7 +146,7 @@ async def _serve(app: App, messenger: DiscordMessenger, config: DiscordConfig, e
             await app.start()
 
     members_intent = True
-    _quiet_voice_warnings()
+    quiet_voice_warnings()
     while True:
         try:
             client = StudyBot(
@@ -191,7 +191,7 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
 
 
-def _quiet_voice_warnings() -> None:
+def quiet_voice_warnings() -> None:
     # discord.py warns at start that voice libraries are missing; studybot never uses voice.
     voice = discord.voice_client.VoiceClient
     voice.warn_nacl = False

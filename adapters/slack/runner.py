@@ -24,6 +24,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.listeners import SlackAdapter
 from adapters.slack.messenger import Installation, SlackMessenger
@@ -106,8 +107,13 @@ def make_client(config: SlackConfig) -> AsyncWebClient:
 
 async def identify(client: AsyncWebClient) -> Installation:
     """`auth.test`: proves the bot token works and names the one workspace it serves."""
+    return installation_of(await auth_test(client))
+
+
+async def auth_test(client: AsyncWebClient) -> AsyncSlackResponse:
+    """`auth.test`, its failures worded as what to fix."""
     try:
-        response = await client.auth_test()
+        return await client.auth_test()
     except SlackApiError as exc:
         error = exc.response.get("error", "unknown error") if exc.response is not None else ""
         raise SlackConfigError(
@@ -118,6 +124,9 @@ async def identify(client: AsyncWebClient) -> Installation:
         raise SlackConfigError(
             f"cannot reach the Slack Web API at {client.base_url}: {type(exc).__name__} {exc}"
         ) from None
+
+
+def installation_of(response: AsyncSlackResponse) -> Installation:
     return Installation(
         team_id=str(response["team_id"]),
         team_name=str(response.get("team") or ""),

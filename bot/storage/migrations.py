@@ -104,6 +104,17 @@ async def migrate(
     return applied
 
 
+async def schema_version(db: Database) -> int:
+    """The newest migration applied to this database (0: none yet); reads only."""
+    ledger = await db.fetchone(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    )
+    if ledger is None:
+        return 0
+    row = await db.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
+    return int(row["v"]) if row is not None and row["v"] is not None else 0
+
+
 _LEDGER = (
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

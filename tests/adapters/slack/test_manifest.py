@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from adapters.slack.doctor import BOT_SCOPES
 from adapters.slack.listeners import EVENTS
-from tests.fakes.slack.server import BOT_SCOPES
 
 MANIFEST = Path(__file__).resolve().parents[3] / "slack" / "manifest.yml"
 
@@ -37,7 +37,7 @@ def test_manifest_declares_command_scopes_events_and_interactivity() -> None:
         "groups:read",  # the same for a private channel the bot was invited to
         "channels:join",  # conversations.join on a public channel it is not in yet
     }
-    assert scopes == needed == set(BOT_SCOPES)  # the fake grants what the manifest asks
+    assert scopes == needed == BOT_SCOPES  # what doctor expects a token to hold
     assert _list_under(text, "bot_events") == list(EVENTS)
     assert re.search(r"interactivity:\n\s+is_enabled: true", text)
     assert "socket_mode_enabled: true" in text

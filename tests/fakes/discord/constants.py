@@ -21,6 +21,7 @@ ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 USE_APPLICATION_COMMANDS = 1 << 31
 MANAGE_THREADS = 1 << 34
+CREATE_PUBLIC_THREADS = 1 << 35
 CREATE_PRIVATE_THREADS = 1 << 36
 SEND_MESSAGES_IN_THREADS = 1 << 38
 MEMBER_PERMISSIONS = (
@@ -33,7 +34,7 @@ MEMBER_PERMISSIONS = (
     | SEND_MESSAGES_IN_THREADS
 )
 ORGANIZER_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD
-BOT_PERMISSIONS = MEMBER_PERMISSIONS | CREATE_PRIVATE_THREADS
+BOT_PERMISSIONS = MEMBER_PERMISSIONS | CREATE_PUBLIC_THREADS | CREATE_PRIVATE_THREADS
 
 # Gateway intents (Discord docs, "Gateway Intents").
 INTENT_GUILDS = 1 << 0
@@ -73,3 +74,21 @@ OPT_USER, OPT_CHANNEL, OPT_ROLE, OPT_MENTIONABLE, OPT_NUMBER = 6, 7, 8, 9, 10
 
 # Channel types.
 GUILD_TEXT, DM, GUILD_ANNOUNCEMENT, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 5, 11, 12
+
+# Application flags (Discord docs, "Application Object"): a privileged intent switched on in
+# the developer portal, for a bot in fewer than 100 servers (the "_LIMITED" flags).
+GATEWAY_PRESENCE_LIMITED = 1 << 13
+GATEWAY_GUILD_MEMBERS_LIMITED = 1 << 15
+GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19
+
+
+def application_flags(intents_enabled: int) -> int:
+    """The flags GET /oauth2/applications/@me reports for these enabled privileged intents."""
+    flags = 0
+    if intents_enabled & INTENT_GUILD_PRESENCES:
+        flags |= GATEWAY_PRESENCE_LIMITED
+    if intents_enabled & INTENT_GUILD_MEMBERS:
+        flags |= GATEWAY_GUILD_MEMBERS_LIMITED
+    if intents_enabled & INTENT_MESSAGE_CONTENT:
+        flags |= GATEWAY_MESSAGE_CONTENT_LIMITED
+    return flags

@@ -13,6 +13,7 @@ from tests.fakes.discord.constants import (
     PRIVATE_THREAD,
     PUBLIC_THREAD,
     Json,
+    application_flags,
 )
 from tests.fakes.discord.limits import validate_command, validate_message
 from tests.fakes.discord.models import FakeChannel
@@ -38,6 +39,7 @@ class Resources:
         return [
             route("GET", r"/users/@me", self._users_me),
             route("GET", r"/oauth2/applications/@me", self._application_me),
+            route("GET", r"/users/@me/guilds", self._my_guilds),
             route("GET", rf"/applications/{ROUTE_ID}/commands", self._get_commands),
             route("PUT", rf"/applications/{ROUTE_ID}/commands", self._put_commands),
             route(
@@ -82,10 +84,25 @@ class Resources:
             "bot_require_code_grant": False,
             "owner": self.state.owner.payload(),
             "verify_key": "0" * 64,
-            "flags": 0,
+            "flags": application_flags(self.state.privileged_intents_enabled),
             "team": None,
             "summary": "",
         }
+
+    def _my_guilds(self, record: RecordedRequest, args: tuple[str, ...]) -> list[Json]:
+        """GET /users/@me/guilds: the partial guilds the bot is in."""
+        return [
+            {
+                "id": str(guild.id),
+                "name": guild.name,
+                "icon": None,
+                "owner": False,
+                "permissions": str(guild.members[self.state.bot_user.id].permissions),
+                "features": [],
+            }
+            for guild in self.state.guilds.values()
+            if self.state.bot_user.id in guild.members
+        ]
 
     def _get_commands(self, record: RecordedRequest, args: tuple[str, ...]) -> list[Json]:
         if len(args) == 2:

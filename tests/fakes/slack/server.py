@@ -25,6 +25,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from adapters.slack.doctor import BOT_SCOPES
 from tests.fakes.slack.models import (
     APP_ID,
     BOT_ID,
@@ -35,19 +36,8 @@ from tests.fakes.slack.models import (
     RecordedCall,
 )
 
-# The scopes slack/manifest.yml asks for, and what a method needs of them (Slack's docs).
-BOT_SCOPES = (
-    "channels:join",
-    "channels:read",
-    "chat:write",
-    "commands",
-    "files:write",
-    "groups:read",
-    "im:write",
-    "mpim:write",
-    "usergroups:read",
-    "users:read",
-)
+# What a Web API method needs of the scopes (Slack's docs); an install from slack/manifest.yml
+# holds the bot's BOT_SCOPES.
 METHOD_SCOPES = {
     "chat.postMessage": "chat:write",
     "conversations.info": "channels:read",
@@ -58,11 +48,6 @@ METHOD_SCOPES = {
     "usergroups.list": "usergroups:read",
     "usergroups.users.list": "usergroups:read",
     "files.getUploadURLExternal": "files:write",
-}
-MESSAGES_TAB_ON = {
-    "home_tab_enabled": False,
-    "messages_tab_enabled": True,
-    "messages_tab_read_only_enabled": False,
 }
 
 
@@ -95,7 +80,7 @@ class FakeSlack:
     # needs one it lacks answers missing_scope, as Slack does.
     scopes: set[str] = field(default_factory=lambda: set(BOT_SCOPES))
     # The app's configuration as apps.manifest.export returns it (to a configuration token).
-    manifest: JSON = field(default_factory=lambda: {"features": {"app_home": MESSAGES_TAB_ON}})
+    manifest: JSON = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[_Failure]] = {}
