@@ -40,6 +40,7 @@ from bot.delivery import OutboxSender
 from bot.events import Events
 from bot.personal_data import PersonalDataRegistry
 from bot.ports import ChannelRef, Form, Messenger
+from bot.refused_posts import RefusedPosts
 from bot.scheduling import Job, Scheduler
 from bot.signing import Signer
 from bot.skills import SkillCatalogue
@@ -49,6 +50,7 @@ from bot.storage.instance_lock import InstanceLock, describe_this_process
 from bot.storage.members import MemberRepo
 from bot.storage.migrations import migrate
 from bot.storage.models import Member, Tenant
+from bot.storage.organizers import OrganizerRepo
 from bot.storage.outbox import OutboxRepo
 from bot.storage.profiles import ProfileRepo
 from bot.storage.tenants import TenantRepo
@@ -123,6 +125,8 @@ class App:
         self.profiles = ProfileRepo(db, self.members)
         self.outbox = OutboxRepo(db)
         self.community = CommunitySettings(self.tenants)
+        self.organizers = OrganizerRepo(db)
+        self.refused_posts = RefusedPosts(db, self.organizers, self.community, clock)
         self.commands = CommandTable()
         self.events = Events()
         self.personal_data = PersonalDataRegistry()
@@ -138,6 +142,7 @@ class App:
             rate_per_second=settings.studybot_send_rate,
             max_attempts=settings.studybot_send_max_attempts,
             owner=self.process_id,
+            on_refused=self.refused_posts.tell_organizers,
         )
         self.scheduler = Scheduler(clock, self.jobs)
         self._sender_task: asyncio.Task[None] | None = None
@@ -305,6 +310,8 @@ class App:
             self.platform, actor.tenant_id, actor.tenant_name, now
         )
         member = await self._member(tenant, actor, now)
+        if command.admin:  # who to turn to when something needs an organizer
+            await self.organizers.seen(tenant.id, member.id, now)
         invocation = Invocation(
             command=command,
             tenant=tenant,

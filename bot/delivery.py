@@ -14,6 +14,7 @@ from bot.ports import (
     ChannelKind,
     ChannelRef,
     DMsClosed,
+    Forbidden,
     MessageRef,
     Messenger,
     MessengerError,
@@ -27,6 +28,8 @@ from bot.storage.tenants import TenantRepo
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+# Told when the platform refused a channel post for a missing permission (item, reason).
+OnRefused = Callable[[OutboxItem, str], Awaitable[None]]
 Monotonic = Callable[[], float]
 # A "retry after 0" would otherwise be retried in a tight loop.
 MIN_PAUSE_SECONDS = 1.0
@@ -47,6 +50,7 @@ class OutboxSender:
         sleep: Sleep = asyncio.sleep,
         monotonic: Monotonic = time.monotonic,
         batch: int = 100,
+        on_refused: OnRefused | None = None,
     ) -> None:
         self._outbox = outbox
         self._tenants = tenants
@@ -56,6 +60,7 @@ class OutboxSender:
         self.owner = owner  # this process, as the outbox's claims name it
         self._interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
         self._max_attempts = max_attempts
+        self._on_refused = on_refused
         self._sleep = sleep
         self._monotonic = monotonic
         self._next_slot = 0.0  # monotonic time of the next allowed send, across drains
@@ -167,6 +172,12 @@ class OutboxSender:
             else:
                 log.error("giving up on outbox %s after %d tries: %s", item.id, item.attempts, exc)
                 await self._outbox.mark_failed(item.id, f"{type(exc).__name__}: {exc}", now)
+                if (
+                    isinstance(exc, Forbidden)
+                    and item.target.kind == "channel"
+                    and self._on_refused
+                ):
+                    await self._on_refused(item, str(exc))
             return 0
         await self._outbox.mark_sent(item.id, self._clock.now(), ref.id)
         return 1

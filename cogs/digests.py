@@ -265,9 +265,10 @@ class Digests:
                 "No digest channel is set. Choose one first: /admin digest channel:#study",
                 inv.command,
             )
-        # A week's digest that expired unsent (an outage) was never seen: post it again.
+        # A week's digest that expired unsent (an outage) or that the platform refused (a
+        # missing permission, since fixed) was never seen: post it again.
         scheduled = await self._app.outbox.by_key(message_key("digest", inv.tenant.id, week.key))
-        expired = scheduled is not None and scheduled.status == "expired"
+        unseen = scheduled is not None and scheduled.status in ("expired", "failed")
         key = await self.post(
             inv.tenant.id,
             channel,
@@ -275,7 +276,7 @@ class Digests:
             today,
             inv.now,
             trigger="manual",
-            force=force or expired,
+            force=force or unseen,
             requested_by=inv.member.id,
         )
         if key is None:

@@ -109,12 +109,25 @@ class Privacy:
         )
         app.personal_data.register(
             PersonalData(
+                "organizer",
+                "when you last ran an organizer command (so the bot knows whom to tell about "
+                "refused posts)",
+                self._export_organizer,
+                lambda tx, tenant, member: app.organizers.erase(tx, tenant.id, member.id),
+            )
+        )
+        app.personal_data.register(
+            PersonalData(
                 "messages",
                 "messages the bot sent or queued for you (reminders, notices)",
                 lambda tenant, member: self._repo.messages(tenant.id, member.id),
                 self._erase_messages,
             )
         )
+
+    async def _export_organizer(self, tenant: Tenant, member: Member) -> dict[str, Any] | None:
+        seen = await self._app.organizers.last_seen(tenant.id, member.id)
+        return {"last_admin_command_at": seen.isoformat()} if seen is not None else None
 
     async def _export_profile(self, tenant: Tenant, member: Member) -> dict[str, Any]:
         p = await self._app.profiles.get(tenant.id, member.id)

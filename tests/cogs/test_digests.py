@@ -11,7 +11,7 @@ import pytest
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.ports import Message
+from bot.ports import Forbidden, Message
 from bot.scheduling import Job
 from cogs import load_all
 from cogs.digests import JOB, Digests
@@ -269,6 +269,17 @@ async def test_digest_post_is_once_per_week_unless_forced(
     assert not forced.error
     await tick(app, datetime(2026, 3, 8, 9, 0, tzinfo=UTC))  # Sunday: same ISO week
     assert len(digests(messenger)) == 2
+
+
+async def test_a_digest_the_platform_refused_can_be_posted_again_without_force(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await schedule(app)
+    messenger.failures.append(Forbidden("missing permissions"))
+    await say(app, "/digest post", "admin", admin=True)
+    assert digests(messenger) == []
+    again = await say(app, "/digest post", "admin", admin=True)  # after fixing the permission
+    assert not again.error and len(digests(messenger)) == 1
 
 
 async def test_a_manual_post_takes_the_weeks_claim_from_the_schedule(
