@@ -83,7 +83,8 @@ def _weekday(text: str) -> str:
 
 
 # Read beyond the cog that declares them: the time zone and freezes by several cogs (declared by
-# admin and check-ins), the pairing channel by the Discord adapter (declared by buddies), both
+# admin and check-ins), the pairing channel by the Discord adapter (declared by buddies), the
+# community channel by the Slack adapter (declared by admin), both
 # channels by `python -m bot doctor` (the digest channel declared by digests).
 TIMEZONE = Setting.text(
     "timezone", "UTC", "community time zone for schedules and members without one"
@@ -93,6 +94,12 @@ DIGEST_CHANNEL = Setting.text(
     "",
     "channel the weekly digest is posted in",
     show=lambda v: f"#{v}" if v else "off (set a channel with /admin digest channel:#study)",
+)
+COMMUNITY_CHANNEL = Setting.text(
+    "community_channel",
+    "",
+    "the channel whose members are the community (Slack; not set: the whole workspace)",
+    show=lambda v: f"#{v}" if v else "not set (the whole workspace)",
 )
 PAIRING_CHANNEL = Setting.text(
     "pairing_channel",

@@ -72,6 +72,9 @@ class Capabilities:
     group_rooms: bool = True  # can open a private space for a buddy group
     max_room_members: int = 8
     max_message_chars: int = 2000
+    # The community can be one channel's members instead of everyone on the server/workspace
+    # (Slack: a workspace holds far more than a study group; a Discord server usually is one).
+    community_channel: bool = False
     # What members call their profile on the platform, for saying where a default zone came
     # from ("from your Slack profile"); only a platform that reports zones needs a real name.
     profile_name: str = "platform profile"

@@ -5,8 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.app import App
-from bot.commands import Invocation, Opt, Reply, TimeZoneName, command, settings_reply
-from bot.community import TIMEZONE
+from bot.channel_check import with_channel_check
+from bot.commands import (
+    ChannelName,
+    CommandError,
+    Invocation,
+    Opt,
+    Reply,
+    TimeZoneName,
+    command,
+    settings_reply,
+)
+from bot.community import COMMUNITY_CHANNEL, TIMEZONE
+from bot.ports import ChannelUse
 from bot.timezones import describe
 
 
@@ -46,6 +57,39 @@ class Admin:
         await self._app.community.update(inv.tenant.id, {TIMEZONE: timezone})
         return Reply(text=f"Community time zone set to {describe(timezone)}. {_USED_FOR}")
 
+    @command(
+        "admin community",
+        "Make one channel's members the community, instead of the whole workspace.",
+        admin=True,
+        examples=("/admin community channel:#study-group", "/admin community off:yes"),
+    )
+    async def community(
+        self,
+        inv: Invocation,
+        *,
+        channel: Annotated[ChannelName | None, Opt("the channel whose members take part")] = None,
+        off: Annotated[bool, Opt("the whole workspace is the community again")] = False,
+    ) -> Reply:
+        messenger = self._app.messenger
+        if not messenger.capabilities.community_channel:
+            raise CommandError(
+                "Here the whole server is the community; there is nothing to choose.", inv.command
+            )
+        if off:
+            await self._app.community.reset(inv.tenant.id, COMMUNITY_CHANNEL)
+            return Reply(text="The whole workspace is the community again.")
+        if channel is None:
+            current = (await self._app.community.get(inv.tenant.id))[COMMUNITY_CHANNEL]
+            return settings_reply(inv, f"Community: {COMMUNITY_CHANNEL.display(current)}.")
+        await self._app.community.update(inv.tenant.id, {COMMUNITY_CHANNEL: channel})
+        reply = Reply(
+            text=f"Saved. The community is now the members of #{channel}: people who join it "
+            "take part, people who leave it stop (their data stays until they delete it). "
+            "Members who joined the workspace before stay in until they leave it or the channel."
+        )
+        # The bot hears who joins and leaves only in a channel it is in.
+        return await with_channel_check(messenger, inv, reply, channel, ChannelUse.POSTS)
+
 
 _USED_FOR = (
     "Members without their own time zone use it for check-in days, "
@@ -54,5 +98,5 @@ _USED_FOR = (
 
 
 def setup(app: App) -> None:
-    app.community.declare(TIMEZONE)
+    app.community.declare(TIMEZONE, COMMUNITY_CHANNEL)
     app.add_cog(Admin(app))

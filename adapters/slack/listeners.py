@@ -38,9 +38,10 @@ from adapters.slack.render import (
     form_view,
     typed_text,
 )
-from adapters.slack.users import SlackUsers, zone_of
+from adapters.slack.users import SLACK_FAILURES, SlackUsers, zone_of
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line, validate
+from bot.community import COMMUNITY_CHANNEL
 from bot.ports import ChannelKind, ChannelRef, Form, Message, MessengerError, UserRef
 from bot.signing import expiry_stamp
 
@@ -51,7 +52,8 @@ FORM_LIFETIME = timedelta(hours=1)  # from opening a form to submitting it
 ACK_BUDGET = 2.0  # seconds of work allowed before the ack; Slack's own limit is 3
 WORKING = "Working on it…"
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
-EVENTS = ("team_join", "user_change")  # keep in step with slack/manifest.yml
+# Keep in step with slack/manifest.yml.
+EVENTS = ("team_join", "user_change", "member_joined_channel", "member_left_channel")
 OTHER_WORKSPACE = (
     "This studybot is installed for a different Slack workspace, so it cannot answer here."
 )
@@ -119,7 +121,12 @@ class SlackAdapter:
         self.bolt.command("/study")(self._on_command)
         self.bolt.action(re.compile(rf"^{re.escape(RUN_ACTION)}\.\d+$"))(self._on_button)
         self.bolt.view_submission(FORM_CALLBACK)(self._on_form)
-        handlers = {"team_join": self._on_team_join, "user_change": self._on_user_change}
+        handlers = {
+            "team_join": self._on_team_join,
+            "user_change": self._on_user_change,
+            "member_joined_channel": self._on_channel_join,
+            "member_left_channel": self._on_channel_leave,
+        }
         for name in EVENTS:
             self.bolt.event(name)(handlers[name])
 
@@ -398,12 +405,21 @@ class SlackAdapter:
 
     # --- member events ----------------------------------------------------------------------------
 
+    async def _community_channel(self) -> str:
+        """The channel whose members are the community ("": the whole workspace)."""
+        tenant = await self.app.tenants.find(self.app.platform, self.installation.team_id)
+        if tenant is None:
+            return ""
+        return (await self.app.community.get(tenant.id))[COMMUNITY_CHANNEL]
+
     async def _on_team_join(self, event: dict[str, Any]) -> None:
         with self._tracked():
             user = event.get("user") or {}
             if not user.get("id") or user.get("is_bot") or user.get("deleted"):
                 return
             self.users.remember(user)
+            if await self._community_channel():
+                return  # they become a member by joining the community channel
             await self.app.member_joined(
                 self.installation.team_id, str(user["id"]), display_name(user), zone_of(user)
             )
@@ -417,6 +433,33 @@ class SlackAdapter:
                 await self.app.member_left(self.installation.team_id, str(user["id"]))
             elif user.get("id"):  # a profile change, maybe the zone: the next command sees it
                 self.users.remember(user)
+
+    async def _on_channel_join(self, event: dict[str, Any]) -> None:
+        with self._tracked():
+            user_id = str(event.get("user") or "")
+            channel = await self._community_channel()
+            if not user_id or not channel or event.get("channel") != channel:
+                return
+            if user_id == self.installation.bot_user_id:
+                return
+            try:
+                user = await self.users.fetch(user_id)  # the name and zone the event lacks
+            except SLACK_FAILURES as exc:
+                log.info("users.info for %s failed (%s); joining without a name", user_id, exc)
+                user = {"id": user_id}
+            if user.get("is_bot"):
+                return
+            await self.app.member_joined(
+                self.installation.team_id, user_id, display_name(user), zone_of(user)
+            )
+
+    async def _on_channel_leave(self, event: dict[str, Any]) -> None:
+        """Leaving the community channel is leaving the community; other channels mean nothing."""
+        with self._tracked():
+            user_id = str(event.get("user") or "")
+            channel = await self._community_channel()
+            if user_id and channel and event.get("channel") == channel:
+                await self.app.member_left(self.installation.team_id, user_id)
 
     # --- answering --------------------------------------------------------------------------------
 

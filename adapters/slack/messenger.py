@@ -138,6 +138,7 @@ class SlackMessenger:
         max_room_members=MAX_GROUP_DM,
         max_message_chars=3000,
         profile_name="Slack profile",
+        community_channel=True,
     )
 
     def __init__(

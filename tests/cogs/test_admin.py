@@ -38,3 +38,10 @@ async def test_reading_a_setting_shows_the_usage_and_an_example_with_options(
     usage, example = reply.text.splitlines()[-2:]
     assert usage.startswith(f"Usage: /{name} [")
     assert example.startswith(f"Example: /{name} ") and example != f"Example: /{name}"
+
+
+async def test_a_community_channel_is_refused_where_the_server_is_the_community(
+    app: App,
+) -> None:
+    reply = await say(app, "/admin community channel:#study", admin=True)
+    assert reply.error and "Here the whole server is the community" in reply.text

@@ -129,7 +129,7 @@ async def test_team_join_and_deactivation_reach_the_core(slack: SlackHarness) ->
 
 
 async def test_leaving_one_channel_is_not_leaving_the_workspace(slack: SlackHarness) -> None:
-    """member_left_channel is not routed: the workspace, not a channel, is the community."""
+    """Without a community channel the workspace is the community: a channel means nothing."""
     await slack.event(team_join_event("U0STAY"))
     await slack.event(member_left_channel_event("U0STAY"))
     tenant = await slack.app.tenants.find("slack", TEAM_ID)

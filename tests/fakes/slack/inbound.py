@@ -173,13 +173,25 @@ def user_changed_event(user: FakeUser) -> JSON:
 def member_left_channel_event(
     user_id: str, *, channel_id: str = "C0GENERAL", team_id: str = TEAM_ID
 ) -> JSON:
+    return _channel_membership("member_left_channel", user_id, channel_id, team_id)
+
+
+def member_joined_channel_event(
+    user_id: str, *, channel_id: str = "C0GENERAL", team_id: str = TEAM_ID
+) -> JSON:
+    return _channel_membership("member_joined_channel", user_id, channel_id, team_id)
+
+
+def _channel_membership(kind: str, user_id: str, channel_id: str, team_id: str) -> JSON:
     event = {
-        "type": "member_left_channel",
+        "type": kind,
         "user": user_id,
         "channel": channel_id,
-        "channel_type": "C",
+        "channel_type": "G" if channel_id.startswith("G") else "C",
         "team": team_id,
     }
+    if kind == "member_joined_channel":
+        event["event_ts"] = "1700000000.000100"
     return event_callback(event, team_id=team_id)
 
 
