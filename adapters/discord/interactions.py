@@ -25,7 +25,7 @@ from adapters.discord.components import (
     build_view,
     parse_modal,
 )
-from adapters.discord.messenger import files_of, mention_text, split_text
+from adapters.discord.messenger import files_of, mention_text, message_parts
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line
 from bot.ports import Button, ChannelKind, ChannelRef, Form, Message
@@ -224,7 +224,7 @@ class Responder:
         text = mention_text(reply)
         if reply.details:  # a reply to an interaction cannot start a thread; inline it
             text = f"{text}\n\n{reply.details}"
-        chunks = split_text(self._rename(text))
+        chunks = message_parts(self._rename(text))
         # Only whoever sees a private reply (or a DM) may use its buttons; a public one, anyone.
         issued_to = user if reply.private or interaction.guild_id is None else None
         view = (
@@ -249,7 +249,7 @@ class Responder:
         The reply itself follows as a private message."""
         issued_to = str(interaction.user.id) if interaction.guild_id is None else None
         view = build_view(message.buttons, tenant, self._ids, user=issued_to)
-        content = split_text(self._rename(message.text))[0]
+        content = message_parts(self._rename(message.text))[0]
         none = discord.AllowedMentions.none()
         if not interaction.response.is_done():
             await interaction.response.edit_message(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Literal, cast
@@ -95,11 +96,19 @@ def _seconds(text: str) -> float:
         return 5.0
 
 
-def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
-    """Discord's 2000-character limit: split on line breaks, hard-split only overlong lines.
+# A channel reference as the core writes it (`#` and the channel id; a Discord id is a
+# 17-20 digit snowflake, so "blocker #12" is left alone).
+_CHANNEL_REF = re.compile(r"(?<![\w<])#(\d{17,20})(?!\d)")
+
+
+def message_parts(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Outgoing text as Discord messages: channel references as mentions (`<#id>`, shown as
+    the channel's name, never a ping), then split on line breaks to Discord's 2000-character
+    limit, hard-splitting only overlong lines.
 
     Discord refuses an empty message, so an empty piece is sent as a zero-width space.
     """
+    text = _CHANNEL_REF.sub(r"<#\1>", text)
     return [piece or "\u200b" for piece in split(text, limit)]
 
 
@@ -187,7 +196,7 @@ class DiscordMessenger:
         async with port_errors(dm=True):
             first = await self._post(dm, message, user.tenant, with_mentions=False, user=user.id)
             if message.details:
-                for chunk in split_text(self._rename(message.details)):
+                for chunk in message_parts(self._rename(message.details)):
                     await dm.send(chunk, allowed_mentions=discord.AllowedMentions.none())
         ref = ChannelRef(user.tenant, str(dm.id), ChannelKind.DM)
         return MessageRef(ref, str(first.id))
@@ -272,7 +281,7 @@ class DiscordMessenger:
         `user`: the member a DM is for; its buttons are issued to them alone.
         """
         text = mention_text(message) if with_mentions else message.text
-        chunks = split_text(self._rename(text))
+        chunks = message_parts(self._rename(text))
         mentions = allowed_mentions(message) if with_mentions else discord.AllowedMentions.none()
         first: discord.Message | None = None
         for index, chunk in enumerate(chunks):
@@ -316,7 +325,7 @@ class DiscordMessenger:
                 )
             except discord.Forbidden:
                 log.info("no permission to open a details thread in %s", channel.id)
-        for chunk in split_text(self._rename(details)):
+        for chunk in message_parts(self._rename(details)):
             await destination.send(chunk, allowed_mentions=discord.AllowedMentions.none())
 
     async def _existing_thread(self, tenant: str, parent_id: int, title: str) -> int | None:

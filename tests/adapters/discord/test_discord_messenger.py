@@ -12,8 +12,8 @@ from adapters.discord.client import StudyBot
 from adapters.discord.messenger import (
     DM_ROOM_PREFIX,
     DiscordMessenger,
+    message_parts,
     port_errors,
-    split_text,
 )
 from bot.clock import ManualClock
 from bot.ports import (
@@ -121,9 +121,25 @@ async def test_long_messages_are_split(
     assert "\n".join(r.json["content"] for r in sent) == text
 
 
-def test_split_text_hard_splits_a_single_long_line() -> None:
-    assert [len(c) for c in split_text("y" * 4500)] == [2000, 2000, 500]
-    assert split_text("") == ["\u200b"]
+def test_message_parts_hard_splits_a_single_long_line() -> None:
+    assert [len(c) for c in message_parts("y" * 4500)] == [2000, 2000, 500]
+    assert message_parts("") == ["\u200b"]
+
+
+def test_message_parts_render_channel_ids_as_mentions_and_leave_short_numbers() -> None:
+    text = "Posted in #1200000000000000006; blocker #12 solved; see <#1200000000000000007>"
+    assert message_parts(text) == [
+        "Posted in <#1200000000000000006>; blocker #12 solved; see <#1200000000000000007>"
+    ]
+
+
+async def test_member_text_with_everyone_pings_nobody(
+    fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger
+) -> None:
+    """A member's words echoed in a channel post (a check-in, a blocker) never ping."""
+    await messenger.send(_channel(guild), Message(text="Alice: stuck, help @everyone @here"))
+    (request,) = fake.find_requests("POST", f"/channels/{_channel(guild).id}/messages")
+    assert request.json["allowed_mentions"] == {"parse": []}
 
 
 async def test_dm_and_closed_dm(
