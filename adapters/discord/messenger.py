@@ -364,20 +364,42 @@ class DiscordMessenger:
         # Until every member is in, a retry (after a 429 here) reuses this thread rather
         # than opening a second one; adding a member twice is harmless.
         self._unfinished_threads[key] = thread_id
-        room = await self._fill_thread(tenant, thread_id, members, title)
+        try:
+            room = await self._fill_thread(tenant, thread_id, members, title)
+        except MessengerError as exc:
+            if not exc.retryable:  # the thread is gone (see _fill_thread): no retry takes it
+                del self._unfinished_threads[key]
+            raise
         del self._unfinished_threads[key]
         return room
 
     async def _fill_thread(
         self, tenant: str, thread_id: int, members: list[UserRef], title: str
     ) -> ChannelRef:
+        """Add the members; when Discord refuses an add for good, the thread is deleted
+        before the room falls back to DMs, so no empty private thread is left behind."""
         for member in members:
             try:
                 async with port_errors():
                     await self._client.http.add_user_to_thread(thread_id, int(member.id))
             except NotFound:
                 log.info("guild %s: %s left before joining thread %s", tenant, member.id, thread_id)
+            except MessengerError as exc:
+                if not exc.retryable:
+                    await self._delete_thread(tenant, thread_id)
+                raise
         return ChannelRef(tenant, str(thread_id), ChannelKind.ROOM, title)
+
+    async def _delete_thread(self, tenant: str, thread_id: int) -> None:
+        try:
+            async with port_errors():
+                await self._client.http.delete_channel(
+                    thread_id, reason="buddy room fell back to DMs"
+                )
+        except MessengerError as exc:
+            # Deleting needs Manage Threads, whose absence is the usual cause of the refused
+            # add; the doctor and the channel check name it.
+            log.warning("guild %s: cannot delete unused thread %s (%s)", tenant, thread_id, exc)
 
     async def _send_to_dm_room(self, channel: ChannelRef, message: Message) -> MessageRef:
         """The DM fallback for rooms: one DM per member; fails only if every DM failed."""

@@ -40,6 +40,7 @@ from tests.fakes.discord import (
     FakeDiscord,
     FakeGuild,
 )
+from tests.fakes.discord.constants import MANAGE_THREADS
 from tests.helpers import START
 
 
@@ -200,6 +201,33 @@ async def test_room_falls_back_to_dms_when_threads_are_not_allowed(
     fake.closed_dms.add(guild.member_named("alice").id)
     with pytest.raises(DMsClosed):
         await messenger.send(room, Message(text="Again"))
+
+
+def _without_manage_threads(guild: FakeGuild) -> None:
+    bot_role = next(r for r in guild.roles.values() if r.bot_id is not None)
+    bot_role.permissions &= ~MANAGE_THREADS
+
+
+async def test_without_manage_threads_members_cannot_be_added_and_dms_are_used(
+    fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger
+) -> None:
+    """A private thread with invitable false takes members only from a thread moderator:
+    the fake refuses the add (403 50013) to a bot without Manage Threads, as Discord does."""
+    _without_manage_threads(guild)
+    members = [_user(guild, "alice"), _user(guild, "bob")]
+    room = await messenger.open_room(str(guild.id), members, "Buddies")
+    assert room.id.startswith(DM_ROOM_PREFIX)
+    assert fake.find_requests("PUT", "/thread-members/")[0].status == 403
+
+
+async def test_a_refused_member_add_deletes_the_thread_before_falling_back_to_dms(
+    fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger
+) -> None:
+    members = [_user(guild, "alice"), _user(guild, "bob")]
+    fake.fail_next("PUT", "/thread-members/", status=403, code=50013, message="Missing Permissions")
+    room = await messenger.open_room(str(guild.id), members, "Buddies")
+    assert room.id.startswith(DM_ROOM_PREFIX)
+    assert fake.threads(guild) == []
 
 
 async def test_room_without_a_pairing_channel_uses_dms(

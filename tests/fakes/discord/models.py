@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from tests.fakes.discord.constants import (
     ADMINISTRATOR,
+    ALL_PERMISSIONS,
     DM,
     FIXED_TIMESTAMP,
     GUILD_TEXT,
@@ -175,6 +176,27 @@ class FakeGuild:
     # command id), a role or user id -> allowed. An override replaces the command's
     # default_member_permissions for that server.
     command_overrides: dict[str, dict[int, bool]] = field(default_factory=dict)
+
+    def permissions_in(self, channel: FakeChannel, member: FakeMember) -> int:
+        """Discord's permission maths from roles and the channel's overwrites (@everyone,
+        then the member's roles together, then the member)."""
+        base = self.everyone_role.permissions
+        for role_id in member.role_ids:
+            base |= self.roles[role_id].permissions
+        if base & ADMINISTRATOR:
+            return ALL_PERMISSIONS
+        layers = [
+            [o for o in channel.overwrites if int(o["id"]) == self.id],
+            [o for o in channel.overwrites if o["type"] == 0 and int(o["id"]) in member.role_ids],
+            [o for o in channel.overwrites if o["type"] == 1 and int(o["id"]) == member.id],
+        ]
+        for layer in layers:
+            deny = allow = 0
+            for overwrite in layer:
+                deny |= int(overwrite["deny"])
+                allow |= int(overwrite["allow"])
+            base = (base & ~deny) | allow
+        return base
 
     def may_use(self, command: Json, member: FakeMember) -> bool:
         """Whether Discord offers and delivers this top-level command to the member: a user
