@@ -19,7 +19,7 @@ from bot.app import App
 from bot.commands import Invocation, Opt, Reply, command, settings_reply
 from bot.community import Setting
 from bot.personal_data import PersonalData
-from bot.ports import Attachment, Button
+from bot.ports import Attachment, Button, Message
 from bot.scheduling import Job
 from bot.storage import claims
 from bot.storage.db import Tx
@@ -231,14 +231,17 @@ class Privacy:
                 ),
                 private=True,
             )
+        # Answered: the question that was clicked keeps no buttons to answer it twice.
+        answered = Message(f"Your data in {where}: {'deleted' if confirm else 'kept'}.")
         if not confirm:
-            return Reply(text="Nothing was deleted.", private=True)
+            return Reply(text="Nothing was deleted.", private=True, replaces_clicked=answered)
         await self.erase(inv.tenant, inv.member)
         log.info("member %s of tenant %s erased on request", inv.member.id, inv.tenant.id)
         return Reply(
             text=f"Done: studybot no longer stores anything about you in {where}. Pending "
             "messages to you were cancelled. If you use studybot here again, you start afresh.",
             private=True,
+            replaces_clicked=answered,
         )
 
     @command(

@@ -25,7 +25,7 @@ from adapters.discord.components import (
     build_view,
     parse_modal,
 )
-from adapters.discord.messenger import files_of, mention_text, split_text
+from adapters.discord.messenger import files_of, mention_text, message_parts
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line
 from bot.ports import Button, ChannelKind, ChannelRef, Form, Message
@@ -39,16 +39,21 @@ SERVER_ONLY = "studybot works inside a server: use its commands in one of your s
 Work = Callable[[], Coroutine[Any, Any, Reply]]
 
 
-def actor_for(interaction: discord.Interaction, tenant: str | None = None) -> Actor | None:
-    """Who acts, where. Guild = tenant; a click in a DM names its tenant in the (signed) id."""
+def actor_for(
+    interaction: discord.Interaction, tenant: str | None = None, *, granted: bool = False
+) -> Actor | None:
+    """Who acts, where. Guild = tenant; a click in a DM names its tenant in the (signed) id.
+
+    ``granted``: Discord itself let this member run an admin-only command, so they are an
+    organizer for it whatever their permissions. Clicks and form submits are not gated by
+    Discord, so for those Manage Server (or Administrator) decides.
+    """
     guild_id = interaction.guild_id
     tenant_id = str(guild_id) if guild_id is not None else tenant
     if tenant_id is None:
         return None
     perms = interaction.permissions
-    # Re-checked here whatever the command's default permissions say: those are only a
-    # default that server admins can override in Server Settings > Integrations.
-    is_admin = guild_id is not None and (perms.manage_guild or perms.administrator)
+    is_admin = guild_id is not None and (granted or perms.manage_guild or perms.administrator)
     channel: ChannelRef | None = None
     if guild_id is not None and interaction.channel_id is not None:
         raw = interaction.channel
@@ -95,7 +100,11 @@ class Responder:
     async def run_command(
         self, interaction: discord.Interaction, command: Command, raw: dict[str, str]
     ) -> None:
-        actor = actor_for(interaction)
+        # layout.plan puts every admin command under a top-level command registered with
+        # Manage Server as its default member permission, which a server can widen to an
+        # organizer role in Server Settings > Integrations; Discord enforces both before the
+        # interaction arrives, and a second Manage Server check here would undo the override.
+        actor = actor_for(interaction, granted=command.admin)
         if actor is None:
             await self._deliver(interaction, Reply(text=SERVER_ONLY, error=True), tenant="")
             return
@@ -224,7 +233,7 @@ class Responder:
         text = mention_text(reply)
         if reply.details:  # a reply to an interaction cannot start a thread; inline it
             text = f"{text}\n\n{reply.details}"
-        chunks = split_text(self._rename(text))
+        chunks = message_parts(self._rename(text))
         # Only whoever sees a private reply (or a DM) may use its buttons; a public one, anyone.
         issued_to = user if reply.private or interaction.guild_id is None else None
         view = (
@@ -249,7 +258,7 @@ class Responder:
         The reply itself follows as a private message."""
         issued_to = str(interaction.user.id) if interaction.guild_id is None else None
         view = build_view(message.buttons, tenant, self._ids, user=issued_to)
-        content = split_text(self._rename(message.text))[0]
+        content = message_parts(self._rename(message.text))[0]
         none = discord.AllowedMentions.none()
         if not interaction.response.is_done():
             await interaction.response.edit_message(

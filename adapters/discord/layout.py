@@ -19,6 +19,7 @@ from bot.commands import Command
 from bot.text import one_line
 
 MAX_DEPTH = 3  # /root group subcommand
+ADMIN_ROOT = "admin"  # where admin commands of a mixed top-level name go
 MAX_TOP_LEVEL = 100  # global CHAT_INPUT commands per application
 MAX_CHILDREN = 25  # subcommands or groups under one parent
 _NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
@@ -65,15 +66,36 @@ def path_for(words: Sequence[str], declared: set[tuple[str, ...]]) -> tuple[str,
 
 
 def plan(commands: Iterable[Command]) -> list[Binding]:
-    """Bindings for every command, checked against Discord's structural rules."""
-    commands = list(commands)
-    declared = {tuple(w.lower() for w in c.words) for c in commands}
-    bindings = [
-        Binding(c, path_for([w.lower() for w in c.words], declared))
-        for c in sorted(commands, key=lambda c: c.name)
-    ]
+    """Bindings for every command, checked against Discord's structural rules.
+
+    Discord hides a command from members by its top-level ``default_member_permissions``
+    only, so a top-level name may not mix admin and member commands: the admin ones of a
+    mixed root move under ``/admin`` (``/digest preview`` -> ``/admin digest-preview``).
+    """
+    commands = sorted(commands, key=lambda c: c.name)
+    words = {c.name: tuple(w.lower() for w in c.words) for c in commands}
+    first = _paths(commands, words)
+    admin_roots = {first[c.name][0] for c in commands if c.admin}
+    member_roots = {first[c.name][0] for c in commands if not c.admin}
+    mixed = admin_roots & member_roots
+    if mixed and ADMIN_ROOT in member_roots:
+        raise LayoutError(
+            f"/{ADMIN_ROOT} must hold only admin commands to take those of /{min(mixed)}"
+        )
+    for c in commands:
+        if c.admin and first[c.name][0] in mixed:
+            words[c.name] = (ADMIN_ROOT, *words[c.name])
+    paths = _paths(commands, words)
+    bindings = [Binding(c, paths[c.name]) for c in commands]
     _check(bindings)
     return bindings
+
+
+def _paths(
+    commands: Sequence[Command], words: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    declared = set(words.values())
+    return {c.name: path_for(words[c.name], declared) for c in commands}
 
 
 def _check(bindings: list[Binding]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Literal, cast
@@ -95,11 +96,19 @@ def _seconds(text: str) -> float:
         return 5.0
 
 
-def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
-    """Discord's 2000-character limit: split on line breaks, hard-split only overlong lines.
+# A channel reference as the core writes it (`#` and the channel id; a Discord id is a
+# 17-20 digit snowflake, so "blocker #12" is left alone).
+_CHANNEL_REF = re.compile(r"(?<![\w<])#(\d{17,20})(?!\d)")
+
+
+def message_parts(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Outgoing text as Discord messages: channel references as mentions (`<#id>`, shown as
+    the channel's name, never a ping), then split on line breaks to Discord's 2000-character
+    limit, hard-splitting only overlong lines.
 
     Discord refuses an empty message, so an empty piece is sent as a zero-width space.
     """
+    text = _CHANNEL_REF.sub(r"<#\1>", text)
     return [piece or "\u200b" for piece in split(text, limit)]
 
 
@@ -187,7 +196,7 @@ class DiscordMessenger:
         async with port_errors(dm=True):
             first = await self._post(dm, message, user.tenant, with_mentions=False, user=user.id)
             if message.details:
-                for chunk in split_text(self._rename(message.details)):
+                for chunk in message_parts(self._rename(message.details)):
                     await dm.send(chunk, allowed_mentions=discord.AllowedMentions.none())
         ref = ChannelRef(user.tenant, str(dm.id), ChannelKind.DM)
         return MessageRef(ref, str(first.id))
@@ -272,7 +281,7 @@ class DiscordMessenger:
         `user`: the member a DM is for; its buttons are issued to them alone.
         """
         text = mention_text(message) if with_mentions else message.text
-        chunks = split_text(self._rename(text))
+        chunks = message_parts(self._rename(text))
         mentions = allowed_mentions(message) if with_mentions else discord.AllowedMentions.none()
         first: discord.Message | None = None
         for index, chunk in enumerate(chunks):
@@ -316,7 +325,7 @@ class DiscordMessenger:
                 )
             except discord.Forbidden:
                 log.info("no permission to open a details thread in %s", channel.id)
-        for chunk in split_text(self._rename(details)):
+        for chunk in message_parts(self._rename(details)):
             await destination.send(chunk, allowed_mentions=discord.AllowedMentions.none())
 
     async def _existing_thread(self, tenant: str, parent_id: int, title: str) -> int | None:
@@ -355,20 +364,42 @@ class DiscordMessenger:
         # Until every member is in, a retry (after a 429 here) reuses this thread rather
         # than opening a second one; adding a member twice is harmless.
         self._unfinished_threads[key] = thread_id
-        room = await self._fill_thread(tenant, thread_id, members, title)
+        try:
+            room = await self._fill_thread(tenant, thread_id, members, title)
+        except MessengerError as exc:
+            if not exc.retryable:  # the thread is gone (see _fill_thread): no retry takes it
+                del self._unfinished_threads[key]
+            raise
         del self._unfinished_threads[key]
         return room
 
     async def _fill_thread(
         self, tenant: str, thread_id: int, members: list[UserRef], title: str
     ) -> ChannelRef:
+        """Add the members; when Discord refuses an add for good, the thread is deleted
+        before the room falls back to DMs, so no empty private thread is left behind."""
         for member in members:
             try:
                 async with port_errors():
                     await self._client.http.add_user_to_thread(thread_id, int(member.id))
             except NotFound:
                 log.info("guild %s: %s left before joining thread %s", tenant, member.id, thread_id)
+            except MessengerError as exc:
+                if not exc.retryable:
+                    await self._delete_thread(tenant, thread_id)
+                raise
         return ChannelRef(tenant, str(thread_id), ChannelKind.ROOM, title)
+
+    async def _delete_thread(self, tenant: str, thread_id: int) -> None:
+        try:
+            async with port_errors():
+                await self._client.http.delete_channel(
+                    thread_id, reason="buddy room fell back to DMs"
+                )
+        except MessengerError as exc:
+            # Deleting needs Manage Threads, whose absence is the usual cause of the refused
+            # add; the doctor and the channel check name it.
+            log.warning("guild %s: cannot delete unused thread %s (%s)", tenant, thread_id, exc)
 
     async def _send_to_dm_room(self, channel: ChannelRef, message: Message) -> MessageRef:
         """The DM fallback for rooms: one DM per member; fails only if every DM failed."""

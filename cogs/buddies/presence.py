@@ -135,13 +135,19 @@ class StillInCommands:
         cadence = cadence_of(values)
         upcoming = await next_round_at(self._app.db, inv.tenant.id, cadence, inv.now)
         start = local_moment(upcoming, zone)
+        # Answered: the clicked question keeps no buttons to answer it twice.
+        answered = Message(f"Still in for the round on {start}? You said {answer}.")
         if answer == "no":
             # paused past that round's start (even if it runs late), back for the one after
             until = cadence.followup_at(upcoming)
             await self._repo.set_status(inv.tenant.id, inv.member.id, "paused", inv.now, until)
             return Reply(
                 text=f"OK, you'll sit out the round on {start} and are back automatically for "
-                "the one after. /buddy resume brings you back sooner; /buddy leave stops for good."
+                "the one after. /buddy resume brings you back sooner; /buddy leave stops for good.",
+                replaces_clicked=answered,
             )
         await self._presence.say_still_in(inv.tenant.id, inv.member.id, inv.now)
-        return Reply(text=f"Great, you're in the next round ({start}). I'll pair you then.")
+        return Reply(
+            text=f"Great, you're in the next round ({start}). I'll pair you then.",
+            replaces_clicked=answered,
+        )

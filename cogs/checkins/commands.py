@@ -29,7 +29,7 @@ from bot.commands import (
 )
 from bot.events import CheckinRecorded
 from bot.localtime import ZoneSource
-from bot.ports import Button
+from bot.ports import Button, Message
 from bot.storage.checkins import MAX_DAY_MINUTES, CheckinRepo, SavedCheckin
 from bot.streaks import Streak
 from bot.text import long_date, plural
@@ -322,12 +322,17 @@ class CheckinCommands:
                     Button("Keep it", f"{line} confirm:no"),
                 ),
             )
+        # Answered: the question that was clicked keeps no buttons to answer it twice.
+        answered = Message(f"Check-in for {long_date(on)}: {'deleted' if confirm else 'kept'}.")
         if not confirm:
-            return Reply(text=f"Kept your check-in for {long_date(on)}.")
+            return Reply(text=f"Kept your check-in for {long_date(on)}.", replaces_clicked=answered)
         await self._repo.delete(inv.tenant.id, inv.member.id, on)
         dates = await self._repo.dates(inv.tenant.id, inv.member.id)
         after = streaks.compute(dates, md.today, md.freezes)
-        return Reply(text=f"Deleted your check-in for {long_date(on)}.\n{_streak_line(after)}")
+        return Reply(
+            text=f"Deleted your check-in for {long_date(on)}.\n{_streak_line(after)}",
+            replaces_clicked=answered,
+        )
 
     @command(
         "checkin solved",

@@ -76,3 +76,14 @@ async def test_running_the_setting_again_after_the_fix_says_ready(
     assert "lacks Send Messages" in await choose(harness, guild, "admin digest", "digests")
     digests.overwrites.remove(deny)
     assert "Not ready" not in await choose(harness, guild, "admin digest", "digests")
+
+
+async def test_the_chosen_channel_is_named_as_a_channel_mention(
+    harness: Harness, guild: FakeGuild
+) -> None:
+    """The core writes `#<id>`; Discord shows `<#id>` as the channel's name, not digits."""
+    bot_role(guild).permissions = BOT_PERMISSIONS | MANAGE_THREADS
+    digests = guild.channel_named("digests")
+    text = await choose(harness, guild, "admin digest", "digests")
+    assert f"<#{digests.id}>" in text
+    assert f" #{digests.id}" not in text

@@ -65,7 +65,9 @@ async def test_a_missing_channel_permission_is_named_with_its_fix(
 async def test_a_buddy_channel_without_manage_threads_is_a_problem(
     harness: Harness, fake: FakeDiscord, guild: FakeGuild, tmp_path: Path
 ) -> None:
-    await configure(harness, guild)  # the fake's default bot role has no Manage Threads
+    role = next(r for r in guild.roles.values() if r.bot_id is not None)
+    role.permissions = BOT_PERMISSIONS & ~MANAGE_THREADS  # invited without it, or removed
+    await configure(harness, guild)
     code, text = await doctor(fake, tmp_path)
     assert code == 1 and "studybot lacks Manage Threads in #study-buddies" in text
 

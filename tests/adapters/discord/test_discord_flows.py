@@ -216,3 +216,21 @@ async def test_a_long_429_is_retried_by_the_outbox_later(
     harness.clock.advance(timedelta(seconds=46))
     assert await harness.drain() == 1
     assert len(fake.dms_to(carol.id)) == 1
+
+
+async def test_the_delete_confirmation_loses_its_buttons_once_answered(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    """ "Delete it" is answered once: the clicked question becomes the outcome without
+    buttons (UPDATE_MESSAGE), and the details follow privately."""
+    bob = guild.member_named("bob")
+    await harness.invoke("checkin", {"did": "SQL joins", "minutes": 30}, user=bob, guild=guild)
+    question = await harness.invoke("checkin-delete", user=bob, guild=guild)
+    updated = await harness.click(_button(fake, question, "Delete it"), user=bob, guild=guild)
+    assert updated["_callback"] == 7  # UPDATE_MESSAGE: the clicked message itself
+    assert updated["content"] == "Check-in for Monday 7 January: deleted."
+    assert not updated.get("components")
+    done = await fake.wait_for_request(
+        "POST", "/webhooks/", predicate=lambda r: "Deleted your check-in" in str(r.json)
+    )
+    assert done.json is not None and done.json["flags"] & EPHEMERAL

@@ -78,3 +78,23 @@ def test_fit() -> None:
     assert fit("short", 10) == "short"
     assert fit("a" * 20, 10) == "a" * 9 + "…"
     assert fit("   ", 10) == "-"
+
+
+def test_admin_commands_of_a_mixed_group_move_under_admin() -> None:
+    """Discord hides commands per top-level name, so /digest cannot mix organizer and
+    member subcommands: the organizer ones go under /admin, hoisted like any other."""
+    commands = [
+        *_cmds("digest helper"),
+        *_cmds("digest preview", "digest post", "admin digest", admin=True),
+    ]
+    assert {b.command.name: b.slash for b in plan(commands)} == {
+        "digest helper": "/digest helper",
+        "digest preview": "/admin digest-preview",
+        "digest post": "/admin digest-post",
+        "admin digest": "/admin digest",
+    }
+
+
+def test_admin_commands_cannot_move_into_an_admin_group_with_member_commands() -> None:
+    with pytest.raises(LayoutError, match="/admin must hold only admin commands"):
+        plan([*_cmds("admin show", "digest helper"), *_cmds("digest post", admin=True)])

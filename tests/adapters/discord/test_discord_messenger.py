@@ -12,8 +12,8 @@ from adapters.discord.client import StudyBot
 from adapters.discord.messenger import (
     DM_ROOM_PREFIX,
     DiscordMessenger,
+    message_parts,
     port_errors,
-    split_text,
 )
 from bot.clock import ManualClock
 from bot.ports import (
@@ -40,6 +40,7 @@ from tests.fakes.discord import (
     FakeDiscord,
     FakeGuild,
 )
+from tests.fakes.discord.constants import MANAGE_THREADS
 from tests.helpers import START
 
 
@@ -121,9 +122,25 @@ async def test_long_messages_are_split(
     assert "\n".join(r.json["content"] for r in sent) == text
 
 
-def test_split_text_hard_splits_a_single_long_line() -> None:
-    assert [len(c) for c in split_text("y" * 4500)] == [2000, 2000, 500]
-    assert split_text("") == ["\u200b"]
+def test_message_parts_hard_splits_a_single_long_line() -> None:
+    assert [len(c) for c in message_parts("y" * 4500)] == [2000, 2000, 500]
+    assert message_parts("") == ["\u200b"]
+
+
+def test_message_parts_render_channel_ids_as_mentions_and_leave_short_numbers() -> None:
+    text = "Posted in #1200000000000000006; blocker #12 solved; see <#1200000000000000007>"
+    assert message_parts(text) == [
+        "Posted in <#1200000000000000006>; blocker #12 solved; see <#1200000000000000007>"
+    ]
+
+
+async def test_member_text_with_everyone_pings_nobody(
+    fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger
+) -> None:
+    """A member's words echoed in a channel post (a check-in, a blocker) never ping."""
+    await messenger.send(_channel(guild), Message(text="Alice: stuck, help @everyone @here"))
+    (request,) = fake.find_requests("POST", f"/channels/{_channel(guild).id}/messages")
+    assert request.json["allowed_mentions"] == {"parse": []}
 
 
 async def test_dm_and_closed_dm(
@@ -184,6 +201,33 @@ async def test_room_falls_back_to_dms_when_threads_are_not_allowed(
     fake.closed_dms.add(guild.member_named("alice").id)
     with pytest.raises(DMsClosed):
         await messenger.send(room, Message(text="Again"))
+
+
+def _without_manage_threads(guild: FakeGuild) -> None:
+    bot_role = next(r for r in guild.roles.values() if r.bot_id is not None)
+    bot_role.permissions &= ~MANAGE_THREADS
+
+
+async def test_without_manage_threads_members_cannot_be_added_and_dms_are_used(
+    fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger
+) -> None:
+    """A private thread with invitable false takes members only from a thread moderator:
+    the fake refuses the add (403 50013) to a bot without Manage Threads, as Discord does."""
+    _without_manage_threads(guild)
+    members = [_user(guild, "alice"), _user(guild, "bob")]
+    room = await messenger.open_room(str(guild.id), members, "Buddies")
+    assert room.id.startswith(DM_ROOM_PREFIX)
+    assert fake.find_requests("PUT", "/thread-members/")[0].status == 403
+
+
+async def test_a_refused_member_add_deletes_the_thread_before_falling_back_to_dms(
+    fake: FakeDiscord, guild: FakeGuild, messenger: DiscordMessenger
+) -> None:
+    members = [_user(guild, "alice"), _user(guild, "bob")]
+    fake.fail_next("PUT", "/thread-members/", status=403, code=50013, message="Missing Permissions")
+    room = await messenger.open_room(str(guild.id), members, "Buddies")
+    assert room.id.startswith(DM_ROOM_PREFIX)
+    assert fake.threads(guild) == []
 
 
 async def test_room_without_a_pairing_channel_uses_dms(

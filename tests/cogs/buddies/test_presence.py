@@ -53,6 +53,9 @@ async def test_by_default_silence_means_out_and_yes_or_a_check_in_means_in(
     await round_one_then_the_ask(app, clock)
     reply = await say(app, "/buddy stillin answer:yes", user="carol")
     assert "you're in the next round" in reply.text
+    # clicked from the DM, the question is answered: it loses its buttons
+    assert reply.replaces_clicked is not None and not reply.replaces_clicked.buttons
+    assert reply.replaces_clicked.text.endswith("You said yes.")
     # dan was asked and never answered: not paired
     assert await paired_in_round_two(app, clock) == {"alice", "bob", "carol"}
 

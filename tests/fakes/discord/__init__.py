@@ -4,7 +4,8 @@ Every REST request is recorded; the routes the bot uses answer with realistic pa
 the rules a real Discord enforces and discord.py does not are enforced, so that a test fails
 the way production would: the 3-second interaction deadline and single acknowledgement
 (``interactions.py``), message, modal, button and command-schema limits (``limits.py``), DMs
-to users who closed them (403/50007), private threads in a guild that forbids them
+to users who closed them (403/50007), commands a
+member may not use (``CommandHidden``: default member permissions and server overrides), private threads in a guild that forbids them
 (403/50001), and failures scripted for the next N requests on a route, such as a 429 with
 ``Retry-After`` and ``Via`` (``rest.py``).
 
@@ -36,7 +37,7 @@ from tests.fakes.discord.constants import (
 from tests.fakes.discord.gateway import GatewayConnection
 from tests.fakes.discord.limits import validate_command, validate_message, validate_modal
 from tests.fakes.discord.models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
-from tests.fakes.discord.payloads import schema_options_at
+from tests.fakes.discord.payloads import CommandHidden, schema_options_at
 from tests.fakes.discord.records import InteractionRecord, RecordedFile, RecordedRequest
 from tests.fakes.discord.server import FakeDiscord
 
@@ -52,6 +53,7 @@ __all__ = [
     "OPT_USER",
     "PRIVATE_THREAD",
     "PUBLIC_THREAD",
+    "CommandHidden",
     "FakeChannel",
     "FakeDiscord",
     "FakeGuild",

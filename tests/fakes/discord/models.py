@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from tests.fakes.discord.constants import (
     ADMINISTRATOR,
+    ALL_PERMISSIONS,
     DM,
     FIXED_TIMESTAMP,
     GUILD_TEXT,
@@ -171,6 +172,46 @@ class FakeGuild:
     members: dict[int, FakeMember] = field(default_factory=dict)
     channels: dict[int, FakeChannel] = field(default_factory=dict)
     threads_allowed: bool = True  # False: the bot lacks Create Private Threads (403 50001)
+    # Server Settings > Integrations: per top-level command name (Discord keys them by
+    # command id), a role or user id -> allowed. An override replaces the command's
+    # default_member_permissions for that server.
+    command_overrides: dict[str, dict[int, bool]] = field(default_factory=dict)
+
+    def permissions_in(self, channel: FakeChannel, member: FakeMember) -> int:
+        """Discord's permission maths from roles and the channel's overwrites (@everyone,
+        then the member's roles together, then the member)."""
+        base = self.everyone_role.permissions
+        for role_id in member.role_ids:
+            base |= self.roles[role_id].permissions
+        if base & ADMINISTRATOR:
+            return ALL_PERMISSIONS
+        layers = [
+            [o for o in channel.overwrites if int(o["id"]) == self.id],
+            [o for o in channel.overwrites if o["type"] == 0 and int(o["id"]) in member.role_ids],
+            [o for o in channel.overwrites if o["type"] == 1 and int(o["id"]) == member.id],
+        ]
+        for layer in layers:
+            deny = allow = 0
+            for overwrite in layer:
+                deny |= int(overwrite["deny"])
+                allow |= int(overwrite["allow"])
+            base = (base & ~deny) | allow
+        return base
+
+    def may_use(self, command: Json, member: FakeMember) -> bool:
+        """Whether Discord offers and delivers this top-level command to the member: a user
+        override decides, else a role override (@everyone's id is the guild's), else the
+        command's default_member_permissions; Administrator always may."""
+        if member.permissions & ADMINISTRATOR:
+            return True
+        overrides = self.command_overrides.get(str(command["name"]), {})
+        if member.id in overrides:
+            return overrides[member.id]
+        by_role = [overrides[r] for r in (self.id, *member.role_ids) if r in overrides]
+        if by_role:
+            return any(by_role)
+        needed = command.get("default_member_permissions")
+        return needed is None or member.permissions & int(needed) == int(needed)
 
     @property
     def everyone_role(self) -> FakeRole:

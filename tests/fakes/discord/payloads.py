@@ -30,6 +30,11 @@ from tests.fakes.discord.models import FakeChannel, FakeGuild, FakeMember, FakeU
 from tests.fakes.discord.state import DiscordState, public_message
 
 
+class CommandHidden(Exception):
+    """Discord would neither show nor deliver this command to this member (its default
+    member permissions or the server's overrides in Server Settings > Integrations)."""
+
+
 class InteractionPayloads:
     """Builds interaction payloads from the state; dispatching or feeding them is separate."""
 
@@ -116,6 +121,9 @@ class InteractionPayloads:
         """
         names = path.split()
         root = self._find_command(guild, names[0])
+        member = user if isinstance(user, FakeMember) else None
+        if root is not None and guild is not None and member and not guild.may_use(root, member):
+            raise CommandHidden(f"Discord does not offer /{names[0]} to {member.user.username}")
         schema_options: list[Json] = (root or {}).get("options") or []
         resolved: Json = {}
         leaf_options = []

@@ -10,6 +10,7 @@ from tests.fakes.discord.constants import (
     DM,
     FIXED_TIMESTAMP,
     GUILD_TEXT,
+    MANAGE_THREADS,
     PRIVATE_THREAD,
     PUBLIC_THREAD,
     Json,
@@ -61,6 +62,7 @@ class Resources:
                 "PUT", rf"/channels/{ROUTE_ID}/thread-members/{ROUTE_ID}", self._add_thread_member
             ),
             route("GET", rf"/channels/{ROUTE_ID}", self._get_channel),
+            route("DELETE", rf"/channels/{ROUTE_ID}", self._delete_thread),
             route("GET", rf"/users/{ROUTE_ID}", self._get_user),
             route("GET", rf"/guilds/{ROUTE_ID}/members/{ROUTE_ID}", self._get_member),
             route("GET", rf"/guilds/{ROUTE_ID}/threads/active", self._active_threads),
@@ -256,8 +258,31 @@ class Resources:
         guild = self.state.guilds.get(thread.guild_id or 0)
         if guild is None or user_id not in guild.members:
             return json_response(error_body(10007, "Unknown Member"), 404)
+        private = thread.type == PRIVATE_THREAD and not thread.invitable
+        if private and not self._moderates(thread):
+            # invitable false: "non-moderators cannot add other non-moderators", and only
+            # Manage Threads in the parent makes the bot a thread moderator.
+            return json_response(error_body(50013, "Missing Permissions"), 403)
         thread.member_ids.add(user_id)
         return web.Response(status=204)
+
+    def _delete_thread(self, record: RecordedRequest, args: tuple[str, ...]) -> web.Response:
+        """Only threads are deleted here (the bot never deletes channels); that needs
+        Manage Threads in the parent."""
+        thread = self.state.find_channel(int(args[0]))
+        guild = self.state.guild_of_channel(int(args[0]))
+        if thread is None or guild is None or not thread.is_thread:
+            return json_response(error_body(10003, "Unknown Channel"), 404)
+        if not self._moderates(thread):
+            return json_response(error_body(50013, "Missing Permissions"), 403)
+        del guild.channels[thread.id]
+        return json_response(thread.payload())
+
+    def _moderates(self, thread: FakeChannel) -> bool:
+        guild = self.state.guilds[thread.guild_id or 0]
+        parent = guild.channels[thread.parent_id or 0]
+        bot = guild.members[self.state.bot_user.id]
+        return bool(guild.permissions_in(parent, bot) & MANAGE_THREADS)
 
     # ----- lookups ----------------------------------------------------------------------
 
