@@ -37,6 +37,7 @@ from bot.ports import (
     TransientError,
     UserRef,
 )
+from bot.storage.dm_channels import DmChannelRepo
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,13 @@ class SlackMessenger:
         self._installation = installation
         self._renderer = renderer
         self._dm_channels: dict[str, str] = {}  # user id -> D... id, reused as Slack advises
+        self._dm_store: DmChannelRepo | None = None
         self._forget_hooks: list[Callable[[str], None]] = []
+
+    def store_dm_channels(self, store: DmChannelRepo) -> None:
+        """Keep DM ids in the database too (it opens after the messenger is built), so a
+        restart does not cost one conversations.open (Tier 3) per member."""
+        self._dm_store = store
 
     def on_forget_user(self, hook: Callable[[str], None]) -> None:
         """Also drop what another part of the adapter keeps about a user (their cached zone)."""
@@ -207,22 +214,37 @@ class SlackMessenger:
 
     async def dm_channel(self, user: UserRef) -> str:
         """The DM conversation with a member, opened once and remembered."""
+        return (await self._dm_channel(user))[0]
+
+    async def _dm_channel(self, user: UserRef, *, reopen: bool = False) -> tuple[str, bool]:
+        """(channel id, whether it was remembered rather than opened just now)."""
         self._check_tenant(user.tenant)
-        cached = self._dm_channels.get(user.id)
-        if cached is not None:
-            return cached
+        known = None if reopen else self._dm_channels.get(user.id)
+        if known is None and not reopen and self._dm_store is not None:
+            known = await self._dm_store.get(self.platform, user.tenant, user.id)
+        if known is not None:
+            self._dm_channels[user.id] = known
+            return known, True
         try:
             response = await self._client.conversations_open(users=[user.id])
         except Exception as exc:
             raise map_error(exc) from exc
         channel_id = str(response["channel"]["id"])
         self._dm_channels[user.id] = channel_id
-        return channel_id
+        if self._dm_store is not None:
+            await self._dm_store.put(self.platform, user.tenant, user.id, channel_id)
+        return channel_id, False
 
     async def send_dm(self, user: UserRef, message: Message) -> MessageRef:
-        channel_id = await self.dm_channel(user)
-        channel = ChannelRef(user.tenant, channel_id, ChannelKind.DM)
-        return await self.send(channel, message)
+        channel_id, remembered = await self._dm_channel(user)
+        try:
+            return await self.send(ChannelRef(user.tenant, channel_id, ChannelKind.DM), message)
+        except NotFound:
+            if not remembered:
+                raise
+            # A remembered id gone stale (channel_not_found): open the DM again, once.
+            channel_id, _ = await self._dm_channel(user, reopen=True)
+            return await self.send(ChannelRef(user.tenant, channel_id, ChannelKind.DM), message)
 
     async def open_room(
         self, tenant: str, members: list[UserRef], title: str, *, reuse: bool = False
