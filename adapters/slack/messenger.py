@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.channels import check_channel
-from adapters.slack.render import Renderer
+from adapters.slack.render import MessagePart, Renderer
 from bot.ports import (
     Capabilities,
     ChannelCheck,
@@ -175,15 +175,10 @@ class SlackMessenger:
     async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
         self._check_tenant(channel.tenant)
         try:
-            response = await self._client.chat_postMessage(
-                channel=channel.id,
-                text=self._renderer.fallback(message),
-                blocks=self._renderer.message_blocks(message),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            ts = str(response["ts"])
-            posted_in = str(response.get("channel") or channel.id)
+            first, *rest = self._renderer.message_parts(message)
+            ts, posted_in = await self._post(channel.id, first)
+            for part in rest:  # over Block Kit's limits: the rest follows, in order
+                await self._post(posted_in, part)
             if message.details:
                 await self._client.chat_postMessage(
                     channel=posted_in,
@@ -196,6 +191,17 @@ class SlackMessenger:
         except Exception as exc:
             raise map_error(exc) from exc
         return MessageRef(channel, ts)
+
+    async def _post(self, channel_id: str, part: MessagePart) -> tuple[str, str]:
+        """Post one message; (its ts, the channel id Slack posted it in)."""
+        response = await self._client.chat_postMessage(
+            channel=channel_id,
+            text=part.text,
+            blocks=part.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response["ts"]), str(response.get("channel") or channel_id)
 
     async def upload(self, channel_id: str, message: Message) -> None:
         """Share the message's files in a channel with the current upload API (v2)."""

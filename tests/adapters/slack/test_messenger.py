@@ -27,7 +27,7 @@ from bot.ports import (
 from bot.storage.dm_channels import DmChannelRepo
 from bot.storage.outbox import Target, enqueue
 from tests.adapters.slack.slack_harness import ALICE, BOB, CAROL, DAVE, SlackHarness
-from tests.fakes.slack import OTHER_TEAM_ID, TEAM_ID
+from tests.fakes.slack import OTHER_TEAM_ID, TEAM_ID, RecordedCall
 
 
 async def queue(slack: SlackHarness, key: str, target: Target, message: Message) -> None:
@@ -238,3 +238,36 @@ async def test_deleting_my_data_erases_the_stored_dm_id(slack: SlackHarness) -> 
     assert await store.get("slack", TEAM_ID, ALICE) is None
     await restarted(slack).send_dm(UserRef(TEAM_ID, ALICE), Message(text="again"))
     assert len(slack.fake.calls_to("conversations.open")) == 2
+
+
+DIGEST_LINES = [f"{i:03d}. Member {i} studied for {i % 5 + 1} hours this week" for i in range(900)]
+
+
+def posted_lines(calls: list[RecordedCall]) -> list[str]:
+    """The lines of text the posted blocks show, in order."""
+    return [
+        line
+        for call in calls
+        for block in call.json_arg("blocks")
+        if block["type"] == "section"
+        for line in block["text"]["text"].split("\n")
+    ]
+
+
+async def test_a_digest_over_slacks_limits_arrives_whole_and_in_order(
+    slack: SlackHarness,
+) -> None:
+    buttons = tuple(Button(f"Join {i}", f"help {i}") for i in range(25 * 55))
+    message = Message(text="\n".join(DIGEST_LINES), buttons=buttons)
+    await slack.adapter.messenger.send(ChannelRef(TEAM_ID, "C0DIGEST"), message)
+    posts = slack.fake.calls_to("chat.postMessage")
+    assert len(posts) > 1
+    assert posted_lines(posts) == DIGEST_LINES
+    values = [
+        e["value"]
+        for post in posts
+        for block in post.json_arg("blocks")
+        if block["type"] == "actions"
+        for e in block["elements"]
+    ]
+    assert values == [b.command for b in buttons]

@@ -201,3 +201,25 @@ async def test_admin_check_fails_closed(slack: SlackHarness) -> None:
     slack.fake.fail_next("users.info", "internal_error")
     response = await slack.command(next(c for c in slack.app.commands if c.admin).name, user=OWNER)
     assert "for community admins only" in slack.reply_text(response)
+
+
+async def test_a_long_answer_arrives_whole_through_response_url(slack: SlackHarness) -> None:
+    """Over Block Kit's limits the answer cannot ride on the ack: parts follow, in order."""
+    lines = [f"{i:03d}. a long line of the weekly report, number {i}" for i in range(700)]
+
+    @command("zz long", "test only")
+    async def long_answer(inv: Invocation) -> Reply:
+        return Reply(text="\n".join(lines))
+
+    slack.app.add_commands(long_answer)
+    await slack.command("zz long")
+    posts = slack.fake.calls_to("response_url")
+    assert len(posts) > 1
+    shown = [
+        line
+        for post in posts
+        for block in post.args["blocks"]
+        if block["type"] == "section"
+        for line in block["text"]["text"].split("\n")
+    ]
+    assert shown == lines

@@ -8,6 +8,8 @@ One aiohttp server on 127.0.0.1:0. The real `slack_sdk` / `slack_bolt` code talk
 - Failures: `fail_next(method, error)` answers `{"ok": false, "error": ...}` for the next N calls;
   `rate_limit(method, times, retry_after)` answers HTTP 429 with `Retry-After`;
   `invalid_auth = True` makes every Web API call (auth.test first) fail with `invalid_auth`.
+- Block Kit: `chat.postMessage`, `chat.update` and `response_url` refuse more than 50 blocks or a
+  section over 3,000 characters with `invalid_blocks`, as Slack does (no silent truncation).
 - Socket Mode: `apps.connections.open` returns `ws://.../socket`; on connect the fake sends
   `hello`; `push_envelope(...)` sends an envelope and `wait_for_ack(envelope_id)` returns the ack.
 
@@ -49,6 +51,23 @@ METHOD_SCOPES = {
     "usergroups.users.list": "usergroups:read",
     "files.getUploadURLExternal": "files:write",
 }
+
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+
+
+def block_error(raw: Any) -> str | None:
+    """Slack's answer to blocks beyond its limits (None: they are fine)."""
+    blocks = json.loads(raw) if isinstance(raw, str) else raw
+    if not blocks:
+        return None
+    too_long = any(
+        len(str((b.get("text") or {}).get("text", ""))) > MAX_SECTION_CHARS
+        for b in blocks
+        if b.get("type") == "section"
+    )
+    return "invalid_blocks" if len(blocks) > MAX_MESSAGE_BLOCKS or too_long else None
 
 
 @dataclass
@@ -258,6 +277,9 @@ class FakeSlack:
         channel = str(args.get("channel", ""))
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
+        error = block_error(args.get("blocks"))
+        if error is not None:
+            return {"ok": False, "error": error}
         ts = self._next_ts()
         message = {"type": "message", "text": args.get("text", ""), "ts": ts, "user": BOT_USER_ID}
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
@@ -266,6 +288,9 @@ class FakeSlack:
         return {"ok": True, "message_ts": self._next_ts()}
 
     def _m_chat_update(self, args: JSON, token: str) -> JSON:
+        error = block_error(args.get("blocks"))
+        if error is not None:
+            return {"ok": False, "error": error}
         return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": ""}
 
     def _m_conversations_open(self, args: JSON, token: str) -> JSON:
@@ -403,6 +428,9 @@ class FakeSlack:
         await self._record(
             RecordedCall("response_url", args, dict(request.headers), _now(), body, request.path)
         )
+        error = block_error(args.get("blocks"))
+        if error is not None:
+            return web.Response(status=400, text=error, content_type="text/html")
         return web.Response(text="ok", content_type="text/html")
 
     # -- Socket Mode -------------------------------------------------------------------------------
