@@ -23,13 +23,9 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.retry import ShortRateLimitRetry, retrying_client
 from adapters.slack.users import SLACK_FAILURES, SlackUsers
 from bot.clock import Clock
 
@@ -40,7 +36,6 @@ _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 ADMIN_TTL = timedelta(minutes=3)  # how long an admin answer (and the group's members) holds
 DISPLAY_TTL = timedelta(minutes=10)  # non-admin commands only show or hide admin help
 GROUP_ID_TTL = timedelta(hours=6)  # a handle rarely moves to another group
-MAX_RETRY_WAIT = 10  # seconds of Retry-After worth waiting for; longer: use what is known
 
 T = TypeVar("T")
 
@@ -49,45 +44,6 @@ T = TypeVar("T")
 class _Known(Generic[T]):
     value: T
     at: datetime
-
-
-class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
-    """slack_sdk's 429 retry (sleeps for `Retry-After`), only when that wait is short."""
-
-    def __init__(self, max_wait: float = MAX_RETRY_WAIT) -> None:
-        super().__init__(max_retry_count=1)
-        self.max_wait = max_wait
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        wait = {k.lower(): v for k, v in response.headers.items()}.get("retry-after") or ["0"]
-        try:
-            return float(wait[0]) <= self.max_wait
-        except ValueError:
-            return False
-
-
-def retrying_client(client: AsyncWebClient, handler: AsyncRetryHandler) -> AsyncWebClient:
-    """The same connection settings as `client`, plus `handler` (the shared client stays as
-    it is: the messenger hands 429s to the outbox instead of waiting)."""
-    return AsyncWebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        ssl=client.ssl,
-        proxy=client.proxy,
-        session=client.session,
-        headers=client.headers,
-        retry_handlers=[*client.retry_handlers, handler],
-    )
 
 
 class AdminCheck:

@@ -3,7 +3,8 @@
 One bot token serves one workspace, so every call first checks that the tenant it is asked
 about is that workspace: a message for another tenant is refused before any request is made.
 Slack errors become the port's error types; rate limits are *not* retried here but raised as
-`RateLimited(retry_after)` so the outbox sender (the delivery backbone) reschedules the item.
+`RateLimited(retry_after)` so the outbox sender (the delivery backbone) reschedules the item;
+only the later parts of a message split over Block Kit's limits wait a short 429 out.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.channels import check_channel
 from adapters.slack.render import MessagePart, Renderer
+from adapters.slack.retry import ShortRateLimitRetry, retrying_client
 from bot.ports import (
     Capabilities,
     ChannelCheck,
@@ -146,6 +148,9 @@ class SlackMessenger:
         self, client: AsyncWebClient, installation: Installation, renderer: Renderer
     ) -> None:
         self._client = client
+        # The rest of a message split over Block Kit's limits waits out a short 429: raising
+        # would make the outbox send the whole message again, the parts already posted too.
+        self._continuations = retrying_client(client, ShortRateLimitRetry(max_retry_count=3))
         self._installation = installation
         self._renderer = renderer
         self._dm_channels: dict[str, str] = {}  # user id -> D... id, reused as Slack advises
@@ -176,9 +181,9 @@ class SlackMessenger:
         self._check_tenant(channel.tenant)
         try:
             first, *rest = self._renderer.message_parts(message)
-            ts, posted_in = await self._post(channel.id, first)
+            ts, posted_in = await self._post(self._client, channel.id, first)
             for part in rest:  # over Block Kit's limits: the rest follows, in order
-                await self._post(posted_in, part)
+                await self._post(self._continuations, posted_in, part)
             if message.details:
                 await self._client.chat_postMessage(
                     channel=posted_in,
@@ -192,9 +197,11 @@ class SlackMessenger:
             raise map_error(exc) from exc
         return MessageRef(channel, ts)
 
-    async def _post(self, channel_id: str, part: MessagePart) -> tuple[str, str]:
+    async def _post(
+        self, client: AsyncWebClient, channel_id: str, part: MessagePart
+    ) -> tuple[str, str]:
         """Post one message; (its ts, the channel id Slack posted it in)."""
-        response = await self._client.chat_postMessage(
+        response = await client.chat_postMessage(
             channel=channel_id,
             text=part.text,
             blocks=part.blocks,

@@ -271,3 +271,13 @@ async def test_a_digest_over_slacks_limits_arrives_whole_and_in_order(
         for e in block["elements"]
     ]
     assert values == [b.command for b in buttons]
+
+
+async def test_a_429_on_a_later_part_is_waited_out_not_sent_again(slack: SlackHarness) -> None:
+    """Raising would make the outbox post the first part twice; waiting posts each once."""
+    message = Message(text="\n".join(DIGEST_LINES))
+    slack.fake.rate_limit("chat.postMessage", retry_after=0, after=1)
+    await slack.adapter.messenger.send(ChannelRef(TEAM_ID, "C0DIGEST"), message)
+    posts = slack.fake.calls_to("chat.postMessage")
+    assert posted_lines([posts[0], *posts[2:]]) == DIGEST_LINES  # posts[1] got the 429
+    assert posts[1].args["blocks"] == posts[2].args["blocks"]

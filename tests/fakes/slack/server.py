@@ -6,7 +6,8 @@ One aiohttp server on 127.0.0.1:0. The real `slack_sdk` / `slack_bolt` code talk
 - Web API: `POST|GET /api/<method>`; every call is recorded (method, merged query/form/json args,
   headers, loop time) and can be awaited with `wait_for_call`.
 - Failures: `fail_next(method, error)` answers `{"ok": false, "error": ...}` for the next N calls;
-  `rate_limit(method, times, retry_after)` answers HTTP 429 with `Retry-After`;
+  `rate_limit(method, times, retry_after, after=n)` answers HTTP 429 with `Retry-After`
+  (after n normal answers);
   `invalid_auth = True` makes every Web API call (auth.test first) fail with `invalid_auth`.
 - Block Kit: `chat.postMessage`, `chat.update` and `response_url` refuse more than 50 blocks or a
   section over 3,000 characters with `invalid_blocks`, as Slack does (no silent truncation).
@@ -76,6 +77,7 @@ class _Failure:
     remaining: int
     status: int = 200
     retry_after: int | None = None
+    after: int = 0  # calls answered normally before this failure starts
 
 
 @dataclass
@@ -170,10 +172,13 @@ class FakeSlack:
         """Answer the next `times` calls of `method` with `{"ok": false, "error": error}`."""
         self._failures.setdefault(method, []).append(_Failure(error, times))
 
-    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
-        """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After`."""
+    def rate_limit(
+        self, method: str, times: int = 1, retry_after: int = 1, *, after: int = 0
+    ) -> None:
+        """Answer `times` calls of `method` with HTTP 429 and `Retry-After`, once `after`
+        calls have been answered normally (a limit hit in the middle of a burst)."""
         self._failures.setdefault(method, []).append(
-            _Failure("ratelimited", times, status=429, retry_after=retry_after)
+            _Failure("ratelimited", times, status=429, retry_after=retry_after, after=after)
         )
 
     # -- inspection --------------------------------------------------------------------------
@@ -253,6 +258,9 @@ class FakeSlack:
         if not queue:
             return None
         failure = queue[0]
+        if failure.after > 0:
+            failure.after -= 1
+            return None
         failure.remaining -= 1
         if failure.remaining <= 0:
             queue.pop(0)
