@@ -23,6 +23,7 @@ from bot.ports import Attachment, Button, Message
 from bot.scheduling import Job
 from bot.storage import claims
 from bot.storage.db import Tx
+from bot.storage.dm_channels import DmChannelRepo
 from bot.storage.models import Member, Tenant
 from bot.storage.privacy import (
     FORMER_MEMBER,
@@ -86,6 +87,7 @@ class Privacy:
     def __init__(self, app: App) -> None:
         self._app = app
         self._repo = PrivacyRepo(app.db)
+        self._dm_channels = DmChannelRepo(app.db)
 
     # --- the foundation's personal data ---------------------------------------------------------
 
@@ -122,6 +124,16 @@ class Privacy:
                 "messages the bot sent or queued for you (reminders, notices)",
                 lambda tenant, member: self._repo.messages(tenant.id, member.id),
                 self._erase_messages,
+            )
+        )
+        app.personal_data.register(
+            PersonalData(
+                "direct_message_channel",
+                "the platform's id of your direct-message conversation with the bot",
+                lambda tenant, member: self._dm_channels.of_member(tenant.id, member.external_id),
+                lambda tx, tenant, member: self._dm_channels.erase(
+                    tx, tenant.id, member.external_id
+                ),
             )
         )
 

@@ -253,9 +253,10 @@ class SlackAdapter:
                 await self._deliver(await work, origin)
                 return
             reply = work.result()
-            if reply.form is None and not reply.files:
+            payloads = self._payloads(reply)
+            if reply.form is None and not reply.files and len(payloads) == 1:
                 # The answer rides on the ack: one round trip, no response_url needed.
-                await ack(**self._payload(reply))
+                await ack(**payloads[0])
                 return
             await ack()
             await self._deliver(reply, origin)
@@ -304,12 +305,12 @@ class SlackAdapter:
     async def _replace_clicked(self, message: Message, origin: Origin) -> None:
         """The clicked message says what it now should (answers so far, buttons updated or
         gone), through the click's response_url; the reply follows as its own message."""
-        payload = {
-            "replace_original": True,
-            "text": self.renderer.fallback(message),
-            "blocks": self.renderer.message_blocks(message),
-        }
-        if not await self._respond(origin.response_url, payload):
+        first, *rest = self.renderer.message_parts(message)
+        payloads = [
+            {"replace_original": True, "text": first.text, "blocks": first.blocks},
+            *({"replace_original": False, "text": p.text, "blocks": p.blocks} for p in rest),
+        ]
+        if not await self._respond_all(origin.response_url, payloads):
             log.warning("could not update the clicked message in %s", origin.channel_id)
 
     # --- forms (modals) ---------------------------------------------------------------------------
@@ -463,24 +464,37 @@ class SlackAdapter:
 
     # --- answering --------------------------------------------------------------------------------
 
-    def _payload(self, reply: Reply) -> dict[str, Any]:
-        return {
-            "text": self.renderer.fallback(reply),
-            "blocks": self.renderer.message_blocks(reply, with_details=True),
-            "response_type": "ephemeral" if reply.private else "in_channel",
-        }
+    def _payloads(self, reply: Reply) -> list[dict[str, Any]]:
+        """One payload per Slack message the reply needs (more than one only when long)."""
+        response_type = "ephemeral" if reply.private else "in_channel"
+        return [
+            {"text": part.text, "blocks": part.blocks, "response_type": response_type}
+            for part in self.renderer.message_parts(reply, with_details=True)
+        ]
 
     async def _deliver(self, reply: Reply, origin: Origin) -> None:
         """Answer after the ack: a form opens, text goes to response_url (or a DM), files upload."""
         if reply.form is not None and origin.trigger_id:
             await self._open_form(reply.form, origin)
             return
-        payload = {**self._payload(reply), "replace_original": False}
+        payloads = [{**p, "replace_original": False} for p in self._payloads(reply)]
         needs_text = bool(reply.text or reply.buttons or not reply.files)
-        if needs_text and not await self._respond(origin.response_url, payload):
+        if needs_text and not await self._respond_all(origin.response_url, payloads):
             await self._dm(origin.user_id, reply)
         if reply.files:
             await self._upload(reply, origin)
+
+    async def _respond_all(self, url: str, payloads: list[dict[str, Any]]) -> bool:
+        """Post the parts in order; False when not even the first got through (then the caller
+        falls back), a later failure is only logged: the member has the start already."""
+        first, *rest = payloads
+        if not await self._respond(url, first):
+            return False
+        for payload in rest:
+            if not await self._respond(url, payload):
+                log.warning("response_url refused part of a long answer")
+                break
+        return True
 
     async def _respond(self, url: str, payload: dict[str, Any]) -> bool:
         if not url:

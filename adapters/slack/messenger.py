@@ -3,7 +3,8 @@
 One bot token serves one workspace, so every call first checks that the tenant it is asked
 about is that workspace: a message for another tenant is refused before any request is made.
 Slack errors become the port's error types; rate limits are *not* retried here but raised as
-`RateLimited(retry_after)` so the outbox sender (the delivery backbone) reschedules the item.
+`RateLimited(retry_after)` so the outbox sender (the delivery backbone) reschedules the item;
+only the later parts of a message split over Block Kit's limits wait a short 429 out.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.channels import check_channel
-from adapters.slack.render import Renderer
+from adapters.slack.render import MessagePart, Renderer
+from adapters.slack.retry import ShortRateLimitRetry, retrying_client
 from bot.ports import (
     Capabilities,
     ChannelCheck,
@@ -37,6 +39,7 @@ from bot.ports import (
     TransientError,
     UserRef,
 )
+from bot.storage.dm_channels import DmChannelRepo
 
 log = logging.getLogger(__name__)
 
@@ -145,10 +148,19 @@ class SlackMessenger:
         self, client: AsyncWebClient, installation: Installation, renderer: Renderer
     ) -> None:
         self._client = client
+        # The rest of a message split over Block Kit's limits waits out a short 429: raising
+        # would make the outbox send the whole message again, the parts already posted too.
+        self._continuations = retrying_client(client, ShortRateLimitRetry(max_retry_count=3))
         self._installation = installation
         self._renderer = renderer
         self._dm_channels: dict[str, str] = {}  # user id -> D... id, reused as Slack advises
+        self._dm_store: DmChannelRepo | None = None
         self._forget_hooks: list[Callable[[str], None]] = []
+
+    def store_dm_channels(self, store: DmChannelRepo) -> None:
+        """Keep DM ids in the database too (it opens after the messenger is built), so a
+        restart does not cost one conversations.open (Tier 3) per member."""
+        self._dm_store = store
 
     def on_forget_user(self, hook: Callable[[str], None]) -> None:
         """Also drop what another part of the adapter keeps about a user (their cached zone)."""
@@ -168,15 +180,10 @@ class SlackMessenger:
     async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
         self._check_tenant(channel.tenant)
         try:
-            response = await self._client.chat_postMessage(
-                channel=channel.id,
-                text=self._renderer.fallback(message),
-                blocks=self._renderer.message_blocks(message),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            ts = str(response["ts"])
-            posted_in = str(response.get("channel") or channel.id)
+            first, *rest = self._renderer.message_parts(message)
+            ts, posted_in = await self._post(self._client, channel.id, first)
+            for part in rest:  # over Block Kit's limits: the rest follows, in order
+                await self._post(self._continuations, posted_in, part)
             if message.details:
                 await self._client.chat_postMessage(
                     channel=posted_in,
@@ -189,6 +196,19 @@ class SlackMessenger:
         except Exception as exc:
             raise map_error(exc) from exc
         return MessageRef(channel, ts)
+
+    async def _post(
+        self, client: AsyncWebClient, channel_id: str, part: MessagePart
+    ) -> tuple[str, str]:
+        """Post one message; (its ts, the channel id Slack posted it in)."""
+        response = await client.chat_postMessage(
+            channel=channel_id,
+            text=part.text,
+            blocks=part.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response["ts"]), str(response.get("channel") or channel_id)
 
     async def upload(self, channel_id: str, message: Message) -> None:
         """Share the message's files in a channel with the current upload API (v2)."""
@@ -207,22 +227,37 @@ class SlackMessenger:
 
     async def dm_channel(self, user: UserRef) -> str:
         """The DM conversation with a member, opened once and remembered."""
+        return (await self._dm_channel(user))[0]
+
+    async def _dm_channel(self, user: UserRef, *, reopen: bool = False) -> tuple[str, bool]:
+        """(channel id, whether it was remembered rather than opened just now)."""
         self._check_tenant(user.tenant)
-        cached = self._dm_channels.get(user.id)
-        if cached is not None:
-            return cached
+        known = None if reopen else self._dm_channels.get(user.id)
+        if known is None and not reopen and self._dm_store is not None:
+            known = await self._dm_store.get(self.platform, user.tenant, user.id)
+        if known is not None:
+            self._dm_channels[user.id] = known
+            return known, True
         try:
             response = await self._client.conversations_open(users=[user.id])
         except Exception as exc:
             raise map_error(exc) from exc
         channel_id = str(response["channel"]["id"])
         self._dm_channels[user.id] = channel_id
-        return channel_id
+        if self._dm_store is not None:
+            await self._dm_store.put(self.platform, user.tenant, user.id, channel_id)
+        return channel_id, False
 
     async def send_dm(self, user: UserRef, message: Message) -> MessageRef:
-        channel_id = await self.dm_channel(user)
-        channel = ChannelRef(user.tenant, channel_id, ChannelKind.DM)
-        return await self.send(channel, message)
+        channel_id, remembered = await self._dm_channel(user)
+        try:
+            return await self.send(ChannelRef(user.tenant, channel_id, ChannelKind.DM), message)
+        except NotFound:
+            if not remembered:
+                raise
+            # A remembered id gone stale (channel_not_found): open the DM again, once.
+            channel_id, _ = await self._dm_channel(user, reopen=True)
+            return await self.send(ChannelRef(user.tenant, channel_id, ChannelKind.DM), message)
 
     async def open_room(
         self, tenant: str, members: list[UserRef], title: str, *, reuse: bool = False

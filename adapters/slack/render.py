@@ -31,6 +31,9 @@ BUTTONS_PER_BLOCK = 25
 BUTTON_LABEL_CHARS = 75
 BUTTON_VALUE_CHARS = 2000
 FALLBACK_CHARS = 3000  # notification text; Slack truncates long top-level text anyway
+# Slack refuses a message whose blocks are very long overall (msg_blocks_too_long, seen around
+# 13k characters, undocumented): a longer message is split before that.
+MESSAGE_CHARS = 12_000
 MODAL_TITLE_CHARS = 24
 LABEL_CHARS = 2000
 PLACEHOLDER_CHARS = 150
@@ -39,6 +42,14 @@ METADATA_CHARS = 3000
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)\|[^>]*>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True)
+class MessagePart:
+    """One Slack message: its top-level (notification) text and its blocks."""
+
+    text: str
+    blocks: list[JSON]
 
 
 @dataclass
@@ -67,15 +78,19 @@ class Renderer:
                 out = out.replace("@" + escape(name), f"<@{user_id}>")
         return unescape(out, _as_typed)
 
-    def message_blocks(self, message: Message, *, with_details: bool = False) -> list[JSON]:
-        """Section blocks for the text (and details, when no thread can carry them), buttons."""
+    def message_parts(self, message: Message, *, with_details: bool = False) -> list[MessagePart]:
+        """The message as one or more Slack messages, in order, each within Block Kit's limits
+        (a digest may need several; nothing is cut). Sections for the text (and details, when
+        no thread can carry them), then the buttons, which end up in the last part."""
         mentions = [(m.id, m.display_name) for m in message.mentions]
         blocks = [_section(chunk) for chunk in _chunks(self.text(message.text, mentions))]
         if with_details and message.details:
             blocks.append({"type": "divider"})
             blocks += [_section(c) for c in _chunks(self.text(message.details, mentions))]
         blocks += button_blocks(message.buttons)
-        return blocks[:MAX_BLOCKS]
+        batches = _batches(blocks)
+        first = MessagePart(self.fallback(message), batches[0])
+        return [first, *(MessagePart(_plain(batch), batch) for batch in batches[1:])]
 
     def fallback(self, message: Message) -> str:
         """Top-level `text`: shown in notifications and by clients that cannot draw blocks."""
@@ -117,6 +132,26 @@ def _section(text: str) -> JSON:
 def _chunks(text: str, size: int = SECTION_CHARS) -> list[str]:
     """Split at line breaks so that each section stays under Slack's limit."""
     return split(text, size) if text else []
+
+
+def _batches(blocks: list[JSON]) -> list[list[JSON]]:
+    """Consecutive runs of blocks, each at most MAX_BLOCKS and about MESSAGE_CHARS long."""
+    batches: list[list[JSON]] = [[]]
+    size = 0
+    for block in blocks:
+        chars = len(json.dumps(block))
+        if batches[-1] and (len(batches[-1]) == MAX_BLOCKS or size + chars > MESSAGE_CHARS):
+            batches.append([])
+            size = 0
+        batches[-1].append(block)
+        size += chars
+    return batches
+
+
+def _plain(blocks: list[JSON]) -> str:
+    """The notification text of a continuation: its sections' text (buttons only: a word)."""
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    return shorten("\n".join(texts), FALLBACK_CHARS) or "(continued)"
 
 
 def button_blocks(buttons: Iterable[Button]) -> list[JSON]:

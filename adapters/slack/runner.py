@@ -32,6 +32,7 @@ from adapters.slack.render import Renderer
 from bot.app import AppFactory
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.storage.dm_channels import DmChannelRepo
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,7 @@ async def build(
     renderer = Renderer()
     messenger = SlackMessenger(client, installation, renderer)
     app = await factory(messenger, clock)
+    messenger.store_dm_channels(DmChannelRepo(app.db))
     # Socket Mode requests are not HTTP-signed (bolt skips the check for them); a random secret
     # keeps verification on for anything that might arrive over HTTP anyway.
     secret = config.signing_secret or secrets.token_urlsafe(32)

@@ -154,3 +154,15 @@ async def test_socket_mode_round_trip(fake: FakeSlack) -> None:
         assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def test_blocks_beyond_slacks_limits_are_refused(fake: FakeSlack) -> None:
+    """The fake refuses what Slack refuses, so a test would catch a cut or an overlong post."""
+    client = web_client(fake)
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x"}}
+    long_section = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+    for blocks in ([section] * 51, [long_section]):
+        with pytest.raises(SlackApiError) as refused:
+            await client.chat_postMessage(channel="C1", text="t", blocks=blocks)
+        assert refused.value.response["error"] == "invalid_blocks"
+    await client.chat_postMessage(channel="C1", text="t", blocks=[section] * 50)

@@ -8,7 +8,8 @@ from typing import ClassVar
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack.messenger import map_error
+from adapters.slack.messenger import SlackMessenger, map_error
+from adapters.slack.render import Renderer
 from bot.ports import (
     Attachment,
     Button,
@@ -23,9 +24,10 @@ from bot.ports import (
     TransientError,
     UserRef,
 )
+from bot.storage.dm_channels import DmChannelRepo
 from bot.storage.outbox import Target, enqueue
 from tests.adapters.slack.slack_harness import ALICE, BOB, CAROL, DAVE, SlackHarness
-from tests.fakes.slack import OTHER_TEAM_ID, TEAM_ID
+from tests.fakes.slack import OTHER_TEAM_ID, TEAM_ID, RecordedCall
 
 
 async def queue(slack: SlackHarness, key: str, target: Target, message: Message) -> None:
@@ -194,3 +196,88 @@ async def test_transport_failures_are_transient() -> None:
 
     error = SlackApiError("boom", Fake5xx(error=""))  # type: ignore[no-untyped-call]
     assert isinstance(map_error(error), TransientError)
+
+
+def restarted(slack: SlackHarness) -> SlackMessenger:
+    """A new messenger on the same database, as after a restart."""
+    messenger = SlackMessenger(slack.adapter.client, slack.installation, Renderer())
+    messenger.store_dm_channels(DmChannelRepo(slack.app.db))
+    return messenger
+
+
+async def test_a_dm_after_a_restart_costs_no_conversations_open(slack: SlackHarness) -> None:
+    await slack.app.tenants.ensure("slack", TEAM_ID, "Study Group", slack.clock.now())
+    alice = UserRef(TEAM_ID, ALICE)
+    await slack.adapter.messenger.send_dm(alice, Message(text="before"))
+    await restarted(slack).send_dm(alice, Message(text="after"))
+    assert len(slack.fake.calls_to("conversations.open")) == 1
+    posts = slack.fake.calls_to("chat.postMessage")
+    assert posts[0].args["channel"] == posts[1].args["channel"]
+
+
+async def test_a_stale_dm_id_is_opened_again_once(slack: SlackHarness) -> None:
+    await slack.app.tenants.ensure("slack", TEAM_ID, "Study Group", slack.clock.now())
+    await DmChannelRepo(slack.app.db).put("slack", TEAM_ID, ALICE, "D0GONE")
+    slack.fake.fail_next("chat.postMessage", "channel_not_found")
+    await restarted(slack).send_dm(UserRef(TEAM_ID, ALICE), Message(text="hello"))
+    assert len(slack.fake.calls_to("conversations.open")) == 1
+    posts = slack.fake.calls_to("chat.postMessage")
+    assert posts[0].args["channel"] == "D0GONE"
+    assert posts[1].args["channel"] != "D0GONE"
+    assert (
+        await DmChannelRepo(slack.app.db).get("slack", TEAM_ID, ALICE) == posts[1].args["channel"]
+    )
+
+
+async def test_deleting_my_data_erases_the_stored_dm_id(slack: SlackHarness) -> None:
+    await slack.command("help", user=ALICE)  # ALICE becomes a member
+    await slack.adapter.messenger.send_dm(UserRef(TEAM_ID, ALICE), Message(text="hi"))
+    store = DmChannelRepo(slack.app.db)
+    assert await store.get("slack", TEAM_ID, ALICE) is not None
+    await slack.command("privacy delete confirm:yes", user=ALICE)
+    assert await store.get("slack", TEAM_ID, ALICE) is None
+    await restarted(slack).send_dm(UserRef(TEAM_ID, ALICE), Message(text="again"))
+    assert len(slack.fake.calls_to("conversations.open")) == 2
+
+
+DIGEST_LINES = [f"{i:03d}. Member {i} studied for {i % 5 + 1} hours this week" for i in range(900)]
+
+
+def posted_lines(calls: list[RecordedCall]) -> list[str]:
+    """The lines of text the posted blocks show, in order."""
+    return [
+        line
+        for call in calls
+        for block in call.json_arg("blocks")
+        if block["type"] == "section"
+        for line in block["text"]["text"].split("\n")
+    ]
+
+
+async def test_a_digest_over_slacks_limits_arrives_whole_and_in_order(
+    slack: SlackHarness,
+) -> None:
+    buttons = tuple(Button(f"Join {i}", f"help {i}") for i in range(25 * 55))
+    message = Message(text="\n".join(DIGEST_LINES), buttons=buttons)
+    await slack.adapter.messenger.send(ChannelRef(TEAM_ID, "C0DIGEST"), message)
+    posts = slack.fake.calls_to("chat.postMessage")
+    assert len(posts) > 1
+    assert posted_lines(posts) == DIGEST_LINES
+    values = [
+        e["value"]
+        for post in posts
+        for block in post.json_arg("blocks")
+        if block["type"] == "actions"
+        for e in block["elements"]
+    ]
+    assert values == [b.command for b in buttons]
+
+
+async def test_a_429_on_a_later_part_is_waited_out_not_sent_again(slack: SlackHarness) -> None:
+    """Raising would make the outbox post the first part twice; waiting posts each once."""
+    message = Message(text="\n".join(DIGEST_LINES))
+    slack.fake.rate_limit("chat.postMessage", retry_after=0, after=1)
+    await slack.adapter.messenger.send(ChannelRef(TEAM_ID, "C0DIGEST"), message)
+    posts = slack.fake.calls_to("chat.postMessage")
+    assert posted_lines([posts[0], *posts[2:]]) == DIGEST_LINES  # posts[1] got the 429
+    assert posts[1].args["blocks"] == posts[2].args["blocks"]

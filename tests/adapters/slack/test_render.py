@@ -8,6 +8,8 @@ import pytest
 
 from adapters.slack.render import (
     FORM_CALLBACK,
+    MAX_BLOCKS,
+    MESSAGE_CHARS,
     SECTION_CHARS,
     FormContext,
     Renderer,
@@ -55,8 +57,8 @@ def test_long_text_is_split_into_sections_under_the_limit() -> None:
     """No section exceeds Slack's 3000-character limit and no text is lost."""
     renderer = Renderer()
     text = "\n".join(f"line {i} " + "x" * 90 for i in range(100)) + "\n" + "y" * 7000
-    blocks = renderer.message_blocks(Message(text=text))
-    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    parts = renderer.message_parts(Message(text=text))
+    sections = [b["text"]["text"] for p in parts for b in p.blocks if b["type"] == "section"]
     assert all(len(s) <= SECTION_CHARS for s in sections)
     assert "".join(sections).replace("\n", "") == text.replace("\n", "")
 
@@ -65,8 +67,8 @@ def test_details_in_blocks_only_when_asked() -> None:
     """Ephemeral answers carry details inline; channel posts thread them instead."""
     renderer = Renderer()
     message = Message(text="digest", details="more")
-    assert len(renderer.message_blocks(message)) == 1
-    inline = renderer.message_blocks(message, with_details=True)
+    assert len(renderer.message_parts(message)[0].blocks) == 1
+    inline = renderer.message_parts(message, with_details=True)[0].blocks
     assert inline[-1]["text"]["text"] == "more"
 
 
@@ -141,3 +143,20 @@ def test_member_text_shows_as_typed_on_slack() -> None:
     """Escaped characters (member text) never format: mrkdwn has no escape, so look-alikes."""
     out = Renderer().text("**Digest**: " + literal("*free* _nitro_ ~gone~ `x` [a](b)"))
     assert out == "*Digest*: ∗free∗ ˍnitroˍ ∼gone∼ ˋxˋ [a](b)"
+
+
+def test_more_than_fifty_blocks_become_several_messages_in_order() -> None:
+    """Nothing is cut: each part holds at most 50 blocks, the buttons come last."""
+    buttons = [Button(f"B{i}", f"help {i}") for i in range(25 * 60)]
+    parts = Renderer().message_parts(Message(text="start", buttons=tuple(buttons)))
+    assert len(parts) > 1
+    assert all(len(p.blocks) <= MAX_BLOCKS for p in parts)
+    actions = [b for p in parts for b in p.blocks if b["type"] == "actions"]
+    assert [e["value"] for b in actions for e in b["elements"]] == [b.command for b in buttons]
+
+
+def test_a_long_text_is_split_before_slack_finds_it_too_long() -> None:
+    text = "\n".join(f"line {i} " + "x" * 200 for i in range(400))
+    parts = Renderer().message_parts(Message(text=text))
+    assert len(parts) > 1
+    assert all(sum(len(json.dumps(b)) for b in p.blocks) <= MESSAGE_CHARS for p in parts)

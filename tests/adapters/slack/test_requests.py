@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+from adapters.slack.admins import ADMIN_TTL
 from bot.commands import Invocation, Reply, command
 from tests.adapters.slack.slack_harness import ALICE, BOB, ORGANIZER, OWNER, SlackHarness
 from tests.fakes.slack import (
@@ -106,11 +107,12 @@ async def test_workspace_owner_and_admin_group_are_admins(slack: SlackHarness) -
     assert slack.fake.calls_to("usergroups.users.list")
 
 
-async def test_admin_status_is_rechecked_for_every_admin_command(slack: SlackHarness) -> None:
-    """Losing the Slack admin role takes effect at once for admin commands."""
+async def test_losing_the_admin_role_takes_effect_within_the_ttl(slack: SlackHarness) -> None:
+    """Admin commands reuse an answer for ADMIN_TTL (Slack's rate limits), never longer."""
     admin_command = next(c for c in slack.app.commands if c.admin)
     await slack.command(admin_command.name, user=OWNER)
     slack.fake.users[OWNER].is_owner = False
+    slack.clock.advance(ADMIN_TTL)
     response = await slack.command(admin_command.name, user=OWNER)
     assert "for community admins only" in slack.reply_text(response)
 
@@ -199,3 +201,25 @@ async def test_admin_check_fails_closed(slack: SlackHarness) -> None:
     slack.fake.fail_next("users.info", "internal_error")
     response = await slack.command(next(c for c in slack.app.commands if c.admin).name, user=OWNER)
     assert "for community admins only" in slack.reply_text(response)
+
+
+async def test_a_long_answer_arrives_whole_through_response_url(slack: SlackHarness) -> None:
+    """Over Block Kit's limits the answer cannot ride on the ack: parts follow, in order."""
+    lines = [f"{i:03d}. a long line of the weekly report, number {i}" for i in range(700)]
+
+    @command("zz long", "test only")
+    async def long_answer(inv: Invocation) -> Reply:
+        return Reply(text="\n".join(lines))
+
+    slack.app.add_commands(long_answer)
+    await slack.command("zz long")
+    posts = slack.fake.calls_to("response_url")
+    assert len(posts) > 1
+    shown = [
+        line
+        for post in posts
+        for block in post.args["blocks"]
+        if block["type"] == "section"
+        for line in block["text"]["text"].split("\n")
+    ]
+    assert shown == lines

@@ -6,8 +6,11 @@ One aiohttp server on 127.0.0.1:0. The real `slack_sdk` / `slack_bolt` code talk
 - Web API: `POST|GET /api/<method>`; every call is recorded (method, merged query/form/json args,
   headers, loop time) and can be awaited with `wait_for_call`.
 - Failures: `fail_next(method, error)` answers `{"ok": false, "error": ...}` for the next N calls;
-  `rate_limit(method, times, retry_after)` answers HTTP 429 with `Retry-After`;
+  `rate_limit(method, times, retry_after, after=n)` answers HTTP 429 with `Retry-After`
+  (after n normal answers);
   `invalid_auth = True` makes every Web API call (auth.test first) fail with `invalid_auth`.
+- Block Kit: `chat.postMessage`, `chat.update` and `response_url` refuse more than 50 blocks or a
+  section over 3,000 characters with `invalid_blocks`, as Slack does (no silent truncation).
 - Socket Mode: `apps.connections.open` returns `ws://.../socket`; on connect the fake sends
   `hello`; `push_envelope(...)` sends an envelope and `wait_for_ack(envelope_id)` returns the ack.
 
@@ -51,12 +54,30 @@ METHOD_SCOPES = {
 }
 
 
+MAX_MESSAGE_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+
+
+def block_error(raw: Any) -> str | None:
+    """Slack's answer to blocks beyond its limits (None: they are fine)."""
+    blocks = json.loads(raw) if isinstance(raw, str) else raw
+    if not blocks:
+        return None
+    too_long = any(
+        len(str((b.get("text") or {}).get("text", ""))) > MAX_SECTION_CHARS
+        for b in blocks
+        if b.get("type") == "section"
+    )
+    return "invalid_blocks" if len(blocks) > MAX_MESSAGE_BLOCKS or too_long else None
+
+
 @dataclass
 class _Failure:
     error: str
     remaining: int
     status: int = 200
     retry_after: int | None = None
+    after: int = 0  # calls answered normally before this failure starts
 
 
 @dataclass
@@ -151,10 +172,13 @@ class FakeSlack:
         """Answer the next `times` calls of `method` with `{"ok": false, "error": error}`."""
         self._failures.setdefault(method, []).append(_Failure(error, times))
 
-    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
-        """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After`."""
+    def rate_limit(
+        self, method: str, times: int = 1, retry_after: int = 1, *, after: int = 0
+    ) -> None:
+        """Answer `times` calls of `method` with HTTP 429 and `Retry-After`, once `after`
+        calls have been answered normally (a limit hit in the middle of a burst)."""
         self._failures.setdefault(method, []).append(
-            _Failure("ratelimited", times, status=429, retry_after=retry_after)
+            _Failure("ratelimited", times, status=429, retry_after=retry_after, after=after)
         )
 
     # -- inspection --------------------------------------------------------------------------
@@ -234,6 +258,9 @@ class FakeSlack:
         if not queue:
             return None
         failure = queue[0]
+        if failure.after > 0:
+            failure.after -= 1
+            return None
         failure.remaining -= 1
         if failure.remaining <= 0:
             queue.pop(0)
@@ -258,6 +285,9 @@ class FakeSlack:
         channel = str(args.get("channel", ""))
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
+        error = block_error(args.get("blocks"))
+        if error is not None:
+            return {"ok": False, "error": error}
         ts = self._next_ts()
         message = {"type": "message", "text": args.get("text", ""), "ts": ts, "user": BOT_USER_ID}
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
@@ -266,6 +296,9 @@ class FakeSlack:
         return {"ok": True, "message_ts": self._next_ts()}
 
     def _m_chat_update(self, args: JSON, token: str) -> JSON:
+        error = block_error(args.get("blocks"))
+        if error is not None:
+            return {"ok": False, "error": error}
         return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": ""}
 
     def _m_conversations_open(self, args: JSON, token: str) -> JSON:
@@ -403,6 +436,9 @@ class FakeSlack:
         await self._record(
             RecordedCall("response_url", args, dict(request.headers), _now(), body, request.path)
         )
+        error = block_error(args.get("blocks"))
+        if error is not None:
+            return web.Response(status=400, text=error, content_type="text/html")
         return web.Response(text="ok", content_type="text/html")
 
     # -- Socket Mode -------------------------------------------------------------------------------
