@@ -122,7 +122,7 @@ async def channels(db: Database, probe: PlatformProbe) -> list[Section]:
                 findings.append(Finding(True, check.done))
             findings.extend(Finding(False, problem) for problem in check.problems)
             if check.ok:
-                findings.append(Finding(True, f"{label}: #{channel} is ready"))
+                findings.append(Finding(True, f"{label}: #{check.name or channel} is ready"))
         sections.append(Section(tenant.name or tenant.external_id, findings))
     return sections
 

@@ -51,6 +51,7 @@ class ChannelCheck:
 
     problems: tuple[str, ...] = ()
     done: str = ""
+    name: str = ""  # what the platform calls the channel, when it could say
 
     @property
     def ok(self) -> bool:

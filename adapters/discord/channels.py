@@ -81,7 +81,7 @@ def check_guild_channel(
             f"studybot lacks {', '.join(missing)} in {label}: allow them for the studybot role "
             f"in {label} > Edit Channel > Permissions (or in Server Settings > Roles)."
         )
-    return ChannelCheck(tuple(problems))
+    return ChannelCheck(tuple(problems), name=channel.name)
 
 
 def _takes_private_threads(channel: discord.abc.GuildChannel | discord.Thread) -> bool:

@@ -46,19 +46,21 @@ async def check_channel(client: AsyncWebClient, channel_id: str, use: ChannelUse
         return ChannelCheck((f"Slack refused to show the channel ({_error(exc)}).",))
     except (SlackClientError, OSError, TimeoutError) as exc:
         return ChannelCheck((f"Slack did not answer ({exc}); try again in a minute.",))
-    label = f"#{info.get('name') or channel_id}"
+    name = str(info.get("name") or channel_id)
+    label = f"#{name}"
     if info.get("is_im") or info.get("is_mpim"):
         return ChannelCheck((f"{label} is a direct message; pick a channel.",))
     if info.get("is_archived"):
         return ChannelCheck((f"{label} is archived; unarchive it or pick another channel.",))
     if info.get("is_member"):
-        return ChannelCheck()
+        return ChannelCheck(name=name)
     if info.get("is_private"):
         return ChannelCheck((f"studybot is not in {label}: type {INVITE} in {label}.",))
-    return await _join(client, channel_id, label)
+    return await _join(client, channel_id, name)
 
 
-async def _join(client: AsyncWebClient, channel_id: str, label: str) -> ChannelCheck:
+async def _join(client: AsyncWebClient, channel_id: str, name: str) -> ChannelCheck:
+    label = f"#{name}"
     try:
         await client.conversations_join(channel=channel_id)
     except SlackApiError as exc:
@@ -67,4 +69,4 @@ async def _join(client: AsyncWebClient, channel_id: str, label: str) -> ChannelC
         return ChannelCheck((f"I could not join {label} ({_error(exc)}): type {INVITE} in it.",))
     except (SlackClientError, OSError, TimeoutError) as exc:
         return ChannelCheck((f"Slack did not answer ({exc}); try again in a minute.",))
-    return ChannelCheck(done=f"I joined {label}, so I can post there.")
+    return ChannelCheck(done=f"I joined {label}, so I can post there.", name=name)

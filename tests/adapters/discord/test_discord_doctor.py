@@ -43,7 +43,8 @@ async def test_a_correct_setup_gets_a_clean_report(
     assert "token accepted: logged in as" in text
     assert "Server Members Intent is on" in text
     assert "in 1 server(s): Study Hall" in text
-    assert "digest channel: #" in text and "buddy channel: #" in text
+    assert "digest channel: #digests is ready" in text
+    assert "buddy channel: #study-buddies is ready" in text
     assert "Everything checked is ready." in text
 
 

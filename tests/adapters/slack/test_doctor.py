@@ -55,7 +55,7 @@ async def test_a_correct_setup_gets_a_clean_report(slack: SlackHarness, fake: Fa
         "the app-level token opens a Socket Mode connection",
         "the Messages tab is on",
         "the app is subscribed to every event the bot handles",
-        f"digest channel: #{study} is ready",
+        "digest channel: #study is ready",
     ):
         assert line in text
 
