@@ -46,6 +46,7 @@ class PlatformProbe(Protocol):
     platform can be asked anything else (a rejected token stops there)."""
 
     platform: str
+    channel_uses: tuple[ChannelUse, ...]  # the configured channels this platform uses
 
     async def account(self) -> tuple[list[Finding], bool]: ...
 
@@ -113,6 +114,8 @@ async def channels(db: Database, probe: PlatformProbe) -> list[Section]:
         values = CommunityValues(await tenants.settings(tenant.id))
         findings = []
         for setting, use, label, how in CHANNEL_SETTINGS:
+            if use not in probe.channel_uses:
+                continue
             channel = values[setting].strip().removeprefix("<#").removesuffix(">")
             if not channel:
                 findings.append(Finding(True, f"{label}: not set (set it with {how})"))

@@ -28,6 +28,7 @@ REVIEW_AT = 75
 
 class DiscordProbe:
     platform = "discord"
+    channel_uses: tuple[ChannelUse, ...] = (ChannelUse.POSTS, ChannelUse.ROOMS)
 
     def __init__(self, settings: Settings) -> None:
         quiet_voice_warnings()

@@ -47,6 +47,9 @@ REINSTALL = (
 
 class SlackProbe:
     platform = "slack"
+    channel_uses: tuple[ChannelUse, ...] = (
+        ChannelUse.POSTS,
+    )  # buddy groups meet in group DMs, not in a channel
 
     def __init__(self, settings: Settings) -> None:
         token = settings.slack_config_token

@@ -24,6 +24,7 @@ class StubProbe:
     """A platform that answers as told: the probes themselves run against the fakes."""
 
     platform: str = "discord"
+    channel_uses: tuple[ChannelUse, ...] = (ChannelUse.POSTS, ChannelUse.ROOMS)
     reachable: bool = True
     problems: dict[str, tuple[str, ...]] = field(default_factory=dict)
     asked: list[tuple[str, str, ChannelUse]] = field(default_factory=list)
@@ -110,6 +111,14 @@ async def test_an_unset_channel_says_the_command_that_sets_it(tmp_path: Path) ->
     await community(path, "discord")
     text = text_of(await examine(settings(tmp_path), "discord", path, StubProbe()))
     assert "digest channel: not set (set it with /admin digest channel:#study)" in text
+
+
+async def test_a_channel_the_platform_does_not_use_is_not_checked(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    await community(path, "discord", pairing_channel="222")
+    probe = StubProbe(channel_uses=(ChannelUse.POSTS,))
+    text = text_of(await examine(settings(tmp_path), "discord", path, probe))
+    assert probe.asked == [] and "buddy channel" not in text
 
 
 async def test_communities_of_another_platform_are_left_out(tmp_path: Path) -> None:
