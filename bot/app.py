@@ -309,6 +309,8 @@ class App:
         tenant = existing or await self.tenants.ensure(
             self.platform, actor.tenant_id, actor.tenant_name, now
         )
+        if not tenant.active:  # the platform delivered a command, so the bot is there again
+            tenant = await self.tenant_added(actor.tenant_id, actor.tenant_name)
         member = await self._member(tenant, actor, now)
         if command.admin:  # who to turn to when something needs an organizer
             await self.organizers.seen(tenant.id, member.id, now)
@@ -409,6 +411,26 @@ class App:
         for handler in self._on_left:
             await handler(tenant, member)
         self.sender.kick()
+
+    async def tenant_added(self, tenant_id: str, name: str) -> Tenant:
+        """The bot was added to a community (again): it is in, its data as it was left."""
+        tenant = await self.tenants.ensure(self.platform, tenant_id, name, self.clock.now())
+        if not tenant.active:
+            tenant = await self.tenants.set_removed(tenant, None)
+            log.info("%s %s: the bot is back; its jobs resume", self.platform, tenant_id)
+        return tenant
+
+    async def tenant_removed(self, tenant_id: str) -> None:
+        """The bot was removed from a community: its jobs stop and nothing more is sent there.
+
+        The data stays (an operator erases a community with the privacy tools), so adding the
+        bot back picks up where it stopped.
+        """
+        tenant = await self.tenants.find(self.platform, tenant_id)
+        if tenant is None or not tenant.active:
+            return
+        await self.tenants.set_removed(tenant, self.clock.now())
+        log.info("%s %s: the bot was removed; its jobs stop", self.platform, tenant_id)
 
     async def member_joined(
         self,

@@ -18,6 +18,7 @@ from bot.ports import (
     MessageRef,
     Messenger,
     MessengerError,
+    PermanentError,
     RateLimited,
     UserRef,
 )
@@ -186,6 +187,8 @@ class OutboxSender:
         tenant = await self._tenants.get(item.tenant_id)
         if tenant is None:
             raise MessengerError(f"tenant {item.tenant_id} is gone")
+        if not tenant.active:  # retrying against a removed install only earns 401s and 403s
+            raise PermanentError("the bot was removed from this community")
         target = item.target
         if target.kind == "dm":
             return await self._messenger.send_dm(

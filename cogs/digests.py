@@ -131,6 +131,8 @@ class Digests:
         """Post every community's digest whose scheduled time has come and is not posted yet."""
         posted = 0
         for schedule in await self.repo.scheduled(DIGEST_CHANNEL.key):
+            if not await self._app.tenants.active(schedule.tenant_id):
+                continue  # the bot was removed from that community
             values = await self._app.community.get(schedule.tenant_id)
             weekday = WEEKDAYS.index(values[DAY])
             week = due_week(now, weekday, values[TIME], zone(values[TIMEZONE]), schedule.armed_at)

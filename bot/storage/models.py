@@ -12,6 +12,11 @@ class Tenant:
     platform: str
     external_id: str
     name: str
+    removed_at: datetime | None = None  # the bot was removed from this community then
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None
 
 
 @dataclass(frozen=True)

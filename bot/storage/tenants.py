@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.storage.db import Database, to_db
+from bot.storage.db import Database, from_db, to_db
 from bot.storage.models import Tenant
 
 
 def _tenant(r: Any) -> Tenant:
-    return Tenant(r["id"], r["platform"], r["external_id"], r["name"])
+    removed = r["removed_at"]
+    return Tenant(
+        r["id"], r["platform"], r["external_id"], r["name"], from_db(removed) if removed else None
+    )
 
 
 class TenantRepo:
@@ -89,6 +92,24 @@ class TenantRepo:
             )
         assert row is not None
         return row
+
+    async def set_removed(self, tenant: Tenant, at: datetime | None) -> Tenant:
+        """Mark the bot removed from this community at `at`, or back in (None)."""
+        try:
+            await self._db.execute(
+                "UPDATE tenants SET removed_at = ? WHERE id = ?",
+                (to_db(at) if at is not None else None, tenant.id),
+            )
+        finally:  # also when cancelled: the write may have committed
+            self._forget((tenant.platform, tenant.external_id))
+        found = await self.get(tenant.id)
+        assert found is not None
+        return found
+
+    async def active(self, tenant_id: int) -> bool:
+        """Whether the bot is still in this community (scheduled jobs skip it otherwise)."""
+        tenant = await self.get(tenant_id)
+        return tenant is not None and tenant.active
 
     async def all(self) -> list[Tenant]:
         return [_tenant(r) for r in await self._db.fetchall("SELECT * FROM tenants ORDER BY id")]
