@@ -186,7 +186,6 @@ class SlackAdapter:
     def _actor(
         self,
         user_id: str,
-        name: str,
         channel_id: str,
         channel_name: str = "",
         *,
@@ -203,17 +202,20 @@ class SlackAdapter:
         return Actor(
             tenant_id=self.installation.team_id,
             user_id=user_id,
-            display_name=name,
             tenant_name=self.installation.team_name,
             channel=channel,
             outside_community=outside_community,
         )
 
     async def _with_slack_profile(self, actor: Actor, fresh: bool) -> Actor:
-        """Admin status, then the Slack zone: an admin check that asked Slack just refreshed it."""
+        """Admin status, then the Slack zone and name: an admin check that asked Slack just
+        refreshed them. The profile's name replaces the payload's legacy handle; with no
+        profile known the name is left empty, so the core keeps the one stored before."""
         is_admin = await self.admins.is_admin(actor.user_id, fresh=fresh)
-        zone = await self.users.timezone(actor.user_id)
-        return replace(actor, is_admin=is_admin, platform_timezone=zone)
+        profile = await self.users.profile(actor.user_id)
+        return replace(
+            actor, is_admin=is_admin, platform_timezone=profile.tz, display_name=profile.name
+        )
 
     async def _run_line(self, actor: Actor, line: str) -> Reply:
         """Admin status (re-checked with Slack for admin commands) and zone, then the core."""
@@ -237,7 +239,6 @@ class SlackAdapter:
             )
             actor = self._actor(
                 origin.user_id,
-                str(body.get("user_name", "")),
                 origin.channel_id,
                 str(body.get("channel_name", "")),
             )
@@ -287,11 +288,9 @@ class SlackAdapter:
             )
             if not line or not origin.user_id:
                 return
-            name = str(user.get("username") or user.get("name") or "")
             channel_name = str(channel.get("name", ""))
             actor = self._actor(
                 origin.user_id,
-                name,
                 origin.channel_id,
                 channel_name,
                 # a click in a DM: only the community's records say the user still belongs
@@ -371,7 +370,6 @@ class SlackAdapter:
             )
             actor = self._actor(
                 origin.user_id,
-                str(user.get("username") or ""),
                 origin.channel_id,
                 outside_community=_channel_kind(origin.channel_id, "") is ChannelKind.DM,
             )
