@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.admins import AdminCheck
+from adapters.slack.home import home_view
 from adapters.slack.messenger import SlackMessenger, display_name
 from adapters.slack.render import (
     FORM_CALLBACK,
@@ -42,6 +43,7 @@ from adapters.slack.users import SLACK_FAILURES, SlackUsers, zone_of
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line, validate
 from bot.community import COMMUNITY_CHANNEL
+from bot.home import home
 from bot.ports import ChannelKind, ChannelRef, Form, Message, MessengerError, UserRef
 from bot.signing import expiry_stamp
 
@@ -53,7 +55,13 @@ ACK_BUDGET = 2.0  # seconds of work allowed before the ack; Slack's own limit is
 WORKING = "Working on it…"
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 # Keep in step with slack/manifest.yml.
-EVENTS = ("team_join", "user_change", "member_joined_channel", "member_left_channel")
+EVENTS = (
+    "team_join",
+    "user_change",
+    "member_joined_channel",
+    "member_left_channel",
+    "app_home_opened",
+)
 OTHER_WORKSPACE = (
     "This studybot is installed for a different Slack workspace, so it cannot answer here."
 )
@@ -107,6 +115,7 @@ class SlackAdapter:
         self.renderer = renderer
         self.installation = messenger.installation
         self.users = SlackUsers(client, app.clock)
+        self._home_seen: set[str] = set()  # members who opened the Home tab in this process
         messenger.on_forget_user(self.users.forget)  # an erased member leaves no cached zone
         self.admins = AdminCheck(client, app.clock, admin_usergroup, users=self.users)
         self.ack_budget = ack_budget
@@ -126,6 +135,7 @@ class SlackAdapter:
             "user_change": self._on_user_change,
             "member_joined_channel": self._on_channel_join,
             "member_left_channel": self._on_channel_leave,
+            "app_home_opened": self._on_home_opened,
         }
         for name in EVENTS:
             self.bolt.event(name)(handlers[name])
@@ -186,7 +196,6 @@ class SlackAdapter:
     def _actor(
         self,
         user_id: str,
-        name: str,
         channel_id: str,
         channel_name: str = "",
         *,
@@ -203,17 +212,20 @@ class SlackAdapter:
         return Actor(
             tenant_id=self.installation.team_id,
             user_id=user_id,
-            display_name=name,
             tenant_name=self.installation.team_name,
             channel=channel,
             outside_community=outside_community,
         )
 
     async def _with_slack_profile(self, actor: Actor, fresh: bool) -> Actor:
-        """Admin status, then the Slack zone: an admin check that asked Slack just refreshed it."""
+        """Admin status, then the Slack zone and name: an admin check that asked Slack just
+        refreshed them. The profile's name replaces the payload's legacy handle; with no
+        profile known the name is left empty, so the core keeps the one stored before."""
         is_admin = await self.admins.is_admin(actor.user_id, fresh=fresh)
-        zone = await self.users.timezone(actor.user_id)
-        return replace(actor, is_admin=is_admin, platform_timezone=zone)
+        profile = await self.users.profile(actor.user_id)
+        return replace(
+            actor, is_admin=is_admin, platform_timezone=profile.tz, display_name=profile.name
+        )
 
     async def _run_line(self, actor: Actor, line: str) -> Reply:
         """Admin status (re-checked with Slack for admin commands) and zone, then the core."""
@@ -223,7 +235,9 @@ class SlackAdapter:
         except CommandError:
             needs_admin = False  # the core answers with the parse error; no Slack call needed
         actor = await self._with_slack_profile(actor, fresh=needs_admin)
-        return await self.app.handle_line(actor, line, prefix=PREFIX)
+        reply = await self.app.handle_line(actor, line, prefix=PREFIX)
+        self._refresh_home(actor)
+        return reply
 
     # --- /study -----------------------------------------------------------------------------------
 
@@ -237,7 +251,6 @@ class SlackAdapter:
             )
             actor = self._actor(
                 origin.user_id,
-                str(body.get("user_name", "")),
                 origin.channel_id,
                 str(body.get("channel_name", "")),
             )
@@ -287,11 +300,9 @@ class SlackAdapter:
             )
             if not line or not origin.user_id:
                 return
-            name = str(user.get("username") or user.get("name") or "")
             channel_name = str(channel.get("name", ""))
             actor = self._actor(
                 origin.user_id,
-                name,
                 origin.channel_id,
                 channel_name,
                 # a click in a DM: only the community's records say the user still belongs
@@ -371,7 +382,6 @@ class SlackAdapter:
             )
             actor = self._actor(
                 origin.user_id,
-                str(user.get("username") or ""),
                 origin.channel_id,
                 outside_community=_channel_kind(origin.channel_id, "") is ChannelKind.DM,
             )
@@ -390,6 +400,7 @@ class SlackAdapter:
                 await self._deliver(error.reply(PREFIX), origin)
                 return
             await self._deliver(await self.app.handle(actor, command, raw, PREFIX), origin)
+            self._refresh_home(actor)
 
     async def _check_form(
         self, actor: Actor, command: Command, raw: dict[str, str]
@@ -434,6 +445,35 @@ class SlackAdapter:
                 await self.app.member_left(self.installation.team_id, str(user["id"]))
             elif user.get("id"):  # a profile change, maybe the zone: the next command sees it
                 self.users.remember(user)
+
+    # --- App Home -------------------------------------------------------------------------------
+
+    async def _on_home_opened(self, event: dict[str, Any]) -> None:
+        """Publish the member's Home each time they open it; who opened it in this process is
+        remembered, so their own commands re-publish it (nobody else's Home is built)."""
+        with self._tracked():
+            user_id = str(event.get("user") or "")
+            if event.get("tab") != "home" or not user_id:
+                return
+            self._home_seen.add(user_id)
+            actor = await self._with_slack_profile(self._actor(user_id, ""), fresh=False)
+            await self._publish_home(actor)
+
+    def _refresh_home(self, actor: Actor) -> None:
+        """What the member just did shows on their Home, if they ever opened it; built after
+        the answer, beside it, so the ack never waits for the page."""
+        if actor.user_id not in self._home_seen:
+            return
+        task = asyncio.create_task(self._publish_home(actor))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _publish_home(self, actor: Actor) -> None:
+        view = home_view(self.renderer, await home(self.app, actor))
+        try:
+            await self.client.views_publish(user_id=actor.user_id, view=view)
+        except SLACK_FAILURES as exc:
+            log.warning("could not publish the Home of %s (%s)", actor.user_id, exc)
 
     async def _on_channel_join(self, event: dict[str, Any]) -> None:
         with self._tracked():

@@ -1,5 +1,8 @@
 """What Slack says about a member, from `users.info`: asked once in a while, never per command.
 
+The profile's name is kept with the zone, so each command hands the core the member's Slack
+display name (not the slash command's legacy handle) without a call of its own.
+
 `users.info` is a Tier 4 method (about 100 calls a minute per workspace). The admin check
 asks it with `fetch`; every answer also refreshes the member's time zone kept here, so the
 zone handed to the core each command usually costs no call of its own. A zone older than
@@ -18,6 +21,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.messenger import display_name
 from bot.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -35,8 +39,17 @@ def zone_of(user: dict[str, Any]) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Known:
+class SlackProfile:
     tz: str | None  # None: Slack gave no zone for this user
+    name: str  # "": no profile known yet (the caller keeps the name stored before)
+
+
+NO_PROFILE = SlackProfile(None, "")
+
+
+@dataclass(frozen=True)
+class _Known:
+    profile: SlackProfile
     at: datetime
 
 
@@ -55,7 +68,7 @@ class SlackUsers:
         self._ttl = ttl
         self._retry = retry
         self._timeout = timeout
-        self._zones: dict[str, _Known] = {}
+        self._known: dict[str, _Known] = {}
         self._failed_at: dict[str, datetime] = {}
 
     async def fetch(self, user_id: str) -> dict[str, Any]:
@@ -74,28 +87,29 @@ class SlackUsers:
         return user
 
     def remember(self, user: dict[str, Any]) -> None:
-        """Keep the zone of a user object Slack sent (an answer, or a user_change event)."""
+        """Keep the zone and name of a user object Slack sent (an answer, or a user_change event)."""
         user_id = str(user.get("id") or "")
         if user_id:
-            self._zones[user_id] = _Known(zone_of(user), self._clock.now())
+            profile = SlackProfile(zone_of(user), display_name(user))
+            self._known[user_id] = _Known(profile, self._clock.now())
             self._failed_at.pop(user_id, None)
 
     def forget(self, user_id: str) -> None:
-        self._zones.pop(user_id, None)
+        self._known.pop(user_id, None)
         self._failed_at.pop(user_id, None)
 
-    async def timezone(self, user_id: str) -> str | None:
-        """The user's Slack zone (an IANA name, unchecked), or None; never raises."""
+    async def profile(self, user_id: str) -> SlackProfile:
+        """The user's Slack zone (an IANA name, unchecked) and name, or NO_PROFILE; never raises."""
         now = self._clock.now()
-        known = self._zones.get(user_id)
+        known = self._known.get(user_id)
         if known is not None and now - known.at < self._ttl:
-            return known.tz
+            return known.profile
         failed = self._failed_at.get(user_id)
         if failed is not None and now - failed < self._retry:
-            return known.tz if known is not None else None
+            return known.profile if known is not None else NO_PROFILE
         try:
             user = await asyncio.wait_for(self.fetch(user_id), self._timeout)
         except SLACK_FAILURES as exc:
-            log.info("users.info for %s failed (%s); using the zone known before", user_id, exc)
-            return known.tz if known is not None else None  # an hour-old zone beats none
-        return zone_of(user)
+            log.info("users.info for %s failed (%s); using the profile known before", user_id, exc)
+            return known.profile if known is not None else NO_PROFILE  # an hour old beats none
+        return SlackProfile(zone_of(user), display_name(user))

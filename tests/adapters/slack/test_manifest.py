@@ -49,3 +49,11 @@ def test_manifest_turns_on_the_messages_tab_that_dms_arrive_in() -> None:
     assert app_home, "features.app_home is missing"
     assert "messages_tab_enabled: true" in app_home.group(1)
     assert "messages_tab_read_only_enabled: false" in app_home.group(1)
+
+
+def test_manifest_turns_on_the_home_tab() -> None:
+    text = MANIFEST.read_text(encoding="utf-8")
+    app_home = re.search(r"^  app_home:\n((?:    .*\n)+)", text, re.MULTILINE)
+    assert app_home, "features.app_home is missing"
+    assert "home_tab_enabled: true" in app_home.group(1)
+    assert "app_home_opened" in _list_under(text, "bot_events")

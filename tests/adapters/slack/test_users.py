@@ -120,3 +120,35 @@ async def test_reminders_go_out_at_the_slack_zones_local_time(slack: SlackHarnes
     await slack.app.sender.drain()
     [dm] = slack.fake.calls_to("chat.postMessage")
     assert "Time for today's check-in" in str(dm.args["text"])
+
+
+def named_ana_lima(slack: SlackHarness) -> None:
+    person = slack.fake.users[ALICE]
+    person.name, person.display_name = "ana.l", "Ana Lima"
+
+
+async def test_commands_show_the_slack_profile_name_not_the_handle(slack: SlackHarness) -> None:
+    named_ana_lima(slack)
+    await slack.command("checkin did:sql joins", user_name="ana.l")
+    text = slack.reply_text(await slack.command("profile show", user_name="ana.l"))
+    assert "Ana Lima's study profile" in text
+    assert "ana.l" not in text
+
+
+async def test_a_button_click_keeps_the_profile_name(slack: SlackHarness) -> None:
+    named_ana_lima(slack)
+    await slack.command("streak", user_name="ana.l")
+    await slack.click("streak")
+    tenant = await slack.app.tenants.find("slack", slack.installation.team_id)
+    assert tenant is not None
+    member = await slack.app.members.find(tenant.id, ALICE)
+    assert member is not None and member.display_name == "Ana Lima"
+
+
+async def test_without_a_profile_the_stored_name_is_kept(slack: SlackHarness) -> None:
+    named_ana_lima(slack)
+    await slack.command("streak", user_name="ana.l")
+    slack.clock.set(MONDAY_8PM_IN_LA)  # the cached profile is old: Slack is asked again
+    slack.fake.fail_next("users.info", "internal_error", times=5)
+    text = slack.reply_text(await slack.command("profile show", user_name="ana.l"))
+    assert "Ana Lima's study profile" in text

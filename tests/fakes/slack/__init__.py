@@ -9,6 +9,7 @@ events) and ``signing`` (the v0 signature bolt checks). This package exports wha
 from __future__ import annotations
 
 from tests.fakes.slack.inbound import (
+    app_home_opened_event,
     block_actions_payload,
     event_callback,
     interactive_body,
@@ -52,6 +53,7 @@ __all__ = [
     "FakeSlack",
     "FakeUser",
     "RecordedCall",
+    "app_home_opened_event",
     "block_actions_payload",
     "bolt_request",
     "event_callback",

@@ -170,6 +170,20 @@ def user_changed_event(user: FakeUser) -> JSON:
     return event_callback({"type": "user_change", "user": user.to_json()}, team_id=user.team_id)
 
 
+def app_home_opened_event(
+    user_id: str, *, channel_id: str = "D0HOME", tab: str = "home", team_id: str = TEAM_ID
+) -> JSON:
+    """A member opened the app's Home (or Messages) tab; `view` comes once a Home was published."""
+    event = {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": channel_id,
+        "tab": tab,
+        "event_ts": "1700000000.000100",
+    }
+    return event_callback(event, team_id=team_id)
+
+
 def member_left_channel_event(
     user_id: str, *, channel_id: str = "C0GENERAL", team_id: str = TEAM_ID
 ) -> JSON:

@@ -42,6 +42,7 @@ class FakeUser:
     id: str
     name: str
     real_name: str = ""
+    display_name: str = ""  # the profile's; Slack sends "" when the member set none
     team_id: str = TEAM_ID
     is_admin: bool = False
     is_owner: bool = False
@@ -67,7 +68,7 @@ class FakeUser:
             "tz_label": self.tz_label,
             "tz_offset": self.tz_offset,
             "profile": {
-                "display_name": self.name,
+                "display_name": self.display_name or self.name,
                 "real_name": self.real_name or self.name,
             },
         }

@@ -329,6 +329,15 @@ class FakeSlack:
         view_json = json.loads(view) if isinstance(view, str) else dict(view or {})
         return {"ok": True, "view": {**view_json, "id": f"V{next(self._ids):08d}"}}
 
+    def _m_views_publish(self, args: JSON, token: str) -> JSON:
+        view = args.get("view")
+        view_json = json.loads(view) if isinstance(view, str) else dict(view or {})
+        if not args.get("user_id"):
+            return {"ok": False, "error": "invalid_arguments"}
+        if view_json.get("type") != "home" or len(view_json.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True, "view": {**view_json, "id": f"V{next(self._ids):08d}"}}
+
     def _m_views_update(self, args: JSON, token: str) -> JSON:
         view = args.get("view")
         view_json = json.loads(view) if isinstance(view, str) else dict(view or {})

@@ -1,0 +1,36 @@
+"""A member's home page is their own command answers, with buttons; organizers get more."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.home import home
+from tests.helpers import actor, say
+
+
+async def test_the_page_shows_the_streak_and_the_buddy_status(app: App) -> None:
+    await say(app, "/checkin did:sql joins")
+    page = await home(app, actor())
+    assert "Current: 1 day" in page[0].text
+    assert "buddy status" in page[1].text
+
+
+async def test_the_first_section_has_the_check_in_buttons(app: App) -> None:
+    page = await home(app, actor())
+    assert [b.command for b in page[0].buttons][:2] == ["checkin", "checkin edit"]
+
+
+async def test_a_member_gets_no_organizer_section(app: App) -> None:
+    page = await home(app, actor())
+    assert len(page) == 2
+    assert not any(b.command.startswith("admin") for m in page for b in m.buttons)
+
+
+async def test_an_admin_gets_the_settings_with_their_buttons(app: App) -> None:
+    page = await home(app, actor(admin=True))
+    assert len(page) == 3
+    assert "**Settings for" in page[2].text
+    assert [b.command for b in page[2].buttons] == [
+        "admin checkins",
+        "admin buddies",
+        "admin digest",
+    ]
