@@ -51,10 +51,11 @@ from bot.storage.members import MemberRepo
 from bot.storage.migrations import migrate
 from bot.storage.models import Member, Tenant
 from bot.storage.organizers import OrganizerRepo
-from bot.storage.outbox import OutboxRepo
+from bot.storage.outbox import OutboxRepo, Target, enqueue, message_key
 from bot.storage.profiles import ProfileRepo
 from bot.storage.tenants import TenantRepo
 from bot.timezones import known_zone
+from bot.welcome import setup_message
 
 log = logging.getLogger(__name__)
 
@@ -412,12 +413,25 @@ class App:
             await handler(tenant, member)
         self.sender.kick()
 
-    async def tenant_added(self, tenant_id: str, name: str) -> Tenant:
-        """The bot was added to a community (again): it is in, its data as it was left."""
-        tenant = await self.tenants.ensure(self.platform, tenant_id, name, self.clock.now())
+    async def tenant_added(
+        self, tenant_id: str, name: str, welcome: Target | None = None
+    ) -> Tenant:
+        """The bot was added to a community (again): it is in, its data as it was left.
+
+        `welcome`: where the adapter can post the setup message (a channel the bot may write
+        in, or the owner's DM); queued once per community and day, so a replayed event or a
+        quick re-add does not repeat it.
+        """
+        now = self.clock.now()
+        tenant = await self.tenants.ensure(self.platform, tenant_id, name, now)
         if not tenant.active:
             tenant = await self.tenants.set_removed(tenant, None)
             log.info("%s %s: the bot is back; its jobs resume", self.platform, tenant_id)
+        if welcome is not None:
+            key = message_key("welcome", tenant.id, now.date())
+            async with self.db.transaction() as tx:
+                await enqueue(tx, tenant.id, key, welcome, setup_message(), now)
+            self.sender.kick()
         return tenant
 
     async def tenant_removed(self, tenant_id: str) -> None:

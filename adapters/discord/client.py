@@ -15,6 +15,7 @@ from adapters.discord.layout import Binding, CommandNames, plan
 from adapters.discord.sync import sync_commands
 from adapters.discord.tree import Completer, build_commands
 from bot.app import App
+from bot.storage.outbox import Target
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,14 @@ def intents(*, members: bool = True) -> discord.Intents:
     No message content, presences or message events: everything arrives as interactions.
     """
     return discord.Intents(guilds=True, members=members)
+
+
+def welcome_target(guild: discord.Guild) -> Target:
+    """The server's system channel when the bot may post there, else the owner's DM."""
+    channel = guild.system_channel
+    if channel is not None and channel.permissions_for(guild.me).send_messages:
+        return Target.channel(str(channel.id))
+    return Target.dm(str(guild.owner_id))
 
 
 class StudyBot(discord.Client):
@@ -82,6 +91,14 @@ class StudyBot(discord.Client):
         # Modals are answered from their custom_id, so a form opened before a restart works.
         if interaction.type is discord.InteractionType.modal_submit:
             await self.responder.submit_form(interaction)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Added to a server: the community is in, and whoever can set it up is told how."""
+        await self.app.tenant_added(str(guild.id), guild.name, welcome_target(guild))
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Kicked, banned or the server deleted: its jobs stop and nothing more is sent."""
+        await self.app.tenant_removed(str(guild.id))
 
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         if payload.user.bot:

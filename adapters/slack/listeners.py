@@ -61,6 +61,8 @@ EVENTS = (
     "member_joined_channel",
     "member_left_channel",
     "app_home_opened",
+    "app_uninstalled",
+    "tokens_revoked",
 )
 OTHER_WORKSPACE = (
     "This studybot is installed for a different Slack workspace, so it cannot answer here."
@@ -136,6 +138,8 @@ class SlackAdapter:
             "member_joined_channel": self._on_channel_join,
             "member_left_channel": self._on_channel_leave,
             "app_home_opened": self._on_home_opened,
+            "app_uninstalled": self._on_uninstalled,
+            "tokens_revoked": self._on_tokens_revoked,
         }
         for name in EVENTS:
             self.bolt.event(name)(handlers[name])
@@ -501,6 +505,20 @@ class SlackAdapter:
             channel = await self._community_channel()
             if user_id and channel and event.get("channel") == channel:
                 await self.app.member_left(self.installation.team_id, user_id)
+
+    # --- the app itself ---------------------------------------------------------------------
+
+    async def _on_uninstalled(self) -> None:
+        """The workspace removed the app: its jobs stop and nothing more is sent there."""
+        with self._tracked():
+            await self.app.tenant_removed(self.installation.team_id)
+
+    async def _on_tokens_revoked(self, event: dict[str, Any]) -> None:
+        """Only the revoking of this bot's token removes the bot (user tokens mean nothing)."""
+        with self._tracked():
+            revoked = (event.get("tokens") or {}).get("bot") or []
+            if self.installation.bot_user_id in revoked:
+                await self.app.tenant_removed(self.installation.team_id)
 
     # --- answering --------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import os
 import signal
 import sqlite3
@@ -114,8 +115,8 @@ async def test_members_leaving_and_joining_reach_the_core(
     await _eventually(lambda: _member(db, str(dora.id)) == "active")
 
 
-async def _eventually(check: Callable[[], bool]) -> None:
-    for _ in range(100):
+async def _eventually(check: Callable[[], bool], tries: int = 100) -> None:
+    for _ in range(tries):
         if check():
             return
         await asyncio.sleep(0.02)
@@ -129,6 +130,70 @@ def _member(db: Path, external_id: str) -> str | None:
             "SELECT left_at FROM members WHERE external_id = ?", (external_id,)
         ).fetchone()
     return None if row is None else ("left" if row[0] else "active")
+
+
+async def _connected(caplog: pytest.LogCaptureFixture) -> None:
+    """Until discord.py fired on_ready: a GUILD_CREATE before that (it waits for the servers
+    of READY) counts as a server it was in already, not as a join."""
+    caplog.set_level(logging.INFO, logger="adapters.discord.client")
+    await _eventually(lambda: any("connected as" in r.getMessage() for r in caplog.records), 500)
+
+
+def _removed(db: Path, guild_id: int) -> bool | None:
+    """Whether the core marks this server's community removed (None: no community)."""
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT removed_at FROM tenants WHERE external_id = ?", (str(guild_id),)
+        ).fetchone()
+    return None if row is None else row[0] is not None
+
+
+async def test_joining_a_server_posts_the_setup_commands_in_its_system_channel(
+    fake: FakeDiscord, guild: FakeGuild, start_bot: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    start_bot()  # type: ignore[operator]
+    await _connected(caplog)
+    joined = fake.add_guild("Second Hall")
+    general = joined.channel_named("general")
+    joined.system_channel_id = general.id
+    assert await fake.guild_join_event(joined) == 1
+    post = await fake.wait_for_request("POST", f"/channels/{general.id}/messages", timeout=10)
+    text = str(post.json["content"])
+    assert text.startswith("Thanks for adding studybot!")
+    assert "/admin digest channel:#study" in text and "/admin buddies channel:" in text
+
+
+async def test_without_a_system_channel_the_owner_gets_the_setup_by_dm(
+    fake: FakeDiscord, guild: FakeGuild, start_bot: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    start_bot()  # type: ignore[operator]
+    await _connected(caplog)
+    joined = fake.add_guild("Quiet Hall")  # no system channel
+    await fake.guild_join_event(joined)
+    await fake.wait_for_request("POST", "/users/@me/channels", timeout=10)
+    await _eventually(lambda: bool(fake.dms_to(joined.owner_id)))
+    assert "three commands" in fake.dms_to(joined.owner_id)[0]["content"]
+
+
+async def test_removal_from_a_server_marks_its_community_removed_and_a_rejoin_restores_it(
+    fake: FakeDiscord,
+    guild: FakeGuild,
+    start_bot: object,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    start_bot()  # type: ignore[operator]
+    await _connected(caplog)
+    db = tmp_path / "studybot.sqlite3"
+    payload = fake.slash_command("help", user=guild.member_named("alice"), guild=guild)
+    await fake.dispatch("INTERACTION_CREATE", payload)  # the community becomes known
+    await fake.wait_for_reply(payload)
+    await _eventually(lambda: _removed(db, guild.id) is False)
+    assert await fake.guild_remove_event(guild) == 1
+    await _eventually(lambda: _removed(db, guild.id) is True)
+    fake.guilds[guild.id] = guild
+    await fake.guild_join_event(guild)
+    await _eventually(lambda: _removed(db, guild.id) is False)
 
 
 async def test_guild_sync_and_no_resync_when_unchanged(

@@ -146,3 +146,25 @@ class Gateway:
         return await self.dispatch(
             "GUILD_MEMBER_REMOVE", {"guild_id": str(guild.id), "user": member.user.payload()}
         )
+
+    async def guild_join_event(self, guild: FakeGuild) -> int:
+        """The bot was added to `guild` while connected: GUILD_CREATE after READY."""
+        sent = 0
+        for conn in list(self.connections):
+            if conn.intents is None:
+                continue
+            include_members = bool(conn.intents & INTENT_GUILD_MEMBERS)
+            payload = guild.create_payload(
+                include_members=include_members, bot_id=self.state.bot_user.id
+            )
+            # A join carries no `unavailable`: `false` means a known server came back online,
+            # which discord.py reports as guild_available, not guild_join.
+            payload.pop("unavailable")
+            await self._send_event(conn, "GUILD_CREATE", payload)
+            sent += 1
+        return sent
+
+    async def guild_remove_event(self, guild: FakeGuild) -> int:
+        """The bot was kicked from `guild`: GUILD_DELETE without `unavailable`."""
+        self.state.guilds.pop(guild.id, None)
+        return await self.dispatch("GUILD_DELETE", {"id": str(guild.id)})

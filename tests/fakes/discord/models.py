@@ -172,6 +172,7 @@ class FakeGuild:
     members: dict[int, FakeMember] = field(default_factory=dict)
     channels: dict[int, FakeChannel] = field(default_factory=dict)
     threads_allowed: bool = True  # False: the bot lacks Create Private Threads (403 50001)
+    system_channel_id: int | None = None  # where Discord posts join messages
     # Server Settings > Integrations: per top-level command name (Discord keys them by
     # command id), a role or user id -> allowed. An override replaces the command's
     # default_member_permissions for that server.
@@ -252,7 +253,7 @@ class FakeGuild:
             "features": [],
             "mfa_level": 0,
             "application_id": None,
-            "system_channel_id": None,
+            "system_channel_id": str(self.system_channel_id) if self.system_channel_id else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "vanity_url_code": None,

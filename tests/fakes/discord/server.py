@@ -47,6 +47,8 @@ class FakeDiscord(DiscordState):
         self.dispatch = self.gateway.dispatch
         self.add_member_event = self.gateway.add_member_event
         self.remove_member_event = self.gateway.remove_member_event
+        self.guild_join_event = self.gateway.guild_join_event
+        self.guild_remove_event = self.gateway.guild_remove_event
 
         self.issue = self.interaction_api.issue
         self.feed = self.interaction_api.feed

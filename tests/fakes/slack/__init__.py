@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tests.fakes.slack.inbound import (
     app_home_opened_event,
+    app_uninstalled_event,
     block_actions_payload,
     event_callback,
     interactive_body,
@@ -19,6 +20,7 @@ from tests.fakes.slack.inbound import (
     slash_command_body,
     slash_command_form,
     team_join_event,
+    tokens_revoked_event,
     user_changed_event,
     user_deactivated_event,
     view_submission_payload,
@@ -54,6 +56,7 @@ __all__ = [
     "FakeUser",
     "RecordedCall",
     "app_home_opened_event",
+    "app_uninstalled_event",
     "block_actions_payload",
     "bolt_request",
     "event_callback",
@@ -65,6 +68,7 @@ __all__ = [
     "slash_command_body",
     "slash_command_form",
     "team_join_event",
+    "tokens_revoked_event",
     "user_changed_event",
     "user_deactivated_event",
     "view_submission_payload",

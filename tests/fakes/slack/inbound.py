@@ -209,6 +209,16 @@ def _channel_membership(kind: str, user_id: str, channel_id: str, team_id: str) 
     return event_callback(event, team_id=team_id)
 
 
+def app_uninstalled_event(*, team_id: str = TEAM_ID) -> JSON:
+    return event_callback({"type": "app_uninstalled"}, team_id=team_id)
+
+
+def tokens_revoked_event(*, bot: tuple[str, ...] = (), oauth: tuple[str, ...] = ()) -> JSON:
+    """Slack names the revoked tokens by their user ids: `bot` for bot tokens."""
+    tokens = {"oauth": list(oauth), "bot": list(bot)}
+    return event_callback({"type": "tokens_revoked", "tokens": tokens}, team_id=TEAM_ID)
+
+
 def user_deactivated_event(user_id: str, *, team_id: str = TEAM_ID) -> JSON:
     """Slack has no "left the workspace" event: deactivation is a `user_change` with deleted."""
     user = FakeUser(user_id, user_id.lower(), team_id=team_id, deleted=True).to_json()
