@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.app import Actor, App
 from bot.ports import Button, Message
 
-MEMBER_SECTIONS = ("streak", "buddy status")
+MEMBER_SECTIONS = ("streak", "stats", "buddy status")  # stats: the week so far, today too
 ORGANIZER_SECTIONS = ("admin show",)
 MEMBER_BUTTONS = (
     Button("Check in", "checkin", "primary"),

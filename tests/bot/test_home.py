@@ -7,11 +7,12 @@ from bot.home import home
 from tests.helpers import actor, say
 
 
-async def test_the_page_shows_the_streak_and_the_buddy_status(app: App) -> None:
-    await say(app, "/checkin did:sql joins")
+async def test_the_page_shows_the_streak_the_week_and_the_buddy_status(app: App) -> None:
+    await say(app, "/checkin did:sql joins minutes:30")
     page = await home(app, actor())
     assert "Current: 1 day" in page[0].text
-    assert "buddy status" in page[1].text
+    assert "Your week so far" in page[1].text and "30 min" in page[1].text  # today included
+    assert "buddy status" in page[2].text
 
 
 async def test_the_first_section_has_the_check_in_buttons(app: App) -> None:
@@ -21,15 +22,15 @@ async def test_the_first_section_has_the_check_in_buttons(app: App) -> None:
 
 async def test_a_member_gets_no_organizer_section(app: App) -> None:
     page = await home(app, actor())
-    assert len(page) == 2
+    assert len(page) == 3
     assert not any(b.command.startswith("admin") for m in page for b in m.buttons)
 
 
 async def test_an_admin_gets_the_settings_with_their_buttons(app: App) -> None:
     page = await home(app, actor(admin=True))
-    assert len(page) == 3
-    assert "**Settings for" in page[2].text
-    assert [b.command for b in page[2].buttons] == [
+    assert len(page) == 4
+    assert "**Settings for" in page[3].text
+    assert [b.command for b in page[3].buttons] == [
         "admin checkins",
         "admin buddies",
         "admin digest",
