@@ -83,6 +83,9 @@ class NullMessenger:
     async def forget_user(self, tenant: str, user_id: str) -> None:
         """Keeps nothing."""
 
+    async def close_room(self, room: ChannelRef) -> None:
+        """Keeps nothing."""
+
     async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
         return ChannelCheck()
 

@@ -163,6 +163,11 @@ class Messenger(Protocol):
         DM channels, saved files)."""
         ...
 
+    async def close_room(self, room: ChannelRef) -> None:
+        """The group's round is over: archive its room where the platform can (a Discord
+        thread is archived and locked); elsewhere nothing happens."""
+        ...
+
     async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
         """Whether the bot can do `use` in this channel: its type and the bot's own access.
 

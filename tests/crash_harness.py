@@ -159,6 +159,9 @@ class FileMessenger:
     async def forget_user(self, tenant: str, user_id: str) -> None:
         """Keeps nothing about members."""
 
+    async def close_room(self, room: ChannelRef) -> None:
+        """Rooms are files here; nothing to archive."""
+
     async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
         return ChannelCheck()
 

@@ -125,5 +125,9 @@ class ConsoleMessenger:
         shutil.rmtree(self._files_dir / _folder_name(user_id), ignore_errors=True)
         self.buttons_for.pop(user_id, None)
 
+    async def close_room(self, room: ChannelRef) -> None:
+        title, _ = self._rooms.get(room.id, (room.name, []))
+        self._write(f"(closed room {title!r}: its round is over)")
+
     async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
         return ChannelCheck()  # every console channel exists and the bot may do anything there

@@ -236,6 +236,16 @@ class DiscordMessenger:
     async def forget_user(self, tenant: str, user_id: str) -> None:
         """Nothing is kept about members here; discord.py's caches follow the gateway."""
 
+    async def close_room(self, room: ChannelRef) -> None:
+        """Archive and lock a finished buddy thread (Manage Threads, which the bot asks for);
+        a room of DMs has nothing to close."""
+        if room.id.startswith(DM_ROOM_PREFIX) or not room.id.isdigit():
+            return
+        async with port_errors():
+            thread = await self._client.fetch_channel(int(room.id))
+            if isinstance(thread, discord.Thread) and not (thread.archived and thread.locked):
+                await thread.edit(archived=True, locked=True)
+
     async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
         if not (channel.tenant.isdigit() and channel.id.isdigit()):
             return ChannelCheck(

@@ -283,6 +283,9 @@ class SlackMessenger:
         for hook in self._forget_hooks:
             hook(user_id)
 
+    async def close_room(self, room: ChannelRef) -> None:
+        """Nothing to close: a buddy group's group DM stays, as Slack keeps every DM."""
+
     async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
         if channel.tenant != self.installation.team_id:
             return ChannelCheck(("That channel is in another Slack workspace.",))

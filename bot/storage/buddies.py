@@ -182,9 +182,40 @@ def _assemble(group_rows: list[Any], member_rows: list[Any]) -> list[Group]:
     ]
 
 
+@dataclass(frozen=True)
+class FinishedRoom:
+    """An opened room of a group whose round has closed, not closed itself yet."""
+
+    tenant_id: int
+    tenant: str  # the platform's id of the community
+    room_key: str
+    channel_id: str
+
+
 class BuddyRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    # --- rooms of finished rounds -------------------------------------------------------------
+
+    async def finished_rooms(self, limit: int) -> list[FinishedRoom]:
+        """Rooms to close: their round closed (the next one started), the community is in."""
+        rows = await self._db.fetchall(
+            "SELECT r.tenant_id, t.external_id, r.room_key, r.channel_id FROM rooms r"
+            " JOIN groups g ON g.tenant_id = r.tenant_id AND g.room_key = r.room_key"
+            " JOIN rounds rd ON rd.id = g.round_id"
+            " JOIN tenants t ON t.id = r.tenant_id"
+            " WHERE r.closed_at IS NULL AND r.channel_id <> '' AND rd.status = 'closed'"
+            " AND t.removed_at IS NULL ORDER BY rd.closed_at LIMIT ?",
+            (limit,),
+        )
+        return [FinishedRoom(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+    async def room_closed(self, tenant_id: int, room_key: str, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE rooms SET closed_at = ? WHERE tenant_id = ? AND room_key = ?",
+            (to_db(now), tenant_id, room_key),
+        )
 
     # --- enrolment ----------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.app import App
 from bot.events import CheckinRecorded
 from bot.scheduling import Job
@@ -21,7 +23,7 @@ from cogs.buddies.commands import MemberCommands
 from cogs.buddies.personal import BuddyData
 from cogs.buddies.presence import STILLIN_JOB, Presence, StillInCommands
 from cogs.buddies.rematch import RematchCommands
-from cogs.buddies.rooms import Rooms
+from cogs.buddies.rooms import CLOSE_JOB, Rooms
 from cogs.buddies.rounds import FOLLOWUP_JOB, Rounds
 from cogs.buddies.schedule import ROUND_JOB
 from cogs.buddies.settings import SETTINGS
@@ -38,6 +40,7 @@ def setup(app: App) -> None:
     app.add_job(Job(ROUND_JOB, rounds.tick))
     app.add_job(Job(FOLLOWUP_JOB, rounds.followup_tick))
     app.add_job(Job(STILLIN_JOB, Presence(app, repo).tick))
+    app.add_job(Job(CLOSE_JOB, rooms.close_finished, timedelta(hours=1)))
     app.add_cog(MemberCommands(app, repo))
     app.add_cog(OrganizerCommands(app, repo, rounds))
     app.add_cog(StillInCommands(app, repo))

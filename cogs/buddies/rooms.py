@@ -6,18 +6,21 @@ console room); where the platform cannot open rooms, each member gets it by DM i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot.app import App
 from bot.events import CheckinRecorded
 from bot.matching.round import group_title
-from bot.ports import Message
+from bot.ports import ChannelKind, ChannelRef, Message, MessengerError
 from bot.storage.buddies import BuddyRepo, Group, Round
 from bot.storage.db import Tx
 from bot.storage.models import Member, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from cogs.buddies import texts
+
+log = logging.getLogger(__name__)
 
 CHECKIN_LINE_TTL = timedelta(days=1)  # news of today's check-in; stale tomorrow
 LAST_DAY = timedelta(hours=24)  # "did you meet?" this close to the next round is too late to act on
@@ -35,10 +38,35 @@ def room_of(group: Group) -> Target:
     return Target.room(group.room_key, tuple(str(m.external_id) for m in present), title)
 
 
+CLOSE_JOB = "buddy-rooms-close"
+CLOSE_BATCH = 50  # rooms closed per tick: a big community's round end is spread over ticks
+
+
 class Rooms:
     def __init__(self, app: App, repo: BuddyRepo) -> None:
         self._app = app
         self._repo = repo
+
+    async def close_finished(self, now: datetime) -> int:
+        """Close the rooms of rounds that ended (the next round started), each once.
+
+        A room is marked closed after the platform did it, or refused for good (a missing
+        permission or a deleted thread: asking again would only earn the same answer); a
+        transient failure leaves it for the next tick.
+        """
+        closed = 0
+        for room in await self._repo.finished_rooms(CLOSE_BATCH):
+            ref = ChannelRef(room.tenant, room.channel_id, ChannelKind.ROOM)
+            try:
+                await self._app.messenger.close_room(ref)
+            except MessengerError as exc:
+                if exc.retryable:
+                    log.info("closing room %s later: %s", room.room_key, exc)
+                    continue
+                log.warning("room %s cannot be closed: %s", room.room_key, exc)
+            await self._repo.room_closed(room.tenant_id, room.room_key, now)
+            closed += 1
+        return closed
 
     async def post(
         self,

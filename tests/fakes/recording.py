@@ -38,6 +38,7 @@ class RecordingMessenger:
     # What check_channel answers, by channel id (fine when absent); the checks asked, in order.
     channel_checks: dict[str, ChannelCheck] = field(default_factory=dict)
     checked: list[tuple[str, ChannelUse]] = field(default_factory=list)
+    closed_rooms: list[str] = field(default_factory=list)  # room ids, in order
 
     def _maybe_fail(self) -> None:
         if self.failures:
@@ -77,6 +78,10 @@ class RecordingMessenger:
 
     async def forget_user(self, tenant: str, user_id: str) -> None:
         self.forgotten.append((tenant, user_id))
+
+    async def close_room(self, room: ChannelRef) -> None:
+        self._maybe_fail()
+        self.closed_rooms.append(room.id)
 
     async def check_channel(self, channel: ChannelRef, use: ChannelUse) -> ChannelCheck:
         self.checked.append((channel.id, use))

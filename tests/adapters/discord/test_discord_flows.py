@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cogs.buddies.rooms import CLOSE_JOB
 from tests.adapters.discord.discord_harness import Harness
 from tests.fakes.discord import EPHEMERAL, PRIVATE_THREAD, FakeDiscord, FakeGuild, FakeMember
 from tests.fakes.discord.records import RecordedRequest
@@ -115,6 +116,20 @@ async def test_buddy_round_opens_private_threads_with_members(
     assert thread.member_ids == {fake.bot_user.id, alice.id, bob.id}
     (intro,) = fake.messages[thread.id]
     assert "Alice" in intro["content"] or "alice" in intro["content"]
+
+
+async def test_a_finished_rounds_thread_is_archived_and_locked(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    await _buddy_round(harness, guild, "alice", "bob")
+    (thread,) = fake.threads(guild)
+    olga = guild.member_named("olga")
+    await harness.invoke("admin match now", {"extra": True}, user=olga, guild=guild)
+    await harness.drain()
+    close = next(j for j in harness.app.jobs if j.name == CLOSE_JOB)
+    assert await close.tick(harness.clock.now()) == 1
+    assert thread.archived and thread.locked
+    assert not any(t.archived for t in fake.threads(guild) if t.id != thread.id)  # round 2's
 
 
 def _confirms(request: RecordedRequest) -> bool:

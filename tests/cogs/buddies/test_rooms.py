@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.ports import TransientError
+from cogs.buddies.rooms import CLOSE_JOB
 from tests.cogs.buddies.scenario import enrol, tick
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
@@ -165,3 +167,36 @@ async def test_a_late_tick_after_downtime_does_not_ask_in_the_last_day(
     clock.advance(timedelta(days=6))  # the bot was down from before the middle until Sunday
     await tick(app)
     assert asked(messenger) == []
+
+
+# --- closing the rooms of finished rounds -------------------------------------------------------
+
+
+async def close_job(app: App) -> object:
+    """Run the hourly close job once; what it returns is how many rooms it closed."""
+    job = next(j for j in app.jobs if j.name == CLOSE_JOB)
+    return await job.tick(app.clock.now())
+
+
+async def test_a_rounds_rooms_close_once_when_the_next_round_starts(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    [first] = messenger.rooms
+    assert await close_job(app) == 0  # round 1 is still on
+    await say(app, "/admin match now extra:yes", admin=True)
+    assert await close_job(app) == 1
+    assert messenger.closed_rooms == [first]
+    assert await close_job(app) == 0  # a tick that runs again closes nothing twice
+
+
+async def test_a_room_that_cannot_be_closed_now_is_tried_again(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", admin=True)
+    await say(app, "/admin match now extra:yes", admin=True)
+    messenger.failures.append(TransientError("discord is down"))
+    assert await close_job(app) == 0
+    assert await close_job(app) == 1 and len(messenger.closed_rooms) == 1

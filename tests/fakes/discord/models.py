@@ -107,6 +107,8 @@ class FakeChannel:
     recipient: FakeUser | None = None  # DM channels
     member_ids: set[int] = field(default_factory=set)  # threads
     invitable: bool = False
+    archived: bool = False  # threads
+    locked: bool = False  # threads: only moderators may unarchive or post
     position: int = 0
     # Discord's permission_overwrites: {"id", "type" (0 role, 1 member), "allow", "deny"}.
     overwrites: list[Json] = field(default_factory=list)
@@ -146,10 +148,10 @@ class FakeChannel:
                 member_count=len(self.member_ids),
                 total_message_sent=0,
                 thread_metadata={
-                    "archived": False,
+                    "archived": self.archived,
                     "auto_archive_duration": 10080,
                     "archive_timestamp": FIXED_TIMESTAMP,
-                    "locked": False,
+                    "locked": self.locked,
                     "invitable": self.invitable,
                     "create_timestamp": FIXED_TIMESTAMP,
                 },

@@ -63,6 +63,7 @@ class Resources:
             ),
             route("GET", rf"/channels/{ROUTE_ID}", self._get_channel),
             route("DELETE", rf"/channels/{ROUTE_ID}", self._delete_thread),
+            route("PATCH", rf"/channels/{ROUTE_ID}", self._edit_thread),
             route("GET", rf"/users/{ROUTE_ID}", self._get_user),
             route("GET", rf"/guilds/{ROUTE_ID}/members/{ROUTE_ID}", self._get_member),
             route("GET", rf"/guilds/{ROUTE_ID}/threads/active", self._active_threads),
@@ -276,6 +277,18 @@ class Resources:
         if not self._moderates(thread):
             return json_response(error_body(50013, "Missing Permissions"), 403)
         del guild.channels[thread.id]
+        return json_response(thread.payload())
+
+    def _edit_thread(self, record: RecordedRequest, args: tuple[str, ...]) -> web.Response:
+        """Archive or lock a thread: its creator may archive it, locking needs Manage Threads."""
+        thread = self.state.find_channel(int(args[0]))
+        if thread is None or not thread.is_thread:
+            return json_response(error_body(10003, "Unknown Channel"), 404)
+        body = record.json or {}
+        if body.get("locked") and not self._moderates(thread):
+            return json_response(error_body(50013, "Missing Permissions"), 403)
+        thread.archived = bool(body.get("archived", thread.archived))
+        thread.locked = bool(body.get("locked", thread.locked))
         return json_response(thread.payload())
 
     def _moderates(self, thread: FakeChannel) -> bool:
