@@ -437,8 +437,8 @@ class App:
     async def tenant_removed(self, tenant_id: str) -> None:
         """The bot was removed from a community: its jobs stop and nothing more is sent there.
 
-        The data stays (an operator erases a community with the privacy tools), so adding the
-        bot back picks up where it stopped.
+        The data stays, so adding the bot back picks up where it stopped. Members' /privacy
+        delete and the retention settings still apply; no command erases a whole community.
         """
         tenant = await self.tenants.find(self.platform, tenant_id)
         if tenant is None or not tenant.active:
