@@ -39,7 +39,7 @@ from bot.config import Settings
 from bot.delivery import OutboxSender
 from bot.events import Events
 from bot.personal_data import PersonalDataRegistry
-from bot.ports import ChannelRef, Form, Messenger
+from bot.ports import ChannelRef, Form, Messenger, UserRef
 from bot.refused_posts import RefusedPosts
 from bot.scheduling import Job, Scheduler
 from bot.signing import Signer
@@ -414,7 +414,7 @@ class App:
         self.sender.kick()
 
     async def tenant_added(
-        self, tenant_id: str, name: str, welcome: Target | None = None
+        self, tenant_id: str, name: str, welcome: ChannelRef | UserRef | None = None
     ) -> Tenant:
         """The bot was added to a community (again): it is in, its data as it was left.
 
@@ -429,8 +429,13 @@ class App:
             log.info("%s %s: the bot is back; its jobs resume", self.platform, tenant_id)
         if welcome is not None:
             key = message_key("welcome", tenant.id, now.date())
+            target = (
+                Target.dm(welcome.id)
+                if isinstance(welcome, UserRef)
+                else Target.channel(welcome.id)
+            )
             async with self.db.transaction() as tx:
-                await enqueue(tx, tenant.id, key, welcome, setup_message(), now)
+                await enqueue(tx, tenant.id, key, target, setup_message(), now)
             self.sender.kick()
         return tenant
 

@@ -15,7 +15,7 @@ from adapters.discord.layout import Binding, CommandNames, plan
 from adapters.discord.sync import sync_commands
 from adapters.discord.tree import Completer, build_commands
 from bot.app import App
-from bot.storage.outbox import Target
+from bot.ports import ChannelRef, UserRef
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,12 @@ def intents(*, members: bool = True) -> discord.Intents:
     return discord.Intents(guilds=True, members=members)
 
 
-def welcome_target(guild: discord.Guild) -> Target:
+def welcome_target(guild: discord.Guild) -> ChannelRef | UserRef:
     """The server's system channel when the bot may post there, else the owner's DM."""
     channel = guild.system_channel
     if channel is not None and channel.permissions_for(guild.me).send_messages:
-        return Target.channel(str(channel.id))
-    return Target.dm(str(guild.owner_id))
+        return ChannelRef(str(guild.id), str(channel.id))
+    return UserRef(str(guild.id), str(guild.owner_id))
 
 
 class StudyBot(discord.Client):

@@ -60,11 +60,12 @@ class SlackProbe:
             self._config: SlackConfig | str = SlackConfig.from_settings(settings, http=http)
         except SlackConfigError as exc:
             self._config = str(exc)
+        else:
+            self._client = make_client(self._config)
 
     async def account(self) -> tuple[list[Finding], bool]:
         if isinstance(self._config, str):
             return [Finding(False, self._config)], False
-        self._client = make_client(self._config)
         try:
             response = await auth_test(self._client)
         except SlackConfigError as exc:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.ports import Message
+from bot.ports import ChannelRef, Message
 from bot.storage.outbox import Target, enqueue
 from cogs.checkins.reminders import REMINDER_JOB
 from tests.fakes.recording import RecordingMessenger
@@ -70,8 +70,8 @@ async def test_a_command_from_a_removed_community_brings_it_back(app: App) -> No
 async def test_the_setup_message_goes_once_a_day_where_the_adapter_says(
     app: App, messenger: RecordingMessenger
 ) -> None:
-    await app.tenant_added("T1", "Study Hall", Target.channel("general"))
-    await app.tenant_added("T1", "Study Hall", Target.channel("general"))  # a replayed event
+    await app.tenant_added("T1", "Study Hall", ChannelRef("T1", "general"))
+    await app.tenant_added("T1", "Study Hall", ChannelRef("T1", "general"))  # a replayed event
     await app.sender.drain()
     [welcome] = messenger.to("channel", "general")
     assert welcome.text.startswith("Thanks for adding studybot!")
