@@ -84,8 +84,9 @@ def _weekday(text: str) -> str:
 
 # Read beyond the cog that declares them: the time zone and freezes by several cogs (declared by
 # admin and check-ins), the pairing channel by the Discord adapter (declared by buddies), the
-# community channel by the Slack adapter (declared by admin), both
-# channels by `python -m bot doctor` (the digest channel declared by digests).
+# community channel by the Slack adapter and the organizer role by the Discord adapter (both
+# declared by admin), both channels by `python -m bot doctor` (the digest channel declared by
+# digests).
 TIMEZONE = Setting.text(
     "timezone", "UTC", "community time zone for schedules and members without one"
 )
@@ -100,6 +101,14 @@ COMMUNITY_CHANNEL = Setting.text(
     "",
     "the channel whose members are the community (Slack; not set: the whole workspace)",
     show=lambda v: f"#{v}" if v else "not set (the whole workspace)",
+)
+ORGANIZER_ROLE = Setting.text(
+    "organizer_role",
+    "",
+    "the role whose members are organizers, as if they held Manage Server (Discord)",
+    show=lambda v: (
+        f"<@&{v}>" if v else "not set (Manage Server, or Server Settings > Integrations)"
+    ),
 )
 PAIRING_CHANNEL = Setting.text(
     "pairing_channel",
@@ -144,6 +153,14 @@ class CommunitySettings:
 
     async def get(self, tenant_id: int) -> CommunityValues:
         return CommunityValues(await self._tenants.settings(tenant_id))
+
+    async def value_for(self, platform: str, external_id: str, setting: Setting[T]) -> T:
+        """One setting of a community named by its platform id (a guild id, a team id); the
+        default for a community the bot has not seen a command from yet."""
+        tenant = await self._tenants.find(platform, external_id)
+        if tenant is None:
+            return setting.default
+        return (await self.get(tenant.id))[setting]
 
     async def update(self, tenant_id: int, values: Mapping[Setting[Any], Any]) -> bool:
         """Store the values given; None means "not given, leave it". True if anything changed."""

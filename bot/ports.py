@@ -76,6 +76,9 @@ class Capabilities:
     # The community can be one channel's members instead of everyone on the server/workspace
     # (Slack: a workspace holds far more than a study group; a Discord server usually is one).
     community_channel: bool = False
+    # Organizers can be the holders of one platform role, set by `/admin organizers` (Discord;
+    # Slack names its admin user group in SLACK_ADMIN_USERGROUP instead).
+    organizer_role: bool = False
     # What members call their profile on the platform, for saying where a default zone came
     # from ("from your Slack profile"); only a platform that reports zones needs a real name.
     profile_name: str = "platform profile"

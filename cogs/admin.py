@@ -12,11 +12,12 @@ from bot.commands import (
     Invocation,
     Opt,
     Reply,
+    RoleRef,
     TimeZoneName,
     command,
     settings_reply,
 )
-from bot.community import COMMUNITY_CHANNEL, TIMEZONE
+from bot.community import COMMUNITY_CHANNEL, ORGANIZER_ROLE, TIMEZONE
 from bot.ports import ChannelUse
 from bot.timezones import describe
 
@@ -90,7 +91,57 @@ class Admin:
         # The bot hears who joins and leaves only in a channel it is in.
         return await with_channel_check(messenger, inv, reply, channel, ChannelUse.POSTS)
 
+    @command(
+        "admin organizers",
+        "Show or set the role whose members are organizers, as if they held Manage Server.",
+        admin=True,
+        examples=("/admin organizers role:@Organizers", "/admin organizers off:yes"),
+    )
+    async def organizers(
+        self,
+        inv: Invocation,
+        *,
+        role: Annotated[RoleRef | None, Opt("members holding this role are organizers")] = None,
+        off: Annotated[bool, Opt("only Manage Server makes organizers again")] = False,
+    ) -> Reply:
+        if not self._app.messenger.capabilities.organizer_role:
+            raise CommandError(_NO_ORGANIZER_ROLE, inv.command)
+        if off:
+            await self._app.community.reset(inv.tenant.id, ORGANIZER_ROLE)
+            return Reply(text=_ROLE_CLEARED)
+        if role is None:
+            current = (await self._app.community.get(inv.tenant.id))[ORGANIZER_ROLE]
+            return settings_reply(inv, f"Organizer role: {ORGANIZER_ROLE.display(current)}.")
+        if not role.id:
+            raise CommandError(
+                f"Pick the role from the list Discord offers in the role option: @{role.name} "
+                "alone does not say which role it is.",
+                inv.command,
+            )
+        await self._app.community.update(inv.tenant.id, {ORGANIZER_ROLE: role.id})
+        return Reply(text=_role_saved(role))
 
+
+def _role_saved(role: RoleRef) -> str:
+    return (
+        f"Saved. Members with {role.label} are organizers now, as if they held Manage Server: "
+        "organizer buttons and forms work for them, and /help lists the organizer commands.\n"
+        "One step is yours: Discord still hides /admin from anyone without Manage Server, and "
+        "a bot cannot change that. Open Server Settings > Integrations > studybot, pick /admin "
+        f"and add {role.label} with the check mark."
+    )
+
+
+_ROLE_CLEARED = (
+    "Organizer role cleared: organizers are the members with Manage Server again. If you added "
+    "the role to /admin in Server Settings > Integrations > studybot, remove it there too: "
+    "whoever Discord lets run /admin is an organizer for it."
+)
+_NO_ORGANIZER_ROLE = (
+    "An organizer role is a Discord setting. On Slack, organizers are the workspace admins and "
+    "owners and the members of the user group named in SLACK_ADMIN_USERGROUP "
+    '(docs/slack-setup.md, "Who is an admin").'
+)
 _USED_FOR = (
     "Members without their own time zone use it for check-in days, "
     "and schedules (rounds, digests) run on it."
@@ -98,5 +149,5 @@ _USED_FOR = (
 
 
 def setup(app: App) -> None:
-    app.community.declare(TIMEZONE, COMMUNITY_CHANNEL)
+    app.community.declare(TIMEZONE, COMMUNITY_CHANNEL, ORGANIZER_ROLE)
     app.add_cog(Admin(app))

@@ -28,6 +28,7 @@ from adapters.discord.components import (
 from adapters.discord.messenger import files_of, mention_text, message_parts
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line
+from bot.community import ORGANIZER_ROLE
 from bot.ports import Button, ChannelKind, ChannelRef, Form, Message
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ def actor_for(
 
     ``granted``: Discord itself let this member run an admin-only command, so they are an
     organizer for it whatever their permissions. Clicks and form submits are not gated by
-    Discord, so for those Manage Server (or Administrator) decides.
+    Discord, so for those Manage Server (or Administrator) decides, or the community's
+    organizer role (`Responder._actor` adds it).
     """
     guild_id = interaction.guild_id
     tenant_id = str(guild_id) if guild_id is not None else tenant
@@ -74,6 +76,16 @@ def actor_for(
         is_admin=is_admin,
         outside_community=guild_id is None,
     )
+
+
+def holds_role(user: discord.User | discord.Member, role_id: str) -> bool:
+    """Whether the member holds the role, as the interaction's ``member.roles`` says: always
+    current, the bot keeps no copy. discord.py has those ids only in ``Member._roles``; its
+    public ``roles`` and ``get_role`` also need the role in the guild cache, which the partial
+    guild of an interaction without the gateway lacks."""
+    if not role_id.isdigit() or not isinstance(user, discord.Member):
+        return False
+    return user._roles.has(int(role_id))
 
 
 class Responder:
@@ -104,7 +116,7 @@ class Responder:
         # Manage Server as its default member permission, which a server can widen to an
         # organizer role in Server Settings > Integrations; Discord enforces both before the
         # interaction arrives, and a second Manage Server check here would undo the override.
-        actor = actor_for(interaction, granted=command.admin)
+        actor = await self._actor(interaction, granted=command.admin)
         if actor is None:
             await self._deliver(interaction, Reply(text=SERVER_ONLY, error=True), tenant="")
             return
@@ -209,7 +221,20 @@ class Responder:
             log.info("refused a component interaction %s: %s", interaction.id, refusal)
             await self.refuse(interaction, refusal)
             return None
-        return actor_for(interaction, issued.tenant)
+        return await self._actor(interaction, issued.tenant)
+
+    async def _actor(
+        self, interaction: discord.Interaction, tenant: str | None = None, *, granted: bool = False
+    ) -> Actor | None:
+        """`actor_for`, and in a server the holders of the community's organizer role are
+        organizers too (the setting comes from app.community's cache)."""
+        actor = actor_for(interaction, tenant, granted=granted)
+        if actor is None or actor.is_admin or interaction.guild_id is None:
+            return actor
+        role = await self._app.community.value_for(
+            self._app.platform, actor.tenant_id, ORGANIZER_ROLE
+        )
+        return replace(actor, is_admin=holds_role(interaction.user, role))
 
     # --- rendering -------------------------------------------------------------------------
 

@@ -143,6 +143,7 @@ class DiscordMessenger:
         group_rooms=True,
         max_room_members=100,
         max_message_chars=MAX_CHARS,
+        organizer_role=True,
     )
 
     def __init__(

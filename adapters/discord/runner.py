@@ -102,10 +102,7 @@ def room_parent_for(app: App) -> RoomParent:
     """Reads the pairing channel an organizer configured (a channel id, or empty)."""
 
     async def lookup(tenant_external_id: str) -> int | None:
-        tenant = await app.tenants.find(app.platform, tenant_external_id)
-        if tenant is None:
-            return None
-        value = (await app.community.get(tenant.id))[PAIRING_CHANNEL]
+        value = await app.community.value_for(app.platform, tenant_external_id, PAIRING_CHANNEL)
         value = value.strip().removeprefix("<#").removesuffix(">")
         return int(value) if value.isdigit() else None
 

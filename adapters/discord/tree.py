@@ -34,6 +34,7 @@ _KINDS = {
     ValueKind.BOOLEAN: OptionKind.boolean,
     ValueKind.USER: OptionKind.user,
     ValueKind.CHANNEL: OptionKind.channel,
+    ValueKind.ROLE: OptionKind.role,
 }
 
 
@@ -104,6 +105,8 @@ class OptionTransformer(app_commands.Transformer):
     async def transform(self, interaction: discord.Interaction, value: Any) -> str:
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if isinstance(value, discord.Role):  # the role converter reads the label as its name
+            return f"<@&{value.id}|{value.name}>"
         if isinstance(value, discord.abc.Snowflake):  # users, members, channels
             return str(value.id)
         return str(value)

@@ -423,10 +423,9 @@ class SlackAdapter:
 
     async def _community_channel(self) -> str:
         """The channel whose members are the community ("": the whole workspace)."""
-        tenant = await self.app.tenants.find(self.app.platform, self.installation.team_id)
-        if tenant is None:
-            return ""
-        return (await self.app.community.get(tenant.id))[COMMUNITY_CHANNEL]
+        return await self.app.community.value_for(
+            self.app.platform, self.installation.team_id, COMMUNITY_CHANNEL
+        )
 
     async def _on_team_join(self, event: dict[str, Any]) -> None:
         with self._tracked():

@@ -22,6 +22,7 @@ from bot.commands.options import (
     DayRef,
     Option,
     OptionType,
+    RoleRef,
     SkillList,
     TimeRange,
     TimeZoneName,
@@ -288,6 +289,50 @@ class ChannelConverter(Converter):
         return ChannelName(raw)
 
 
+# A role mention, `<@&123>`; Discord's role picker reaches the validator labelled with the
+# role's name, `<@&123|Study leads>`, the way Slack labels a channel reference `<#C123|study>`.
+_ROLE_MENTION = re.compile(r"<@&(\d{1,20})(?:\|(.{1,100}))?>")
+_ROLE_ID = re.compile(r"\d{1,20}")
+MAX_ROLE_NAME = 100  # Discord's limit on a role's name
+_EVERYONE = ("everyone", "here")  # every member holds it: never an organizer role
+
+
+class RoleConverter(Converter):
+    option_type = OptionType.ROLE
+    python_type = RoleRef
+    kind = ValueKind.ROLE
+
+    def placeholder(self, option: Option) -> str:
+        return "@role"
+
+    def continues(
+        self, option: Option, value: str, token: str, context: ConvertContext | None
+    ) -> bool:
+        return value.startswith("<") and not value.endswith(">")  # `<@&123|Study leads>`
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> RoleRef:
+        text = value.strip()
+        mention = _ROLE_MENTION.fullmatch(text)
+        if mention:
+            role = RoleRef(mention.group(1), mention.group(2) or "")
+        elif _ROLE_ID.fullmatch(text):
+            role = RoleRef(text)
+        else:
+            role = RoleRef("", text.removeprefix("@").strip())
+            if not role.name or len(role.name) > MAX_ROLE_NAME or text.startswith("<"):
+                raise OptionError(
+                    option.name,
+                    f"{option.name} must name a role, like @Organizers, not {value[:40]!r}.",
+                )
+        if role.name.removeprefix("@").lower() in _EVERYONE:
+            raise OptionError(
+                option.name,
+                f"{option.name} cannot be @{role.name.removeprefix('@')}: every member holds it."
+                " Pick a role only organizers hold.",
+            )
+        return role
+
+
 class TimeZoneConverter(Converter):
     option_type = OptionType.TIMEZONE
     python_type = TimeZoneName
@@ -497,6 +542,7 @@ CONVERTERS: Mapping[OptionType, Converter] = {
         BoolConverter(),
         UserConverter(),
         ChannelConverter(),
+        RoleConverter(),
         TimeZoneConverter(),
         SkillsConverter(),
         TimeConverter(),

@@ -26,6 +26,7 @@ class OptionType(StrEnum):
     BOOL = "bool"
     USER = "user"
     CHANNEL = "channel"
+    ROLE = "role"
     TIMEZONE = "timezone"
     SKILLS = "skills"
     TIME = "time"  # HH:MM, 24 h
@@ -42,6 +43,7 @@ class ValueKind(StrEnum):
     BOOLEAN = "boolean"
     USER = "user"
     CHANNEL = "channel"
+    ROLE = "role"
 
 
 TimeZoneName = NewType("TimeZoneName", str)  # an IANA name, e.g. "Europe/Berlin"
@@ -76,6 +78,20 @@ class UserArg:
     """A user named in an option; the app resolves it to a member of the same tenant."""
 
     raw: str
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    """A platform role named in an option: its id where the platform gave one (Discord's role
+    picker always does; `@Name` typed on the console does not), and its name where known."""
+
+    id: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """How a reply names it: `@Name`, else a role mention (which Discord shows by name)."""
+        return f"@{self.name}" if self.name else f"<@&{self.id}>"
 
 
 @dataclass(frozen=True)

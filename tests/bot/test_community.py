@@ -65,3 +65,13 @@ def test_a_key_is_declared_once(app: App) -> None:
 def test_settings_show_their_value_for_admins() -> None:
     assert STREAK_FREEZES.display(2) == "2 per week"
     assert START.display(time(9)) == "09:00"
+
+
+async def test_a_setting_is_read_by_the_platforms_id_of_the_community(app: App) -> None:
+    app.community.declare(SIZE)
+    await app.community.update(await _tenant_id(app), {SIZE: 3})
+    assert await app.community.value_for(app.platform, "T1", SIZE) == 3
+
+
+async def test_a_community_the_bot_has_not_seen_reads_the_default(app: App) -> None:
+    assert await app.community.value_for(app.platform, "never-seen", TIMEZONE) == "UTC"

@@ -1,10 +1,14 @@
-"""/admin timezone, and every /admin setting command answering when given no options."""
+"""/admin timezone and organizers, and every /admin setting command answering when given no
+options."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
 from bot.app import App
+from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
 
 
@@ -45,3 +49,56 @@ async def test_a_community_channel_is_refused_where_the_server_is_the_community(
 ) -> None:
     reply = await say(app, "/admin community channel:#study", admin=True)
     assert reply.error and "Here the whole server is the community" in reply.text
+
+
+@pytest.fixture
+def with_roles(messenger: RecordingMessenger) -> None:
+    """A platform whose communities may name an organizer role (Discord)."""
+    messenger.capabilities = replace(messenger.capabilities, organizer_role=True)
+
+
+@pytest.mark.usefixtures("with_roles")
+async def test_the_organizer_role_is_saved_and_shown(app: App) -> None:
+    saved = await say(app, "/admin organizers role:<@&123|Study leads>", admin=True)
+    shown = await say(app, "/admin organizers", admin=True)
+    assert saved.text.startswith("Saved. Members with @Study leads are organizers now")
+    assert shown.text.startswith("Organizer role: <@&123>.")
+
+
+@pytest.mark.usefixtures("with_roles")
+async def test_setting_the_role_tells_the_organizer_to_add_it_to_admin_in_integrations(
+    app: App,
+) -> None:
+    reply = await say(app, "/admin organizers role:<@&123|Study leads>", admin=True)
+    assert "Open Server Settings > Integrations > studybot, pick /admin" in reply.text
+
+
+@pytest.mark.usefixtures("with_roles")
+async def test_the_organizer_role_can_be_cleared(app: App) -> None:
+    await say(app, "/admin organizers role:<@&123>", admin=True)
+    cleared = await say(app, "/admin organizers off:yes", admin=True)
+    shown = await say(app, "/admin organizers", admin=True)
+    assert cleared.text.startswith("Organizer role cleared")
+    assert shown.text.startswith("Organizer role: not set")
+
+
+@pytest.mark.usefixtures("with_roles")
+async def test_a_role_named_without_its_id_is_refused_and_nothing_is_saved(app: App) -> None:
+    refused = await say(app, "/admin organizers role:@Organizers", admin=True)
+    shown = await say(app, "/admin organizers", admin=True)
+    assert refused.error and "Pick the role from the list Discord offers" in refused.text
+    assert "Usage: /admin organizers" in refused.text
+    assert shown.text.startswith("Organizer role: not set")
+
+
+async def test_elsewhere_the_organizer_role_is_a_discord_setting_with_a_slack_equivalent(
+    app: App,
+) -> None:
+    reply = await say(app, "/admin organizers role:@Organizers", admin=True)
+    assert reply.error and reply.text.startswith("An organizer role is a Discord setting.")
+    assert "SLACK_ADMIN_USERGROUP" in reply.text
+
+
+async def test_admin_show_lists_the_organizer_role(app: App) -> None:
+    reply = await say(app, "/admin show", admin=True)
+    assert "organizer_role: not set" in reply.text

@@ -35,6 +35,7 @@ from tests.fakes.discord import (
     OPT_BOOLEAN,
     OPT_CHANNEL,
     OPT_INTEGER,
+    OPT_ROLE,
     OPT_STRING,
     OPT_USER,
     CommandHidden,
@@ -48,6 +49,7 @@ DISCORD_TYPES = {
     OptionType.BOOL: OPT_BOOLEAN,
     OptionType.USER: OPT_USER,
     OptionType.CHANNEL: OPT_CHANNEL,
+    OptionType.ROLE: OPT_ROLE,
 }
 
 
@@ -124,6 +126,8 @@ def _sample(option: Option, h: Harness, guild: FakeGuild) -> Any:
         return guild.member_named("bob")
     if kind is OptionType.CHANNEL:
         return guild.channel_named("study-buddies")
+    if kind is OptionType.ROLE:
+        return next(r for r in guild.roles.values() if r.name == "Organizers")
     if kind is OptionType.TIMEZONE:
         return "Europe/Berlin"
     if kind is OptionType.SKILLS:

@@ -13,6 +13,7 @@ from bot.commands import (
     Option,
     OptionError,
     OptionType,
+    RoleRef,
     UserArg,
     ValueKind,
     converter_for,
@@ -28,6 +29,7 @@ BAD = {
     OptionType.BOOL: "perhaps",
     OptionType.USER: "",
     OptionType.CHANNEL: "#not a channel!",
+    OptionType.ROLE: "<#123>",
     OptionType.TIMEZONE: "Mars/Olympus",
     OptionType.SKILLS: "dokcer",
     OptionType.TIME: "25:00",
@@ -84,6 +86,7 @@ def test_whole_numbers_with_choices_take_only_those() -> None:
         (OptionType.BOOL, ValueKind.BOOLEAN),
         (OptionType.USER, ValueKind.USER),
         (OptionType.CHANNEL, ValueKind.CHANNEL),
+        (OptionType.ROLE, ValueKind.ROLE),
         (OptionType.TIMEZONE, ValueKind.STRING),
         (OptionType.TIME_RANGE, ValueKind.STRING),
     ],
@@ -112,6 +115,27 @@ def test_skills_suggestions_keep_the_skills_already_typed() -> None:
 def test_users_are_resolved_later_by_the_app() -> None:
     user = option(OptionType.USER)
     assert converter_for(user).convert(user, "<@123>", CONTEXT) == UserArg("123")
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("<@&123>", RoleRef("123")),
+        ("123", RoleRef("123")),
+        ("<@&123|Study leads>", RoleRef("123", "Study leads")),  # Discord's role picker
+        ("@Organizers", RoleRef("", "Organizers")),  # typed on the console
+    ],
+)
+def test_a_role_is_a_mention_an_id_or_a_name(text: str, role: RoleRef) -> None:
+    subject = option(OptionType.ROLE)
+    assert converter_for(subject).convert(subject, text, CONTEXT) == role
+
+
+@pytest.mark.parametrize("text", ["@everyone", "<@&42|@everyone>", "@here"])
+def test_a_role_every_member_holds_is_refused(text: str) -> None:
+    subject = option(OptionType.ROLE)
+    with pytest.raises(OptionError, match="every member holds it"):
+        converter_for(subject).convert(subject, text, CONTEXT)
 
 
 def test_a_time_zone_reads_the_fixed_option_beside_it() -> None:

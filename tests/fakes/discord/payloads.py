@@ -1,5 +1,5 @@
 """What users do, as the INTERACTION_CREATE payloads Discord would send the bot: slash
-commands (with ``resolved`` users and channels), autocomplete, button clicks and modal
+commands (with ``resolved`` users, channels and roles), autocomplete, button clicks and modal
 submits. Option types come from the command schema the bot synced, as on Discord."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tests.fakes.discord.constants import (
     OPT_CHANNEL,
     OPT_INTEGER,
     OPT_NUMBER,
+    OPT_ROLE,
     OPT_STRING,
     OPT_SUB_COMMAND,
     OPT_SUB_COMMAND_GROUP,
@@ -26,7 +27,7 @@ from tests.fakes.discord.constants import (
     Json,
 )
 from tests.fakes.discord.limits import modal_inputs
-from tests.fakes.discord.models import FakeChannel, FakeGuild, FakeMember, FakeUser
+from tests.fakes.discord.models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
 from tests.fakes.discord.state import DiscordState, public_message
 
 
@@ -115,9 +116,10 @@ class InteractionPayloads:
         """An APPLICATION_COMMAND (or, with ``focused``, AUTOCOMPLETE) interaction payload.
 
         ``path`` is the command as a user types it without values, e.g. ``"buddy join"`` or
-        ``"admin config set"``. Option types come from the synced command schema, so users and
-        channels get ``resolved`` data; ``option_types`` overrides or fills in when unsynced.
-        Values may be FakeUser/FakeMember/FakeChannel objects for user and channel options.
+        ``"admin config set"``. Option types come from the synced command schema, so users,
+        channels and roles get ``resolved`` data; ``option_types`` overrides or fills in when
+        unsynced. Values may be FakeUser/FakeMember/FakeChannel/FakeRole objects (or ids) for
+        user, channel and role options.
         """
         names = path.split()
         root = self._find_command(guild, names[0])
@@ -204,6 +206,11 @@ class InteractionPayloads:
                 MEMBER_PERMISSIONS
             )
             out["value"] = str(channel.id)
+        elif kind == OPT_ROLE:
+            assert guild is not None, f"option {name}: roles exist only in a server"
+            role = value if isinstance(value, FakeRole) else guild.roles[int(value)]
+            resolved.setdefault("roles", {})[str(role.id)] = role.payload()
+            out["value"] = str(role.id)
         elif focused:
             out["value"] = str(value)  # autocomplete sends the partial text, whatever the type
         else:
@@ -294,4 +301,6 @@ def _infer_type(value: Any) -> int:
         return OPT_USER
     if isinstance(value, FakeChannel):
         return OPT_CHANNEL
+    if isinstance(value, FakeRole):
+        return OPT_ROLE
     return OPT_STRING

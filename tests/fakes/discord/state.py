@@ -144,6 +144,20 @@ class DiscordState:
         guild.members[user.id] = member
         return member
 
+    def add_role(
+        self,
+        guild: FakeGuild,
+        name: str,
+        *holders: FakeMember,
+        permissions: int = MEMBER_PERMISSIONS,
+    ) -> FakeRole:
+        """A role (by default one that grants no more than @everyone) given to ``holders``."""
+        role = FakeRole(self.new_id(), name, permissions)
+        guild.roles[role.id] = role
+        for member in holders:
+            member.role_ids.append(role.id)
+        return role
+
     def remove_member(self, guild: FakeGuild, user_id: int) -> FakeMember:
         return guild.members.pop(user_id)
 
