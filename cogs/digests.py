@@ -62,9 +62,8 @@ class Digests:
     async def gather(self, tenant_id: int, week: Week, today: date) -> WeekData:
         values = await self._app.community.get(tenant_id)
         freezes = values[STREAK_FREEZES]
-        return await self.repo.week(
-            tenant_id, week, today, freezes_per_week=freezes, member_rows=chart.MAX_MEMBER_ROWS
-        )
+        # Public posts show no member's days (who missed which day is the dashboard's view).
+        return await self.repo.week(tenant_id, week, today, freezes_per_week=freezes, member_rows=0)
 
     async def compose(self, data: WeekData) -> Message:
         """The digest message: headline, details for the thread, the chart as a PNG."""
@@ -74,7 +73,7 @@ class Digests:
         picture = Attachment(
             f"digest-{data.week.key}.png",
             png,
-            "Check-ins of the week by day and by member or skill",
+            "Check-ins of the week by day and by skill",
         )
         return Message(
             text=digest.headline, details=digest.details, files=(picture,), buttons=digest.buttons
