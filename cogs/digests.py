@@ -142,6 +142,7 @@ class Digests:
         return queued
 
     async def _due(self, schedule: DigestSchedule, now: datetime) -> int:
+        """Queue what one community has due at `now`: its digest, its organizers' reports."""
         tenant_id = schedule.tenant_id
         values = await self._app.community.get(tenant_id)
         weekday, community = WEEKDAYS.index(values[DAY]), zone(values[TIMEZONE])

@@ -31,6 +31,7 @@ JOB = "organizer-report"
 # Useful until the next week's report comes; one the platform could not take by then is dropped.
 REPORT_TTL = timedelta(days=6)
 STOP = "Stop these reports with /admin reports off:yes."
+HEADING = "📊 **Weekly figures for"
 
 Gather = Callable[[int, Week, date], Awaitable[WeekData]]
 
@@ -39,7 +40,7 @@ def organizer_report(data: WeekData, community: str, buddies: Message | None) ->
     """The week's figures as the digest counts them, then the latest round's report."""
     checked_in = data.history.members_between(data.week.first, data.week.last)
     lines = [
-        f"📊 **Weekly figures for {community}** · {date_span(data.week.first, data.week.last)}"
+        f"{HEADING} {community}** · {date_span(data.week.first, data.week.last)}"
         " (only organizers get this)",
         content.participation(data),
         f"✅ {plural(data.checkins, 'check-in')} · 🧱 {plural(len(data.blockers), 'open blocker')}",

@@ -14,11 +14,10 @@ import pytest
 from bot.app import App
 from bot.clock import ManualClock
 from bot.ports import Message
+from cogs.organizer_reports import HEADING
 from tests.cogs.test_digests import SLOT, cogs_digests, digest_job, digests, schedule, tick
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
-
-HEADING = "📊 **Weekly figures for"
 
 
 def reports(messenger: RecordingMessenger, user: str = "admin") -> list[Message]:
