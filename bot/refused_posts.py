@@ -8,18 +8,16 @@ outbox key), with the command that shows exactly what is missing there.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from bot.clock import Clock
 from bot.community import DIGEST_CHANNEL, PAIRING_CHANNEL, CommunitySettings
 from bot.ports import Message
 from bot.storage.db import Database
-from bot.storage.organizers import OrganizerRepo
+from bot.storage.organizers import RECENT, OrganizerRepo
 from bot.storage.outbox import OutboxItem, Target, enqueue, message_key
 
 log = logging.getLogger(__name__)
 
-RECENT = timedelta(days=90)  # an organizer who ran an admin command this recently is told
 MAX_TOLD = 3
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from bot.app import App
 from bot.channel_check import with_channel_check
@@ -36,11 +37,14 @@ from bot.personal_data import PersonalData
 from bot.ports import Attachment, ChannelUse, Message
 from bot.scheduling import Job
 from bot.storage import claims
-from bot.storage.digests import DigestRepo
+from bot.storage.digests import DigestRepo, DigestSchedule
+from bot.storage.organizers import RECENT
 from bot.storage.outbox import Target, enqueue, message_key
 from bot.text import WEEKDAYS, date_span
+from cogs.organizer_reports import OrganizerReports
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 JOB = "digest"
 # A digest that could not go out within a day (an outage, a long rate limit) is dropped rather
@@ -56,15 +60,15 @@ class Digests:
     def __init__(self, app: App) -> None:
         self._app = app
         self.repo = DigestRepo(app.db)
+        self.reports = OrganizerReports(app, self.gather)
 
     # --- building -------------------------------------------------------------------------------
 
     async def gather(self, tenant_id: int, week: Week, today: date) -> WeekData:
         values = await self._app.community.get(tenant_id)
         freezes = values[STREAK_FREEZES]
-        return await self.repo.week(
-            tenant_id, week, today, freezes_per_week=freezes, member_rows=chart.MAX_MEMBER_ROWS
-        )
+        # Public posts show no member's days (who missed which day is the dashboard's view).
+        return await self.repo.week(tenant_id, week, today, freezes_per_week=freezes, member_rows=0)
 
     async def compose(self, data: WeekData) -> Message:
         """The digest message: headline, details for the thread, the chart as a PNG."""
@@ -74,7 +78,7 @@ class Digests:
         picture = Attachment(
             f"digest-{data.week.key}.png",
             png,
-            "Check-ins of the week by day and by member or skill",
+            "Check-ins of the week by day and by skill",
         )
         return Message(
             text=digest.headline, details=digest.details, files=(picture,), buttons=digest.buttons
@@ -128,30 +132,45 @@ class Digests:
         return key
 
     async def tick(self, now: datetime) -> int:
-        """Post every community's digest whose scheduled time has come and is not posted yet."""
-        posted = 0
-        for schedule in await self.repo.scheduled(DIGEST_CHANNEL.key):
-            if not await self._app.tenants.active(schedule.tenant_id):
-                continue  # the bot was removed from that community
-            values = await self._app.community.get(schedule.tenant_id)
-            weekday = WEEKDAYS.index(values[DAY])
-            week = due_week(now, weekday, values[TIME], zone(values[TIMEZONE]), schedule.armed_at)
-            if week is None:
-                continue
-            today = week.last + timedelta(days=1)
-            try:
-                key = await self.post(
-                    schedule.tenant_id, values[DIGEST_CHANNEL], week, today, now, trigger="schedule"
-                )
-            except Exception:  # one community's failure must not hold up the others' digests
-                log.exception(
-                    "digest of tenant %s failed; the next tick retries", schedule.tenant_id
-                )
-                continue
-            posted += key is not None
-        if posted:
+        """Post every community's digest whose scheduled time has come and is not posted yet,
+        and send its organizers their report of the week; how many digests and reports."""
+        queued = 0
+        for schedule in await self.repo.scheduled(DIGEST_CHANNEL.key, now - RECENT):
+            queued += await self._due(schedule, now)
+        if queued:
             self._app.sender.kick()
-        return posted
+        return queued
+
+    async def _due(self, schedule: DigestSchedule, now: datetime) -> int:
+        """Queue what one community has due at `now`: its digest, its organizers' reports."""
+        tenant_id = schedule.tenant_id
+        values = await self._app.community.get(tenant_id)
+        weekday, community = WEEKDAYS.index(values[DAY]), zone(values[TIMEZONE])
+        queued = 0
+        channel = values[DIGEST_CHANNEL]
+        week = due_week(now, weekday, values[TIME], community, schedule.armed_at)
+        if channel and week is not None:
+            today = week.last + timedelta(days=1)
+            key = await _isolated(
+                "digest",
+                tenant_id,
+                self.post(tenant_id, channel, week, today, now, trigger="schedule"),
+            )
+            queued += key is not None
+        # Organizers want their figures with or without a digest channel; a community whose
+        # organizers never chose a schedule has had the default one since it was created.
+        week = due_week(
+            now, weekday, values[TIME], community, schedule.armed_at or schedule.created_at
+        )
+        if week is not None:
+            today = week.last + timedelta(days=1)
+            queued += (
+                await _isolated(
+                    "organizer report", tenant_id, self.reports.send(tenant_id, week, today, now)
+                )
+                or 0
+            )
+        return queued
 
     # --- commands -------------------------------------------------------------------------------
 
@@ -327,6 +346,16 @@ class Digests:
         }
 
 
+async def _isolated(what: str, tenant_id: int, work: Awaitable[T]) -> T | None:
+    """`work`'s result, or None when it failed: one community's failure must not hold up the
+    others' digests and reports (the next tick retries it)."""
+    try:
+        return await work
+    except Exception:
+        log.exception("%s of tenant %s failed; the next tick retries", what, tenant_id)
+        return None
+
+
 def _days(first: date, last: date) -> str:
     """'Mon 30 Nov – Wed 2 Dec': weekdays, because a week so far ends on an ordinary day."""
     span = [f"{d:%a} {d.day} {d:%b}" for d in dict.fromkeys((first, last))]
@@ -346,3 +375,4 @@ def setup(app: App) -> None:
     )
     app.add_job(Job(JOB, cog.tick, timedelta(minutes=1)))
     app.add_cog(cog)
+    app.add_cog(cog.reports)

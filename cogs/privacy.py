@@ -113,7 +113,7 @@ class Privacy:
             PersonalData(
                 "organizer",
                 "when you last ran an organizer command (so the bot knows whom to tell about "
-                "refused posts)",
+                "refused posts) and whether you get the weekly organizer report",
                 self._export_organizer,
                 lambda tx, tenant, member: app.organizers.erase(tx, tenant.id, member.id),
             )
@@ -138,8 +138,13 @@ class Privacy:
         )
 
     async def _export_organizer(self, tenant: Tenant, member: Member) -> dict[str, Any] | None:
-        seen = await self._app.organizers.last_seen(tenant.id, member.id)
-        return {"last_admin_command_at": seen.isoformat()} if seen is not None else None
+        organizer = await self._app.organizers.get(tenant.id, member.id)
+        if organizer is None:
+            return None
+        return {
+            "last_admin_command_at": organizer.last_seen_at.isoformat(),
+            "weekly_reports": organizer.reports,
+        }
 
     async def _export_profile(self, tenant: Tenant, member: Member) -> dict[str, Any]:
         p = await self._app.profiles.get(tenant.id, member.id)

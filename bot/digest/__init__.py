@@ -82,7 +82,8 @@ class WeekData:
     skills: tuple[SkillStat, ...] = ()
     skill_days: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # per-day check-ins
     # minutes per day for each member who checked in (None: no check-in, 0: no minutes given);
-    # only filled for communities small enough to chart one row per member.
+    # only filled when asked for (`DigestRepo.week(member_rows=...)`): the organizer's dashboard
+    # shows it; public posts never do, since it says who missed which day.
     member_days: Mapping[int, tuple[int | None, ...]] = field(default_factory=dict)
     freezes_per_week: int = 1
     blockers: tuple[Blocker, ...] = ()

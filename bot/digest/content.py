@@ -277,7 +277,7 @@ def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
     skills = top_skills(data.skills, TOP_SKILLS)
     prefer = frozenset(int(m) for m in streaks.checked_in)
     routed = route(open_blockers(data, catalogue), data.knows, data.blocks, week.key, prefer)
-    headline = [title, _participation(data)]
+    headline = [title, participation(data)]
     if current:
         tops = [_streak(data, *s) for s in current[:HEADLINE_SKILLS]]
         headline.append(f"🔥 Longest streaks: {' · '.join(tops)}")
@@ -323,7 +323,9 @@ def _quiet(data: WeekData, title: str) -> str:
     return "\n".join(lines)
 
 
-def _participation(data: WeekData) -> str:
+def participation(data: WeekData) -> str:
+    """The 'N of M members checked in · hours studied' line, with the change on last week
+    (also the organizer report's)."""
     members = (
         f"👥 **{data.checked_in:,}** of {data.active_members:,} members checked in"
         f"{_change(data.checked_in, data.previous_checked_in)}"
@@ -352,7 +354,8 @@ def _streak(data: WeekData, member_id: int, days: int, capped: bool) -> str:
     return f"{_name(data, member_id)} {days}{'+' if capped else ''} days"
 
 
-def _names_of(data: WeekData, ids: np.ndarray) -> str:
+def names_of(data: WeekData, ids: np.ndarray) -> str:
+    """Up to MAX_NAMES of these members' names, then "and N more"."""
     return join([_name(data, int(i)) for i in ids[:MAX_NAMES]], total=len(ids))
 
 
@@ -365,9 +368,9 @@ def _streak_details(
             f"🔥 Longest current streaks: {' · '.join(_streak(data, *s) for s in current)}"
         )
     for goal in sorted(streaks.milestones, reverse=True):
-        lines.append(f"🏅 {goal} days in a row: {_names_of(data, streaks.milestones[goal])}")
+        lines.append(f"🏅 {goal} days in a row: {names_of(data, streaks.milestones[goal])}")
     if streaks.comebacks.size:
-        lines.append(f"🌱 Welcome back: {_names_of(data, streaks.comebacks)}. Great to see you!")
+        lines.append(f"🌱 Welcome back: {names_of(data, streaks.comebacks)}. Great to see you!")
     return "\n".join(lines) if len(lines) > 1 else ""
 
 

@@ -18,6 +18,7 @@ from bot.blockers import BLOCKER_DAYS
 from bot.digest import HISTORY_DAYS, Blocker, BuddyWeek, History, SkillStat, WeekData
 from bot.digest.week import Week
 from bot.storage.db import Database, Tx, from_db, to_db
+from bot.storage.students import STUDENT
 
 SHOUTOUTS = 3
 EPOCH = date(1970, 1, 1).toordinal()  # numpy's datetime64[D] counts days from here
@@ -26,7 +27,8 @@ EPOCH = date(1970, 1, 1).toordinal()  # numpy's datetime64[D] counts days from h
 @dataclass(frozen=True)
 class DigestSchedule:
     tenant_id: int
-    armed_at: datetime | None
+    armed_at: datetime | None  # when the digest schedule was last changed; None: never set
+    created_at: datetime  # the community's: its default schedule holds since then
 
 
 class DigestRepo:
@@ -35,16 +37,25 @@ class DigestRepo:
 
     # --- schedule ---------------------------------------------------------------------------
 
-    async def scheduled(self, channel_key: str) -> list[DigestSchedule]:
-        """Tenants with a digest channel set, and when their schedule was armed."""
+    async def scheduled(self, channel_key: str, organizers_since: datetime) -> list[DigestSchedule]:
+        """Communities the bot is in that have a digest channel set, or an organizer seen since
+        `organizers_since` who wants the weekly report (it goes without a channel too)."""
         rows = await self._db.fetchall(
-            "SELECT s.tenant_id, d.armed_at FROM tenant_settings s"
-            " LEFT JOIN digest_schedules d ON d.tenant_id = s.tenant_id"
-            " WHERE s.key = ? AND s.value <> '' ORDER BY s.tenant_id",
-            (channel_key,),
+            "SELECT t.id, t.created_at, d.armed_at FROM tenants t"
+            " LEFT JOIN digest_schedules d ON d.tenant_id = t.id"
+            " WHERE t.removed_at IS NULL AND (EXISTS (SELECT 1 FROM tenant_settings s"
+            "  WHERE s.tenant_id = t.id AND s.key = ? AND s.value <> '')"
+            " OR EXISTS (SELECT 1 FROM organizers o WHERE o.tenant_id = t.id"
+            "  AND o.last_seen_at >= ? AND o.reports = 1))"
+            " ORDER BY t.id",
+            (channel_key, to_db(organizers_since)),
         )
         return [
-            DigestSchedule(r["tenant_id"], from_db(r["armed_at"]) if r["armed_at"] else None)
+            DigestSchedule(
+                r["id"],
+                from_db(r["armed_at"]) if r["armed_at"] else None,
+                from_db(r["created_at"]),
+            )
             for r in rows
         ]
 
@@ -155,6 +166,8 @@ class DigestRepo:
 
         Totals (check-ins, minutes, skills) count every check-in of the week; anything about
         people (who checked in, streaks, blockers, helpers, names) only members still here.
+        Active and new members are students (`bot.storage.students`): an organizer who never
+        studied is neither counted in "N of M" nor welcomed.
         `member_rows`: per-member daily minutes are fetched only when at most this many members
         checked in (the chart draws one row each); larger weeks are charted by skill.
         """
@@ -179,8 +192,8 @@ class DigestRepo:
             (tenant_id, previous.first.isoformat(), previous.last.isoformat()),
         )
         active = await self._db.fetchone(
-            "SELECT COUNT(*) AS n FROM members WHERE tenant_id = ? AND left_at IS NULL"
-            " AND joined_at < ?",
+            "SELECT COUNT(*) AS n FROM members m WHERE m.tenant_id = ? AND m.left_at IS NULL"
+            f" AND m.joined_at < ? AND {STUDENT}",
             (tenant_id, to_db(week.ends_at)),
         )
         history = await self._history(tenant_id, week, today)
@@ -382,8 +395,9 @@ class DigestRepo:
 
     async def _new_members(self, tenant_id: int, week: Week) -> tuple[int, ...]:
         rows = await self._db.fetchall(
-            "SELECT id FROM members WHERE tenant_id = ? AND left_at IS NULL"
-            " AND joined_at >= ? AND joined_at < ? ORDER BY joined_at, id",
+            "SELECT m.id FROM members m WHERE m.tenant_id = ? AND m.left_at IS NULL"
+            f" AND m.joined_at >= ? AND m.joined_at < ? AND {STUDENT}"
+            " ORDER BY m.joined_at, m.id",
             (tenant_id, to_db(week.starts_at), to_db(week.ends_at)),
         )
         return tuple(r["id"] for r in rows)

@@ -20,9 +20,8 @@ from bot.community import PAIRING_CHANNEL
 from bot.ports import ChannelUse
 from bot.storage.buddies import BuddyRepo
 from bot.text import WEEKDAYS, group_names, plural
-from cogs.buddies.report import moment, names_inline, round_report
+from cogs.buddies.report import names_inline, report_of
 from cogs.buddies.rounds import RoundReport, Rounds
-from cogs.buddies.schedule import next_round_at
 from cogs.buddies.settings import (
     EVERY_WEEKS,
     GROUP_SIZE,
@@ -36,7 +35,6 @@ from cogs.buddies.settings import (
     SILENCE,
     SILENCE_CHOICES,
     STILLIN_HOURS,
-    cadence_of,
     describe,
 )
 from cogs.buddies.texts import round_mix
@@ -107,8 +105,9 @@ class OrganizerCommands:
         *,
         round: Annotated[int | None, Opt("round number", primary=True, min=1)] = None,
     ) -> Reply:
-        rnd = await self._repo.round_numbered(self._app.db, inv.tenant.id, round)
-        if rnd is None:
+        values = await self._app.community.get(inv.tenant.id)
+        message = await report_of(self._app.db, self._repo, inv.tenant.id, values, inv.now, round)
+        if message is None:
             latest = await self._repo.last_round(inv.tenant.id)
             raise CommandError(
                 "No buddy round has run yet; start one with /admin match now."
@@ -116,12 +115,6 @@ class OrganizerCommands:
                 else f"There is no round {round}; the latest is round {latest.number}.",
                 inv.command,
             )
-        cadence = cadence_of(await self._app.community.get(inv.tenant.id))
-        nxt = moment(
-            await next_round_at(self._app.db, inv.tenant.id, cadence, inv.now), cadence.zone
-        )
-        facts = await self._repo.round_facts(self._app.db, rnd)
-        message = round_report(facts, cadence.zone, nxt)
         return Reply(text=message.text, details=message.details)
 
     @command(

@@ -1,7 +1,7 @@
 """The organizer's round report: sent privately after each round, shown by /admin buddies report.
 
-One text for both, built from what the round stored (`BuddyRepo.round_facts`), so the DM and
-the command never disagree. The message stays short whatever the community's size: counts and
+One text for all three (also in the weekly organizer report, cogs/organizer_reports.py), built
+from what the round stored (`BuddyRepo.round_facts`), so the DMs and the command never disagree. The message stays short whatever the community's size: counts and
 a few names inline, every group and name in the details (a thread, or indented lines).
 """
 
@@ -11,9 +11,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.community import CommunityValues
 from bot.ports import Message
-from bot.storage.buddies import RoundFacts
+from bot.storage.buddies import BuddyRepo, RoundFacts
+from bot.storage.db import Database
 from bot.text import group_names, join, literal, long_date, plural
+from cogs.buddies.schedule import next_round_at
+from cogs.buddies.settings import cadence_of
 
 INLINE_NAMES = 5
 """Names listed in the message itself; the rest are in the details."""
@@ -89,3 +93,20 @@ def round_report(facts: RoundFacts, zone: ZoneInfo, next_round: str) -> Message:
         if len(names) > INLINE_NAMES:
             details.append(f"{label}: {join([literal(n) for n in names])}")
     return Message("\n".join(lines), details="\n".join(details) or None)
+
+
+async def report_of(
+    db: Database,
+    repo: BuddyRepo,
+    tenant_id: int,
+    values: CommunityValues,
+    now: datetime,
+    number: int | None = None,
+) -> Message | None:
+    """The report of round `number` (the latest when None), or None when there is no such round."""
+    rnd = await repo.round_numbered(db, tenant_id, number)
+    if rnd is None:
+        return None
+    cadence = cadence_of(values)
+    nxt = moment(await next_round_at(db, tenant_id, cadence, now), cadence.zone)
+    return round_report(await repo.round_facts(db, rnd), cadence.zone, nxt)

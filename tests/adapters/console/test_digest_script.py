@@ -44,7 +44,9 @@ def test_one_digest_with_a_saved_chart_and_nothing_more_that_week(tmp_path: Path
     assert sunday < out.index("→ #study:") < monday < tuesday
     digest = out[out.index("→ #study:") : monday]
     assert "Weekly study digest** · 2 Mar – 8 Mar 2026" in digest
-    assert "**3** of 4 members checked in" in digest
+    # the organizer ("admin") never checked in nor joined buddies: not counted, not welcomed
+    assert "**3** of 3 members checked in" in digest
+    assert "👋 Welcome, Ana, Ben and Cleo!" in digest
     assert "🏅 7 days in a row: Ana" in digest
     assert "→ Ben or admin can help" in digest and "Cleo or" not in digest  # Cleo opted out
     assert "Shout-out to Ana & Ben" in digest, digest
@@ -53,3 +55,7 @@ def test_one_digest_with_a_saved_chart_and_nothing_more_that_week(tmp_path: Path
     assert m is not None
     png = (tmp_path / m.group(1)).read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
+    # the organizer gets the week's figures privately, once
+    assert out.count("📊 **Weekly figures for") == 1
+    report = out[out.index("📊 **Weekly figures for") : monday]
+    assert "**3** of 3 members checked in" in report and "1 open blocker" in report

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.image import imread
 
 from bot.digest import History, WeekData
-from bot.digest.chart import MAX_MEMBER_ROWS, MAX_SKILL_ROWS, render
+from bot.digest.chart import MAX_SKILL_ROWS, figure, heatmap, render
 from bot.digest.week import week_before
 from bot.skills import SkillCatalogue
 
@@ -20,7 +20,7 @@ SKILLS = sorted(CATALOGUE.skills)
 
 
 def community(members: int) -> WeekData:
-    """A week where each member checks in on most days; per-member rows only when small."""
+    """A week where each member checks in on most days (with their days, as the dashboard reads)."""
     rng = np.random.default_rng(members)
     grid = {
         m: tuple(
@@ -42,7 +42,7 @@ def community(members: int) -> WeekData:
         per_day=per_day if members else (0,) * 7,
         history=History.empty(date(2025, 3, 9)),
         skill_days=skill_days if members else {},
-        member_days=grid if members <= MAX_MEMBER_ROWS else {},
+        member_days=grid,
         names={m: f"Member {m} with a rather long display name" for m in grid},
     )
 
@@ -65,16 +65,39 @@ def test_the_chart_is_a_valid_png_of_sensible_size(members: int) -> None:
     assert float(pixels[..., :3].std()) > 0.01  # something is drawn, not a blank canvas
 
 
-def test_a_small_community_gets_one_row_per_member() -> None:
-    ten, eleven = community(10), community(11)
-    assert png_size(render(eleven, CATALOGUE.name))[1] > png_size(render(ten, CATALOGUE.name))[1]
+def test_a_small_communitys_chart_names_no_member_and_shows_no_missed_day() -> None:
+    ten = community(10)
+    assert any(None in days for days in ten.member_days.values())  # some days were missed
+    heat = heatmap(ten, CATALOGUE.name)
+    assert heat is not None
+    assert heat.rows == tuple(CATALOGUE.name(s) for s in heat_skills(ten))
+    drawn = [t.get_text() for ax in figure(ten, CATALOGUE.name).axes for t in ax.get_yticklabels()]
+    assert not any("Member" in label for label in drawn)
 
 
-def test_a_large_community_is_charted_by_its_top_skills_at_a_fixed_height() -> None:
-    big, bigger = community(5000), community(20000)
+def heat_skills(data: WeekData) -> list[str]:
+    """The week's most practised skills, most first: the rows the chart should draw."""
+    ranked = sorted(data.skill_days, key=lambda s: (-sum(data.skill_days[s]), s))
+    return ranked[:MAX_SKILL_ROWS]
+
+
+def test_the_chart_is_the_same_for_10_members_or_5000_at_a_fixed_height() -> None:
+    small, big = community(10), community(5000)
     assert len(big.skill_days) > MAX_SKILL_ROWS
-    heights = {png_size(render(d, CATALOGUE.name))[1] for d in (big, bigger)}
+    heights = {png_size(render(d, CATALOGUE.name))[1] for d in (small, big)}
     assert len(heights) == 1
+
+
+def test_the_heatmap_has_a_colour_key_saying_what_the_shades_mean() -> None:
+    fig = figure(community(10), CATALOGUE.name)
+    [key] = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert "check-ins" in key.get_ylabel()
+
+
+def test_an_empty_week_has_no_heatmap_and_no_key() -> None:
+    fig = figure(community(0), CATALOGUE.name)
+    assert heatmap(community(0), CATALOGUE.name) is None
+    assert [ax.get_label() for ax in fig.axes if ax.get_label() == "<colorbar>"] == []
 
 
 def test_rendering_leaves_matplotlib_global_state_alone() -> None:

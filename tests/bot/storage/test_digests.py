@@ -18,6 +18,7 @@ from bot.storage.db import Database
 from bot.storage.digests import DigestRepo
 from bot.storage.members import MemberRepo
 from bot.storage.migrations import migrate
+from bot.storage.organizers import OrganizerRepo
 from bot.storage.profiles import ProfileRepo
 from bot.storage.tenants import TenantRepo
 from tests.helpers import START
@@ -204,6 +205,23 @@ async def test_skill_counts_per_day_and_learners(world: World) -> None:
     stats = {s.skill: (s.checkins, s.learners) for s in data.skills}
     assert stats == {"sql": (3, 1), "docker": (1, 0), "kubernetes": (0, 2)}
     assert data.skill_days["sql"] == (1, 2, 0, 0, 0, 0, 0)
+
+
+async def test_organizers_count_as_active_and_new_members_only_once_they_study(
+    world: World,
+) -> None:
+    t = await world.tenant("A")
+    ana = await world.member(t, "ana", joined=START)
+    idle, reader, buddy = [await world.member(t, n, joined=START) for n in ("o1", "o2", "o3")]
+    organizers = OrganizerRepo(world.db)
+    for organizer in (idle, reader, buddy):
+        await organizers.seen(t, organizer, START)
+    await world.checkin(t, ana, WEEK.first)
+    await world.checkin(t, reader, WEEK.first - timedelta(days=30))  # studied, just not lately
+    await world.buddies.join(t, buddy, START)
+    data = await world.week(t)
+    assert (data.checked_in, data.active_members) == (1, 3)
+    assert data.new_members == (ana, reader, buddy)
 
 
 async def test_per_member_days_only_for_small_weeks(world: World) -> None:
