@@ -27,6 +27,7 @@ class Setting(Generic[T]):
     key: str
     default: T
     description: str
+    command: str  # the command line that changes it, as the dashboard's settings page shows
     parse: Callable[[str], T]
     format: Callable[[T], str] = str
     show: Callable[[T], str] | None = None  # how /admin show prints it; `format` otherwise
@@ -49,9 +50,14 @@ class Setting(Generic[T]):
 
     @classmethod
     def text(
-        cls, key: str, default: str, description: str, show: Callable[[str], str] | None = None
+        cls,
+        key: str,
+        default: str,
+        description: str,
+        command: str,
+        show: Callable[[str], str] | None = None,
     ) -> Setting[str]:
-        return Setting(key, default, description, parse=str, show=show)
+        return Setting(key, default, description, command, parse=str, show=show)
 
     @classmethod
     def integer(
@@ -59,17 +65,18 @@ class Setting(Generic[T]):
         key: str,
         default: int,
         description: str,
+        command: str,
         show: Callable[[int], str] | None = None,
     ) -> Setting[int]:
-        return Setting(key, default, description, parse=int, show=show)
+        return Setting(key, default, description, command, parse=int, show=show)
 
     @classmethod
-    def time_of_day(cls, key: str, default: time, description: str) -> Setting[time]:
-        return Setting(key, default, description, parse=time.fromisoformat, format=_hh_mm)
+    def time_of_day(cls, key: str, default: time, description: str, command: str) -> Setting[time]:
+        return Setting(key, default, description, command, parse=time.fromisoformat, format=_hh_mm)
 
     @classmethod
-    def weekday(cls, key: str, default: str, description: str) -> Setting[str]:
-        return Setting(key, default, description, parse=_weekday)
+    def weekday(cls, key: str, default: str, description: str, command: str) -> Setting[str]:
+        return Setting(key, default, description, command, parse=_weekday)
 
 
 def _hh_mm(value: time) -> str:
@@ -88,24 +95,30 @@ def _weekday(text: str) -> str:
 # declared by admin), both channels by `python -m bot doctor` (the digest channel declared by
 # digests).
 TIMEZONE = Setting.text(
-    "timezone", "UTC", "community time zone for schedules and members without one"
+    "timezone",
+    "UTC",
+    "community time zone for schedules and members without one",
+    "/admin timezone Europe/Berlin",
 )
 DIGEST_CHANNEL = Setting.text(
     "digest_channel",
     "",
     "channel the weekly digest is posted in",
+    "/admin digest channel:#study",
     show=lambda v: f"#{v}" if v else "off (set a channel with /admin digest channel:#study)",
 )
 COMMUNITY_CHANNEL = Setting.text(
     "community_channel",
     "",
     "the channel whose members are the community (Slack; not set: the whole workspace)",
+    "/admin community channel:#study-group",
     show=lambda v: f"#{v}" if v else "not set (the whole workspace)",
 )
 ORGANIZER_ROLE = Setting.text(
     "organizer_role",
     "",
     "the role whose members are organizers, as if they held Manage Server (Discord)",
+    "/admin organizers role:@Organizers",
     show=lambda v: (
         f"<@&{v}>" if v else "not set (Manage Server, or Server Settings > Integrations)"
     ),
@@ -114,12 +127,14 @@ PAIRING_CHANNEL = Setting.text(
     "pairing_channel",
     "",
     "channel where buddy rooms (private threads) are opened",
+    "/admin buddies channel:#study-buddies",
     show=lambda v: f"#{v}" if v else "not set (where rooms need a channel, members get DMs)",
 )
 STREAK_FREEZES = Setting.integer(
     "streak_freezes",
     DEFAULT_FREEZES,
     "automatic streak freezes per member per ISO week, each covering one missed day",
+    "/admin checkins freezes:2",
     show=lambda n: f"{n} per week",
 )
 

@@ -52,8 +52,12 @@ JOB = "digest"
 DIGEST_TTL = timedelta(hours=24)
 
 
-DAY = Setting.weekday("digest_day", "monday", "weekday the digest is posted")
-TIME = Setting.time_of_day("digest_time", time(9), "time the digest is posted, community time")
+DAY = Setting.weekday(
+    "digest_day", "monday", "weekday the digest is posted", "/admin digest day:monday"
+)
+TIME = Setting.time_of_day(
+    "digest_time", time(9), "time the digest is posted, community time", "/admin digest time:09:00"
+)
 
 
 class Digests:

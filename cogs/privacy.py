@@ -47,6 +47,7 @@ DELETE_AFTER = Setting.integer(
     "privacy_delete_after_days",
     0,
     "delete the data of members who left after this many days (0: never)",
+    "/admin privacy days:30",
     show=_show_days,
 )
 

@@ -10,21 +10,40 @@ from bot.matching.round import GROUP_SIZES, Cadence, describe_cadence
 from bot.text import WEEKDAYS, plural
 from cogs.buddies.texts import group_size_rule
 
-ROUND_DAY = Setting.weekday("buddy_day", "monday", "weekday buddy rounds start on")
-ROUND_TIME = Setting.time_of_day("buddy_time", time(10), "time buddy rounds start, community time")
-EVERY_WEEKS = Setting.integer(
-    "buddy_every_weeks", 1, "weeks between buddy rounds", show=lambda n: f"every {n} week(s)"
+ROUND_DAY = Setting.weekday(
+    "buddy_day", "monday", "weekday buddy rounds start on", "/admin buddies day:monday"
 )
-GROUP_SIZE = Setting.integer("buddy_group_size", 2, "buddy group size: 2 pairs, 3 trios")
+ROUND_TIME = Setting.time_of_day(
+    "buddy_time", time(10), "time buddy rounds start, community time", "/admin buddies time:10:00"
+)
+EVERY_WEEKS = Setting.integer(
+    "buddy_every_weeks",
+    1,
+    "weeks between buddy rounds",
+    "/admin buddies every:2",
+    show=lambda n: f"every {n} week(s)",
+)
+GROUP_SIZE = Setting.integer(
+    "buddy_group_size", 2, "buddy group size: 2 pairs, 3 trios", "/admin buddies size:3"
+)
 REPEAT_WINDOW = Setting.integer(
-    "buddy_repeat_window", 6, "rounds before two buddies may be paired again"
+    "buddy_repeat_window",
+    6,
+    "rounds before two buddies may be paired again",
+    "/admin buddies repeat:6",
 )
 SILENCE = Setting.text(
-    "buddy_silence", "out", 'whether a member silent after "Still in?" sits the round out or is in'
+    "buddy_silence",
+    "out",
+    'whether a member silent after "Still in?" sits the round out or is in',
+    "/admin buddies silence:in",
 )
 SILENCE_CHOICES = ("out", "in")
 STILLIN_HOURS = Setting.integer(
-    "buddy_stillin_hours", 24, 'hours before a round silent members are asked "Still in?"'
+    "buddy_stillin_hours",
+    24,
+    'hours before a round silent members are asked "Still in?"',
+    "/admin buddies ask:48",
 )
 MAX_STILLIN_HOURS = 72
 QUIET_DAYS = 3  # days without a word before /buddy rematch moves on from a buddy

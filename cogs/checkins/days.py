@@ -18,6 +18,7 @@ BACKFILL = Setting.integer(
     "checkin_backfill_days",
     1,
     "how many days back members may log a forgotten check-in (0: today only)",
+    "/admin checkins backfill:3",
     show=lambda n: f"{plural(n, 'day')} back" if n else "today only",
 )
 MAX_BACKFILL = 14

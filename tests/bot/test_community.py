@@ -7,11 +7,12 @@ from datetime import time
 import pytest
 
 from bot.app import App
+from bot.commands import parse_line, validate
 from bot.community import STREAK_FREEZES, TIMEZONE, Setting
 from tests.helpers import say
 
-SIZE = Setting.integer("zz_size", 2, "a number")
-START = Setting.time_of_day("zz_start", time(10), "a time")
+SIZE = Setting.integer("zz_size", 2, "a number", "/admin show")
+START = Setting.time_of_day("zz_start", time(10), "a time", "/admin show")
 
 
 async def _tenant_id(app: App) -> int:
@@ -59,7 +60,9 @@ async def test_undeclared_settings_are_refused(app: App) -> None:
 
 def test_a_key_is_declared_once(app: App) -> None:
     with pytest.raises(ValueError, match="declared twice"):
-        app.community.declare(Setting.integer("streak_freezes", 1, "again"))
+        app.community.declare(
+            Setting.integer("streak_freezes", 1, "again", "/admin checkins freezes:1")
+        )
 
 
 def test_settings_show_their_value_for_admins() -> None:
@@ -75,3 +78,11 @@ async def test_a_setting_is_read_by_the_platforms_id_of_the_community(app: App) 
 
 async def test_a_community_the_bot_has_not_seen_reads_the_default(app: App) -> None:
     assert await app.community.value_for(app.platform, "never-seen", TIMEZONE) == "UTC"
+
+
+def test_every_declared_setting_names_a_command_line_that_parses(app: App) -> None:
+    """The dashboard shows each setting's `command`: it must run (parse and validate) here."""
+    for setting in app.community.declared.values():
+        command, raw = parse_line(setting.command, app.commands, app.convert_context)
+        assert command.admin, setting.key
+        validate(command, raw, app.convert_context)
