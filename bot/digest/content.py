@@ -263,6 +263,15 @@ def open_blockers(
     return (tagged + untagged)[:MAX_BLOCKERS]
 
 
+def routed_blockers(
+    data: WeekData, catalogue: SkillCatalogue, checked_in: np.ndarray
+) -> list[Routed]:
+    """The blockers the digest shows, each with the peers it asks (the dashboard lists the
+    same); `checked_in`: the members who checked in in the week, preferred as helpers."""
+    prefer = frozenset(int(m) for m in checked_in)
+    return route(open_blockers(data, catalogue), data.knows, data.blocks, data.week.key, prefer)
+
+
 # --- the digest ---------------------------------------------------------------------------------
 
 
@@ -275,8 +284,7 @@ def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
     streaks = summarize(data.history, data.today, week.first, week.last, data.freezes_per_week)
     current = streaks.top(TOP_STREAKS, MIN_STREAK)
     skills = top_skills(data.skills, TOP_SKILLS)
-    prefer = frozenset(int(m) for m in streaks.checked_in)
-    routed = route(open_blockers(data, catalogue), data.knows, data.blocks, week.key, prefer)
+    routed = routed_blockers(data, catalogue, streaks.checked_in)
     headline = [title, participation(data)]
     if current:
         tops = [_streak(data, *s) for s in current[:HEADLINE_SKILLS]]

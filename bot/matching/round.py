@@ -41,6 +41,8 @@ __all__ = ["local_windows", "shared_windows"]  # re-exported: /buddy status read
 GROUP_SIZES = (2, 3)
 PAUSE_AFTER_MISSED = 2
 """Rounds in a row without a "did you meet" answer or a check-in before matching pauses."""
+MAX_PAUSE_WEEKS = 12
+"""The longest pause a member (/buddy pause) or an organizer (the dashboard) may choose."""
 NOTICE = timedelta(hours=2)
 """The first suggested time to meet is at least this long after the intro goes out: the
 evening of a round's first day is offered, a slot that starts as the intro arrives is not."""

@@ -196,7 +196,7 @@ class DigestRepo:
             f" AND m.joined_at < ? AND {STUDENT}",
             (tenant_id, to_db(week.ends_at)),
         )
-        history = await self._history(tenant_id, week, today)
+        history = await self.history(tenant_id, week.first, today)
         checked_in = history.members_between(week.first, week.last).size
         skills, skill_days = await self._skills(tenant_id, first, last, days)
         return WeekData(
@@ -226,9 +226,10 @@ class DigestRepo:
             names=await self._names(tenant_id),
         )
 
-    async def _history(self, tenant_id: int, week: Week, today: date) -> History:
-        """The last HISTORY_DAYS days of check-ins of members here who checked in since the
-        week began: one row per member with their dates concatenated (each exactly 10
+    async def history(self, tenant_id: int, first: date, today: date) -> History:
+        """The last HISTORY_DAYS days of check-ins of members here who checked in from `first`
+        to `today` (the week's first day; the dashboard's streaks: the days a streak may still
+        be alive): one row per member with their dates concatenated (each exactly 10
         characters, YYYY-MM-DD), decoded by numpy in one go. Far cheaper than a row per day.
         """
         since = today - timedelta(days=HISTORY_DAYS)
@@ -242,7 +243,7 @@ class DigestRepo:
             {
                 "t": tenant_id,
                 "since": since.isoformat(),
-                "first": week.first.isoformat(),
+                "first": first.isoformat(),
                 "today": today.isoformat(),
             },
         )

@@ -48,6 +48,22 @@ def _by_kind(rows: Sequence[aiosqlite.Row]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(r["skill"] for r in rows if r["kind"] == k) for k in SKILL_KINDS}
 
 
+def _profiles(rows: Sequence[aiosqlite.Row], skills: Sequence[aiosqlite.Row]) -> dict[int, Profile]:
+    """Profiles by member id from `profiles` rows and (member_id, kind, skill) rows."""
+    learning: dict[int, list[str]] = {}
+    knows: dict[int, list[str]] = {}
+    for s in skills:
+        target = learning if s["kind"] == "learning" else knows
+        target.setdefault(s["member_id"], []).append(s["skill"])
+    ids = {r["member_id"] for r in rows} | set(learning) | set(knows)
+    by_id = {r["member_id"]: r for r in rows}
+    by_kind = {"learning": learning, "knows": knows}
+    return {
+        mid: _profile(mid, by_id.get(mid), {k: tuple(v.get(mid, ())) for k, v in by_kind.items()})
+        for mid in ids
+    }
+
+
 class ProfileRepo:
     def __init__(self, db: Database, members: MemberRepo) -> None:
         self._db = db
@@ -74,20 +90,24 @@ class ProfileRepo:
             "SELECT member_id, kind, skill FROM member_skills WHERE tenant_id = ? ORDER BY skill",
             (tenant_id,),
         )
-        learning: dict[int, list[str]] = {}
-        knows: dict[int, list[str]] = {}
-        for s in skills:
-            target = learning if s["kind"] == "learning" else knows
-            target.setdefault(s["member_id"], []).append(s["skill"])
-        ids = {r["member_id"] for r in rows} | set(learning) | set(knows)
-        by_id = {r["member_id"]: r for r in rows}
-        by_kind = {"learning": learning, "knows": knows}
-        return {
-            mid: _profile(
-                mid, by_id.get(mid), {k: tuple(v.get(mid, ())) for k, v in by_kind.items()}
-            )
-            for mid in ids
-        }
+        return _profiles(rows, skills)
+
+    async def of(self, tenant_id: int, member_ids: Sequence[int]) -> dict[int, Profile]:
+        """The profiles of these members of the tenant, by member id (set or not)."""
+        if not member_ids:
+            return {}
+        marks = ", ".join("?" for _ in member_ids)
+        rows = await self._db.fetchall(
+            f"SELECT * FROM profiles WHERE tenant_id = ? AND member_id IN ({marks})",
+            (tenant_id, *member_ids),
+        )
+        skills = await self._db.fetchall(
+            "SELECT member_id, kind, skill FROM member_skills"
+            f" WHERE tenant_id = ? AND member_id IN ({marks}) ORDER BY skill",
+            (tenant_id, *member_ids),
+        )
+        found = _profiles(rows, skills)
+        return {m: found.get(m) or Profile(member_id=m) for m in member_ids}
 
     async def update(
         self,

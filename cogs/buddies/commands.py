@@ -12,7 +12,7 @@ from bot.app import App
 from bot.commands import CommandError, Invocation, Opt, Reply, command
 from bot.community import TIMEZONE
 from bot.localtime import zone_for
-from bot.matching.round import group_title, match_profile
+from bot.matching.round import MAX_PAUSE_WEEKS, group_title, match_profile
 from bot.meeting_times import (
     NO_SHARED_HOURS_HELP,
     SET_HOURS,
@@ -37,7 +37,6 @@ from cogs.buddies import texts
 from cogs.buddies.schedule import next_round_at
 from cogs.buddies.settings import cadence_of
 
-MAX_PAUSE_WEEKS = 12
 NUDGE_TTL = timedelta(days=1)  # "how is it going today?" means nothing tomorrow
 _HISTORY_MET = {None: "not answered", True: "met", False: "did not meet"}
 

@@ -1,0 +1,88 @@
+"""CSV exports of the dashboard's tables (the csv module quotes every field that needs it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from bot.dashboard.views import MemberRow, Overview
+
+WEEK_COLUMNS = (
+    "first_day",
+    "last_day",
+    "active_members",
+    "checked_in",
+    "checkins",
+    "minutes",
+    "median_streak",
+    "open_blockers",
+)
+MEMBER_COLUMNS = (
+    "name",
+    "last_checkin",
+    "streak",
+    "minutes_this_week",
+    "buddy_status",
+    "paused",
+    "auto_paused",
+    "in_rounds",
+    "skills",
+)
+# A cell starting with one of these is a formula in a spreadsheet: a member named
+# "=HYPERLINK(...)" must stay text when an organizer opens the file.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+def weekly_csv(overview: Overview) -> str:
+    """The overview's weeks, oldest first: one row each."""
+    return _table(
+        WEEK_COLUMNS,
+        (
+            (
+                w.first.isoformat(),
+                w.last.isoformat(),
+                w.active_members,
+                w.checked_in,
+                w.checkins,
+                w.minutes,
+                w.median_streak,
+                w.open_blockers,
+            )
+            for w in overview.weeks
+        ),
+    )
+
+
+def members_csv(rows: Sequence[MemberRow]) -> str:
+    """The members table; skills joined with '; '."""
+    return _table(
+        MEMBER_COLUMNS,
+        (
+            (
+                r.name,
+                r.last_checkin.isoformat() if r.last_checkin else "",
+                r.streak,
+                r.minutes_week,
+                r.buddy_status,
+                "yes" if r.paused else "no",
+                "yes" if r.auto_paused else "no",
+                "yes" if r.in_rounds else "no",
+                "; ".join(r.skills),
+            )
+            for r in rows
+        ),
+    )

@@ -1,0 +1,524 @@
+"""The organizers' dashboard: one community's figures, members, rounds, blockers and settings,
+read from the code the digest and buddy rounds use, and the buddy actions of `/buddy`.
+
+Every method takes the tenant it shows and reads or changes nothing of another: a member id
+of another community is refused (False) or not shown. Domain time comes in as `now`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from bot.blockers import BLOCKER_DAYS
+from bot.community import STREAK_FREEZES, TIMEZONE, CommunityValues
+from bot.dashboard import chart
+from bot.dashboard.recent import Recent
+from bot.dashboard.views import (
+    SORTS,
+    STATUSES,
+    BlockersView,
+    BlockerView,
+    GroupView,
+    MemberQuery,
+    MemberRow,
+    MembersPage,
+    Overview,
+    RoundsView,
+    RoundView,
+    SettingRow,
+    WeekFigures,
+)
+from bot.digest import Blocker, WeekData, content
+from bot.digest.week import Week, last_full_week, week_so_far
+from bot.localtime import local_date, zone
+from bot.matching.round import MAX_PAUSE_WEEKS, match_profile
+from bot.meeting_times import local_windows, shared_windows
+from bot.skills import SkillCatalogue
+from bot.storage.buddies import Buddy, BuddyRepo, Group, Round
+from bot.storage.dashboard import DashboardRepo
+from bot.storage.digests import DigestRepo
+from bot.storage.models import Profile
+from bot.text import WEEKDAYS
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+CHART_WEEKS = 8
+# The digest's posting weekday, declared by the digests cog (bot/ cannot import it).
+DIGEST_DAY_KEY = "digest_day"
+# What a page read is kept for: an organizer clicking through the pages of a 10,000-member
+# community does not gather the same ten digest weeks, every member or every finished round on
+# each click. The buddy actions drop the members table at once; the rest may lag this much.
+KEPT_FOR = timedelta(minutes=1)
+KEPT_WEEKS = 256  # ten per community seen in the last minute
+KEPT_TABLES = 16  # member tables (a 10,000-member one is a few MB)
+KEPT_ROUNDS = 64
+# A streak is still alive when its last check-in is at most this many days before today: the
+# day before today may be covered by a freeze, and today is not over (bot.streaks).
+STREAK_ALIVE_DAYS = 2
+_WHY = "Why you were matched:"
+_WHY_ENDS = "First step:"
+
+
+@dataclass(frozen=True)
+class _Enrolment:
+    """A member's buddy status as the table shows and filters it."""
+
+    text: str
+    paused: bool
+    auto_paused: bool
+    in_rounds: bool
+
+
+def median_streak(data: WeekData) -> float:
+    """The median current streak (as of the week's posting day) of those who checked in."""
+    week = data.week
+    streaks = content.summarize(
+        data.history, data.today, week.first, week.last, data.freezes_per_week
+    )
+    current = streaks.current[np.isin(streaks.members, streaks.checked_in)]
+    return float(np.median(current)) if current.size else 0.0
+
+
+def figures(data: WeekData) -> WeekFigures:
+    """The digest's numbers of one week."""
+    return WeekFigures(
+        first=data.week.first,
+        last=data.week.last,
+        active_members=data.active_members,
+        checked_in=data.checked_in,
+        checkins=data.checkins,
+        minutes=data.minutes,
+        median_streak=median_streak(data),
+        open_blockers=len(data.blockers),
+    )
+
+
+def enrolment(buddy: Buddy | None, now: datetime, zone: ZoneInfo) -> _Enrolment:
+    """What a person reads about a member's buddy rounds, as `/buddy status` decides it."""
+    if buddy is None:
+        return _Enrolment("not in rounds", False, False, False)
+    if buddy.status == "left":
+        return _Enrolment("left rounds", False, False, False)
+    if buddy.paused_at(now):
+        if buddy.paused_until is not None:
+            until = buddy.paused_until.astimezone(zone)
+            return _Enrolment(f"paused until {until.day} {until:%b}", True, False, False)
+        missed = buddy.missed_rounds
+        why = f"missed {missed} rounds" if missed else 'no answer to "Still in?"'
+        return _Enrolment(f"auto-paused ({why})", True, True, False)
+    return _Enrolment("in rounds", False, False, True)
+
+
+def matched_because(intro: str | None) -> str:
+    """The "Why you were matched" lines of a group's intro, as sent ("" when not kept)."""
+    if not intro or _WHY not in intro:
+        return ""
+    reasons = intro.split(_WHY, 1)[1].split(_WHY_ENDS, 1)[0]
+    return "\n".join(line.strip() for line in reasons.strip().splitlines())
+
+
+class Dashboard:
+    """What an organizer's dashboard shows of one community; every method is scoped by tenant."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._repo = DashboardRepo(app.db)
+        self._digests = DigestRepo(app.db)
+        self._buddies = BuddyRepo(app.db)
+        self._figures: Recent[tuple[int, date, date, date], WeekFigures] = Recent(
+            KEPT_FOR, KEPT_WEEKS
+        )
+        self._rows: Recent[int, tuple[list[MemberRow], tuple[date, ...]]] = Recent(
+            KEPT_FOR, KEPT_TABLES
+        )
+        self._rounds: Recent[tuple[int, int], RoundView] = Recent(KEPT_FOR, KEPT_ROUNDS)
+        self._charts: Recent[tuple[WeekFigures, ...], str] = Recent(KEPT_FOR, KEPT_TABLES)
+        self._unsolved: Recent[
+            tuple[int, date, date], tuple[tuple[BlockerView, ...], tuple[BlockerView, ...]]
+        ] = Recent(KEPT_FOR, KEPT_TABLES)
+
+    # --- where the community is in time -------------------------------------------------------
+
+    def _zone(self, values: CommunityValues) -> ZoneInfo:
+        return zone(values[TIMEZONE])
+
+    def _weekday(self, values: CommunityValues) -> int:
+        """The digest's posting weekday (0 = Monday); Monday when no digest is declared."""
+        setting = self._app.community.declared.get(DIGEST_DAY_KEY)
+        return WEEKDAYS.index(values[setting]) if setting is not None else 0
+
+    def _this_week(self, values: CommunityValues, now: datetime) -> Week:
+        community = self._zone(values)
+        return week_so_far(local_date(now, community), self._weekday(values), community)
+
+    # --- overview -----------------------------------------------------------------------------
+
+    async def _gather(
+        self, tenant_id: int, values: CommunityValues, week: Week, today: date
+    ) -> WeekData:
+        return await self._digests.week(
+            tenant_id, week, today, freezes_per_week=values[STREAK_FREEZES], member_rows=0
+        )
+
+    async def _week_figures(
+        self, tenant_id: int, values: CommunityValues, week: Week, today: date, now: datetime
+    ) -> WeekFigures:
+        key = (tenant_id, week.first, week.last, today)
+        kept = self._figures.get(key, now)
+        if kept is not None:
+            return kept
+        found = figures(await self._gather(tenant_id, values, week, today))
+        return self._figures.put(key, found, now)
+
+    async def overview(self, tenant_id: int, now: datetime) -> Overview:
+        """This week so far against the same days a week earlier (the digest preview's
+        comparison), and the last CHART_WEEKS complete digest weeks, each as of its posting day."""
+        values = await self._app.community.get(tenant_id)
+        community = self._zone(values)
+        today = local_date(now, community)
+        this = week_so_far(today, self._weekday(values), community)
+        before = this.previous()
+        newest = last_full_week(today, self._weekday(values), community)
+        history = [newest]
+        for _ in range(CHART_WEEKS - 1):
+            history.insert(0, history[0].previous())
+        weeks = tuple(
+            [
+                await self._week_figures(tenant_id, values, w, w.last + timedelta(days=1), now)
+                for w in history
+            ]
+        )
+        tenant = await self._app.tenants.get(tenant_id)
+        return Overview(
+            community=tenant.name if tenant is not None else "",
+            this_week=await self._week_figures(tenant_id, values, this, today, now),
+            last_week=await self._week_figures(
+                tenant_id, values, before, before.last + timedelta(days=1), now
+            ),
+            weeks=weeks,
+            chart_svg=self._charts.get(weeks, now)
+            or self._charts.put(weeks, chart.render(weeks), now),
+        )
+
+    # --- members ------------------------------------------------------------------------------
+
+    async def all_members(self, tenant_id: int, now: datetime) -> list[MemberRow]:
+        """Every member still here, by name (the CSV export)."""
+        rows, _ = await self._member_rows(tenant_id, now)
+        return sorted(rows, key=_by_name)
+
+    async def members(self, tenant_id: int, now: datetime, query: MemberQuery) -> MembersPage:
+        """One page of the members table, filtered, searched and sorted in one pass."""
+        query = replace(
+            query,
+            status=query.status if query.status in STATUSES else "all",
+            sort=query.sort if query.sort in SORTS else "name",
+            per_page=max(1, query.per_page),
+        )
+        rows, days = await self._member_rows(tenant_id, now)
+        needle = query.search.strip().casefold()
+        found = [
+            r
+            for r in rows
+            if _has_status(r, query.status)
+            and (
+                not needle
+                or needle in r.name.casefold()
+                or any(needle in s.casefold() for s in r.skills)
+            )
+        ]
+        found.sort(key=_by_name)  # the tie-break, kept by the stable sort below
+        if query.sort != "name" or query.descending:
+            found.sort(key=_SORT_KEYS[query.sort], reverse=query.descending)
+        pages = max(1, math.ceil(len(found) / query.per_page))
+        page = min(max(1, query.page), pages)
+        start = (page - 1) * query.per_page
+        return MembersPage(
+            rows=tuple(found[start : start + query.per_page]),
+            total=len(found),
+            page=page,
+            pages=pages,
+            query=replace(query, page=page),
+            days=days,
+        )
+
+    async def _member_rows(
+        self, tenant_id: int, now: datetime
+    ) -> tuple[list[MemberRow], tuple[date, ...]]:
+        """Every member's row, kept for KEPT_FOR: sorting, searching and paging a
+        10,000-member table reuse one read; the actions here drop it at once."""
+        kept = self._rows.get(tenant_id, now)
+        if kept is not None:
+            return kept
+        values = await self._app.community.get(tenant_id)
+        community = self._zone(values)
+        week = self._this_week(values, now)
+        today = week.last
+        facts = await self._repo.members(tenant_id, week.first, week.last)
+        history = await self._digests.history(
+            tenant_id, today - timedelta(days=STREAK_ALIVE_DAYS), today
+        )
+        streaks = content.summarize(history, today, week.first, week.last, values[STREAK_FREEZES])
+        streak_of = dict(zip(streaks.members.tolist(), streaks.current.tolist(), strict=True))
+        skill_name = self._app.skills.name
+        days = week.days
+        rows = []
+        for f in facts:
+            status = enrolment(f.buddy, now, community)
+            rows.append(
+                MemberRow(
+                    member_id=f.member_id,
+                    name=f.name,
+                    last_checkin=f.last_checkin,
+                    streak=int(streak_of.get(f.member_id, 0)),
+                    minutes_week=sum(f.minutes.values()),
+                    buddy_status=status.text,
+                    paused=status.paused,
+                    auto_paused=status.auto_paused,
+                    in_rounds=status.in_rounds,
+                    skills=tuple(skill_name(s) for s in f.learning),
+                    week=tuple(f.minutes.get(d) for d in days),
+                )
+            )
+        return self._rows.put(tenant_id, (rows, days), now)
+
+    # --- buddy rounds -------------------------------------------------------------------------
+
+    async def rounds(self, tenant_id: int, now: datetime, limit: int = 6) -> RoundsView:
+        """The latest `limit` rounds, newest first: groups, answers, shared study time, and
+        who waits for a group or is paused by the bot now."""
+        community = (await self._app.community.get(tenant_id))[TIMEZONE]
+        recent = await self._buddies.recent_rounds(tenant_id, limit)
+        shown = tuple([await self._round(tenant_id, r, community, now) for r in recent])
+        waiting = await self._repo.round_notes(tenant_id, recent[0].id, "waiting") if recent else []
+        return RoundsView(
+            rounds=shown,
+            waiting=tuple(waiting),
+            auto_paused=tuple(await self._repo.auto_paused(tenant_id)),
+        )
+
+    async def _round(self, tenant_id: int, rnd: Round, community: str, now: datetime) -> RoundView:
+        kept = self._rounds.get((tenant_id, rnd.id), now)
+        if kept is not None:
+            return kept
+        groups = await self._buddies.round_groups(tenant_id, rnd.id)
+        notes = await self._repo.group_notes(tenant_id, [g.id for g in groups])
+        # Only groups the round found study time in common for have hours worth showing.
+        sharing = [g for g in groups if notes.get(g.id, (None, None))[0] in ("shared", None)]
+        profiles = await self._app.profiles.of(
+            tenant_id, [m.member_id for g in sharing for m in g.members if m.member_id is not None]
+        )
+        day = local_date(rnd.started_at, zone(community))
+        shared = {g.id: _shared_time(g, profiles, community, day) for g in sharing}
+        views = [
+            GroupView(
+                names=tuple(m.display_name for m in g.members),
+                met=tuple(m.display_name for m in g.members if m.met is True),
+                not_met=tuple(m.display_name for m in g.members if m.met is False),
+                no_answer=tuple(m.display_name for m in g.members if m.met is None),
+                shared_time=shared.get(g.id),
+                why=matched_because(notes.get(g.id, (None, None))[1]),
+            )
+            for g in groups
+        ]
+        view = RoundView(
+            number=rnd.number,
+            started=rnd.started_at,
+            groups=tuple(views),
+            without_shared_time=sum(v.shared_time is None for v in views),
+        )
+        return self._rounds.put((tenant_id, rnd.id), view, now)
+
+    # --- blockers -----------------------------------------------------------------------------
+
+    async def blockers(self, tenant_id: int, now: datetime) -> BlockersView:
+        """Blockers open now (the digest's week so far): those the digest asks peers about,
+        with the peers it names, then the others; and those solved in the last BLOCKER_DAYS
+        (read each time, so one solved a moment ago leaves the open lists at once)."""
+        values = await self._app.community.get(tenant_id)
+        week = self._this_week(values, now)
+        key = (tenant_id, week.first, week.last)
+        unsolved = self._unsolved.get(key, now) or self._unsolved.put(
+            key, await self._open_blockers(tenant_id, values, week), now
+        )
+        catalogue = self._app.skills
+        community = self._zone(values)
+        solved = tuple(
+            _blocker_view(
+                s.blocker,
+                s.member,
+                content.tag(s.blocker, catalogue),
+                catalogue,
+                solved=local_date(s.solved_at, community),
+            )
+            for s in await self._repo.solved_blockers(tenant_id, now - timedelta(days=BLOCKER_DAYS))
+        )
+        done = {v.id for v in solved}
+        asked, others = unsolved
+        return BlockersView(
+            open=tuple(v for v in others if v.id not in done),
+            routed=tuple(v for v in asked if v.id not in done),
+            solved=solved,
+        )
+
+    async def _open_blockers(
+        self, tenant_id: int, values: CommunityValues, week: Week
+    ) -> tuple[tuple[BlockerView, ...], tuple[BlockerView, ...]]:
+        """The week's open blockers: (routed to peers, the others), newest first."""
+        data = await self._gather(tenant_id, values, week, week.last)
+        catalogue = self._app.skills
+        checked_in = data.history.members_between(week.first, week.last)
+        routed = [r for r in content.routed_blockers(data, catalogue, checked_in) if r.helpers]
+        asked = {r.blocker.id for r in routed}
+        names = data.names
+        newest_first = sorted(data.blockers, key=lambda b: (-b.local_date.toordinal(), b.id))
+        return (
+            tuple(
+                _blocker_view(
+                    r.blocker,
+                    names.get(r.blocker.member_id, ""),
+                    r.skills,
+                    catalogue,
+                    tuple(names.get(h, "") for h in r.helpers),
+                )
+                for r in routed
+            ),
+            tuple(
+                _blocker_view(b, names.get(b.member_id, ""), content.tag(b, catalogue), catalogue)
+                for b in newest_first
+                if b.id not in asked
+            ),
+        )
+
+    # --- settings -----------------------------------------------------------------------------
+
+    async def settings(self, tenant_id: int) -> list[SettingRow]:
+        values = await self._app.community.get(tenant_id)
+        return [
+            SettingRow(key, setting.display(values[setting]), setting.description, setting.command)
+            for key, setting in sorted(self._app.community.declared.items())
+        ]
+
+    # --- actions (as /buddy pause, /buddy resume and /buddy leave do them) --------------------
+
+    async def _enrolled(self, tenant_id: int, member_id: int) -> bool:
+        """A member here in buddy matching: what /buddy pause, resume and leave require."""
+        if not await self._repo.is_member(tenant_id, member_id):
+            return False
+        buddy = await self._buddies.get(tenant_id, member_id)
+        return buddy is not None and buddy.status != "left"
+
+    async def _set_status(
+        self,
+        tenant_id: int,
+        member_id: int,
+        status: str,
+        now: datetime,
+        paused_until: datetime | None = None,
+    ) -> None:
+        await self._buddies.set_status(tenant_id, member_id, status, now, paused_until)
+        self._rows.drop(tenant_id)  # the organizer sees the change on the next page
+
+    async def pause(self, tenant_id: int, member_id: int, weeks: int, now: datetime) -> bool:
+        if not 1 <= weeks <= MAX_PAUSE_WEEKS:
+            raise ValueError(f"a pause is 1 to {MAX_PAUSE_WEEKS} weeks, not {weeks}")
+        if not await self._enrolled(tenant_id, member_id):
+            return False
+        until = now + timedelta(weeks=weeks)
+        await self._set_status(tenant_id, member_id, "paused", now, until)
+        return True
+
+    async def resume(self, tenant_id: int, member_id: int, now: datetime) -> bool:
+        if not await self._enrolled(tenant_id, member_id):
+            return False
+        await self._set_status(tenant_id, member_id, "active", now)
+        return True
+
+    async def remove_from_rounds(self, tenant_id: int, member_id: int, now: datetime) -> bool:
+        if not await self._enrolled(tenant_id, member_id):
+            return False
+        await self._set_status(tenant_id, member_id, "left", now)
+        return True
+
+
+def _blocker_view(
+    blocker: Blocker,
+    member: str,
+    skills: tuple[str, ...],
+    catalogue: SkillCatalogue,
+    routed_to: tuple[str, ...] = (),
+    solved: date | None = None,
+) -> BlockerView:
+    return BlockerView(
+        id=blocker.id,
+        member=member,
+        reported=blocker.local_date,
+        text=blocker.text,
+        skills=tuple(catalogue.name(s) for s in skills),
+        routed_to=routed_to,
+        solved=solved,
+    )
+
+
+def _shared_time(
+    group: Group, profiles: dict[int, Profile], community: str, on: date
+) -> str | None:
+    """The group's study hours in common on the round's day, in the community's time."""
+    present = [m for m in group.members if m.member_id is not None]
+    if len(present) < 2:
+        return None
+    windows = shared_windows(
+        [
+            match_profile(m.member_id, profiles[m.member_id], m.platform_timezone, community)
+            for m in present
+            if m.member_id is not None
+        ],
+        on,
+    )
+    if not windows:
+        return None
+    return f"{local_windows(windows, community, weekday=True)} {community}"
+
+
+def _has_status(row: MemberRow, status: str) -> bool:
+    if status == "active":
+        return row.in_rounds
+    if status == "paused":
+        return row.paused and not row.auto_paused
+    if status == "auto-paused":
+        return row.auto_paused
+    if status == "not-in-rounds":
+        return not row.in_rounds and not row.paused
+    if status == "quiet":
+        return all(m is None for m in row.week)
+    return True
+
+
+def _by_name(row: MemberRow) -> tuple[str, int]:
+    return row.name.casefold(), row.member_id
+
+
+def _status_rank(row: MemberRow) -> int:
+    if row.in_rounds:
+        return 0
+    if row.auto_paused:
+        return 2
+    if row.paused:
+        return 1
+    return 4 if row.buddy_status == "left rounds" else 3
+
+
+_SORT_KEYS: dict[str, Any] = {
+    "name": _by_name,
+    "last_checkin": lambda r: r.last_checkin or date.min,
+    "streak": lambda r: r.streak,
+    "minutes": lambda r: r.minutes_week,
+    "status": _status_rank,
+}

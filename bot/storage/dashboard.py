@@ -1,0 +1,166 @@
+"""What the organizers' dashboard reads beyond the digest's week and the buddy repository: one
+row per member for the members table, recently solved blockers, round notes and the buddy
+intros as they were queued. Every query is scoped by tenant; read-only.
+
+Reads the kernel (0001), check-ins (0002, 0009), buddies (0003, 0011, 0013) and outbox tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.digest import Blocker
+from bot.storage.buddies import Buddy, buddy_from_row
+from bot.storage.db import Database, from_db, to_db
+from bot.storage.outbox import message_key
+
+INTRO = "buddy-intro"  # the outbox kind of a group's intro (cogs/buddies/rounds.py queues it)
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """One member still here, as the members table needs them."""
+
+    member_id: int
+    name: str
+    last_checkin: date | None
+    learning: tuple[str, ...]  # skill ids
+    minutes: dict[date, int]  # minutes logged per local day asked about (0: none given)
+    buddy: Buddy | None  # None: never joined buddy rounds
+
+
+@dataclass(frozen=True)
+class SolvedBlocker:
+    blocker: Blocker
+    member: str  # their name
+    solved_at: datetime
+
+
+def _day_minutes(pair: str) -> tuple[date, int]:
+    """'2026-06-14=45' -> (date(2026, 6, 14), 45)."""
+    day, minutes = pair.split("=")
+    return date.fromisoformat(day), int(minutes)
+
+
+class DashboardRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def members(self, tenant_id: int, first: date, last: date) -> list[MemberFacts]:
+        """Every member still here: latest check-in day, skills being learned, minutes logged
+        each day from `first` to `last`, buddy enrolment. One row per member; the per-member
+        parts are probes of (tenant, member) keys, so the cost follows the community's size
+        and not its history."""
+        rows = await self._db.fetchall(
+            "SELECT m.id, COALESCE(NULLIF(m.display_name, ''), m.external_id) AS name,"
+            " (SELECT MAX(c.local_date) FROM checkins c"
+            "  WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id) AS last_checkin,"
+            " (SELECT GROUP_CONCAT(c.local_date || '=' || COALESCE(c.minutes, 0)) FROM checkins c"
+            "  WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id"
+            "  AND c.local_date BETWEEN :first AND :last) AS days,"
+            " (SELECT GROUP_CONCAT(s.skill) FROM member_skills s WHERE s.tenant_id = m.tenant_id"
+            "  AND s.member_id = m.id AND s.kind = 'learning') AS learning,"
+            " b.member_id, b.tenant_id, b.status, b.paused_until, b.share_checkins,"
+            " b.last_nudge_on, b.missed_rounds, b.joined_at"
+            " FROM members m LEFT JOIN buddies b ON b.member_id = m.id AND b.tenant_id = m.tenant_id"
+            " WHERE m.tenant_id = :t AND m.left_at IS NULL",
+            {"t": tenant_id, "first": first.isoformat(), "last": last.isoformat()},
+        )
+        return [
+            MemberFacts(
+                member_id=r["id"],
+                name=r["name"],
+                last_checkin=date.fromisoformat(r["last_checkin"]) if r["last_checkin"] else None,
+                learning=tuple(sorted(r["learning"].split(","))) if r["learning"] else (),
+                minutes=dict(_day_minutes(d) for d in r["days"].split(",")) if r["days"] else {},
+                buddy=buddy_from_row(r) if r["member_id"] is not None else None,
+            )
+            for r in rows
+        ]
+
+    async def is_member(self, tenant_id: int, member_id: int) -> bool:
+        """Whether `member_id` is a member of this tenant who has not left."""
+        row = await self._db.fetchone(
+            "SELECT 1 FROM members WHERE id = ? AND tenant_id = ? AND left_at IS NULL",
+            (member_id, tenant_id),
+        )
+        return row is not None
+
+    async def solved_blockers(self, tenant_id: int, since: datetime) -> list[SolvedBlocker]:
+        """Blockers of members here marked solved at or after `since`, newest solved first."""
+        rows = await self._db.fetchall(
+            "SELECT b.id, b.member_id, b.local_date, b.text, b.solved_at,"
+            " COALESCE(NULLIF(m.display_name, ''), m.external_id) AS name,"
+            " GROUP_CONCAT(cs.skill) AS skills FROM blockers b"
+            " JOIN members m ON m.id = b.member_id AND m.left_at IS NULL"
+            " LEFT JOIN checkin_skills cs ON cs.checkin_id = b.checkin_id"
+            " WHERE b.tenant_id = ? AND b.solved_at >= ?"
+            " GROUP BY b.id ORDER BY b.solved_at DESC, b.id DESC",
+            (tenant_id, to_db(since)),
+        )
+        return [
+            SolvedBlocker(
+                Blocker(
+                    r["id"],
+                    r["member_id"],
+                    date.fromisoformat(r["local_date"]),
+                    r["text"],
+                    tuple(sorted(r["skills"].split(","))) if r["skills"] else (),
+                ),
+                r["name"],
+                from_db(r["solved_at"]),
+            )
+            for r in rows
+        ]
+
+    async def round_notes(self, tenant_id: int, round_id: int, kind: str) -> list[str]:
+        """Names of the members a round noted as `kind` ('waiting', 'paused', 'silent')."""
+        rows = await self._db.fetchall(
+            "SELECT COALESCE(NULLIF(m.display_name, ''), m.external_id) AS name"
+            " FROM round_notes n JOIN members m ON m.id = n.member_id"
+            " WHERE n.tenant_id = ? AND n.round_id = ? AND n.kind = ? AND m.left_at IS NULL"
+            " ORDER BY name",
+            (tenant_id, round_id, kind),
+        )
+        return [r["name"] for r in rows]
+
+    async def auto_paused(self, tenant_id: int) -> list[str]:
+        """Names of members paused by the bot (no end date: until they resume)."""
+        rows = await self._db.fetchall(
+            "SELECT COALESCE(NULLIF(m.display_name, ''), m.external_id) AS name"
+            " FROM buddies b JOIN members m ON m.id = b.member_id AND m.left_at IS NULL"
+            " WHERE b.tenant_id = ? AND b.status = 'paused' AND b.paused_until IS NULL"
+            " ORDER BY name",
+            (tenant_id,),
+        )
+        return [r["name"] for r in rows]
+
+    async def group_notes(
+        self, tenant_id: int, group_ids: Sequence[int]
+    ) -> dict[int, tuple[str | None, str | None]]:
+        """Per group: its study time as the round stored it ('shared', 'no_hours',
+        'no_overlap'; None for old rounds) and its intro's text as queued (None once the
+        outbox pruned it)."""
+        if not group_ids:
+            return {}
+        marks = ", ".join("?" for _ in group_ids)
+        study = {
+            r["id"]: r["study_time"]
+            for r in await self._db.fetchall(
+                f"SELECT id, study_time FROM groups WHERE tenant_id = ? AND id IN ({marks})",
+                (tenant_id, *group_ids),
+            )
+        }
+        keys = {message_key(INTRO, tenant_id, g): g for g in study}
+        intros = {
+            keys[r["idem_key"]]: str(json.loads(r["payload"])["text"])
+            for r in await self._db.fetchall(
+                f"SELECT idem_key, payload FROM outbox WHERE tenant_id = ?"
+                f" AND idem_key IN ({', '.join('?' for _ in keys)})",
+                (tenant_id, *keys),
+            )
+        }
+        return {g: (time, intros.get(g)) for g, time in study.items()}
