@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.checkins
 	$(BIN)/python -m bench.matching
 	$(BIN)/python -m bench.digest
+	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.outbox
 	$(BIN)/python -m bench.member_costs

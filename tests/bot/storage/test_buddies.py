@@ -166,3 +166,32 @@ async def test_queries_never_cross_tenants(app: App, repo: BuddyRepo) -> None:
     assert [p.member_id for p in t2] == [zed.id] and past == []
     assert await repo.get(zed.tenant_id, alice.id) is None
     assert await repo.current_group(zed.tenant_id, alice.id) is None
+
+
+async def test_recent_rounds_are_the_tenants_latest_newest_first(app: App, repo: BuddyRepo) -> None:
+    alice, bob = await _members(app, "alice", "bob")
+    (zed, yuri) = await _members(app, "zed", "yuri", tenant="T2")
+    for period in ("p1", "p2", "p3"):
+        await _round_with(app, repo, alice.tenant_id, period, [alice, bob])
+    await _round_with(app, repo, zed.tenant_id, "p1", [zed, yuri])
+    recent = await repo.recent_rounds(alice.tenant_id, 2)
+    assert [(r.number, r.period, r.tenant_id) for r in recent] == [
+        (3, "p3", alice.tenant_id),
+        (2, "p2", alice.tenant_id),
+    ]
+
+
+async def test_a_rounds_members_are_found_by_its_groups_not_the_whole_community(
+    app: App, repo: BuddyRepo
+) -> None:
+    """Found by (tenant, member), the members of a 5,000-group round meant reading every
+    group_members row the community ever had."""
+    alice, bob = await _members(app, "alice", "bob")
+    round_id = await _round_with(app, repo, alice.tenant_id, "p1", [alice, bob])
+    statements: list[str] = []
+    await app.db.trace(statements.append)
+    await repo.round_groups(alice.tenant_id, round_id)
+    await app.db.trace(None)
+    (members,) = [s for s in statements if "FROM group_members gm" in s]
+    plan = [r[3] for r in await app.db.fetchall(f"EXPLAIN QUERY PLAN {members}")]
+    assert any("gm USING INDEX sqlite_autoindex_group_members_1 (group_id=?)" in p for p in plan)

@@ -50,3 +50,18 @@ async def test_fields_not_given_keep_their_values(app: App, clock: ManualClock) 
     )
     saved = await app.profiles.update(alice.tenant_id, alice.id, clock.now(), {"level": "beginner"})
     assert (saved.timezone, saved.level, saved.learning) == ("Asia/Tokyo", "beginner", ("sql",))
+
+
+async def test_profiles_of_some_members_are_theirs_set_or_not(app: App, clock: ManualClock) -> None:
+    alice = await _alice(app, clock)
+    bob = await app.members.ensure(alice.tenant_id, "bob", "Bob", clock.now())
+    other = await app.tenants.ensure("test", "T2", "", clock.now())
+    zed = await app.members.ensure(other.id, "zed", "Zed", clock.now())
+    await app.profiles.update(
+        alice.tenant_id, alice.id, clock.now(), {}, (time(18), time(21)), ("sql",)
+    )
+    await app.profiles.update(other.id, zed.id, clock.now(), {}, (time(6), time(7)))
+    found = await app.profiles.of(alice.tenant_id, [alice.id, bob.id, zed.id])
+    assert (found[alice.id].hours, found[alice.id].learning) == ((time(18), time(21)), ("sql",))
+    assert found[bob.id].hours is None
+    assert found[zed.id].hours is None  # another community's member: not read
