@@ -215,7 +215,8 @@ class Dashboard:
         return sorted(rows, key=_by_name)
 
     async def members(self, tenant_id: int, now: datetime, query: MemberQuery) -> MembersPage:
-        """One page of the members table, filtered, searched and sorted in one pass."""
+        """One page of the members table: filtered, searched and sorted in Python over the
+        kept rows (a 10,000-member table takes milliseconds; SQL would read them again)."""
         query = replace(
             query,
             status=query.status if query.status in STATUSES else "all",

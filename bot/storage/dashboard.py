@@ -16,6 +16,7 @@ from bot.digest import Blocker
 from bot.storage.buddies import Buddy, buddy_from_row
 from bot.storage.db import Database, from_db, to_db
 from bot.storage.outbox import message_key
+from bot.storage.students import STUDENT
 
 INTRO = "buddy-intro"  # the outbox kind of a group's intro (cogs/buddies/rounds.py queues it)
 
@@ -50,7 +51,8 @@ class DashboardRepo:
         self._db = db
 
     async def members(self, tenant_id: int, first: date, last: date) -> list[MemberFacts]:
-        """Every member still here: latest check-in day, skills being learned, minutes logged
+        """Every student still here (bot.storage.students: not an organizer who never studied,
+        as the digest counts them): latest check-in day, skills being learned, minutes logged
         each day from `first` to `last`, buddy enrolment. One row per member; the per-member
         parts are probes of (tenant, member) keys, so the cost follows the community's size
         and not its history."""
@@ -66,7 +68,7 @@ class DashboardRepo:
             " b.member_id, b.tenant_id, b.status, b.paused_until, b.share_checkins,"
             " b.last_nudge_on, b.missed_rounds, b.joined_at"
             " FROM members m LEFT JOIN buddies b ON b.member_id = m.id AND b.tenant_id = m.tenant_id"
-            " WHERE m.tenant_id = :t AND m.left_at IS NULL",
+            f" WHERE m.tenant_id = :t AND m.left_at IS NULL AND {STUDENT}",
             {"t": tenant_id, "first": first.isoformat(), "last": last.isoformat()},
         )
         return [
