@@ -1,4 +1,4 @@
-"""The composition root: `python -m bot {console,discord,slack,migrate,backup,doctor}`.
+"""The composition root: `python -m bot {console,discord,slack,dashboard,migrate,backup,doctor}`.
 
 The only module in `bot/` that knows the cogs and the adapters: it builds the app from the
 chosen adapter's messenger, the cogs, storage and the scheduler.
@@ -27,11 +27,20 @@ from bot.storage.migrations import NoMigrations, SchemaTooNew, migrate
 log = logging.getLogger("studybot")
 
 
-def app_factory(settings: Settings, db_path: Path | None = None) -> AppFactory:
+def app_factory(
+    settings: Settings, db_path: Path | None = None, *, single_instance: bool = True
+) -> AppFactory:
     from cogs import load_all
 
     async def factory(messenger: Messenger, clock: Clock) -> App:
-        return await App.create(settings, clock, messenger, load_all(), db_path=db_path)
+        return await App.create(
+            settings,
+            clock,
+            messenger,
+            load_all(),
+            db_path=db_path,
+            single_instance=single_instance,
+        )
 
     return factory
 
@@ -71,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the platform to check (default: the one `python -m bot` starts)",
     )
     doctor.add_argument("--db", type=Path)
+    dashboard = sub.add_parser("dashboard", help="serve the organizers' web dashboard")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    dashboard.add_argument("--port", type=int, default=8080, help="port to listen on")
+    dashboard.add_argument("--db", type=Path)
     return parser
 
 
@@ -196,6 +209,12 @@ async def _main(argv: list[str]) -> int:
         return await _backup(settings, args.db, args.path)
     if command == "doctor":
         return await _doctor(settings, args.platform or settings.default_platform(), args.db)
+    if command == "dashboard":
+        from adapters.dashboard import run as run_dashboard
+
+        # No scheduler, no sender: it may share a SQLite file with the running bot.
+        factory = app_factory(settings, args.db, single_instance=False)
+        return await run_dashboard(settings, factory, host=args.host, port=args.port)
     if command == "console":
         from adapters.console import ConsoleOptions, run
 

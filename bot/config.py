@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_DASHBOARD_URL = "http://127.0.0.1:8080"  # `python -m bot dashboard` with no options
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -29,6 +31,9 @@ class Settings(BaseSettings):
     studybot_outbox_retention_days: int = Field(default=14, ge=1)
     # Signs buttons, forms and login links; generated and kept in the database when unset.
     studybot_secret_key: SecretStr | None = None
+    # The dashboard's public address, used in the login links `/admin dashboard` hands out;
+    # https here also makes its session cookie Secure (docs/dashboard.md).
+    studybot_dashboard_url: str | None = None
     # Keep every thread of the process on this CPU (Linux); unset: the OS places them. On a
     # small VM this makes each database round trip several times cheaper (bot/cpu.py).
     studybot_cpu: int | None = Field(default=None, ge=0)
@@ -50,6 +55,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "studybot_secret_key",
+        "studybot_dashboard_url",
         "studybot_cpu",
         "discord_token",
         "discord_guild_id",
@@ -73,6 +79,10 @@ class Settings(BaseSettings):
         """Every secret's plain value, so logging can blank them wherever they turn up."""
         values = (getattr(self, name) for name in type(self).model_fields)
         return [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
+
+    def dashboard_url(self) -> str:
+        """The dashboard's base URL, without a trailing slash (default: where it listens)."""
+        return (self.studybot_dashboard_url or DEFAULT_DASHBOARD_URL).rstrip("/")
 
     def default_platform(self) -> str:
         """Which adapter `python -m bot` starts when none is named."""

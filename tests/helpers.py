@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime
 
 from bot.app import Actor, App
@@ -21,3 +22,10 @@ async def say(
     reply = await app.handle_line(actor(user, tenant=tenant, admin=admin), line)
     await app.sender.drain()
     return reply
+
+
+def free_port() -> int:
+    """A port nothing listens on, for a process the test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -8,10 +8,8 @@ rejected token ends the process with one line saying what to fix.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from adapters.slack.render import Renderer
 from bot.app import AppFactory
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.signals import stop_on_signals
 from bot.storage.dm_channels import DmChannelRepo
 
 log = logging.getLogger(__name__)
@@ -227,7 +226,7 @@ async def run(
         return 2
     if stop is None:  # we own the process: stop on Ctrl-C / SIGTERM
         stop = asyncio.Event()
-        _stop_on_signals(stop)
+        stop_on_signals(stop)
     runner: web.AppRunner | None = None
     handler: AsyncSocketModeHandler | None = None
     try:
@@ -258,10 +257,3 @@ async def run(
         await adapter.settle()
         await adapter.app.close()
     return 0
-
-
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, stop.set)

@@ -6,25 +6,19 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
+import httpx
 import pytest
 
 from tests.fakes.slack import FakeSlack, sign, slash_command_body
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.slow  # runs `python -m bot slack --http` as a process
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -34,15 +28,14 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 async def wait_until_serving(url: str, process: asyncio.subprocess.Process) -> None:
-    async with aiohttp.ClientSession() as session:
+    async with httpx.AsyncClient() as client:
         for _ in range(300):  # up to ~30 s on a slow machine; usually about one second
             if process.returncode is not None:
                 raise AssertionError(f"the bot exited with {process.returncode}")
             try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.TransportError:
                 pass
             await asyncio.sleep(0.1)
     raise AssertionError("the bot never started serving")
@@ -67,12 +60,12 @@ async def test_python_m_bot_slack_http(fake: FakeSlack, tmp_path: Path) -> None:
         await wait_until_serving(f"http://127.0.0.1:{port}/healthz", process)
         url = f"http://127.0.0.1:{port}/slack/events"
         body = slash_command_body("help", response_url=fake.response_url())
-        async with aiohttp.ClientSession() as session:
-            async with session.post(url, data=body, headers=sign(body, secret="s")) as good:
-                assert good.status == 200
-                answer = json.dumps(await good.json())
-            async with session.post(url, data=body, headers=sign(body, secret="x")) as bad:
-                assert bad.status == 401
+        async with httpx.AsyncClient() as client:
+            good = await client.post(url, content=body, headers=sign(body, secret="s"))
+            assert good.status_code == 200
+            answer = json.dumps(good.json())
+            bad = await client.post(url, content=body, headers=sign(body, secret="x"))
+            assert bad.status_code == 401
         assert "/study help" in answer
     finally:
         if process.returncode is None:

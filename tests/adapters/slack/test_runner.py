@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
+import httpx
 import pytest
 
 from adapters.slack.runner import run
@@ -95,14 +95,14 @@ async def test_http_mode_over_a_real_socket(
     port = await running.started()
     url = f"http://127.0.0.1:{port}/slack/events"
     body = slash_command_body("help", response_url=fake.response_url())
-    async with aiohttp.ClientSession() as session:
-        async with session.post(url, data=body, headers=sign(body)) as good:
-            assert good.status == 200
-            answer = await good.json()
-        async with session.post(url, data=body, headers=sign(body, secret="wrong")) as bad:
-            assert bad.status == 401
-        async with session.get(f"http://127.0.0.1:{port}/healthz") as health:
-            assert health.status == 200
+    async with httpx.AsyncClient() as client:
+        good = await client.post(url, content=body, headers=sign(body))
+        assert good.status_code == 200
+        answer = good.json()
+        bad = await client.post(url, content=body, headers=sign(body, secret="wrong"))
+        assert bad.status_code == 401
+        health = await client.get(f"http://127.0.0.1:{port}/healthz")
+        assert health.status_code == 200
     assert "/study help" in json.dumps(answer)
     assert await running.finish() == 0
     assert fake.methods()[0] == "auth.test"

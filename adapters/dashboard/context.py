@@ -1,0 +1,63 @@
+"""What every dashboard page shares: the app, the templates, the session, rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+from aiohttp import web
+
+from bot.app import App
+from bot.dashboard import Dashboard
+from bot.dashboard.access import DashboardAccess, Session
+
+
+@dataclass(frozen=True)
+class WebContext:
+    app: App
+    access: DashboardAccess
+    data: Dashboard
+    templates: jinja2.Environment
+    secure_cookie: bool
+
+
+CONTEXT = web.AppKey("context", WebContext)
+SESSION_KEY = "session"
+
+
+def context(request: web.Request) -> WebContext:
+    return request.app[CONTEXT]
+
+
+def session_of(request: web.Request) -> Session:
+    session = request.get(SESSION_KEY)
+    assert isinstance(session, Session), "pages are only reached through the session middleware"
+    return session
+
+
+def templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("adapters.dashboard", "templates"),
+        autoescape=True,  # every value a member typed (names, blockers) is escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(
+    request: web.Request, template: str, *, status: int = 200, **values: object
+) -> web.Response:
+    ctx = context(request)
+    session = request.get(SESSION_KEY)
+    html = ctx.templates.get_template(template).render(
+        csrf=session.csrf_token if isinstance(session, Session) else "",
+        logged_in=isinstance(session, Session),
+        path=request.path,
+        **values,
+    )
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+def message_page(request: web.Request, title: str, text: str, status: int) -> web.Response:
+    return render(request, "message.html", status=status, title=title, text=text)

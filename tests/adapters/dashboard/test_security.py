@@ -1,0 +1,181 @@
+"""The dashboard's security, over real HTTP against the running server (adapters/dashboard/)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from adapters.dashboard.server import COOKIE
+from bot.app import Actor, App
+from bot.clock import ManualClock
+from tests.adapters.dashboard.harness import Served, logged_in, login_token, served
+from tests.helpers import say
+
+
+@pytest.fixture
+async def site(app: App) -> AsyncIterator[Served]:
+    async with served(app) as s:
+        yield s
+
+
+@pytest.fixture
+async def client(site: Served) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=site.url) as c:
+        yield c
+
+
+async def _member_id(app: App, user: str, tenant: str) -> int:
+    t = await app.tenants.find("test", tenant)
+    assert t is not None
+    m = await app.members.find(t.id, user)
+    assert m is not None
+    return m.id
+
+
+async def test_every_page_needs_a_session(client: httpx.AsyncClient) -> None:
+    for path in (
+        "/",
+        "/members",
+        "/members.csv",
+        "/weeks.csv",
+        "/rounds",
+        "/blockers",
+        "/settings",
+    ):
+        response = await client.get(path)
+        assert response.status_code == 401, path
+        assert "/admin dashboard" in response.text
+
+
+async def test_opening_the_link_does_not_use_it_up(app: App, client: httpx.AsyncClient) -> None:
+    """Slack and Discord fetch links for previews: only the button's POST redeems the link."""
+    token = await login_token(app)
+    for _ in range(3):
+        assert (await client.get("/login", params={"token": token})).status_code == 200
+    assert (await client.post("/login", data={"token": token})).status_code == 303
+
+
+async def test_the_session_cookie_is_httponly_and_strict(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    response = await client.post("/login", data={"token": await login_token(app)})
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=43200" in cookie
+    assert "Secure" not in cookie  # the base URL is http://127.0.0.1
+
+
+async def test_the_cookie_is_secure_behind_https(app: App) -> None:
+    app.settings.studybot_dashboard_url = "https://study.example.org"
+    async with served(app) as s, httpx.AsyncClient(base_url=s.url) as c:
+        response = await c.post("/login", data={"token": await login_token(app)})
+    assert "Secure" in response.headers["set-cookie"]
+
+
+@pytest.mark.parametrize("reuse", [False, True])
+async def test_a_used_or_expired_link_is_refused(
+    app: App, clock: ManualClock, client: httpx.AsyncClient, reuse: bool
+) -> None:
+    token = await login_token(app)
+    if reuse:
+        await client.post("/login", data={"token": token})
+        client.cookies.clear()
+    else:
+        clock.set(clock.now() + timedelta(minutes=16))
+    response = await client.post("/login", data={"token": token})
+    assert response.status_code == 403
+    assert ("already used" if reuse else "expired") in response.text
+    assert COOKIE not in response.headers.get("set-cookie", "")
+    assert (await client.get("/")).status_code == 401
+
+
+async def test_a_tampered_link_opens_nothing(app: App, client: httpx.AsyncClient) -> None:
+    await say(app, "/help", "amy", tenant="T1")
+    token = await login_token(app, tenant="T2")  # the organizer of the second community
+    tenant, rest = token.split(".", 1)
+    assert tenant == "2"
+    response = await client.post("/login", data={"token": f"1.{rest}"})  # aimed at the first
+    assert response.status_code == 403 and "not valid" in response.text
+    assert (await client.get("/")).status_code == 401
+
+
+async def test_no_page_shows_another_communitys_data(app: App, client: httpx.AsyncClient) -> None:
+    await say(app, "/checkin did:sql minutes:30", "zed_from_t2", tenant="T2")
+    await say(app, "/buddy join", "zed_from_t2", tenant="T2")
+    await say(app, "/checkin did:git minutes:20", "amy", tenant="T1")
+    await logged_in(client, await login_token(app, tenant="T1"))
+    for path in ("/", "/members", "/members.csv", "/rounds", "/blockers", "/settings"):
+        page = await client.get(path, params={"tenant": "2", "tenant_id": "2"})
+        assert page.status_code == 200, path
+        assert "Zed_from_t2" not in page.text and "zed_from_t2" not in page.text, path
+
+
+async def test_a_member_of_another_community_cannot_be_changed(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    await say(app, "/buddy join", "zed", tenant="T2")
+    zed = await _member_id(app, "zed", "T2")
+    csrf = await logged_in(client, await login_token(app, tenant="T1"))
+    for action in ("pause", "resume", "remove"):
+        assert (await client.get(f"/members/{zed}/{action}")).status_code == 404
+        posted = await client.post(f"/members/{zed}/{action}", data={"csrf": csrf, "weeks": "2"})
+        assert posted.status_code == 404
+    status = await say(app, "/buddy status", "zed", tenant="T2")
+    assert "paused" not in status.text.lower()
+
+
+async def test_a_post_without_the_csrf_token_is_refused(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    await say(app, "/buddy join", "amy")
+    amy = await _member_id(app, "amy", "T1")
+    await logged_in(client, await login_token(app))
+    for data in ({"weeks": "2"}, {"weeks": "2", "csrf": "guess"}):
+        response = await client.post(f"/members/{amy}/pause", data=data)
+        assert response.status_code == 403
+    assert "paused" not in (await say(app, "/buddy status", "amy")).text.lower()
+    assert (await client.post("/logout", data={})).status_code == 403
+
+
+async def test_logging_out_ends_the_session(app: App, client: httpx.AsyncClient) -> None:
+    csrf = await logged_in(client, await login_token(app))
+    cookie = client.cookies[COOKIE]
+    assert (await client.post("/logout", data={"csrf": csrf})).status_code == 200
+    client.cookies.set(COOKIE, cookie)  # a copy of the cookie kept elsewhere
+    assert (await client.get("/")).status_code == 401
+
+
+async def test_pages_forbid_framing_scripts_and_referrers(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    await logged_in(client, await login_token(app))
+    headers = (await client.get("/")).headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src" not in headers["content-security-policy"]  # default-src 'none' covers it
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["cache-control"] == "no-store"
+
+
+async def test_no_secret_reaches_a_page(app: App, client: httpx.AsyncClient) -> None:
+    """The logs are checked on the real process (test_runner.py), with its logging set up."""
+    token = await login_token(app)
+    await client.post("/login", data={"token": token})
+    cookie = client.cookies[COOKIE]
+    pages = [(await client.get(p)).text for p in ("/", "/members", "/settings", "/rounds")]
+    secret = await app.db.fetchone("SELECT value FROM instance_settings WHERE key = 'secret_key'")
+    assert secret is not None
+    for value in (token, cookie, str(secret["value"])):
+        assert all(value not in page for page in pages)
+
+
+async def test_member_names_are_escaped(app: App, client: httpx.AsyncClient) -> None:
+    mallory = Actor(tenant_id="T1", user_id="m", display_name="<script>alert(1)</script>")
+    await app.handle_line(mallory, "/checkin did:sql minutes:10")
+    await logged_in(client, await login_token(app))
+    page = (await client.get("/members")).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
