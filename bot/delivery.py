@@ -207,6 +207,8 @@ class OutboxSender:
                 tenant.external_id, members, target.title, reuse=retried
             )
             await self._outbox.save_room(item.tenant_id, target.id, room.id, room.kind)
+            if room.fallback and self._on_refused:  # the members still get it, by DM
+                await self._on_refused(item, room.fallback)
             room_id = room.id
         channel = ChannelRef(tenant.external_id, room_id, ChannelKind.ROOM, target.title)
         return await self._messenger.send(channel, item.message)

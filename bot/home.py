@@ -10,7 +10,8 @@ from __future__ import annotations
 from bot.app import Actor, App
 from bot.ports import Button, Message
 
-MEMBER_SECTIONS = ("streak", "stats", "buddy status")  # stats: the week so far, today too
+# stats: the week so far, today too; buddy status names the next round
+MEMBER_SECTIONS = ("streak", "stats", "buddy status", "digest next")
 ORGANIZER_SECTIONS = ("admin show",)
 MEMBER_BUTTONS = (
     Button("Check in", "checkin", "primary"),

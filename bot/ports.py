@@ -32,6 +32,9 @@ class ChannelRef:
     id: str
     kind: ChannelKind = ChannelKind.CHANNEL
     name: str = ""
+    # A room opened as a fallback (DMs instead of the private thread the platform refused):
+    # why, in the platform's words, so the organizers can be told and fix it.
+    fallback: str = ""
 
 
 class ChannelUse(StrEnum):

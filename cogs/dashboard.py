@@ -36,8 +36,8 @@ class DashboardLink:
             text=f"Your dashboard link (only for you; it works once, for the next "
             f"{duration(LINK_LIFETIME / timedelta(minutes=1))}):\n{link}\n"
             "It shows members, check-ins, buddy rounds, blockers and settings, and lets you "
-            "pause someone's matching. Nothing there? The dashboard runs as its own process: "
-            "`python -m bot dashboard` (docs/dashboard.md).",
+            "pause someone's matching. If the page does not open, the dashboard is not running: "
+            "start it beside the bot with `python -m bot dashboard` (docs/dashboard.md).",
             private=True,
         )
 

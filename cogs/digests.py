@@ -315,6 +315,26 @@ class Digests:
         )
 
     @command(
+        "digest next",
+        "When the next weekly digest is posted, and where.",
+        examples=("/digest next",),
+    )
+    async def next(self, inv: Invocation) -> Reply:
+        values = await self._app.community.get(inv.tenant.id)
+        if not values[DIGEST_CHANNEL]:
+            return Reply(
+                text="This community has no weekly digest yet; organizers turn it on with "
+                "/admin digest channel:#study."
+            )
+        community = values[TIMEZONE]
+        slot = next_slot(inv.now, WEEKDAYS.index(values[DAY]), values[TIME], zone(community))
+        return Reply(
+            text=f"Next digest: {slot:%A %d %b, %H:%M} ({community}) in "
+            f"{DIGEST_CHANNEL.display(values[DIGEST_CHANNEL])}, about the week's check-ins. "
+            "/digest preview shows it so far."
+        )
+
+    @command(
         "digest helper",
         "Whether the digest may suggest you to help with blockers about skills you know.",
         examples=("/digest helper off", "/digest helper on"),

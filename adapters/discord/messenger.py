@@ -229,10 +229,17 @@ class DiscordMessenger:
                     parent_id,
                     exc,
                 )
+                return self._dm_room(tenant, members, title, fallback=str(exc))
         else:
             log.info("guild %s: no pairing channel configured; buddy rooms use DMs", tenant)
+        return self._dm_room(tenant, members, title)
+
+    def _dm_room(
+        self, tenant: str, members: list[UserRef], title: str, *, fallback: str = ""
+    ) -> ChannelRef:
+        """A room that is a set of DMs: sending to it DMs each member."""
         ids = ",".join(m.id for m in members)
-        return ChannelRef(tenant, f"{DM_ROOM_PREFIX}{ids}", ChannelKind.ROOM, title)
+        return ChannelRef(tenant, f"{DM_ROOM_PREFIX}{ids}", ChannelKind.ROOM, title, fallback)
 
     async def forget_user(self, tenant: str, user_id: str) -> None:
         """Nothing is kept about members here; discord.py's caches follow the gateway."""

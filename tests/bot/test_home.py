@@ -15,6 +15,12 @@ async def test_the_page_shows_the_streak_the_week_and_the_buddy_status(app: App)
     assert "buddy status" in page[2].text
 
 
+async def test_the_page_says_when_the_next_digest_comes(app: App) -> None:
+    await say(app, "/admin digest channel:#study", admin=True)
+    page = await home(app, actor())
+    assert page[3].text.startswith("Next digest: Monday 09 Mar")
+
+
 async def test_the_first_section_has_the_check_in_buttons(app: App) -> None:
     page = await home(app, actor())
     assert [b.command for b in page[0].buttons][:2] == ["checkin", "checkin edit"]
@@ -22,15 +28,15 @@ async def test_the_first_section_has_the_check_in_buttons(app: App) -> None:
 
 async def test_a_member_gets_no_organizer_section(app: App) -> None:
     page = await home(app, actor())
-    assert len(page) == 3
+    assert len(page) == 4
     assert not any(b.command.startswith("admin") for m in page for b in m.buttons)
 
 
 async def test_an_admin_gets_the_settings_with_their_buttons(app: App) -> None:
     page = await home(app, actor(admin=True))
-    assert len(page) == 4
-    assert "**Settings for" in page[3].text
-    assert [b.command for b in page[3].buttons] == [
+    assert len(page) == 5
+    assert "**Settings for" in page[4].text
+    assert [b.command for b in page[4].buttons] == [
         "admin checkins",
         "admin buddies",
         "admin digest",

@@ -412,3 +412,10 @@ async def test_the_author_clicking_solved_closes_the_blocker_for_the_next_digest
     assert "Marked solved" in (await say(app, button.command, "ana")).text
     after = await say(app, "/digest preview", "admin", admin=True)
     assert "docker networking" not in (after.details or "") and after.buttons == ()
+
+
+async def test_digest_next_says_when_and_where(app: App) -> None:
+    assert "no weekly digest yet" in (await say(app, "/digest next", "ana")).text
+    await say(app, "/admin digest channel:#study day:wednesday time:18:00", admin=True)
+    reply = await say(app, "/digest next", "ana")  # START is Monday 2 March
+    assert reply.text.startswith("Next digest: Wednesday 04 Mar, 18:00 (UTC) in #study")

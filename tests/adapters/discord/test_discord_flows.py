@@ -200,6 +200,19 @@ async def test_round_falls_back_to_dms_when_threads_are_not_allowed(
         assert intro["content"]
 
 
+async def test_the_organizer_hears_that_threads_were_refused(
+    harness: Harness, fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    """The members still meet by DM, and the organizer is told why, privately, once."""
+    guild.threads_allowed = False
+    await _buddy_round(harness, guild, "alice", "bob", "carol")
+    dms = [m["content"] for m in fake.dms_to(guild.member_named("olga").id)]
+    notices = [text for text in dms if "could not open a private buddy thread" in text]
+    assert len(notices) == 1, dms
+    assert "The group got its messages by DM instead" in notices[0]
+    assert "/admin buddies channel:" in notices[0]
+
+
 async def test_closed_dms_reach_the_cores_fallback(
     harness: Harness, fake: FakeDiscord, guild: FakeGuild
 ) -> None:
