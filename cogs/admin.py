@@ -106,6 +106,10 @@ class Admin:
     ) -> Reply:
         if not self._app.messenger.capabilities.organizer_role:
             raise CommandError(_NO_ORGANIZER_ROLE, inv.command)
+        if off and role is not None:  # which one was meant is anyone's guess
+            raise CommandError(
+                "Choose one: role:@Organizers to set the role, or off:yes to clear it.", inv.command
+            )
         if off:
             await self._app.community.reset(inv.tenant.id, ORGANIZER_ROLE)
             return Reply(text=_ROLE_CLEARED)

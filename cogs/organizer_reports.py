@@ -25,7 +25,7 @@ from bot.storage.buddies import BuddyRepo
 from bot.storage.organizers import RECENT
 from bot.storage.outbox import Target, enqueue, message_key
 from bot.text import date_span, plural
-from cogs.buddies.report import report_of
+from cogs.buddies.report import Report, report_of
 
 JOB = "organizer-report"
 # Useful until the next week's report comes; one the platform could not take by then is dropped.
@@ -36,7 +36,7 @@ HEADING = "📊 **Weekly figures for"
 Gather = Callable[[int, Week, date], Awaitable[WeekData]]
 
 
-def organizer_report(data: WeekData, community: str, buddies: Message | None) -> Message:
+def organizer_report(data: WeekData, community: str, buddies: Report | None) -> Message:
     """The week's figures as the digest counts them, then the latest round's report."""
     checked_in = data.history.members_between(data.week.first, data.week.last)
     lines = [
@@ -55,9 +55,9 @@ def organizer_report(data: WeekData, community: str, buddies: Message | None) ->
     if buddies is None:
         lines.append("🤝 No buddy round has run yet; start one with /admin match now.")
     else:
-        lines.append(f"🤝 Latest buddy round:\n{buddies.text}")
+        lines.append(f"🤝 Latest buddy round:\n{buddies.message.text}")
     lines.append(f"You get this as an organizer of {community}. {STOP}")
-    return Message("\n".join(lines), details=buddies.details if buddies else None)
+    return Message("\n".join(lines), details=buddies.message.details if buddies else None)
 
 
 class OrganizerReports:
@@ -81,7 +81,9 @@ class OrganizerReports:
         tenant = await self._app.tenants.get(tenant_id)
         community = tenant.name if tenant is not None and tenant.name else "your community"
         message = organizer_report(data, community, buddies)
+        # The members it names (who checked in, the round's), whose erasure blanks it.
         named = data.history.members_between(week.first, week.last).tolist()
+        named += buddies.named if buddies else ()
         async with self._app.db.transaction() as tx:
             if not await claims.claim(tx, tenant_id, JOB, week.key, now):
                 return 0
@@ -95,7 +97,7 @@ class OrganizerReports:
                     now,
                     member_id,
                     expires_at=now + REPORT_TTL,
-                    mentions=named,  # the members it names, whose erasure blanks it
+                    mentions=named,
                 )
         return len(recipients)
 

@@ -42,7 +42,7 @@ _SAMPLES: dict[OptionType, str] = {
     OptionType.TEXT: "practised SQL joins",
     OptionType.BOOL: "no",
     OptionType.CHANNEL: "#study",
-    OptionType.ROLE: "<@&1200000000000000077>",
+    OptionType.ROLE: "<@&123|Study leads>",  # as Discord's role picker sends it
     OptionType.TIMEZONE: "Europe/Berlin",
     OptionType.SKILLS: "python,sql",
     OptionType.TIME: "19:00",

@@ -89,6 +89,8 @@ class RoundFacts:
     paused: list[str]  # paused for inactivity as the round started
     silent: list[str]  # asked "Still in?", did not answer, so sat the round out
     previous: tuple[int, int, int] | None  # round before: number, groups, groups that met
+    # Everyone the report names (groups and notes): a queued copy is blanked on their erasure.
+    named: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -681,21 +683,27 @@ class BuddyRepo:
     async def round_facts(self, reader: Reader, rnd: Round) -> RoundFacts:
         """What the round report says about `rnd` (names as they are now)."""
         groups: dict[int, tuple[list[str], str | None]] = {}
+        named: list[int] = []
         for r in await reader.fetchall(
-            "SELECT g.id, g.study_time, COALESCE(m.display_name, gm.display_name) AS name"
+            "SELECT g.id, g.study_time, gm.member_id,"
+            " COALESCE(m.display_name, gm.display_name) AS name"
             " FROM groups g JOIN group_members gm ON gm.group_id = g.id"
             " LEFT JOIN members m ON m.id = gm.member_id"
             " WHERE g.tenant_id = ? AND g.round_id = ? ORDER BY g.id, name",
             (rnd.tenant_id, rnd.id),
         ):
             groups.setdefault(r["id"], ([], r["study_time"]))[0].append(r["name"])
+            if r["member_id"] is not None:  # None: a former member, erased already
+                named.append(int(r["member_id"]))
         notes: dict[str, list[str]] = {"waiting": [], "paused": [], "silent": []}
         for r in await reader.fetchall(
-            "SELECT n.kind, m.display_name FROM round_notes n JOIN members m ON m.id = n.member_id"
+            "SELECT n.kind, n.member_id, m.display_name FROM round_notes n"
+            " JOIN members m ON m.id = n.member_id"
             " WHERE n.tenant_id = ? AND n.round_id = ? ORDER BY m.display_name",
             (rnd.tenant_id, rnd.id),
         ):
             notes[r["kind"]].append(r["display_name"])
+            named.append(int(r["member_id"]))
         before = await reader.fetchone(
             "SELECT r.number, COUNT(DISTINCT g.id) AS groups, COUNT(DISTINCT CASE WHEN"
             " gm.met = 1 THEN g.id END) AS met FROM rounds r"
@@ -710,6 +718,7 @@ class BuddyRepo:
             notes["paused"],
             notes["silent"],
             None if before is None else (before["number"], before["groups"], before["met"]),
+            tuple(dict.fromkeys(named)),
         )
 
     # --- who hears about rounds ---------------------------------------------------------------

@@ -106,8 +106,8 @@ class OrganizerCommands:
         round: Annotated[int | None, Opt("round number", primary=True, min=1)] = None,
     ) -> Reply:
         values = await self._app.community.get(inv.tenant.id)
-        message = await report_of(self._app.db, self._repo, inv.tenant.id, values, inv.now, round)
-        if message is None:
+        report = await report_of(self._app.db, self._repo, inv.tenant.id, values, inv.now, round)
+        if report is None:
             latest = await self._repo.last_round(inv.tenant.id)
             raise CommandError(
                 "No buddy round has run yet; start one with /admin match now."
@@ -115,7 +115,7 @@ class OrganizerCommands:
                 else f"There is no round {round}; the latest is round {latest.number}.",
                 inv.command,
             )
-        return Reply(text=message.text, details=message.details)
+        return Reply(text=report.message.text, details=report.message.details)
 
     @command(
         "admin buddies",

@@ -1,13 +1,16 @@
 """The organizer's round report: sent privately after each round, shown by /admin buddies report.
 
 One text for all three (also in the weekly organizer report, cogs/organizer_reports.py), built
-from what the round stored (`BuddyRepo.round_facts`), so the DMs and the command never disagree. The message stays short whatever the community's size: counts and
-a few names inline, every group and name in the details (a thread, or indented lines).
+from what the round stored (`BuddyRepo.round_facts`), so the DMs and the command never
+disagree. The message stays short whatever the community's size: counts and a few names
+inline, every group and name in the details (a thread, or indented lines). A queued copy
+names members, so it is queued with their ids (`Report.named`): their erasure blanks it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -95,6 +98,14 @@ def round_report(facts: RoundFacts, zone: ZoneInfo, next_round: str) -> Message:
     return Message("\n".join(lines), details="\n".join(details) or None)
 
 
+@dataclass(frozen=True)
+class Report:
+    """A round report and the members it names, whose erasure blanks a queued copy of it."""
+
+    message: Message
+    named: tuple[int, ...]
+
+
 async def report_of(
     db: Database,
     repo: BuddyRepo,
@@ -102,11 +113,12 @@ async def report_of(
     values: CommunityValues,
     now: datetime,
     number: int | None = None,
-) -> Message | None:
+) -> Report | None:
     """The report of round `number` (the latest when None), or None when there is no such round."""
     rnd = await repo.round_numbered(db, tenant_id, number)
     if rnd is None:
         return None
     cadence = cadence_of(values)
     nxt = moment(await next_round_at(db, tenant_id, cadence, now), cadence.zone)
-    return round_report(await repo.round_facts(db, rnd), cadence.zone, nxt)
+    facts = await repo.round_facts(db, rnd)
+    return Report(round_report(facts, cadence.zone, nxt), facts.named)

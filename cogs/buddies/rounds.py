@@ -305,7 +305,8 @@ class Rounds:
         await self._repo.add_round_notes(tx, tenant.id, rnd.id, "waiting", left_ids)
         await self._repo.add_round_notes(tx, tenant.id, rnd.id, "paused", [m for m, _ in paused])
         await self._repo.add_round_notes(tx, tenant.id, rnd.id, "silent", silent)
-        report = round_report(await self._repo.round_facts(tx, rnd), cadence.zone, nxt)
+        facts = await self._repo.round_facts(tx, rnd)
+        report = round_report(facts, cadence.zone, nxt)
         if organizer is not None:
             await enqueue(
                 tx,
@@ -316,6 +317,7 @@ class Rounds:
                 now,
                 member_id=organizer[0],
                 expires_at=now + cadence.length,
+                mentions=facts.named,
             )
         return RoundReport(
             rnd.number,

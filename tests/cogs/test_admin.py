@@ -102,3 +102,15 @@ async def test_elsewhere_the_organizer_role_is_a_discord_setting_with_a_slack_eq
 async def test_admin_show_lists_the_organizer_role(app: App) -> None:
     reply = await say(app, "/admin show", admin=True)
     assert "organizer_role: not set" in reply.text
+
+
+@pytest.mark.usefixtures("with_roles")
+async def test_a_role_and_off_at_once_is_refused_and_nothing_changes(app: App) -> None:
+    await say(app, "/admin organizers role:<@&123|Study leads>", admin=True)
+    refused = await say(app, "/admin organizers role:<@&456|Mods> off:yes", admin=True)
+    shown = await say(app, "/admin organizers", admin=True)
+    assert (
+        refused.error and "Choose one: role:@Organizers to set the role, or off:yes" in refused.text
+    )
+    assert "Usage: /admin organizers" in refused.text
+    assert shown.text.startswith("Organizer role: <@&123>.")

@@ -240,3 +240,21 @@ async def test_an_organizer_who_checks_in_or_joins_buddies_is_counted(
     [digest] = digests(messenger)
     assert f"{line} checked in" in digest.text
     assert digest.details is not None and "👋 Welcome, Admin and Ana!" in digest.details
+
+
+async def test_an_erased_member_the_round_report_names_is_blanked_from_the_stored_report(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    """Dan is named only by the buddy round part (he did not check in that week)."""
+    await organizer(app)
+    for user in ("ana", "dan"):
+        await say(app, "/buddy join", user)
+    await say(app, "/admin match now", "admin", admin=True)
+    await tick(app, SLOT)
+    [report] = reports(messenger)
+    assert report.details is not None and "Dan" in report.details
+    await say(app, "/privacy delete confirm:yes", "dan")
+    [stored] = await app.db.fetchall(
+        "SELECT payload FROM outbox WHERE idem_key LIKE 'organizer-report:%'"
+    )
+    assert "Dan" not in stored["payload"]

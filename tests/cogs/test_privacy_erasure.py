@@ -145,3 +145,14 @@ async def test_a_waiting_post_that_names_the_member_is_cancelled_not_sent_blank(
     await app.sender.drain()
     assert messenger.to("channel", "study") == []
     assert (await app.outbox.counts()).get("cancelled", 0) >= 1
+
+
+async def test_the_organizers_round_report_no_longer_names_an_erased_member(app: App) -> None:
+    for user in ("alice", "bob"):
+        await say(app, "/buddy join", user=user)
+    await say(app, "/admin match now", "olga", admin=True)
+    await say(app, "/privacy delete confirm:yes", user="alice")
+    [stored] = await app.db.fetchall(
+        "SELECT payload FROM outbox WHERE idem_key LIKE 'buddy-report:%'"
+    )
+    assert "Alice" not in stored["payload"]
