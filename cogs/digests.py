@@ -214,7 +214,8 @@ class Digests:
         if not values[DIGEST_CHANNEL]:
             return (
                 f"Digests are off. They would be posted {when}; "
-                "choose a channel to turn them on: /admin digest channel:#study"
+                "choose a channel to turn them on: /admin digest channel:#study. "
+                "Organizers still get their weekly report by DM then (/admin reports)."
             )
         slot = next_slot(now, WEEKDAYS.index(values[DAY]), values[TIME], zone(community))
         return (

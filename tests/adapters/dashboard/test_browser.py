@@ -20,7 +20,9 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from bot.app import App
 from bot.clock import ManualClock
@@ -77,6 +79,14 @@ async def _in_browser(step: Callable[[], T]) -> T:
     return await asyncio.to_thread(step)
 
 
+def _wait_for(browser: webdriver.Chrome, by: str, value: str) -> WebElement:
+    """A click only starts the navigation: wait for the next page's element to be there."""
+    found: WebElement = WebDriverWait(browser, 30).until(
+        expected_conditions.presence_of_element_located((by, value))
+    )
+    return found
+
+
 async def _seed(app: App, clock: ManualClock) -> None:
     """A small community over three days: check-ins with minutes, some in buddy rounds."""
     people = ["ana", "ben", "chloe", "dev", "eli", "fay", "gus", "hana"]
@@ -108,6 +118,7 @@ async def test_an_organizer_logs_in_reads_the_figures_and_pauses_a_member(
     async with served(app) as site:
         await _in_browser(lambda: browser.get(f"{site.url}/login?token={token}"))
         await _in_browser(lambda: browser.find_element(By.ID, "open-dashboard").click())
+        await _in_browser(lambda: _wait_for(browser, By.ID, "figures"))
         assert await _in_browser(lambda: browser.title) == "Overview · studybot dashboard"
 
         def figures() -> dict[str, str]:
@@ -135,10 +146,10 @@ async def test_an_organizer_logs_in_reads_the_figures_and_pauses_a_member(
         row = await _in_browser(lambda: browser.find_element(By.CSS_SELECTOR, "tr[data-member]"))
         await _in_browser(lambda: row.find_element(By.LINK_TEXT, "Pause").click())
         await _in_browser(
-            lambda: Select(browser.find_element(By.NAME, "weeks")).select_by_value("3")
+            lambda: Select(_wait_for(browser, By.NAME, "weeks")).select_by_value("3")
         )
         await _in_browser(lambda: browser.find_element(By.ID, "confirm").click())
-        notice = await _in_browser(lambda: browser.find_element(By.ID, "notice").text)
+        notice = await _in_browser(lambda: _wait_for(browser, By.ID, "notice").text)
         assert notice == "Ben's buddy matching is paused."
         await _in_browser(lambda: browser.save_screenshot(str(tmp_path / "members.png")))
 
