@@ -145,9 +145,7 @@ async def test_an_organizer_logs_in_reads_the_figures_and_pauses_a_member(
         await _in_browser(lambda: browser.get(f"{site.url}/members?search=ben"))
         row = await _in_browser(lambda: browser.find_element(By.CSS_SELECTOR, "tr[data-member]"))
         await _in_browser(lambda: row.find_element(By.LINK_TEXT, "Pause").click())
-        await _in_browser(
-            lambda: Select(_wait_for(browser, By.NAME, "weeks")).select_by_value("3")
-        )
+        await _in_browser(lambda: Select(_wait_for(browser, By.NAME, "weeks")).select_by_value("3"))
         await _in_browser(lambda: browser.find_element(By.ID, "confirm").click())
         notice = await _in_browser(lambda: _wait_for(browser, By.ID, "notice").text)
         assert notice == "Ben's buddy matching is paused."
