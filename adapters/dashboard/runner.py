@@ -21,6 +21,8 @@ from bot.signals import stop_on_signals
 
 log = logging.getLogger(__name__)
 
+DEFAULT_PORT = 8080  # what `python -m bot dashboard` listens on, and the default link address
+
 
 async def serve(app: App, base_url: str, host: str, port: int) -> tuple[web.AppRunner, int]:
     """Start serving `app`'s dashboard; returns the runner and the port it listens on."""
@@ -56,6 +58,12 @@ async def run(
             bound,
             settings.dashboard_url(),
         )
+        if settings.studybot_dashboard_url is None and bound != DEFAULT_PORT:
+            log.warning(
+                "STUDYBOT_DASHBOARD_URL is not set, so /admin dashboard links point to %s: "
+                "set it to this dashboard's address in the bot's environment",
+                settings.dashboard_url(),
+            )
         if on_ready is not None:
             on_ready(bound)
         await stop.wait()

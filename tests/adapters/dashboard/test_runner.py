@@ -68,6 +68,7 @@ async def test_the_dashboard_runs_beside_the_bot_on_one_sqlite_file(
     log = stderr.decode()
     assert process.returncode == 0, log
     assert '"POST /login" 303' in log  # the access log, without the query string
+    assert "STUDYBOT_DASHBOARD_URL is not set, so /admin dashboard links point to" in log
     secret = await app.db.fetchone("SELECT value FROM instance_settings WHERE key = 'secret_key'")
     assert secret is not None
     for value in (token, cookie, str(secret["value"])):
