@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 
 CogSetup = Callable[["App"], None]
 MemberEvent = Callable[[Tenant, Member], Awaitable[None]]
+TenantEvent = Callable[[Tenant], Awaitable[None]]
 AppFactory = Callable[[Messenger, Clock], Awaitable["App"]]
 SHUTDOWN_GRACE_SECONDS = 10.0
 PRUNE_JOB = "outbox-prune"
@@ -134,6 +135,7 @@ class App:
         self.jobs: list[Job] = []
         self._on_left: list[MemberEvent] = []
         self._on_joined: list[MemberEvent] = []
+        self._on_removed: list[TenantEvent] = []
         self.sender = OutboxSender(
             outbox=self.outbox,
             tenants=self.tenants,
@@ -223,6 +225,9 @@ class App:
 
     def on_member_joined(self, handler: MemberEvent) -> None:
         self._on_joined.append(handler)
+
+    def on_tenant_removed(self, handler: TenantEvent) -> None:
+        self._on_removed.append(handler)
 
     @property
     def platform(self) -> str:
@@ -448,8 +453,10 @@ class App:
         tenant = await self.tenants.find(self.platform, tenant_id)
         if tenant is None or not tenant.active:
             return
-        await self.tenants.set_removed(tenant, self.clock.now())
+        removed = await self.tenants.set_removed(tenant, self.clock.now())
         log.info("%s %s: the bot was removed; its jobs stop", self.platform, tenant_id)
+        for handler in self._on_removed:
+            await handler(removed)
 
     async def member_joined(
         self,

@@ -41,6 +41,12 @@ class DashboardLink:
             private=True,
         )
 
+    async def member_left(self, tenant: Tenant, member: Member) -> None:
+        await self._sessions.end_all(tenant.id, self._app.clock.now(), member.id)
+
+    async def bot_removed(self, tenant: Tenant) -> None:
+        await self._sessions.end_all(tenant.id, self._app.clock.now())
+
     async def prune(self, now: datetime) -> None:
         await self._sessions.prune(now - timedelta(days=1))
 
@@ -56,6 +62,8 @@ def setup(app: App) -> None:
     cog = DashboardLink(app)
     app.add_cog(cog)
     app.add_job(Job(PRUNE_JOB, cog.prune, timedelta(hours=1)))
+    app.on_member_left(cog.member_left)
+    app.on_tenant_removed(cog.bot_removed)
     app.personal_data.register(
         PersonalData(
             "dashboard",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import jinja2
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.app import App
 from bot.dashboard import Dashboard
@@ -33,6 +34,28 @@ def session_of(request: web.Request) -> Session:
     session = request.get(SESSION_KEY)
     assert isinstance(session, Session), "pages are only reached through the session middleware"
     return session
+
+
+_MAX_DIGITS = 18  # within SQLite's 64-bit integers, far below Python's 4300-digit limit
+
+
+def number(raw: str) -> int | None:
+    """A non-negative whole number typed in a URL or a form, or None for anything else
+    ("²" is a digit to str.isdigit, not to int; 30 digits overflow SQLite)."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= _MAX_DIGITS:
+        return int(raw)
+    return None
+
+
+async def form_of(
+    request: web.Request,
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField] | None:
+    """The posted form, or None when the body cannot be read as one: bytes that are not
+    UTF-8, an unknown charset, a multipart body without its boundary."""
+    try:
+        return await request.post()
+    except (ValueError, LookupError):
+        return None
 
 
 def templates() -> jinja2.Environment:

@@ -11,7 +11,7 @@ import logging
 
 from aiohttp import web
 
-from adapters.dashboard.context import context, message_page, render, session_of
+from adapters.dashboard.context import context, message_page, number, render, session_of
 from bot.dashboard import MemberQuery, members_csv, weekly_csv
 from bot.dashboard.chart import describe
 from bot.dashboard.views import SORTS, STATUSES
@@ -57,13 +57,13 @@ async def overview(request: web.Request) -> web.Response:
 def member_query(request: web.Request) -> MemberQuery:
     """The members table's view from the query string; anything unexpected reads as default."""
     q = request.query
-    page = q.get("page", "1")
+    page = number(q.get("page", "1"))
     return MemberQuery(
         search=q.get("search", "").strip()[:100],
         status=q.get("status", "all") if q.get("status") in STATUSES else "all",
         sort=q.get("sort", "name") if q.get("sort") in SORTS else "name",
         descending=q.get("desc") == "1",
-        page=int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1,
+        page=page if page is not None and 0 < page < 1_000_000 else 1,
     )
 
 
@@ -72,9 +72,9 @@ async def members(request: web.Request) -> web.Response:
     query = member_query(request)
     page = await ctx.data.members(session.tenant_id, ctx.app.clock.now(), query)
     notice = ""
-    done, member_id = request.query.get("done", ""), request.query.get("member", "")
-    if done in DONE and member_id.isdigit():
-        member = await ctx.app.members.get(session.tenant_id, int(member_id))
+    done, member_id = request.query.get("done", ""), number(request.query.get("member", ""))
+    if done in DONE and member_id is not None:
+        member = await ctx.app.members.get(session.tenant_id, member_id)
         if member is not None:
             notice = DONE[done].format(name=member.label)
     return render(
@@ -113,10 +113,10 @@ async def weeks_export(request: web.Request) -> web.Response:
 async def _target(request: web.Request) -> tuple[str, Member] | web.Response:
     """The action and the member it is about, found inside the session's community only."""
     action = request.match_info["action"]
-    raw = request.match_info["member_id"]
+    member_id = number(request.match_info["member_id"])
     member = None
-    if action in ACTIONS and raw.isdigit():
-        member = await context(request).app.members.get(session_of(request).tenant_id, int(raw))
+    if action in ACTIONS and member_id is not None:
+        member = await context(request).app.members.get(session_of(request).tenant_id, member_id)
     if member is None or member.left_at is not None:
         return message_page(request, "Not found", "There is no such member here.", 404)
     return action, member
@@ -147,9 +147,9 @@ async def run_action(request: web.Request) -> web.StreamResponse:
     ctx, session = context(request), session_of(request)
     now = ctx.app.clock.now()
     if action == "pause":
-        raw = (await request.post()).get("weeks", "")
-        weeks = int(raw) if isinstance(raw, str) and raw.isdigit() else 0
-        if not 1 <= weeks <= MAX_PAUSE_WEEKS:
+        raw = (await request.post()).get("weeks", "")  # read and checked by require_session
+        weeks = number(raw) if isinstance(raw, str) else None
+        if weeks is None or not 1 <= weeks <= MAX_PAUSE_WEEKS:
             return message_page(
                 request, "Not paused", f"Choose from 1 to {MAX_PAUSE_WEEKS} weeks.", 400
             )

@@ -4,13 +4,15 @@ Every page but the login page needs a session; the session, never the request, s
 community is shown, so no URL or form field can reach another community's data. Every POST
 carries the session's CSRF token. The login link is redeemed by a POST from a page with one
 button, not by the GET itself: link previews (Slack and Discord fetch links in messages) must
-not use up a one-time link.
+not use up a one-time link. That button's form carries a token the page also sets as a
+cookie, so no page elsewhere can log a browser into another community (login CSRF).
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from importlib.resources import files
 from urllib.parse import urlsplit
@@ -24,18 +26,22 @@ from adapters.dashboard.context import (
     SESSION_KEY,
     WebContext,
     context,
+    form_of,
     message_page,
     render,
     templates,
 )
 from bot.app import App
 from bot.dashboard import Dashboard
-from bot.dashboard.access import SESSION_LIFETIME, DashboardAccess, Refusal
+from bot.dashboard.access import LINK_LIFETIME, SESSION_LIFETIME, DashboardAccess, Refusal
 from bot.storage.dashboard_sessions import DashboardSessionRepo
 
 log = logging.getLogger(__name__)
 
 COOKIE = "studybot_session"
+# The login page's own CSRF token, in a cookie and in its form: a page elsewhere cannot post
+# someone else's link to /login and log this browser into another community.
+LOGIN_COOKIE = "studybot_login"
 CSRF_FIELD = "csrf"
 # What any page may load: its own stylesheet, inline SVG charts; no script at all.
 _HEADERS = {
@@ -54,10 +60,41 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
+    """The headers on every answer: pages, redirects, aiohttp's own 404 and 405, and errors."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as raised:  # redirects and the router's answers are raised
+        _add_headers(raised)
+        raise
+    except Exception:
+        log.exception("dashboard: %s %s failed", request.method, request.rel_url.raw_path)
+        response = message_page(
+            request,
+            "Something went wrong",
+            "Sorry, something went wrong on our side and nothing was changed. "
+            "Please try again in a moment.",
+            500,
+        )
+    _add_headers(response)
+    return response
+
+
+def _add_headers(response: web.StreamResponse) -> None:
     for name, value in _HEADERS.items():
         response.headers.setdefault(name, value)
-    return response
+
+
+def _same_token(sent: object, expected: str) -> bool:
+    return isinstance(sent, str) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def _unreadable_form(request: web.Request) -> web.Response:
+    return message_page(
+        request,
+        "Refused",
+        "This form could not be read. Go back, reload the page and try again.",
+        400,
+    )
 
 
 @web.middleware
@@ -74,11 +111,10 @@ async def require_session(request: web.Request, handler: Handler) -> web.StreamR
             401,
         )
     if request.method not in ("GET", "HEAD"):
-        form = await request.post()
-        sent = form.get(CSRF_FIELD)
-        if not isinstance(sent, str) or not hmac.compare_digest(
-            sent.encode(), session.csrf_token.encode()
-        ):
+        form = await form_of(request)
+        if form is None:
+            return _unreadable_form(request)
+        if not _same_token(form.get(CSRF_FIELD), session.csrf_token):
             return message_page(
                 request,
                 "Refused",
@@ -95,17 +131,39 @@ async def login_page(request: web.Request) -> web.Response:
     token = request.query.get("token", "")
     if not token:
         return message_page(request, "Log in", Refusal.INVALID.value, 400)
-    return render(request, "login.html", title="Log in", token=token)
+    csrf = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+    response = render(request, "login.html", title="Log in", token=token, login_csrf=csrf)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        csrf,
+        max_age=int(LINK_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Lax",  # set and sent when the link is opened from a chat on another site
+        secure=context(request).secure_cookie,
+        path="/login",
+    )
+    return response
 
 
 async def log_in(request: web.Request) -> web.StreamResponse:
     ctx = context(request)
-    form = await request.post()
+    form = await form_of(request)
+    if form is None:
+        return _unreadable_form(request)
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not _same_token(form.get(CSRF_FIELD), expected):
+        return message_page(
+            request,
+            "This link does not work",
+            "This login did not come from the link's own page. Open the link again.",
+            403,
+        )
     token = form.get("token")
     result = await ctx.access.log_in(token if isinstance(token, str) else "", ctx.app.clock.now())
     if isinstance(result, Refusal):
         return message_page(request, "This link does not work", result.value, 403)
     response = web.HTTPSeeOther("/")
+    response.del_cookie(LOGIN_COOKIE, path="/login")
     response.set_cookie(
         COOKIE,
         result.cookie,
@@ -130,14 +188,17 @@ async def log_out(request: web.Request) -> web.StreamResponse:
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
-    """Access lines without the query string: a login link's token must never reach a log."""
+    """Access lines without the query string: a login link's token must never reach a log.
+
+    The path as sent (percent-encoded), not decoded: a %0A in it must not start a forged line.
+    """
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
             '%s "%s %s" %s %.1f ms',
             request.remote,
             request.method,
-            request.path,
+            request.rel_url.raw_path,
             response.status,
             time * 1000,
         )

@@ -86,7 +86,8 @@ def _instant(seconds: int) -> datetime:
 
 
 def _hash(cookie: str) -> str:
-    return hashlib.sha256(cookie.encode("utf-8")).hexdigest()
+    # A Cookie header's bytes that are not UTF-8 arrive as surrogates: hashed, they open nothing.
+    return hashlib.sha256(cookie.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class DashboardAccess:

@@ -75,6 +75,16 @@ class DashboardSessionRepo:
             (to_db(now), token_hash),
         )
 
+    async def end_all(self, tenant_id: int, now: datetime, member_id: int | None = None) -> None:
+        """End the community's sessions (only this member's, when given): a session must not
+        come back to life when its organizer rejoins, or the bot is added back."""
+        one = member_id is not None
+        await self._db.execute(
+            "UPDATE dashboard_sessions SET ended_at = ? WHERE tenant_id = ? AND ended_at IS NULL"
+            + (" AND member_id = ?" if one else ""),
+            (to_db(now), tenant_id, *((member_id,) if one else ())),
+        )
+
     async def prune(self, before: datetime) -> int:
         """Forget sessions and used links that expired before `before`."""
         async with self._db.transaction() as tx:

@@ -36,11 +36,16 @@ async def login_token(app: App, user: str = "olga", tenant: str = "T1") -> str:
     return parse_qs(urlsplit(link).query)["token"][0]
 
 
-async def logged_in(client: httpx.AsyncClient, token: str) -> str:
-    """Open the link and press its button, as a person would; returns the CSRF token."""
+async def press_login(client: httpx.AsyncClient, token: str) -> httpx.Response:
+    """Open the link and press its button, as a person would; returns the button's answer."""
     page = await client.get("/login", params={"token": token})
     assert page.status_code == 200
-    response = await client.post("/login", data={"token": token})
+    return await client.post("/login", data={"token": token, "csrf": csrf_of(page.text)})
+
+
+async def logged_in(client: httpx.AsyncClient, token: str) -> str:
+    """Log in through the link; returns the session's CSRF token."""
+    response = await press_login(client, token)
     assert response.status_code == 303, response.text
     home = await client.get("/")
     assert home.status_code == 200, home.text

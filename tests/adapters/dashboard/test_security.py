@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
 from datetime import timedelta
 
 import httpx
 import pytest
 
-from adapters.dashboard.server import COOKIE
+from adapters.dashboard.server import COOKIE, LOGIN_COOKIE
 from bot.app import Actor, App
 from bot.clock import ManualClock
-from tests.adapters.dashboard.harness import Served, logged_in, login_token, served
+from tests.adapters.dashboard.harness import (
+    csrf_of,
+    logged_in,
+    login_token,
+    press_login,
+    served,
+)
 from tests.helpers import say
 
 
-@pytest.fixture
-async def site(app: App) -> AsyncIterator[Served]:
-    async with served(app) as s:
-        yield s
-
-
-@pytest.fixture
-async def client(site: Served) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=site.url) as c:
-        yield c
+def _session_cookie(response: httpx.Response) -> str:
+    return next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"{COOKIE}="))
 
 
 async def _member_id(app: App, user: str, tenant: str) -> int:
@@ -55,15 +53,14 @@ async def test_opening_the_link_does_not_use_it_up(app: App, client: httpx.Async
     token = await login_token(app)
     for _ in range(3):
         assert (await client.get("/login", params={"token": token})).status_code == 200
-    assert (await client.post("/login", data={"token": token})).status_code == 303
+    assert (await press_login(client, token)).status_code == 303
 
 
 async def test_the_session_cookie_is_httponly_and_strict(
     app: App, client: httpx.AsyncClient
 ) -> None:
-    response = await client.post("/login", data={"token": await login_token(app)})
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE}=")
+    response = await press_login(client, await login_token(app))
+    cookie = _session_cookie(response)
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=43200" in cookie
     assert "Secure" not in cookie  # the base URL is http://127.0.0.1
 
@@ -71,8 +68,19 @@ async def test_the_session_cookie_is_httponly_and_strict(
 async def test_the_cookie_is_secure_behind_https(app: App) -> None:
     app.settings.studybot_dashboard_url = "https://study.example.org"
     async with served(app) as s, httpx.AsyncClient(base_url=s.url) as c:
-        response = await c.post("/login", data={"token": await login_token(app)})
-    assert "Secure" in response.headers["set-cookie"]
+        token = await login_token(app)
+        page = await c.get("/login", params={"token": token})
+        login_cookie = page.headers["set-cookie"]
+        # The test talks plain http to the proxy's side, where a client keeps Secure cookies
+        # to itself: the login page's cookie goes back by hand, as a browser on https sends it.
+        csrf = csrf_of(page.text)
+        response = await c.post(
+            "/login",
+            data={"token": token, "csrf": csrf},
+            headers={"cookie": f"{LOGIN_COOKIE}={csrf}"},
+        )
+    assert login_cookie.startswith(f"{LOGIN_COOKIE}=") and "Secure" in login_cookie
+    assert "Secure" in _session_cookie(response)
 
 
 @pytest.mark.parametrize("reuse", [False, True])
@@ -81,11 +89,11 @@ async def test_a_used_or_expired_link_is_refused(
 ) -> None:
     token = await login_token(app)
     if reuse:
-        await client.post("/login", data={"token": token})
+        await press_login(client, token)
         client.cookies.clear()
     else:
         clock.set(clock.now() + timedelta(minutes=16))
-    response = await client.post("/login", data={"token": token})
+    response = await press_login(client, token)
     assert response.status_code == 403
     assert ("already used" if reuse else "expired") in response.text
     assert COOKIE not in response.headers.get("set-cookie", "")
@@ -97,7 +105,7 @@ async def test_a_tampered_link_opens_nothing(app: App, client: httpx.AsyncClient
     token = await login_token(app, tenant="T2")  # the organizer of the second community
     tenant, rest = token.split(".", 1)
     assert tenant == "2"
-    response = await client.post("/login", data={"token": f"1.{rest}"})  # aimed at the first
+    response = await press_login(client, f"1.{rest}")  # aimed at the first
     assert response.status_code == 403 and "not valid" in response.text
     assert (await client.get("/")).status_code == 401
 
@@ -163,7 +171,7 @@ async def test_pages_forbid_framing_scripts_and_referrers(
 async def test_no_secret_reaches_a_page(app: App, client: httpx.AsyncClient) -> None:
     """The logs are checked on the real process (test_runner.py), with its logging set up."""
     token = await login_token(app)
-    await client.post("/login", data={"token": token})
+    await press_login(client, token)
     cookie = client.cookies[COOKIE]
     pages = [(await client.get(p)).text for p in ("/", "/members", "/settings", "/rounds")]
     secret = await app.db.fetchone("SELECT value FROM instance_settings WHERE key = 'secret_key'")
@@ -179,3 +187,66 @@ async def test_member_names_are_escaped(app: App, client: httpx.AsyncClient) -> 
     page = (await client.get("/members")).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+async def test_a_page_elsewhere_cannot_post_a_login(app: App, client: httpx.AsyncClient) -> None:
+    """Login CSRF: a site posts its owner's own link to /login from the organizer's browser,
+    which would then show (and act on) the attacker's community as if it were theirs."""
+    attackers = await login_token(app, "eve", tenant="T2")
+    for form in ({"token": attackers}, {"token": attackers, "csrf": "guess"}):
+        response = await client.post("/login", data=form)
+        assert response.status_code == 403 and "did not come from" in response.text
+        assert COOKIE not in response.headers.get("set-cookie", "")
+    assert (await client.get("/")).status_code == 401
+    assert (await press_login(client, attackers)).status_code == 303  # the link still works
+
+
+async def test_a_session_stays_ended_when_its_organizer_rejoins(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    await logged_in(client, await login_token(app))
+    await app.member_left("T1", "olga")
+    assert (await client.get("/")).status_code == 401
+    await say(app, "/help", "olga")  # back in the community: a new link is needed
+    assert (await client.get("/")).status_code == 401
+
+
+async def test_a_session_stays_ended_when_the_bot_is_added_back(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    await logged_in(client, await login_token(app))
+    await app.tenant_removed("T1")
+    assert (await client.get("/")).status_code == 401
+    await app.tenant_added("T1", "Study group")
+    assert (await client.get("/")).status_code == 401
+
+
+async def test_every_answer_carries_the_security_headers(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    """Redirects and aiohttp's own 404 and 405 are raised, not returned, by the handlers."""
+    await say(app, "/buddy join", "amy")
+    amy = await _member_id(app, "amy", "T1")
+    csrf = await logged_in(client, await login_token(app))
+    answers = [
+        await client.get("/no-such-page"),
+        await client.get("/static/no-such-file.css"),
+        await client.put("/members", data={"csrf": csrf}),
+        await client.post(f"/members/{amy}/pause", data={"csrf": csrf, "weeks": "2"}),
+    ]
+    assert [a.status_code for a in answers] == [404, 404, 405, 303]
+    for answer in answers:
+        assert "frame-ancestors 'none'" in answer.headers.get("content-security-policy", "")
+        assert answer.headers.get("cache-control") == "no-store"
+
+
+async def test_a_path_cannot_forge_an_access_log_line(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="aiohttp.access")
+    await client.get("/x%0A127.0.0.1%20%22POST%20/logout%22%20200")
+    await client.get("/login")  # answered after the line above was logged (one connection)
+    lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert len(lines) == 2
+    assert all("\n" not in line for line in lines)
+    assert "/x%0A127.0.0.1" in lines[0]
