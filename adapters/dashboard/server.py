@@ -88,6 +88,14 @@ def _same_token(sent: object, expected: str) -> bool:
     return isinstance(sent, str) and hmac.compare_digest(sent.encode(), expected.encode())
 
 
+def _over_https(request: web.Request) -> bool:
+    """Whether cookies must be Secure: the base URL is https, or the proxy in front says the
+    browser came over https (the dashboard process may lack the bot's STUDYBOT_DASHBOARD_URL).
+    A forged header only makes the sender's own cookie stricter."""
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return context(request).secure_cookie or request.secure or forwarded == "https"
+
+
 def _unreadable_form(request: web.Request) -> web.Response:
     return message_page(
         request,
@@ -139,7 +147,7 @@ async def login_page(request: web.Request) -> web.Response:
         max_age=int(LINK_LIFETIME.total_seconds()),
         httponly=True,
         samesite="Lax",  # set and sent when the link is opened from a chat on another site
-        secure=context(request).secure_cookie,
+        secure=_over_https(request),
         path="/login",
     )
     return response
@@ -159,9 +167,13 @@ async def log_in(request: web.Request) -> web.StreamResponse:
             403,
         )
     token = form.get("token")
-    result = await ctx.access.log_in(token if isinstance(token, str) else "", ctx.app.clock.now())
+    now = ctx.app.clock.now()
+    result = await ctx.access.log_in(token if isinstance(token, str) else "", now)
     if isinstance(result, Refusal):
         return message_page(request, "This link does not work", result.value, 403)
+    replaced = request.cookies.get(COOKIE)
+    if replaced:  # one session a browser: a copy of the cookie it replaces opens nothing
+        await ctx.access.log_out(replaced, now)
     response = web.HTTPSeeOther("/")
     response.del_cookie(LOGIN_COOKIE, path="/login")
     response.set_cookie(
@@ -170,7 +182,7 @@ async def log_in(request: web.Request) -> web.StreamResponse:
         max_age=int(SESSION_LIFETIME.total_seconds()),
         httponly=True,
         samesite="Strict",
-        secure=ctx.secure_cookie,
+        secure=_over_https(request),
         path="/",
     )
     log.info("dashboard: organizer %s of tenant %s logged in", result.member_id, result.tenant_id)

@@ -65,22 +65,38 @@ async def test_the_session_cookie_is_httponly_and_strict(
     assert "Secure" not in cookie  # the base URL is http://127.0.0.1
 
 
+async def _log_in_behind_https(
+    client: httpx.AsyncClient, token: str, headers: dict[str, str]
+) -> tuple[str, str]:
+    """The login page's and the session's Set-Cookie, through a proxy that speaks https."""
+    page = await client.get("/login", params={"token": token}, headers=headers)
+    # The test talks plain http to the proxy's side, where a client keeps Secure cookies
+    # to itself: the login page's cookie goes back by hand, as a browser on https sends it.
+    csrf = csrf_of(page.text)
+    response = await client.post(
+        "/login",
+        data={"token": token, "csrf": csrf},
+        headers={**headers, "cookie": f"{LOGIN_COOKIE}={csrf}"},
+    )
+    return page.headers["set-cookie"], _session_cookie(response)
+
+
 async def test_the_cookie_is_secure_behind_https(app: App) -> None:
     app.settings.studybot_dashboard_url = "https://study.example.org"
     async with served(app) as s, httpx.AsyncClient(base_url=s.url) as c:
-        token = await login_token(app)
-        page = await c.get("/login", params={"token": token})
-        login_cookie = page.headers["set-cookie"]
-        # The test talks plain http to the proxy's side, where a client keeps Secure cookies
-        # to itself: the login page's cookie goes back by hand, as a browser on https sends it.
-        csrf = csrf_of(page.text)
-        response = await c.post(
-            "/login",
-            data={"token": token, "csrf": csrf},
-            headers={"cookie": f"{LOGIN_COOKIE}={csrf}"},
-        )
+        login_cookie, session_cookie = await _log_in_behind_https(c, await login_token(app), {})
     assert login_cookie.startswith(f"{LOGIN_COOKIE}=") and "Secure" in login_cookie
-    assert "Secure" in _session_cookie(response)
+    assert "Secure" in session_cookie
+
+
+async def test_the_cookie_is_secure_when_the_proxy_says_https(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    """The dashboard process may run without the bot's STUDYBOT_DASHBOARD_URL."""
+    cookies = await _log_in_behind_https(
+        client, await login_token(app), {"x-forwarded-proto": "https"}
+    )
+    assert all("Secure" in cookie for cookie in cookies)
 
 
 @pytest.mark.parametrize("reuse", [False, True])
@@ -250,3 +266,15 @@ async def test_a_path_cannot_forge_an_access_log_line(
     assert len(lines) == 2
     assert all("\n" not in line for line in lines)
     assert "/x%0A127.0.0.1" in lines[0]
+
+
+async def test_logging_in_again_ends_the_session_it_replaces(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    await logged_in(client, await login_token(app))
+    replaced = client.cookies[COOKIE]
+    await logged_in(client, await login_token(app, "eve", tenant="T2"))
+    async with httpx.AsyncClient(base_url=str(client.base_url)) as elsewhere:
+        elsewhere.cookies.set(COOKIE, replaced)  # a copy of the first cookie
+        assert (await elsewhere.get("/")).status_code == 401
+    assert (await client.get("/")).status_code == 200
