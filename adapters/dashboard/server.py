@@ -139,8 +139,24 @@ async def login_page(request: web.Request) -> web.Response:
     token = request.query.get("token", "")
     if not token:
         return message_page(request, "Log in", Refusal.INVALID.value, 400)
+    ctx = context(request)
+    addressee = await ctx.access.addressee(token, ctx.app.clock.now())
+    if isinstance(addressee, Refusal):
+        return message_page(request, "This link does not work", addressee.value, 403)
+    tenant = await ctx.app.tenants.get(addressee[0])
+    member = await ctx.app.members.get(*addressee)
+    if tenant is None or member is None or member.left_at is not None:
+        return message_page(request, "This link does not work", Refusal.NOT_A_MEMBER.value, 403)
     csrf = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
-    response = render(request, "login.html", title="Log in", token=token, login_csrf=csrf)
+    response = render(
+        request,
+        "login.html",
+        title="Log in",
+        token=token,
+        login_csrf=csrf,
+        community=tenant.name or "your community",
+        organizer=member.label,
+    )
     response.set_cookie(
         LOGIN_COOKIE,
         csrf,

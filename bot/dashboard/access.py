@@ -95,6 +95,18 @@ class DashboardAccess:
         self._signer = signer
         self._sessions = sessions
 
+    async def addressee(self, token: str, now: datetime) -> tuple[int, int] | Refusal:
+        """(tenant id, member id) a link would open the dashboard for, without using it: the
+        landing page names them, so nobody presses a button sent by someone else unawares."""
+        read = _read(self._signer, token.strip())
+        if read is None:
+            return Refusal.INVALID
+        if read.expires_at <= now:
+            return Refusal.EXPIRED
+        if await self._sessions.nonce_used(read.nonce):
+            return Refusal.USED
+        return read.tenant_id, read.member_id
+
     async def log_in(self, token: str, now: datetime) -> Session | Refusal:
         """Redeem a login link's token: a new session, or why not."""
         read = _read(self._signer, token.strip())

@@ -49,6 +49,10 @@ class DashboardSessionRepo:
             )
         return True
 
+    async def nonce_used(self, nonce: str) -> bool:
+        row = await self._db.fetchone("SELECT 1 FROM dashboard_logins WHERE nonce = ?", (nonce,))
+        return row is not None
+
     async def session(self, token_hash: str, now: datetime) -> StoredSession | None:
         """The live session with this token: not ended, not expired, its member still in."""
         row = await self._db.fetchone(

@@ -278,3 +278,32 @@ async def test_logging_in_again_ends_the_session_it_replaces(
         elsewhere.cookies.set(COOKIE, replaced)  # a copy of the first cookie
         assert (await elsewhere.get("/")).status_code == 401
     assert (await client.get("/")).status_code == 200
+
+
+async def test_the_login_page_names_whose_dashboard_it_opens(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    page = await client.get("/login", params={"token": await login_token(app, "olga")})
+    assert "as <strong>Olga</strong>" in page.text
+
+
+async def test_the_login_page_refuses_a_used_link_at_once(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    token = await login_token(app)
+    await logged_in(client, token)
+    page = await client.get("/login", params={"token": token})
+    assert page.status_code == 403 and "already used" in page.text
+    assert 'id="open-dashboard"' not in page.text
+
+
+async def test_a_link_used_elsewhere_after_its_page_opened_is_refused_on_the_press(
+    app: App, site: Served, client: httpx.AsyncClient
+) -> None:
+    token = await login_token(app)
+    page = await client.get("/login", params={"token": token})
+    async with httpx.AsyncClient(base_url=site.url) as elsewhere:
+        await logged_in(elsewhere, token)
+    pressed = await client.post("/login", data={"token": token, "csrf": csrf_of(page.text)})
+    assert pressed.status_code == 403 and "already used" in pressed.text
+    assert (await client.get("/")).status_code == 401
