@@ -12,6 +12,7 @@ from adapters.dashboard.server import COOKIE, LOGIN_COOKIE
 from bot.app import Actor, App
 from bot.clock import ManualClock
 from tests.adapters.dashboard.harness import (
+    Served,
     csrf_of,
     logged_in,
     login_token,
