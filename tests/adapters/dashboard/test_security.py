@@ -179,3 +179,20 @@ async def test_member_names_are_escaped(app: App, client: httpx.AsyncClient) -> 
     page = (await client.get("/members")).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+async def test_a_round_of_another_community_shows_nothing_of_it(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    for name in ("amy", "bo"):
+        await say(app, "/buddy join", name, tenant="T1")
+    for name in ("zed", "yan"):
+        await say(app, "/buddy join", name, tenant="T2")
+    await say(app, "/admin match now", "olga", tenant="T1", admin=True)
+    await say(app, "/admin match now", "yuri", tenant="T2", admin=True)
+    await say(app, "/admin match now extra:yes", "yuri", tenant="T2", admin=True)
+    await logged_in(client, await login_token(app, tenant="T1"))
+    page = await client.get("/rounds", params={"round": "2"})  # only T2 has a round 2
+    assert page.status_code == 200
+    assert "There is no such round here." in page.text
+    assert "Zed" not in page.text and "Yan" not in page.text
