@@ -52,10 +52,12 @@ class History:
         before `today` up to it."""
         since = today - timedelta(days=HISTORY_DAYS)
         assert self.since <= since, "the days asked for are not all in this history"
+        checked_in = np.zeros(int(self.members.max(initial=0)) + 1, bool)
+        checked_in[self.members_between(first, today)] = True  # a lookup table: no sorting
         keep = (
             (self.days >= since.toordinal())
             & (self.days <= today.toordinal())
-            & np.isin(self.members, self.members_between(first, today))
+            & checked_in[self.members]
         )
         return History(self.members[keep], self.days[keep], since)
 
