@@ -15,7 +15,8 @@ login link's page, then its button), and the page is requested once, then `--run
 times. Printed per page: the server's time for the first request and the median of the
 repeats (from its access log: arrival to response sent) and the first response's size.
 Target: every page's first request under 300 ms. Times are wall-clock; the load average is
-printed because other work on the machine inflates them.
+printed because other work on the machine inflates them. The process keeps to CPU 0 unless
+`--cpu none`, as the dashboard does with STUDYBOT_CPU=0 (docs/operations.md, Capacity).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import httpx
 
 from adapters.dashboard.runner import serve
 from bench._gen import community
-from bench.checkins import NullMessenger
+from bench.checkins import NullMessenger, apply_cpu, cpu_option
 from bench.digest import POST_DAY, seed
 from bot.app import App
 from bot.clock import ManualClock
@@ -218,7 +219,9 @@ def main() -> int:
     parser.add_argument("--history", type=int, default=8, help="weeks of check-ins before")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    cpu_option(parser)
     args = parser.parse_args()
+    apply_cpu(args.cpu)
     return asyncio.run(run(args.members, args.history, args.runs, args.seed))
 
 
