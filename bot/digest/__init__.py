@@ -52,13 +52,10 @@ class History:
         before `today` up to it."""
         since = today - timedelta(days=HISTORY_DAYS)
         assert self.since <= since, "the days asked for are not all in this history"
-        checked_in = np.zeros(int(self.members.max(initial=0)) + 1, bool)
-        checked_in[self.members_between(first, today)] = True  # a lookup table: no sorting
-        keep = (
-            (self.days >= since.toordinal())
-            & (self.days <= today.toordinal())
-            & checked_in[self.members]
-        )
+        up_to_today = self.days <= today.toordinal()
+        checked_in = np.zeros(int(self.members.max(initial=0)) + 1, bool)  # a lookup: no sort
+        checked_in[self.members[(self.days >= first.toordinal()) & up_to_today]] = True
+        keep = (self.days >= since.toordinal()) & up_to_today & checked_in[self.members]
         return History(self.members[keep], self.days[keep], since)
 
 
