@@ -175,9 +175,20 @@ async def run_action(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/members?done={action}&member={member.id}")
 
 
+def _number(request: web.Request, name: str) -> int | None:
+    """A positive whole number from the query string; None when absent or anything else."""
+    raw = request.query.get(name, "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else None
+
+
 async def rounds(request: web.Request) -> web.Response:
     ctx, session = context(request), session_of(request)
-    view = await ctx.data.rounds(session.tenant_id, ctx.app.clock.now())
+    view = await ctx.data.rounds(
+        session.tenant_id,
+        ctx.app.clock.now(),
+        _number(request, "round"),
+        _number(request, "page") or 1,
+    )
     return render(
         request, "rounds.html", title="Buddy rounds", community=await _community(request), v=view
     )
@@ -185,7 +196,12 @@ async def rounds(request: web.Request) -> web.Response:
 
 async def blockers(request: web.Request) -> web.Response:
     ctx, session = context(request), session_of(request)
-    view = await ctx.data.blockers(session.tenant_id, ctx.app.clock.now())
+    view = await ctx.data.blockers(
+        session.tenant_id,
+        ctx.app.clock.now(),
+        request.query.get("list", ""),
+        _number(request, "page") or 1,
+    )
     return render(
         request, "blockers.html", title="Blockers", community=await _community(request), v=view
     )

@@ -8,9 +8,11 @@ of another community is refused (False) or not shown. Domain time comes in as `n
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from itertools import dropwhile
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -22,6 +24,7 @@ from bot.dashboard.recent import Recent
 from bot.dashboard.views import (
     SORTS,
     STATUSES,
+    BlockerList,
     BlockersView,
     BlockerView,
     GroupView,
@@ -34,7 +37,7 @@ from bot.dashboard.views import (
     SettingRow,
     WeekFigures,
 )
-from bot.digest import Blocker, WeekData, content
+from bot.digest import Blocker, content
 from bot.digest.week import Week, last_full_week, week_so_far
 from bot.localtime import local_date, zone
 from bot.matching.round import MAX_PAUSE_WEEKS, match_profile
@@ -42,7 +45,7 @@ from bot.meeting_times import local_windows, shared_windows
 from bot.skills import SkillCatalogue
 from bot.storage.buddies import Buddy, BuddyRepo, Group, Round
 from bot.storage.dashboard import DashboardRepo
-from bot.storage.digests import DigestRepo
+from bot.storage.digests import DigestRepo, WeekCounts
 from bot.storage.models import Profile
 from bot.text import WEEKDAYS
 
@@ -52,17 +55,21 @@ if TYPE_CHECKING:
 CHART_WEEKS = 8
 # The digest's posting weekday, declared by the digests cog (bot/ cannot import it).
 DIGEST_DAY_KEY = "digest_day"
-# What a page read is kept for: an organizer clicking through the pages of a 10,000-member
-# community does not gather the same ten digest weeks, every member or every finished round on
-# each click. The buddy actions drop the members table at once; the rest may lag this much.
+# The overview and the members table are kept this long: they are the pages still slower
+# than 300 ms to read at 10,000 members (0.6 to 1 s: ten weeks' streaks; every member), and
+# an organizer clicking through them, or sorting, searching and paging the table, reuses one
+# read. The actions here drop the table at once; a member's own /buddy, a check-in or an
+# erasure shows up to this much later. Rounds and blockers are fast enough to read each time.
 KEPT_FOR = timedelta(minutes=1)
-KEPT_WEEKS = 256  # ten per community seen in the last minute
-KEPT_TABLES = 16  # member tables (a 10,000-member one is a few MB)
-KEPT_ROUNDS = 64
+KEPT_TABLES = 16  # per kind: overviews and member tables (a 10,000-member one is a few MB)
+RECENT_ROUNDS = 6  # counted on the rounds page
+GROUPS_PER_PAGE = 50  # of the round shown: a 10,000-member round has 5,000 groups
+BLOCKERS_PER_PAGE = 100  # of each list: a big community has thousands open in a week
 # A streak is still alive when its last check-in is at most this many days before today: the
 # day before today may be covered by a freeze, and today is not over (bot.streaks).
 STREAK_ALIVE_DAYS = 2
 _WHY = "Why you were matched:"
+T = TypeVar("T")
 _WHY_ENDS = "First step:"
 
 
@@ -76,27 +83,27 @@ class _Enrolment:
     in_rounds: bool
 
 
-def median_streak(data: WeekData) -> float:
+def median_streak(counts: WeekCounts, freezes_per_week: int) -> float:
     """The median current streak (as of the week's posting day) of those who checked in."""
-    week = data.week
+    week = counts.week
     streaks = content.summarize(
-        data.history, data.today, week.first, week.last, data.freezes_per_week
+        counts.history, counts.today, week.first, week.last, freezes_per_week
     )
     current = streaks.current[np.isin(streaks.members, streaks.checked_in)]
     return float(np.median(current)) if current.size else 0.0
 
 
-def figures(data: WeekData) -> WeekFigures:
+def figures(counts: WeekCounts, freezes_per_week: int) -> WeekFigures:
     """The digest's numbers of one week."""
     return WeekFigures(
-        first=data.week.first,
-        last=data.week.last,
-        active_members=data.active_members,
-        checked_in=data.checked_in,
-        checkins=data.checkins,
-        minutes=data.minutes,
-        median_streak=median_streak(data),
-        open_blockers=len(data.blockers),
+        first=counts.week.first,
+        last=counts.week.last,
+        active_members=counts.active_members,
+        checked_in=counts.checked_in,
+        checkins=counts.checkins,
+        minutes=counts.minutes,
+        median_streak=median_streak(counts, freezes_per_week),
+        open_blockers=counts.open_blockers,
     )
 
 
@@ -132,17 +139,10 @@ class Dashboard:
         self._repo = DashboardRepo(app.db)
         self._digests = DigestRepo(app.db)
         self._buddies = BuddyRepo(app.db)
-        self._figures: Recent[tuple[int, date, date, date], WeekFigures] = Recent(
-            KEPT_FOR, KEPT_WEEKS
-        )
         self._rows: Recent[int, tuple[list[MemberRow], tuple[date, ...]]] = Recent(
             KEPT_FOR, KEPT_TABLES
         )
-        self._rounds: Recent[tuple[int, int], RoundView] = Recent(KEPT_FOR, KEPT_ROUNDS)
-        self._charts: Recent[tuple[WeekFigures, ...], str] = Recent(KEPT_FOR, KEPT_TABLES)
-        self._unsolved: Recent[
-            tuple[int, date, date], tuple[tuple[BlockerView, ...], tuple[BlockerView, ...]]
-        ] = Recent(KEPT_FOR, KEPT_TABLES)
+        self._overviews: Recent[tuple[int, date, date], Overview] = Recent(KEPT_FOR, KEPT_TABLES)
 
     # --- where the community is in time -------------------------------------------------------
 
@@ -160,52 +160,39 @@ class Dashboard:
 
     # --- overview -----------------------------------------------------------------------------
 
-    async def _gather(
-        self, tenant_id: int, values: CommunityValues, week: Week, today: date
-    ) -> WeekData:
-        return await self._digests.week(
-            tenant_id, week, today, freezes_per_week=values[STREAK_FREEZES], member_rows=0
-        )
-
-    async def _week_figures(
-        self, tenant_id: int, values: CommunityValues, week: Week, today: date, now: datetime
-    ) -> WeekFigures:
-        key = (tenant_id, week.first, week.last, today)
-        kept = self._figures.get(key, now)
-        if kept is not None:
-            return kept
-        found = figures(await self._gather(tenant_id, values, week, today))
-        return self._figures.put(key, found, now)
-
     async def overview(self, tenant_id: int, now: datetime) -> Overview:
         """This week so far against the same days a week earlier (the digest preview's
-        comparison), and the last CHART_WEEKS complete digest weeks, each as of its posting day."""
+        comparison), and the last CHART_WEEKS complete digest weeks, each as of its posting day,
+        from the first the community had a member in (a 3-week-old community charts 3)."""
         values = await self._app.community.get(tenant_id)
         community = self._zone(values)
         today = local_date(now, community)
         this = week_so_far(today, self._weekday(values), community)
+        key = (tenant_id, this.first, today)
+        kept = self._overviews.get(key, now)
+        if kept is not None:
+            return kept
         before = this.previous()
         newest = last_full_week(today, self._weekday(values), community)
         history = [newest]
         for _ in range(CHART_WEEKS - 1):
             history.insert(0, history[0].previous())
-        weeks = tuple(
-            [
-                await self._week_figures(tenant_id, values, w, w.last + timedelta(days=1), now)
-                for w in history
-            ]
+        counts = await self._digests.counts(
+            tenant_id,
+            [(this, today), (before, before.last + timedelta(days=1))]
+            + [(w, w.last + timedelta(days=1)) for w in history],
         )
+        this_week, last_week, *charted = [figures(c, values[STREAK_FREEZES]) for c in counts]
+        weeks = tuple(dropwhile(lambda w: w.active_members == 0, charted))
         tenant = await self._app.tenants.get(tenant_id)
-        return Overview(
+        found = Overview(
             community=tenant.name if tenant is not None else "",
-            this_week=await self._week_figures(tenant_id, values, this, today, now),
-            last_week=await self._week_figures(
-                tenant_id, values, before, before.last + timedelta(days=1), now
-            ),
+            this_week=this_week,
+            last_week=last_week,
             weeks=weeks,
-            chart_svg=self._charts.get(weeks, now)
-            or self._charts.put(weeks, chart.render(weeks), now),
+            chart_svg=chart.render(weeks),
         )
+        return self._overviews.put(key, found, now)
 
     # --- members ------------------------------------------------------------------------------
 
@@ -292,24 +279,31 @@ class Dashboard:
 
     # --- buddy rounds -------------------------------------------------------------------------
 
-    async def rounds(self, tenant_id: int, now: datetime, limit: int = 6) -> RoundsView:
-        """The latest `limit` rounds, newest first: groups, answers, shared study time, and
-        who waits for a group or is paused by the bot now."""
+    async def rounds(
+        self, tenant_id: int, now: datetime, number: int | None = None, page: int = 1
+    ) -> RoundsView:
+        """The latest RECENT_ROUNDS rounds counted, newest first; one page of the groups of
+        round `number` (the latest when None) with answers, shared study time and why they
+        were matched; and who waits for a group or is paused by the bot now."""
         community = (await self._app.community.get(tenant_id))[TIMEZONE]
-        recent = await self._buddies.recent_rounds(tenant_id, limit)
-        shown = tuple([await self._round(tenant_id, r, community, now) for r in recent])
-        waiting = await self._repo.round_notes(tenant_id, recent[0].id, "waiting") if recent else []
+        recent = await self._repo.round_counts(tenant_id, RECENT_ROUNDS)
+        latest = recent[0][0] if recent else None
+        rnd = await self._buddies.round_numbered(self._app.db, tenant_id, number)
+        waiting = await self._repo.round_notes(tenant_id, latest, "waiting") if latest else []
         return RoundsView(
-            rounds=shown,
+            rounds=tuple(summary for _, summary in recent),
+            shown=await self._round(tenant_id, rnd, community, page) if rnd else None,
             waiting=tuple(waiting),
             auto_paused=tuple(await self._repo.auto_paused(tenant_id)),
         )
 
-    async def _round(self, tenant_id: int, rnd: Round, community: str, now: datetime) -> RoundView:
-        kept = self._rounds.get((tenant_id, rnd.id), now)
-        if kept is not None:
-            return kept
-        groups = await self._buddies.round_groups(tenant_id, rnd.id)
+    async def _round(self, tenant_id: int, rnd: Round, community: str, page: int) -> RoundView:
+        ((_, summary),) = await self._repo.round_counts(tenant_id, 1, rnd.number)
+        pages = max(1, math.ceil(summary.groups / GROUPS_PER_PAGE))
+        page = min(max(1, page), pages)
+        groups = await self._buddies.round_groups(
+            tenant_id, rnd.id, limit=GROUPS_PER_PAGE, offset=(page - 1) * GROUPS_PER_PAGE
+        )
         notes = await self._repo.group_notes(tenant_id, [g.id for g in groups])
         # Only groups the round found study time in common for have hours worth showing.
         sharing = [g for g in groups if notes.get(g.id, (None, None))[0] in ("shared", None)]
@@ -318,83 +312,89 @@ class Dashboard:
         )
         day = local_date(rnd.started_at, zone(community))
         shared = {g.id: _shared_time(g, profiles, community, day) for g in sharing}
-        views = [
-            GroupView(
-                names=tuple(m.display_name for m in g.members),
-                met=tuple(m.display_name for m in g.members if m.met is True),
-                not_met=tuple(m.display_name for m in g.members if m.met is False),
-                no_answer=tuple(m.display_name for m in g.members if m.met is None),
-                shared_time=shared.get(g.id),
-                why=matched_because(notes.get(g.id, (None, None))[1]),
-            )
-            for g in groups
-        ]
-        view = RoundView(
-            number=rnd.number,
-            started=rnd.started_at,
-            groups=tuple(views),
-            without_shared_time=sum(v.shared_time is None for v in views),
+        return RoundView(
+            summary=summary,
+            groups=tuple(
+                GroupView(
+                    names=tuple(m.display_name for m in g.members),
+                    met=tuple(m.display_name for m in g.members if m.met is True),
+                    not_met=tuple(m.display_name for m in g.members if m.met is False),
+                    no_answer=tuple(m.display_name for m in g.members if m.met is None),
+                    shared_time=shared.get(g.id),
+                    why=matched_because(notes.get(g.id, (None, None))[1]),
+                )
+                for g in groups
+            ),
+            page=page,
+            pages=pages,
         )
-        return self._rounds.put((tenant_id, rnd.id), view, now)
 
     # --- blockers -----------------------------------------------------------------------------
 
-    async def blockers(self, tenant_id: int, now: datetime) -> BlockersView:
+    async def blockers(
+        self, tenant_id: int, now: datetime, listed: str = "", page: int = 1
+    ) -> BlockersView:
         """Blockers open now (the digest's week so far): those the digest asks peers about,
         with the peers it names, then the others; and those solved in the last BLOCKER_DAYS
-        (read each time, so one solved a moment ago leaves the open lists at once)."""
+        (so one solved a moment ago leaves the open lists at once). Each list newest first,
+        BLOCKERS_PER_PAGE at a time: page `page` of the list named `listed`, the first of
+        the others."""
         values = await self._app.community.get(tenant_id)
         week = self._this_week(values, now)
-        key = (tenant_id, week.first, week.last)
-        unsolved = self._unsolved.get(key, now) or self._unsolved.put(
-            key, await self._open_blockers(tenant_id, values, week), now
-        )
+        asking = await self._digests.asking(tenant_id, week)
         catalogue = self._app.skills
         community = self._zone(values)
-        solved = tuple(
-            _blocker_view(
-                s.blocker,
-                s.member,
-                content.tag(s.blocker, catalogue),
-                catalogue,
-                solved=local_date(s.solved_at, community),
+        solved = await self._repo.solved_blockers(tenant_id, now - timedelta(days=BLOCKER_DAYS))
+        done = {s.blocker.id for s in solved}
+        routed = [
+            r
+            for r in content.routed_blockers(
+                asking.blockers, asking.knows, asking.blocks, week.key, catalogue, asking.checked_in
             )
-            for s in await self._repo.solved_blockers(tenant_id, now - timedelta(days=BLOCKER_DAYS))
-        )
-        done = {v.id for v in solved}
-        asked, others = unsolved
-        return BlockersView(
-            open=tuple(v for v in others if v.id not in done),
-            routed=tuple(v for v in asked if v.id not in done),
-            solved=solved,
+            if r.helpers and r.blocker.id not in done
+        ]
+        asked = {r.blocker.id for r in routed}
+        names = asking.names
+        others = sorted(
+            (b for b in asking.blockers if b.id not in asked and b.id not in done),
+            key=lambda b: (-b.local_date.toordinal(), b.id),
         )
 
-    async def _open_blockers(
-        self, tenant_id: int, values: CommunityValues, week: Week
-    ) -> tuple[tuple[BlockerView, ...], tuple[BlockerView, ...]]:
-        """The week's open blockers: (routed to peers, the others), newest first."""
-        data = await self._gather(tenant_id, values, week, week.last)
-        catalogue = self._app.skills
-        checked_in = data.history.members_between(week.first, week.last)
-        routed = [r for r in content.routed_blockers(data, catalogue, checked_in) if r.helpers]
-        asked = {r.blocker.id for r in routed}
-        names = data.names
-        newest_first = sorted(data.blockers, key=lambda b: (-b.local_date.toordinal(), b.id))
-        return (
-            tuple(
-                _blocker_view(
+        def page_of(name: str) -> int:
+            return page if name == listed else 1
+
+        return BlockersView(
+            open=_listed(
+                "open",
+                others,
+                page_of("open"),
+                lambda b: _blocker_view(
+                    b, names.get(b.member_id, ""), content.tag(b, catalogue), catalogue
+                ),
+            ),
+            routed=_listed(
+                "routed",
+                routed,
+                page_of("routed"),
+                lambda r: _blocker_view(
                     r.blocker,
                     names.get(r.blocker.member_id, ""),
                     r.skills,
                     catalogue,
                     tuple(names.get(h, "") for h in r.helpers),
-                )
-                for r in routed
+                ),
             ),
-            tuple(
-                _blocker_view(b, names.get(b.member_id, ""), content.tag(b, catalogue), catalogue)
-                for b in newest_first
-                if b.id not in asked
+            solved=_listed(
+                "solved",
+                solved,
+                page_of("solved"),
+                lambda s: _blocker_view(
+                    s.blocker,
+                    s.member,
+                    content.tag(s.blocker, catalogue),
+                    catalogue,
+                    solved=local_date(s.solved_at, community),
+                ),
             ),
         )
 
@@ -465,6 +465,25 @@ def _blocker_view(
         skills=tuple(catalogue.name(s) for s in skills),
         routed_to=routed_to,
         solved=solved,
+    )
+
+
+def _listed(
+    name: str, items: Sequence[T], page: int, view: Callable[[T], BlockerView]
+) -> BlockerList:
+    """Page `page` of `items` (the last page when past it), each made a view only when shown:
+    tagging 7,000 blockers' texts for a page of 100 would be most of the page's time."""
+    pages = max(1, math.ceil(len(items) / BLOCKERS_PER_PAGE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * BLOCKERS_PER_PAGE
+    shown = items[start : start + BLOCKERS_PER_PAGE]
+    return BlockerList(
+        name=name,
+        items=tuple(view(i) for i in shown),
+        total=len(items),
+        page=page,
+        pages=pages,
+        more=len(items) - start - len(shown),
     )
 
 

@@ -80,16 +80,26 @@ class GroupView:
 
 
 @dataclass(frozen=True)
-class RoundView:
+class RoundSummary:
     number: int
     started: datetime
-    groups: tuple[GroupView, ...]
-    without_shared_time: int
+    groups: int
+    met: int  # groups where someone answered "we met"
+    without_shared_time: int  # groups the round found no study time in common for
+
+
+@dataclass(frozen=True)
+class RoundView:
+    summary: RoundSummary
+    groups: tuple[GroupView, ...]  # one page of them, in the order the round made them
+    page: int
+    pages: int
 
 
 @dataclass(frozen=True)
 class RoundsView:
-    rounds: tuple[RoundView, ...]  # newest first
+    rounds: tuple[RoundSummary, ...]  # the recent ones, newest first
+    shown: RoundView | None  # the round asked for (the latest by default); None: no such round
     waiting: tuple[str, ...]  # enrolled but not grouped by the latest round
     auto_paused: tuple[str, ...]  # paused by the bot until they resume
 
@@ -106,10 +116,22 @@ class BlockerView:
 
 
 @dataclass(frozen=True)
+class BlockerList:
+    """One page of a list of blockers, newest first."""
+
+    name: str  # "open", "routed" or "solved": what `?list=` pages
+    items: tuple[BlockerView, ...]
+    total: int
+    page: int
+    pages: int
+    more: int  # after this page
+
+
+@dataclass(frozen=True)
 class BlockersView:
-    open: tuple[BlockerView, ...]  # open, nobody to route to
-    routed: tuple[BlockerView, ...]  # open, with peers who can help
-    solved: tuple[BlockerView, ...]  # solved in the last BLOCKER_DAYS days
+    open: BlockerList  # open, nobody to route to
+    routed: BlockerList  # open, with peers who can help
+    solved: BlockerList  # solved in the last BLOCKER_DAYS days
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -45,6 +45,18 @@ class History:
         """Distinct members with a check-in from `first` to `last` (inclusive), sorted."""
         inside = (self.days >= first.toordinal()) & (self.days <= last.toordinal())
         return np.unique(self.members[inside])
+
+    def cut(self, first: date, today: date) -> History:
+        """What a history read for (`first`, `today`) holds, cut out of this longer one: the
+        members with a check-in from `first` to `today`, their days of the HISTORY_DAYS
+        before `today` up to it."""
+        since = today - timedelta(days=HISTORY_DAYS)
+        assert self.since <= since, "the days asked for are not all in this history"
+        up_to_today = self.days <= today.toordinal()
+        checked_in = np.zeros(int(self.members.max(initial=0)) + 1, bool)  # a lookup: no sort
+        checked_in[self.members[(self.days >= first.toordinal()) & up_to_today]] = True
+        keep = (self.days >= since.toordinal()) & up_to_today & checked_in[self.members]
+        return History(self.members[keep], self.days[keep], since)
 
 
 @dataclass(frozen=True)

@@ -246,7 +246,7 @@ def route(
 
 
 def open_blockers(
-    data: WeekData, catalogue: SkillCatalogue
+    blockers: Sequence[Blocker], catalogue: SkillCatalogue
 ) -> list[tuple[Blocker, tuple[str, ...]]]:
     """Blockers to show: the most recent tagged ones, then untagged ones if room is left.
 
@@ -255,7 +255,7 @@ def open_blockers(
     """
     tagged: list[tuple[Blocker, tuple[str, ...]]] = []
     untagged: list[tuple[Blocker, tuple[str, ...]]] = []
-    for blocker in sorted(data.blockers, key=lambda b: (-b.local_date.toordinal(), b.member_id)):
+    for blocker in sorted(blockers, key=lambda b: (-b.local_date.toordinal(), b.member_id)):
         skills = tag(blocker, catalogue)
         (tagged if skills else untagged).append((blocker, skills))
         if len(tagged) == MAX_BLOCKERS:
@@ -264,12 +264,17 @@ def open_blockers(
 
 
 def routed_blockers(
-    data: WeekData, catalogue: SkillCatalogue, checked_in: np.ndarray
+    blockers: Sequence[Blocker],
+    knows: Mapping[str, Sequence[int]],
+    blocks: frozenset[tuple[int, int]],
+    week_key: str,
+    catalogue: SkillCatalogue,
+    checked_in: np.ndarray,
 ) -> list[Routed]:
-    """The blockers the digest shows, each with the peers it asks (the dashboard lists the
-    same); `checked_in`: the members who checked in in the week, preferred as helpers."""
+    """The week's blockers the digest shows, each with the peers it asks (the dashboard lists
+    the same); `checked_in`: the members who checked in in the week, preferred as helpers."""
     prefer = frozenset(int(m) for m in checked_in)
-    return route(open_blockers(data, catalogue), data.knows, data.blocks, data.week.key, prefer)
+    return route(open_blockers(blockers, catalogue), knows, blocks, week_key, prefer)
 
 
 # --- the digest ---------------------------------------------------------------------------------
@@ -284,7 +289,9 @@ def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
     streaks = summarize(data.history, data.today, week.first, week.last, data.freezes_per_week)
     current = streaks.top(TOP_STREAKS, MIN_STREAK)
     skills = top_skills(data.skills, TOP_SKILLS)
-    routed = routed_blockers(data, catalogue, streaks.checked_in)
+    routed = routed_blockers(
+        data.blockers, data.knows, data.blocks, week.key, catalogue, streaks.checked_in
+    )
     headline = [title, participation(data)]
     if current:
         tops = [_streak(data, *s) for s in current[:HEADLINE_SKILLS]]

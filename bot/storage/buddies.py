@@ -408,8 +408,15 @@ class BuddyRepo:
             for group in await self._groups(" AND g.id = ?", (r["tenant_id"], r["id"]))
         ]
 
-    async def round_groups(self, tenant_id: int, round_id: int) -> list[Group]:
-        return await self._groups(" AND g.round_id = ? ORDER BY g.id", (tenant_id, round_id))
+    async def round_groups(
+        self, tenant_id: int, round_id: int, *, limit: int = -1, offset: int = 0
+    ) -> list[Group]:
+        """The round's groups in the order they were made; `limit` of them (-1: all) from
+        `offset` on (the dashboard shows a page of a 5,000-group round)."""
+        return await self._groups(
+            " AND g.round_id = ? ORDER BY g.id LIMIT ? OFFSET ?",
+            (tenant_id, round_id, limit, offset),
+        )
 
     # --- a round: read and planned outside a transaction, written inside one ----------------
 

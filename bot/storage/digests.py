@@ -8,6 +8,7 @@ only its own (0004). Members who left (or were erased, which also sets left_at) 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
@@ -29,6 +30,54 @@ class DigestSchedule:
     tenant_id: int
     armed_at: datetime | None  # when the digest schedule was last changed; None: never set
     created_at: datetime  # the community's: its default schedule holds since then
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    """The digest's numbers of one week as of its posting day `today`: what `DigestRepo.week`
+    reports and the dashboard's overview shows, for one week or many."""
+
+    week: Week
+    today: date
+    active_members: int  # students who joined before the week ended
+    checkins: int  # every check-in of the week, of members here or not
+    minutes: int
+    per_day: tuple[int, ...]  # check-ins on each day of the week
+    open_blockers: int  # still open when the week ended (`DigestRepo._blockers`)
+    history: History  # of the members here who checked in from the week's first day to `today`
+
+    @property
+    def checked_in(self) -> int:
+        """Members here with a check-in in the week."""
+        return int(self.history.members_between(self.week.first, self.week.last).size)
+
+
+@dataclass(frozen=True)
+class Asking:
+    """A week's open blockers and whom the digest may ask about them (`content.routed_blockers`)."""
+
+    blockers: tuple[Blocker, ...]
+    knows: dict[str, tuple[int, ...]]
+    blocks: frozenset[tuple[int, int]]
+    checked_in: np.ndarray  # members here who checked in in the week, sorted
+    names: dict[int, str]  # of the members here
+
+
+def _open_at_end(week: Week, key: str) -> tuple[str, dict[str, str]]:
+    """The SQL condition on a `blockers` row `b` open at the end of `week`: reported in the
+    BLOCKER_DAYS up to its last day, and not marked solved before it ended (solving one later,
+    while a past week's digest is built, does not rewrite that week); with its parameters,
+    named after `key`. A later check-in does not close one."""
+    since = week.last - timedelta(days=BLOCKER_DAYS - 1)
+    condition = (
+        f"(b.local_date BETWEEN :since{key} AND :last{key}"
+        f" AND (b.solved_at IS NULL OR b.solved_at >= :ended{key}))"
+    )
+    return condition, {
+        f"since{key}": since.isoformat(),
+        f"last{key}": week.last.isoformat(),
+        f"ended{key}": to_db(week.ends_at),
+    }
 
 
 class DigestRepo:
@@ -164,8 +213,9 @@ class DigestRepo:
     ) -> WeekData:
         """Everything the digest says about `week`, as of the posting day `today`.
 
-        Totals (check-ins, minutes, skills) count every check-in of the week; anything about
-        people (who checked in, streaks, blockers, helpers, names) only members still here.
+        Totals (check-ins, minutes, skills; the week before's too) count every check-in of the
+        week; anything about people (who checked in, streaks, blockers, helpers, names) only
+        members still here. The figures are `counts`', as the dashboard shows them.
         Active and new members are students (`bot.storage.students`): an organizer who never
         studied is neither counted in "N of M" nor welcomed.
         `member_rows`: per-member daily minutes are fetched only when at most this many members
@@ -173,43 +223,22 @@ class DigestRepo:
         """
         first, last = week.first.isoformat(), week.last.isoformat()
         days = {d.isoformat(): i for i, d in enumerate(week.days)}
-        per_day = [0] * len(days)
-        checkins = minutes = 0
-        for r in await self._db.fetchall(
-            "SELECT local_date, COUNT(*) AS n, COALESCE(SUM(minutes), 0) AS minutes"
-            " FROM checkins WHERE tenant_id = ? AND local_date BETWEEN ? AND ?"
-            " GROUP BY local_date",
-            (tenant_id, first, last),
-        ):
-            per_day[days[r["local_date"]]] = r["n"]
-            checkins += r["n"]
-            minutes += r["minutes"]
-        previous = week.previous()
-        prev = await self._db.fetchone(
-            "SELECT COUNT(DISTINCT c.member_id) AS n, COALESCE(SUM(c.minutes), 0) AS minutes"
-            " FROM checkins c JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
-            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ?",
-            (tenant_id, previous.first.isoformat(), previous.last.isoformat()),
+        previous, counts = await self.counts(
+            tenant_id, [(week.previous(), week.previous().last), (week, today)]
         )
-        active = await self._db.fetchone(
-            "SELECT COUNT(*) AS n FROM members m WHERE m.tenant_id = ? AND m.left_at IS NULL"
-            f" AND m.joined_at < ? AND {STUDENT}",
-            (tenant_id, to_db(week.ends_at)),
-        )
-        history = await self.history(tenant_id, week.first, today)
-        checked_in = history.members_between(week.first, week.last).size
+        checked_in = counts.checked_in
         skills, skill_days = await self._skills(tenant_id, first, last, days)
         return WeekData(
             week=week,
             today=today,
-            active_members=int(active["n"]) if active else 0,
+            active_members=counts.active_members,
             checked_in=checked_in,
-            checkins=checkins,
-            minutes=minutes,
-            previous_checked_in=int(prev["n"]) if prev else 0,
-            previous_minutes=int(prev["minutes"]) if prev else 0,
-            per_day=tuple(per_day),
-            history=history,
+            checkins=counts.checkins,
+            minutes=counts.minutes,
+            previous_checked_in=previous.checked_in,
+            previous_minutes=previous.minutes,
+            per_day=counts.per_day,
+            history=counts.history,
             skills=skills,
             skill_days=skill_days,
             member_days=(
@@ -226,26 +255,97 @@ class DigestRepo:
             names=await self._names(tenant_id),
         )
 
+    async def asking(self, tenant_id: int, week: Week) -> Asking:
+        """What the digest routes `week`'s blockers with, without the rest of the week's data
+        (the dashboard's blockers page): the same queries `week` makes for them."""
+        checked_in = await self._db.fetchall(
+            "SELECT DISTINCT c.member_id FROM checkins c"
+            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
+            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ? ORDER BY c.member_id",
+            (tenant_id, week.first.isoformat(), week.last.isoformat()),
+        )
+        return Asking(
+            blockers=await self._blockers(tenant_id, week),
+            knows=await self._knows(tenant_id),
+            blocks=await self._blocks(tenant_id),
+            checked_in=np.fromiter((r["member_id"] for r in checked_in), np.int64, len(checked_in)),
+            names=await self._names(tenant_id),
+        )
+
+    async def counts(self, tenant_id: int, weeks: Sequence[tuple[Week, date]]) -> list[WeekCounts]:
+        """The digest's numbers of each (week, posting day), in that order, with one query per
+        kind of number for all the weeks: the dashboard's ten weeks cost about what one does.
+        """
+        first = min(w.first for w, _ in weeks)
+        last = max(w.last for w, _ in weeks)
+        per_day = {
+            date.fromisoformat(r["local_date"]): (int(r["n"]), int(r["minutes"]))
+            for r in await self._db.fetchall(
+                "SELECT local_date, COUNT(*) AS n, COALESCE(SUM(minutes), 0) AS minutes"
+                " FROM checkins WHERE tenant_id = ? AND local_date BETWEEN ? AND ?"
+                " GROUP BY local_date",
+                (tenant_id, first.isoformat(), last.isoformat()),
+            )
+        }
+        ends = {f"ends{i}": to_db(w.ends_at) for i, (w, _) in enumerate(weeks)}
+        active = await self._db.fetchone(
+            "SELECT "
+            + ", ".join(f"COALESCE(SUM(m.joined_at < :{k}), 0) AS {k}" for k in ends)
+            + f" FROM members m WHERE m.tenant_id = :t AND m.left_at IS NULL AND {STUDENT}",
+            {"t": tenant_id, **ends},
+        )
+        open_at_end = [_open_at_end(w, str(i)) for i, (w, _) in enumerate(weeks)]
+        blockers = await self._db.fetchone(
+            "SELECT "
+            + ", ".join(f"COALESCE(SUM({c}), 0) AS b{i}" for i, (c, _) in enumerate(open_at_end))
+            + " FROM blockers b JOIN members m ON m.id = b.member_id AND m.left_at IS NULL"
+            " WHERE b.tenant_id = :t AND b.local_date BETWEEN :since AND :last",
+            {
+                "t": tenant_id,
+                "since": (first - timedelta(days=BLOCKER_DAYS)).isoformat(),
+                "last": last.isoformat(),
+            }
+            | {k: v for _, p in open_at_end for k, v in p.items()},
+        )
+        today = max(t for _, t in weeks)
+        since = min(t for _, t in weeks) - timedelta(days=HISTORY_DAYS)
+        history = await self._history(tenant_id, since, today)
+        counted = []
+        for i, (week, posted) in enumerate(weeks):
+            days = tuple(per_day.get(d, (0, 0)) for d in week.days)
+            counted.append(
+                WeekCounts(
+                    week=week,
+                    today=posted,
+                    active_members=int(active[f"ends{i}"]) if active else 0,
+                    checkins=sum(n for n, _ in days),
+                    minutes=sum(m for _, m in days),
+                    per_day=tuple(n for n, _ in days),
+                    open_blockers=int(blockers[f"b{i}"]) if blockers else 0,
+                    history=history.cut(week.first, posted),
+                )
+            )
+        return counted
+
     async def history(self, tenant_id: int, first: date, today: date) -> History:
         """The last HISTORY_DAYS days of check-ins of members here who checked in from `first`
         to `today` (the week's first day; the dashboard's streaks: the days a streak may still
-        be alive): one row per member with their dates concatenated (each exactly 10
-        characters, YYYY-MM-DD), decoded by numpy in one go. Far cheaper than a row per day.
-        """
+        be alive)."""
         since = today - timedelta(days=HISTORY_DAYS)
+        return (await self._history(tenant_id, since, today)).cut(first, today)
+
+    async def _history(self, tenant_id: int, since: date, today: date) -> History:
+        """Check-ins from `since` to `today` of the members here: one row per member with their
+        dates concatenated (each exactly 10 characters, YYYY-MM-DD), read from the (tenant,
+        member, day) key alone and decoded by numpy in one go. Far cheaper than a row per day;
+        who checked in when is picked out of it in numpy (`History.cut`), cheaper than in SQL.
+        """
         rows = await self._db.fetchall(
             "SELECT c.member_id, GROUP_CONCAT(c.local_date, '') AS days FROM checkins c"
+            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
             " WHERE c.tenant_id = :t AND c.local_date BETWEEN :since AND :today"
-            " AND c.member_id IN (SELECT r.member_id FROM checkins r"
-            "  JOIN members m ON m.id = r.member_id AND m.left_at IS NULL"
-            "  WHERE r.tenant_id = :t AND r.local_date BETWEEN :first AND :today)"
             " GROUP BY c.member_id",
-            {
-                "t": tenant_id,
-                "since": since.isoformat(),
-                "first": first.isoformat(),
-                "today": today.isoformat(),
-            },
+            {"t": tenant_id, "since": since.isoformat(), "today": today.isoformat()},
         )
         if not rows:
             return History.empty(since)
@@ -255,6 +355,9 @@ class DigestRepo:
         )
         text = "".join(r["days"] for r in rows).encode("ascii")
         days = np.frombuffer(text, dtype="S10").astype("datetime64[D]").astype(np.int64) + EPOCH
+        step_m, step_d = np.diff(members), np.diff(days)
+        if np.all((step_m > 0) | ((step_m == 0) & (step_d > 0))):  # the key's order, as read
+            return History(members, days, since)
         order = np.lexsort((days, members))  # GROUP_CONCAT's order is not guaranteed
         return History(members[order], days[order], since)
 
@@ -305,25 +408,17 @@ class DigestRepo:
         return {m: tuple(v) for m, v in grid.items()}
 
     async def _blockers(self, tenant_id: int, week: Week) -> tuple[Blocker, ...]:
-        """Blockers still open at the end of the week: reported in the BLOCKER_DAYS up to its
-        last day, and not marked solved before it ended (solving one later, while a past week's
-        digest is built, does not rewrite that week). A later check-in does not close one.
+        """Blockers still open at the end of the week (`_open_at_end`), of members here.
         Found through `blockers_week` (tenant, local_date): the window is a week of rows.
         """
-        since = week.last - timedelta(days=BLOCKER_DAYS - 1)
+        open_at_end, params = _open_at_end(week, "")
         rows = await self._db.fetchall(
             "SELECT b.id, b.member_id, b.local_date, b.text, cs.skill FROM blockers b"
             " JOIN members m ON m.id = b.member_id AND m.left_at IS NULL"
             " LEFT JOIN checkin_skills cs ON cs.checkin_id = b.checkin_id"
-            " WHERE b.tenant_id = :t AND b.local_date BETWEEN :since AND :last"
-            " AND (b.solved_at IS NULL OR b.solved_at >= :ended)"
+            f" WHERE b.tenant_id = :t AND {open_at_end}"
             " ORDER BY b.id, cs.skill",
-            {
-                "t": tenant_id,
-                "since": since.isoformat(),
-                "last": week.last.isoformat(),
-                "ended": to_db(week.ends_at),
-            },
+            {"t": tenant_id, **params},
         )
         return tuple(
             Blocker(

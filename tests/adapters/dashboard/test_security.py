@@ -308,3 +308,20 @@ async def test_a_link_used_elsewhere_after_its_page_opened_is_refused_on_the_pre
     pressed = await client.post("/login", data={"token": token, "csrf": csrf_of(page.text)})
     assert pressed.status_code == 403 and "already used" in pressed.text
     assert (await client.get("/")).status_code == 401
+
+
+async def test_a_round_of_another_community_shows_nothing_of_it(
+    app: App, client: httpx.AsyncClient
+) -> None:
+    for name in ("amy", "bo"):
+        await say(app, "/buddy join", name, tenant="T1")
+    for name in ("zed", "yan"):
+        await say(app, "/buddy join", name, tenant="T2")
+    await say(app, "/admin match now", "olga", tenant="T1", admin=True)
+    await say(app, "/admin match now", "yuri", tenant="T2", admin=True)
+    await say(app, "/admin match now extra:yes", "yuri", tenant="T2", admin=True)
+    await logged_in(client, await login_token(app, tenant="T1"))
+    page = await client.get("/rounds", params={"round": "2"})  # only T2 has a round 2
+    assert page.status_code == 200
+    assert "There is no such round here." in page.text
+    assert "Zed" not in page.text and "Yan" not in page.text

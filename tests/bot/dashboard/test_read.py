@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.dashboard import Dashboard, MemberQuery, MemberRow
+from bot.dashboard import Dashboard, MemberQuery, MemberRow, read, weekly_csv
 from bot.digest.week import last_full_week, week_so_far
 from bot.localtime import zone
 from bot.storage.buddies import BuddyRepo
@@ -101,14 +101,24 @@ async def test_the_chart_weeks_are_the_last_eight_complete_digest_weeks(
     app: App, clock: ManualClock
 ) -> None:
     tenant = await seed(app, clock)
-    overview = await Dashboard(app).overview(tenant, TODAY)
+    overview = await Dashboard(app).overview(tenant, TODAY + timedelta(weeks=8))
     firsts = [w.first for w in overview.weeks]
     assert len(firsts) == 8
-    assert firsts[-1] == date(2026, 3, 9)
+    assert firsts[-1] == date(2026, 5, 4)
     assert all(b - a == timedelta(days=7) for a, b in pairwise(firsts))
     assert all(w.last - w.first == timedelta(days=6) for w in overview.weeks)
-    assert overview.weeks[-2].checked_in == 2  # Alice and Bob, week of 2 March
+    assert overview.weeks[0].checked_in == 2  # Alice and Bob, week of 16 March
     assert overview.chart_svg.startswith("<svg")
+
+
+async def test_weeks_before_the_community_had_a_member_are_not_charted(
+    app: App, clock: ManualClock
+) -> None:
+    tenant = await seed(app, clock)  # everyone joined on 2 March: two complete weeks since
+    overview = await Dashboard(app).overview(tenant, TODAY)
+    assert [w.first for w in overview.weeks] == [date(2026, 3, 2), date(2026, 3, 9)]
+    assert weekly_csv(overview).splitlines()[1].startswith("2026-03-02,")
+    assert "last 2 weeks" in overview.chart_svg
 
 
 async def test_the_median_streak_is_of_those_who_checked_in(app: App, clock: ManualClock) -> None:
@@ -318,8 +328,9 @@ async def test_rounds_show_groups_answers_shared_time_and_why(app: App) -> None:
     tenant = await tenant_id(app)
     view = await Dashboard(app).rounds(tenant, START)
     (only,) = view.rounds
-    (group,) = only.groups
-    assert only.number == 1
+    assert view.shown is not None
+    (group,) = view.shown.groups
+    assert (only.number, only.groups, only.met) == (1, 1, 1)
     assert (group.names, group.met, group.not_met, group.no_answer) == (
         ("Alice", "Bob"),
         ("Alice",),
@@ -337,7 +348,8 @@ async def test_a_group_without_shared_hours_is_counted(app: App) -> None:
     await enrol(app, "alice", "bob")
     await say(app, "/admin match now", "olga", admin=True)
     view = await Dashboard(app).rounds(await tenant_id(app), START)
-    assert view.rounds[0].groups[0].shared_time is None
+    assert view.shown is not None
+    assert view.shown.groups[0].shared_time is None
     assert view.rounds[0].without_shared_time == 1
 
 
@@ -347,7 +359,7 @@ async def test_rounds_list_members_paused_by_the_bot(app: App) -> None:
     bob = await member(app, "bob")
     await BuddyRepo(app.db).set_status(tenant, bob.id, "paused", START)
     view = await Dashboard(app).rounds(tenant, START)
-    assert (view.rounds, view.waiting, view.auto_paused) == ((), (), ("Bob",))
+    assert (view.rounds, view.shown, view.waiting, view.auto_paused) == ((), None, (), ("Bob",))
 
 
 async def test_another_communitys_rounds_are_not_shown(app: App) -> None:
@@ -355,7 +367,41 @@ async def test_another_communitys_rounds_are_not_shown(app: App) -> None:
     await say(app, "/admin match now", "olga", admin=True)
     await say(app, "/admin show", "yuri", tenant="T2", admin=True)
     view = await Dashboard(app).rounds(await tenant_id(app, "T2"), START)
-    assert view.rounds == ()
+    assert (view.rounds, view.shown) == ((), None)
+
+
+async def test_another_communitys_round_number_shows_nothing_of_it(app: App) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", "olga", admin=True)
+    await say(app, "/admin show", "yuri", tenant="T2", admin=True)
+    view = await Dashboard(app).rounds(await tenant_id(app, "T2"), START, number=1)
+    assert view.shown is None
+
+
+async def test_a_round_shows_its_groups_a_page_at_a_time(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read, "GROUPS_PER_PAGE", 1)
+    await enrol(app, "alice", "bob", "carol", "dave")
+    await say(app, "/admin match now", "olga", admin=True)
+    board = Dashboard(app)
+    tenant = await tenant_id(app)
+    first = (await board.rounds(tenant, START)).shown
+    second = (await board.rounds(tenant, START, number=1, page=2)).shown
+    past_the_end = (await board.rounds(tenant, START, number=1, page=9)).shown
+    assert first is not None and second is not None and past_the_end is not None
+    assert (first.page, first.pages, second.page, past_the_end.page) == (1, 2, 2, 2)
+    assert {*first.groups[0].names, *second.groups[0].names} == {"Alice", "Bob", "Carol", "Dave"}
+    assert first.summary.groups == 2
+
+
+async def test_an_earlier_round_is_shown_by_its_number(app: App) -> None:
+    await enrol(app, "alice", "bob")
+    await say(app, "/admin match now", "olga", admin=True)
+    await say(app, "/admin match now extra:yes", "olga", admin=True)
+    view = await Dashboard(app).rounds(await tenant_id(app), START, number=1)
+    assert [r.number for r in view.rounds] == [2, 1]
+    assert view.shown is not None and view.shown.summary.number == 1
 
 
 # --- blockers ---------------------------------------------------------------------------------
@@ -375,8 +421,8 @@ async def test_blockers_are_routed_to_the_peers_the_digest_names(
 ) -> None:
     tenant = await blocker_day(app, clock)
     view = await Dashboard(app).blockers(tenant, START)
-    (routed,) = view.routed
-    (still_open,) = view.open
+    (routed,) = view.routed.items
+    (still_open,) = view.open.items
     assert (routed.member, routed.text, routed.skills, routed.routed_to) == (
         "Bob",
         "compose will not start",
@@ -384,7 +430,23 @@ async def test_blockers_are_routed_to_the_peers_the_digest_names(
         ("Alice",),
     )
     assert (still_open.member, still_open.routed_to, still_open.solved) == ("Carol", (), None)
-    assert view.solved == ()
+    assert view.solved.items == ()
+
+
+async def test_each_blocker_list_is_shown_a_page_at_a_time_newest_first(
+    app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read, "BLOCKERS_PER_PAGE", 1)
+    tenant = await blocker_day(app, clock)
+    clock.advance(timedelta(days=1))
+    await say(app, '/checkin did:w blockers:"the wifi drops"', user="dave")
+    board = Dashboard(app)
+    now = START + timedelta(days=1)
+    first = (await board.blockers(tenant, now)).open
+    second = (await board.blockers(tenant, now, "open", 2)).open
+    assert [b.member for b in first.items] == ["Dave"]  # the newest
+    assert (first.total, first.pages, first.more) == (2, 2, 1)
+    assert ([b.member for b in second.items], second.more) == (["Carol"], 0)
 
 
 async def test_a_solved_blocker_moves_to_solved_at_once(app: App, clock: ManualClock) -> None:
@@ -393,8 +455,8 @@ async def test_a_solved_blocker_moves_to_solved_at_once(app: App, clock: ManualC
     await board.blockers(tenant, START)  # read (and kept) while still open
     await say(app, "/checkin solved", user="bob")
     view = await board.blockers(tenant, START + timedelta(seconds=5))
-    assert view.routed == ()
-    assert [(b.member, b.solved) for b in view.solved] == [("Bob", START.date())]
+    assert view.routed.items == ()
+    assert [(b.member, b.solved) for b in view.solved.items] == [("Bob", START.date())]
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -415,4 +477,4 @@ async def test_the_overview_follows_the_digest_day(app: App, clock: ManualClock)
         await tenant_id(app), datetime(2026, 3, 5, 12, tzinfo=START.tzinfo)
     )
     assert overview.this_week.first == date(2026, 3, 4)  # Wednesday to Thursday
-    assert overview.weeks[-1].first == date(2026, 2, 25)
+    assert overview.last_week.first == date(2026, 2, 25)

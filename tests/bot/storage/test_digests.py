@@ -82,6 +82,50 @@ async def test_participation_counts_the_weeks_local_days_and_people_still_here(
     assert (data.previous_checked_in, data.previous_minutes) == (1, 20)
 
 
+async def test_the_counts_of_several_weeks_are_what_each_weeks_digest_says(
+    world: World,
+) -> None:
+    t = await world.tenant("A")
+    ana, ben, gone = [await world.member(t, n) for n in ("ana", "ben", "gone")]
+    await world.checkin(t, ana, WEEK.first - timedelta(days=3), minutes=20, blockers="stuck")
+    await world.checkin(t, ben, WEEK.first - timedelta(days=1), minutes=15)
+    await world.checkin(t, gone, WEEK.first - timedelta(days=1), minutes=500)
+    await world.checkin(t, ana, WEEK.first, minutes=30, blockers="still stuck")
+    await world.checkin(t, ben, TODAY, minutes=99)  # the posting day is next week's
+    await world.members.mark_left(t, "gone", START)
+    before = WEEK.previous()
+    weeks = [(before, WEEK.first), (WEEK, TODAY)]
+    for counts, (week, today) in zip(await world.repo.counts(t, weeks), weeks, strict=True):
+        data = await world.repo.week(t, week, today, freezes_per_week=1, member_rows=0)
+        assert (
+            counts.active_members,
+            counts.checked_in,
+            counts.checkins,
+            counts.minutes,
+            counts.per_day,
+            counts.open_blockers,
+        ) == (
+            data.active_members,
+            data.checked_in,
+            data.checkins,
+            data.minutes,
+            data.per_day,
+            len(data.blockers),
+        )
+        assert counts.history.members.tolist() == data.history.members.tolist()
+        assert counts.history.days.tolist() == data.history.days.tolist()
+
+
+async def test_the_week_before_counts_every_checkin_of_it_as_the_week_does(world: World) -> None:
+    t = await world.tenant("A")
+    ana, gone = await world.member(t, "ana"), await world.member(t, "gone")
+    await world.checkin(t, ana, WEEK.first - timedelta(days=1), minutes=20)
+    await world.checkin(t, gone, WEEK.first - timedelta(days=1), minutes=500)
+    await world.members.mark_left(t, "gone", START)
+    data = await world.week(t)
+    assert (data.previous_checked_in, data.previous_minutes) == (1, 520)  # people: those here
+
+
 async def test_another_tenant_never_shows_up(world: World) -> None:
     a, b = await world.tenant("A"), await world.tenant("B")
     ana = await world.member(a, "ana")
