@@ -190,7 +190,7 @@ class Dashboard:
             this_week=this_week,
             last_week=last_week,
             weeks=weeks,
-            chart_svg=chart.render(weeks),
+            draw=chart.render,
         )
         return self._overviews.put(key, found, now)
 
