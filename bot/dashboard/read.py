@@ -43,8 +43,11 @@ from bot.localtime import local_date, zone
 from bot.matching.round import MAX_PAUSE_WEEKS, match_profile
 from bot.meeting_times import local_windows, shared_windows
 from bot.skills import SkillCatalogue
+
+# The module, not its class: bot.storage.dashboard imports this package's views, so when it is
+# imported first it is not done yet here (its class is looked up on first use instead).
+from bot.storage import dashboard as dashboard_storage
 from bot.storage.buddies import Buddy, BuddyRepo, Group, Round
-from bot.storage.dashboard import DashboardRepo
 from bot.storage.digests import DigestRepo, WeekCounts
 from bot.storage.models import Profile
 from bot.text import WEEKDAYS
@@ -136,7 +139,7 @@ class Dashboard:
 
     def __init__(self, app: App) -> None:
         self._app = app
-        self._repo = DashboardRepo(app.db)
+        self._repo = dashboard_storage.DashboardRepo(app.db)
         self._digests = DigestRepo(app.db)
         self._buddies = BuddyRepo(app.db)
         self._rows: Recent[int, tuple[list[MemberRow], tuple[date, ...]]] = Recent(
@@ -266,13 +269,13 @@ class Dashboard:
                     name=f.name,
                     last_checkin=f.last_checkin,
                     streak=int(streak_of.get(f.member_id, 0)),
-                    minutes_week=sum(f.minutes.values()),
+                    minutes_week=sum(m for m in f.week if m),
                     buddy_status=status.text,
                     paused=status.paused,
                     auto_paused=status.auto_paused,
                     in_rounds=status.in_rounds,
                     skills=tuple(skill_name(s) for s in f.learning),
-                    week=tuple(f.minutes.get(d) for d in days),
+                    week=f.week,
                 )
             )
         return self._rows.put(tenant_id, (rows, days), now)
