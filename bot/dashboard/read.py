@@ -88,11 +88,9 @@ class _Enrolment:
 
 def median_streak(counts: WeekCounts, freezes_per_week: int) -> float:
     """The median current streak (as of the week's posting day) of those who checked in."""
-    week = counts.week
-    streaks = content.summarize(
-        counts.history, counts.today, week.first, week.last, freezes_per_week
-    )
-    current = streaks.current[np.isin(streaks.members, streaks.checked_in)]
+    members, streaks = content.current_streaks(counts.history, counts.today, freezes_per_week)
+    checked_in = counts.history.members_between(counts.week.first, counts.week.last)
+    current = streaks[np.isin(members, checked_in)]
     return float(np.median(current)) if current.size else 0.0
 
 
@@ -256,8 +254,8 @@ class Dashboard:
         history = await self._digests.history(
             tenant_id, today - timedelta(days=STREAK_ALIVE_DAYS), today
         )
-        streaks = content.summarize(history, today, week.first, week.last, values[STREAK_FREEZES])
-        streak_of = dict(zip(streaks.members.tolist(), streaks.current.tolist(), strict=True))
+        members, streaks = content.current_streaks(history, today, values[STREAK_FREEZES])
+        streak_of = dict(zip(members.tolist(), streaks.tolist(), strict=True))
         skill_name = self._app.skills.name
         days = week.days
         rows = []
