@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from adapters.dashboard.runner import serve
+from adapters.dashboard.server import CSRF_FIELD, LOGIN_COOKIE
 from bench._gen import community
 from bench.checkins import NullMessenger, apply_cpu, cpu_option
 from bench.digest import POST_DAY, seed
@@ -170,7 +171,9 @@ async def page(app: App, tenant: int, organizer: int, path: str, runs: int) -> T
             link = login_link(app.signer, "", tenant, organizer, NOW)
             token = parse_qs(urlsplit(link).query)["token"][0]
             await client.get("/login", params={"token": token})
-            logged_in = await client.post("/login", data={"token": token})
+            # The button posts the page's own login cookie back, as the form does.
+            csrf = client.cookies[LOGIN_COOKIE]
+            logged_in = await client.post("/login", data={"token": token, CSRF_FIELD: csrf})
             assert logged_in.status_code == 303, logged_in.text
             before = len(times.seconds)
             responses = [await client.get(path) for _ in range(1 + runs)]

@@ -42,9 +42,11 @@ class History:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), since)
 
     def members_between(self, first: date, last: date) -> np.ndarray:
-        """Distinct members with a check-in from `first` to `last` (inclusive), sorted."""
-        inside = (self.days >= first.toordinal()) & (self.days <= last.toordinal())
-        return np.unique(self.members[inside])
+        """Distinct members with a check-in from `first` to `last` (inclusive), sorted: the
+        members are in order already, so each one's first entry is kept (np.unique would
+        sort 400,000 of them again)."""
+        inside = self.members[(self.days >= first.toordinal()) & (self.days <= last.toordinal())]
+        return inside[np.r_[True, inside[1:] != inside[:-1]]] if inside.size else inside
 
     def cut(self, first: date, today: date) -> History:
         """What a history read for (`first`, `today`) holds, cut out of this longer one: the

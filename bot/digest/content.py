@@ -106,10 +106,24 @@ def _change(now: int, before: int, percent: bool = False) -> str:
 # --- streaks ------------------------------------------------------------------------------------
 
 
-def summarize(
-    history: History, today: date, first: date, last: date, freezes_per_week: int
-) -> StreakSummary:
-    """Current streaks, the week's milestones and comebacks for every member at once.
+@dataclass(frozen=True, eq=False)
+class _Runs:
+    """Each member's runs of consecutive check-in days up to the posting day, joined into
+    streak chains by the freezes (parallel arrays, one entry a run, sorted by member, day)."""
+
+    member: np.ndarray  # whose run
+    start: np.ndarray  # its first and last day (ordinals)
+    end: np.ndarray
+    length: np.ndarray
+    opens: np.ndarray  # the member's first run
+    before: np.ndarray  # days done in its chain before it
+    members: np.ndarray  # per member (sorted ids): current streak, and whether it may be longer
+    current: np.ndarray
+    capped: np.ndarray
+
+
+def _runs(history: History, today: date, freezes_per_week: int) -> _Runs | None:
+    """The runs and current streaks of `history` as of `today` (None: nobody checked in).
 
     The same rules as `bot.streaks.compute` (a tested equivalence), vectorised over runs of
     consecutive days so that 10,000 members cost milliseconds: a single missed day between two
@@ -117,12 +131,11 @@ def summarize(
     the day before `today` may still be covered because today is not over.
     """
     allowed = max(0, min(MAX_FREEZES, freezes_per_week))
-    t, lo, hi = today.toordinal(), first.toordinal(), last.toordinal()
+    t = today.toordinal()
     keep = history.days <= t
     m, d = history.members[keep], history.days[keep]
     if m.size == 0:
-        none = np.zeros(0, np.int64)
-        return StreakSummary(none, none, none.astype(bool), {}, none, none)
+        return None
     new_member = np.r_[True, m[1:] != m[:-1]]
     starts = np.flatnonzero(new_member | np.r_[True, np.diff(d) != 1])
     ends = np.r_[starts[1:] - 1, d.size - 1]
@@ -154,19 +167,43 @@ def summarize(
     alive = (gap <= 1) | ((gap == 2) & (used < allowed))
     current = np.where(alive, before[last_run] + length[last_run], 0)
     capped = alive & (chain_first[last_run] <= history.since.toordinal() + 1)
+    return _Runs(rm, rs, re, length, opens, before, members, current, capped)
+
+
+def current_streaks(
+    history: History, today: date, freezes_per_week: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(members, their current streaks) as of `today`: `summarize`'s, without the week's
+    milestones and comebacks (half its time; the dashboard charts ten weeks' medians)."""
+    runs = _runs(history, today, freezes_per_week)
+    if runs is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return runs.members, runs.current
+
+
+def summarize(
+    history: History, today: date, first: date, last: date, freezes_per_week: int
+) -> StreakSummary:
+    """Current streaks (`_runs`), the week's milestones and comebacks for every member at once."""
+    runs = _runs(history, today, freezes_per_week)
+    if runs is None:
+        none = np.zeros(0, np.int64)
+        return StreakSummary(none, none, none.astype(bool), {}, none, none)
+    lo, hi = first.toordinal(), last.toordinal()
+    rm, rs, re, before = runs.member, runs.start, runs.end, runs.before
     milestones: dict[int, np.ndarray] = {}
     for goal in MILESTONES:
         on = rs + (goal - before - 1)
-        reached = (before < goal) & (before + length >= goal) & (on >= lo) & (on <= hi)
+        reached = (before < goal) & (before + runs.length >= goal) & (on >= lo) & (on <= hi)
         if reached.any():
             milestones[goal] = np.unique(rm[reached])
     checked_in = np.unique(rm[(rs <= hi) & (re >= lo)])
     # The latest day each member checked in before the week (0: none in the history).
     earlier = np.where(rs < lo, np.minimum(re, lo - 1), 0)
-    latest_before = np.maximum.reduceat(earlier, np.flatnonzero(opens))
+    latest_before = np.maximum.reduceat(earlier, np.flatnonzero(runs.opens))
     quiet = (latest_before > 0) & (latest_before < lo - COMEBACK_QUIET_DAYS)
-    comebacks = np.intersect1d(members[quiet], checked_in)
-    return StreakSummary(members, current, capped, milestones, checked_in, comebacks)
+    comebacks = np.intersect1d(runs.members[quiet], checked_in)
+    return StreakSummary(runs.members, runs.current, runs.capped, milestones, checked_in, comebacks)
 
 
 # --- skills -------------------------------------------------------------------------------------

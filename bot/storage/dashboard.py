@@ -12,14 +12,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
+
 from bot.dashboard.views import RoundSummary
 from bot.digest import Blocker
 from bot.storage.buddies import Buddy, buddy_from_row
+from bot.storage.checkins import MAX_DAY_MINUTES
 from bot.storage.db import Database, from_db, to_db
+from bot.storage.digests import EPOCH
 from bot.storage.outbox import message_key
 from bot.storage.students import STUDENT
 
 INTRO = "buddy-intro"  # the outbox kind of a group's intro (cogs/buddies/rounds.py queues it)
+# A check-in day as the members query writes it: YYYY-MM-DD and its minutes zero-padded (0:
+# none given), a fixed width, so a member's days concatenate without separators.
+_MINUTE_DIGITS = len(str(MAX_DAY_MINUTES))
+_DAY = np.dtype([("day", "S10"), ("minutes", f"S{_MINUTE_DIGITS}")])
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,8 @@ class MemberFacts:
     name: str
     last_checkin: date | None
     learning: tuple[str, ...]  # skill ids
-    minutes: dict[date, int]  # minutes logged per local day asked about (0: none given)
+    week: tuple[int | None, ...]  # minutes logged each local day asked about (0: none given;
+    # None: no check-in)
     buddy: Buddy | None  # None: never joined buddy rounds
 
 
@@ -41,10 +50,17 @@ class SolvedBlocker:
     solved_at: datetime
 
 
-def _day_minutes(days: str) -> dict[date, int]:
-    """'2026-06-14=45,2026-06-15=0' -> {date(2026, 6, 14): 45, date(2026, 6, 15): 0}; each day
-    is 10 characters, so slicing is enough (10,000 members' weeks are 70,000 pairs)."""
-    return {date.fromisoformat(pair[:10]): int(pair[11:]) for pair in days.split(",")}
+def _weeks(days: Sequence[str | None], first: date, length: int) -> list[tuple[int | None, ...]]:
+    """Each member's minutes on the `length` days from `first` (None: no check-in), from their
+    `_DAY` records concatenated, all members' decoded by numpy at once: parsing 10,000
+    members' 70,000 (day, minutes) pairs one by one took a tenth of a second."""
+    text = "".join(d or "" for d in days).encode("ascii")
+    records = np.frombuffer(text, _DAY)
+    counts = np.fromiter((len(d or "") // _DAY.itemsize for d in days), np.int64, len(days))
+    column = records["day"].astype("datetime64[D]").astype(np.int64) + EPOCH - first.toordinal()
+    grid = np.full((len(days), length), -1, np.int64)
+    grid[np.repeat(np.arange(len(days)), counts), column] = records["minutes"].astype(np.int64)
+    return [tuple(None if m < 0 else m for m in week) for week in grid.tolist()]
 
 
 class DashboardRepo:
@@ -61,7 +77,8 @@ class DashboardRepo:
             "SELECT m.id, COALESCE(NULLIF(m.display_name, ''), m.external_id) AS name,"
             " (SELECT MAX(c.local_date) FROM checkins c"
             "  WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id) AS last_checkin,"
-            " (SELECT GROUP_CONCAT(c.local_date || '=' || COALESCE(c.minutes, 0)) FROM checkins c"
+            " (SELECT GROUP_CONCAT(c.local_date"
+            f" || printf('%0{_MINUTE_DIGITS}d', COALESCE(c.minutes, 0)), '') FROM checkins c"
             "  WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id"
             "  AND c.local_date BETWEEN :first AND :last) AS days,"
             " (SELECT GROUP_CONCAT(s.skill) FROM member_skills s WHERE s.tenant_id = m.tenant_id"
@@ -72,16 +89,17 @@ class DashboardRepo:
             f" WHERE m.tenant_id = :t AND m.left_at IS NULL AND {STUDENT}",
             {"t": tenant_id, "first": first.isoformat(), "last": last.isoformat()},
         )
+        weeks = _weeks([r["days"] for r in rows], first, (last - first).days + 1)
         return [
             MemberFacts(
                 member_id=r["id"],
                 name=r["name"],
                 last_checkin=date.fromisoformat(r["last_checkin"]) if r["last_checkin"] else None,
                 learning=tuple(sorted(r["learning"].split(","))) if r["learning"] else (),
-                minutes=_day_minutes(r["days"]) if r["days"] else {},
+                week=week,
                 buddy=buddy_from_row(r) if r["member_id"] is not None else None,
             )
-            for r in rows
+            for r, week in zip(rows, weeks, strict=True)
         ]
 
     async def is_member(self, tenant_id: int, member_id: int) -> bool:

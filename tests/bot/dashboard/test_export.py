@@ -36,7 +36,7 @@ def test_weekly_csv_has_one_row_per_week_oldest_first() -> None:
     weeks = tuple(
         WeekFigures(date(2026, 3, d), date(2026, 3, d + 6), 40, 12, 50, 600, 2.5, 1) for d in (2, 9)
     )
-    overview = Overview("Study group", weeks[-1], weeks[0], weeks, "<svg/>")
+    overview = Overview("Study group", weeks[-1], weeks[0], weeks, lambda _: "<svg/>")
     header, *rows = table(weekly_csv(overview))
     assert header == list(WEEK_COLUMNS)
     assert header[0] == "first_day" and header[-1] == "open_blockers"

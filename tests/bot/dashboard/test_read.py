@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.dashboard import Dashboard, MemberQuery, MemberRow, read, weekly_csv
+from bot.dashboard import Dashboard, MemberQuery, MemberRow, chart, read, weekly_csv
 from bot.digest.week import last_full_week, week_so_far
 from bot.localtime import zone
 from bot.storage.buddies import BuddyRepo
@@ -119,6 +119,23 @@ async def test_weeks_before_the_community_had_a_member_are_not_charted(
     assert [w.first for w in overview.weeks] == [date(2026, 3, 2), date(2026, 3, 9)]
     assert weekly_csv(overview).splitlines()[1].startswith("2026-03-02,")
     assert "last 2 weeks" in overview.chart_svg
+
+
+async def test_the_weeks_csv_does_not_draw_the_chart(
+    app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tenant = await seed(app, clock)
+    drawn: list[int] = []
+
+    def render(weeks: tuple[object, ...]) -> str:
+        drawn.append(len(weeks))
+        return "<svg/>"
+
+    monkeypatch.setattr(chart, "render", render)
+    overview = await Dashboard(app).overview(tenant, TODAY)
+    weekly_csv(overview)
+    assert drawn == []
+    assert (overview.chart_svg, overview.chart_svg, drawn) == ("<svg/>", "<svg/>", [2])
 
 
 async def test_the_median_streak_is_of_those_who_checked_in(app: App, clock: ManualClock) -> None:

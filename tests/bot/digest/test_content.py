@@ -13,6 +13,7 @@ from bot.digest.content import (
     MAX_BLOCKERS,
     StreakSummary,
     build,
+    current_streaks,
     route,
     safe,
     summarize,
@@ -89,6 +90,18 @@ def test_current_streaks_match_the_day_by_day_rules(members: list[set[int]], fre
     current = dict(zip(result.members.tolist(), result.current.tolist(), strict=True))
     for m, member_days in days.items():
         assert current.get(m, 0) == streaks.compute(member_days, TODAY, freezes).current
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    members=st.lists(day_offsets, max_size=4),
+    freezes=st.integers(min_value=0, max_value=3),
+)
+def test_current_streaks_alone_are_the_summarys(members: list[set[int]], freezes: int) -> None:
+    days = {m: {TODAY - timedelta(days=o) for o in offsets} for m, offsets in enumerate(members)}
+    ids, current = current_streaks(history(days), TODAY, freezes)
+    result = summary(days, freezes)
+    assert (ids.tolist(), current.tolist()) == (result.members.tolist(), result.current.tolist())
 
 
 @settings(max_examples=300, deadline=None)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from bot.app import App
 from bot.storage.buddies import BuddyRepo
-from bot.storage.checkins import CheckinRepo
+from bot.storage.checkins import MAX_DAY_MINUTES, CheckinRepo
 from bot.storage.dashboard import DashboardRepo
 from bot.storage.models import Member
 from tests.helpers import START
@@ -32,6 +32,7 @@ async def test_member_rows_carry_the_days_asked_about_skills_and_enrolment(app: 
     await _checkin(app, alice, DAY - timedelta(days=9), 50)
     await _checkin(app, alice, DAY, 30)
     await _checkin(app, alice, DAY + timedelta(days=1), None)
+    await _checkin(app, alice, DAY + timedelta(days=6), MAX_DAY_MINUTES)
     await _checkin(app, zed, DAY, 99)
     await app.profiles.update(alice.tenant_id, alice.id, START, {}, learning=("sql", "docker"))
     await BuddyRepo(app.db).join(alice.tenant_id, alice.id, START)
@@ -41,11 +42,11 @@ async def test_member_rows_carry_the_days_asked_about_skills_and_enrolment(app: 
     }
     assert set(rows) == {"Alice", "Bob"}
     a, b = rows["Alice"], rows["Bob"]
-    assert a.last_checkin == DAY + timedelta(days=1)
-    assert a.minutes == {DAY: 30, DAY + timedelta(days=1): 0}
+    assert a.last_checkin == DAY + timedelta(days=6)
+    assert a.week == (30, 0, None, None, None, None, MAX_DAY_MINUTES)
     assert a.learning == ("docker", "sql")
     assert a.buddy is not None and a.buddy.status == "active"
-    assert (b.last_checkin, b.minutes, b.learning, b.buddy) == (None, {}, (), None)
+    assert (b.last_checkin, b.week, b.learning, b.buddy) == (None, (None,) * 7, (), None)
 
 
 async def test_members_who_left_are_not_rows(app: App) -> None:
