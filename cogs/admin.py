@@ -142,9 +142,10 @@ _ROLE_CLEARED = (
     "whoever Discord lets run /admin is an organizer for it."
 )
 _NO_ORGANIZER_ROLE = (
-    "An organizer role is a Discord setting. On Slack, organizers are the workspace admins and "
-    "owners and the members of the user group named in SLACK_ADMIN_USERGROUP "
-    '(docs/slack-setup.md, "Who is an admin").'
+    "An organizer role is a Discord setting. Here the platform says who the organizers are: "
+    "on Slack, they are the workspace admins and owners and the members of the user group "
+    'named in SLACK_ADMIN_USERGROUP (docs/slack-setup.md, "Who is an admin"); in the console, '
+    "whoever `:admin NAME` makes one."
 )
 _USED_FOR = (
     "Members without their own time zone use it for check-in days, "
