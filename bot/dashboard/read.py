@@ -47,7 +47,7 @@ from bot.skills import SkillCatalogue
 # The module, not its class: bot.storage.dashboard imports this package's views, so when it is
 # imported first it is not done yet here (its class is looked up on first use instead).
 from bot.storage import dashboard as dashboard_storage
-from bot.storage.buddies import Buddy, BuddyRepo, Group, Round
+from bot.storage.buddies import BuddyRepo, Group, Round
 from bot.storage.digests import DigestRepo, WeekCounts
 from bot.storage.models import Profile
 from bot.text import WEEKDAYS
@@ -71,6 +71,9 @@ BLOCKERS_PER_PAGE = 100  # of each list: a big community has thousands open in a
 # A streak is still alive when its last check-in is at most this many days before today: the
 # day before today may be covered by a freeze, and today is not over (bot.streaks).
 STREAK_ALIVE_DAYS = 2
+# The members table reads this many days of check-ins for everyone's streak (and more only for
+# those whose streak is longer): four weeks, as few streaks outlast.
+RECENT_DAYS = 28
 _WHY = "Why you were matched:"
 T = TypeVar("T")
 _WHY_ENDS = "First step:"
@@ -86,34 +89,47 @@ class _Enrolment:
     in_rounds: bool
 
 
-def median_streak(counts: WeekCounts, freezes_per_week: int) -> float:
-    """The median current streak (as of the week's posting day) of those who checked in."""
-    members, streaks = content.current_streaks(counts.history, counts.today, freezes_per_week)
-    checked_in = counts.history.members_between(counts.week.first, counts.week.last)
-    current = streaks[np.isin(members, checked_in)]
-    return float(np.median(current)) if current.size else 0.0
+# Most members' status is one of these: one object each, not one per member.
+_NOT_IN_ROUNDS = _Enrolment("not in rounds", False, False, False)
+_LEFT_ROUNDS = _Enrolment("left rounds", False, False, False)
+_IN_ROUNDS = _Enrolment("in rounds", False, False, True)
 
 
-def figures(counts: WeekCounts, freezes_per_week: int) -> WeekFigures:
-    """The digest's numbers of one week."""
-    return WeekFigures(
-        first=counts.week.first,
-        last=counts.week.last,
-        active_members=counts.active_members,
-        checked_in=counts.checked_in,
-        checkins=counts.checkins,
-        minutes=counts.minutes,
-        median_streak=median_streak(counts, freezes_per_week),
-        open_blockers=counts.open_blockers,
-    )
+def figures(counts: Sequence[WeekCounts], freezes_per_week: int) -> list[WeekFigures]:
+    """The digest's numbers of each week, as `DigestRepo.counts` read them together (one
+    history): the median streak is that of the members who checked in in the week, as of its
+    posting day."""
+    if not counts:
+        return []
+    whole = counts[0].whole
+    streaks = content.current_streaks_on(whole, [c.today for c in counts], freezes_per_week)
+    found = []
+    for c, (members, current) in zip(counts, streaks, strict=True):
+        assert c.whole is whole, "the weeks were not read together"
+        of_week = current[np.isin(members, c.checked_in_members)]
+        found.append(
+            WeekFigures(
+                first=c.week.first,
+                last=c.week.last,
+                active_members=c.active_members,
+                checked_in=int(c.checked_in_members.size),
+                checkins=c.checkins,
+                minutes=c.minutes,
+                median_streak=float(np.median(of_week)) if of_week.size else 0.0,
+                open_blockers=c.open_blockers,
+            )
+        )
+    return found
 
 
-def enrolment(buddy: Buddy | None, now: datetime, zone: ZoneInfo) -> _Enrolment:
+def enrolment(
+    buddy: dashboard_storage.Enrolment | None, now: datetime, zone: ZoneInfo
+) -> _Enrolment:
     """What a person reads about a member's buddy rounds, as `/buddy status` decides it."""
     if buddy is None:
-        return _Enrolment("not in rounds", False, False, False)
+        return _NOT_IN_ROUNDS
     if buddy.status == "left":
-        return _Enrolment("left rounds", False, False, False)
+        return _LEFT_ROUNDS
     if buddy.paused_at(now):
         if buddy.paused_until is not None:
             until = buddy.paused_until.astimezone(zone)
@@ -121,7 +137,7 @@ def enrolment(buddy: Buddy | None, now: datetime, zone: ZoneInfo) -> _Enrolment:
         missed = buddy.missed_rounds
         why = f"missed {missed} rounds" if missed else 'no answer to "Still in?"'
         return _Enrolment(f"auto-paused ({why})", True, True, False)
-    return _Enrolment("in rounds", False, False, True)
+    return _IN_ROUNDS
 
 
 def matched_because(intro: str | None) -> str:
@@ -183,7 +199,7 @@ class Dashboard:
             [(this, today), (before, before.last + timedelta(days=1))]
             + [(w, w.last + timedelta(days=1)) for w in history],
         )
-        this_week, last_week, *charted = [figures(c, values[STREAK_FREEZES]) for c in counts]
+        this_week, last_week, *charted = figures(counts, values[STREAK_FREEZES])
         weeks = tuple(dropwhile(lambda w: w.active_members == 0, charted))
         tenant = await self._app.tenants.get(tenant_id)
         found = Overview(
@@ -251,12 +267,10 @@ class Dashboard:
         week = self._this_week(values, now)
         today = week.last
         facts = await self._repo.members(tenant_id, week.first, week.last)
-        history = await self._digests.history(
-            tenant_id, today - timedelta(days=STREAK_ALIVE_DAYS), today
-        )
-        members, streaks = content.current_streaks(history, today, values[STREAK_FREEZES])
-        streak_of = dict(zip(members.tolist(), streaks.tolist(), strict=True))
+        streak_of = await self._current_streaks(tenant_id, today, values[STREAK_FREEZES])
         skill_name = self._app.skills.name
+        # Members learn the same few sets of skills: each set is named once.
+        named: dict[tuple[str, ...], tuple[str, ...]] = {}
         days = week.days
         rows = []
         for f in facts:
@@ -267,16 +281,34 @@ class Dashboard:
                     name=f.name,
                     last_checkin=f.last_checkin,
                     streak=int(streak_of.get(f.member_id, 0)),
-                    minutes_week=sum(m for m in f.week if m),
+                    minutes_week=f.minutes,
                     buddy_status=status.text,
                     paused=status.paused,
                     auto_paused=status.auto_paused,
                     in_rounds=status.in_rounds,
-                    skills=tuple(skill_name(s) for s in f.learning),
+                    skills=named.get(f.learning)
+                    or named.setdefault(f.learning, tuple(skill_name(s) for s in f.learning)),
                     week=f.week,
                 )
             )
         return self._rows.put(tenant_id, (rows, days), now)
+
+    async def _current_streaks(self, tenant_id: int, today: date, freezes: int) -> dict[int, int]:
+        """The streaks still alive today, by member: from the last RECENT_DAYS of check-ins,
+        and from the HISTORY_DAYS only for the members whose streak reaches back further
+        (a community's year of check-ins is ten times the weeks most streaks need)."""
+        first = today - timedelta(days=STREAK_ALIVE_DAYS)
+        since = content.window_start(today - timedelta(days=RECENT_DAYS))
+        recent = await self._digests.history(tenant_id, first, today, since=since)
+        members, streaks, capped = content.current_streaks_capped(recent, today, freezes)
+        streak_of = dict(zip(members.tolist(), streaks.tolist(), strict=True))
+        if capped.any():
+            longer = await self._digests.history(
+                tenant_id, first, today, members=members[capped].tolist()
+            )
+            members, streaks = content.current_streaks(longer, today, freezes)
+            streak_of.update(zip(members.tolist(), streaks.tolist(), strict=True))
+        return streak_of
 
     # --- buddy rounds -------------------------------------------------------------------------
 

@@ -184,6 +184,20 @@ async def test_member_rows_show_checkins_streaks_minutes_and_skills(
     assert carol.week == (None, None, None)
 
 
+async def test_a_streak_longer_than_the_recent_weeks_read_is_counted_whole(
+    app: App, clock: ManualClock
+) -> None:
+    days = read.RECENT_DAYS + 15
+    first = START - timedelta(days=days - DAYS)
+    for day in range(days):
+        clock.set(first + timedelta(days=day))
+        await say(app, f"/checkin did:day{day} minutes:30", user="dana")
+        if day >= days - 3:
+            await say(app, f"/checkin did:day{day} minutes:30", user="eve")
+    rows = {r.name: r for r in await Dashboard(app).all_members(await tenant_id(app), TODAY)}
+    assert (rows["Dana"].streak, rows["Eve"].streak) == (days, 3)
+
+
 async def test_members_of_another_community_and_organizers_who_never_studied_are_not_listed(
     app: App, clock: ManualClock
 ) -> None:
