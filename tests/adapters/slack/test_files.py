@@ -1,0 +1,117 @@
+"""File options on Slack: a slash command cannot carry a file, so `/study <command>` for a
+command that takes one opens a modal with a file input; the submission's file is asked of
+`files.info` and downloaded with the bot token from the fake. A test-only command takes it."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import pytest
+
+from bot.commands import MAX_FILE_BYTES, FileArg, Invocation, Opt, Reply, command
+from tests.adapters.slack.slack_harness import SlackHarness
+from tests.fakes.slack import BOT_TOKEN
+
+Received = list[tuple[FileArg, str]]
+
+
+@pytest.fixture
+def received(slack: SlackHarness) -> Received:
+    seen: Received = []
+
+    @command("zz upload", "test only")
+    async def upload(
+        inv: Invocation,
+        *,
+        file: Annotated[FileArg, Opt("the learning path to add")],
+        note: Annotated[str, Opt("a note")] = "",
+    ) -> Reply:
+        seen.append((file, note))
+        return Reply(text=f"Read {file.filename}: {file.data.decode()}")
+
+    slack.app.add_commands(upload)
+    return seen
+
+
+async def _picker(slack: SlackHarness, text: str) -> dict[str, Any]:
+    response = await slack.command(text, trigger_id="trig-file")
+    assert response.status == 200 and not response.body
+    opened = await slack.fake.wait_for_call("views.open")
+    assert opened.args["trigger_id"] == "trig-file"
+    view: dict[str, Any] = opened.json_arg("view")
+    return view
+
+
+async def test_the_command_opens_a_modal_with_a_file_input(
+    slack: SlackHarness, received: Received
+) -> None:
+    view = await _picker(slack, "zz upload")
+    assert view["title"]["text"] == "/zz upload"
+    (block,) = view["blocks"]
+    assert block["block_id"] == "field.file" and block["optional"] is False
+    assert block["label"]["text"] == "the learning path to add"
+    assert block["element"] == {"type": "file_input", "action_id": "value", "max_files": 1}
+    assert received == []
+
+
+async def test_the_picked_file_reaches_the_handler_with_the_options_typed_before(
+    slack: SlackHarness, received: Received
+) -> None:
+    """Text cannot name a Slack file (`file:F1` is dropped); `note:` typed is kept."""
+    view = await _picker(slack, "zz upload note:hello file:F1")
+    picked = slack.fake.share_file("path.yaml", b"title: ML engineer")
+    submitted = await slack.submit(view, {}, files={"file": picked})
+    assert submitted.status == 200 and not submitted.body  # the modal closes
+    assert received == [(FileArg("path.yaml", b"title: ML engineer"), "hello")]
+    assert slack.fake.downloads == [picked["id"]]
+    info = slack.fake.calls_to("files.info")[-1]
+    assert info.args["file"] == picked["id"]
+    assert info.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
+    answer = await slack.fake.wait_for_call("response_url")
+    assert answer.args["_key"] == "cmd"
+    assert "Read path.yaml: title: ML engineer" in answer.args["text"]
+
+
+async def test_a_file_over_the_limit_is_refused_before_it_is_downloaded(
+    slack: SlackHarness, received: Received
+) -> None:
+    view = await _picker(slack, "zz upload")
+    picked = slack.fake.share_file("export.zip", b"PK", size=MAX_FILE_BYTES + 1)
+    await slack.submit(view, {}, files={"file": picked})
+    answer = await slack.fake.wait_for_call("response_url")
+    assert "file: that file is 257 KiB; the limit is 256 KiB." in answer.args["text"]
+    assert "Usage: /study zz upload file:" in answer.args["text"]
+    assert slack.fake.downloads == [] and received == []
+
+
+async def test_a_file_larger_than_slack_said_is_refused_once_it_passes_the_limit(
+    slack: SlackHarness, received: Received
+) -> None:
+    view = await _picker(slack, "zz upload")
+    picked = slack.fake.share_file("path.yaml", b"x" * (MAX_FILE_BYTES + 70_000), size=10)
+    await slack.submit(view, {}, files={"file": picked})
+    answer = await slack.fake.wait_for_call("response_url")
+    assert "the limit is 256 KiB." in answer.args["text"]
+    assert received == []
+
+
+async def test_a_file_slack_will_not_describe_is_refused_with_what_to_do(
+    slack: SlackHarness, received: Received
+) -> None:
+    view = await _picker(slack, "zz upload")
+    picked = slack.fake.share_file("path.yaml", b"title: x")
+    slack.fake.scopes.discard("files:read")  # an install from before the scope was added
+    await slack.submit(view, {}, files={"file": picked})
+    answer = await slack.fake.wait_for_call("response_url")
+    assert "file: Slack would not say what that file is." in answer.args["text"]
+    assert slack.fake.downloads == [] and received == []
+
+
+async def test_submitting_without_a_file_keeps_the_modal_open(
+    slack: SlackHarness, received: Received
+) -> None:
+    view = await _picker(slack, "zz upload")
+    response = await slack.submit(view, {})
+    assert json.loads(response.body)["response_action"] == "errors"
+    assert received == []
