@@ -23,7 +23,7 @@ class InteractionFiles:
     async def read(self, option: str, ref: str, limit: int) -> FileArg:
         attachment = self._attachments.get(ref)
         if attachment is None:
-            raise FileRefused(f"{option} needs a file: attach it in the command's {option} option.")
+            raise FileRefused(f"{option}: attach the file in the command's {option} field.")
         if attachment.size > limit:  # Discord says the size first: refuse before downloading
             raise too_big(option, attachment.size, limit)
         try:

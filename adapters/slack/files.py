@@ -33,8 +33,8 @@ class PickedFiles:
     async def read(self, option: str, ref: str, limit: int) -> FileArg:
         if ref not in self._picked:
             raise FileRefused(
-                f"{option} needs a file: run the command again and pick the file in the form "
-                "that opens (a slash command cannot carry one)."
+                f"{option}: run the command again and pick the file in the form that opens "
+                "(a slash command cannot carry one)."
             )
         try:
             response = await self._client.files_info(file=ref)

@@ -271,7 +271,9 @@ class SlackAdapter:
             )
             line = typed_text(str(body.get("text", ""))) or "help"
             picker = self._file_picker(line)
-            if picker is not None:  # a slash command cannot carry a file: a modal picks it
+            # A slash command cannot carry a file: a modal picks it, for whoever may run the
+            # command (others get the command's own refusal below, not a form to fill in).
+            if picker is not None and await self._may_run(actor, picker[0]):
                 await ack()
                 command, rest = picker
                 await self._open_modal(
@@ -312,6 +314,12 @@ class SlackAdapter:
         if not files:
             return None
         return command, command_line(command.name, {k: v for k, v in raw.items() if k not in files})
+
+    async def _may_run(self, actor: Actor, command: Command) -> bool:
+        """Whether the actor passes the command's permission (admin status asked afresh)."""
+        if not command.admin:
+            return True
+        return (await self._with_slack_profile(actor, fresh=True)).is_admin
 
     def _is_slow(self, line: str) -> bool:
         try:

@@ -543,9 +543,6 @@ class FileConverter(Converter):
     python_type = FileArg
     kind = ValueKind.ATTACHMENT
 
-    def max_input(self, option: Option) -> int | None:
-        return MAX_FILE_REF
-
     def placeholder(self, option: Option) -> str:
         return "attach a file"  # consoles name a path instead: Capabilities.file_input
 

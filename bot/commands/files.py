@@ -68,7 +68,9 @@ class NoFiles:
     """An event that carries no file (a button, a form): a file option cannot be had here."""
 
     async def read(self, option: str, ref: str, limit: int) -> FileArg:
-        raise FileRefused(f"{option} needs a file attached to the command itself.")
+        raise FileRefused(
+            f"{option}: no file came with this. Run the command itself and attach the file there."
+        )
 
 
 NO_FILES = NoFiles()

@@ -200,7 +200,7 @@ async def test_an_event_without_files_cannot_give_a_file_option(app: App) -> Non
     """A button or form line naming a file reaches none (NO_FILES, the default)."""
     app.add_commands(_upload)
     reply = await say(app, "/upload file:/etc/passwd")
-    assert reply.text.startswith("file needs a file attached to the command itself.")
+    assert reply.text.startswith("file: no file came with this. Run the command itself")
 
 
 async def test_a_file_over_the_limit_is_refused_whatever_the_source_checked(app: App) -> None:

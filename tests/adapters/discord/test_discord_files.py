@@ -64,6 +64,7 @@ async def test_a_file_option_is_synced_as_a_required_attachment(
     root = next(c for c in fake.commands_for(guild.id) if c["name"] == "demo")
     (option,) = schema_options_at(root["options"], ["upload"])
     assert (option["name"], option["type"], option["required"]) == ("file", OPT_ATTACHMENT, True)
+    assert not {"min_value", "max_value", "min_length", "max_length"} & set(option)
 
 
 async def test_the_attached_file_reaches_the_handler_with_its_name_and_bytes(

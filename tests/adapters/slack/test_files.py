@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import pytest
 
 from bot.commands import MAX_FILE_BYTES, FileArg, Invocation, Opt, Reply, command
-from tests.adapters.slack.slack_harness import SlackHarness
+from tests.adapters.slack.slack_harness import ALICE, OWNER, SlackHarness
 from tests.fakes.slack import BOT_TOKEN
 
 Received = list[tuple[FileArg, str]]
@@ -30,12 +30,19 @@ def received(slack: SlackHarness) -> Received:
         seen.append((file, note))
         return Reply(text=f"Read {file.filename}: {file.data.decode()}")
 
-    slack.app.add_commands(upload)
+    @command("zz upload secret", "test only", admin=True)
+    async def upload_secret(
+        inv: Invocation, *, file: Annotated[FileArg, Opt("the learning path to add")]
+    ) -> Reply:
+        seen.append((file, "secret"))
+        return Reply(text=f"Read {file.filename}")
+
+    slack.app.add_commands(upload, upload_secret)
     return seen
 
 
-async def _picker(slack: SlackHarness, text: str) -> dict[str, Any]:
-    response = await slack.command(text, trigger_id="trig-file")
+async def _picker(slack: SlackHarness, text: str, user: str = ALICE) -> dict[str, Any]:
+    response = await slack.command(text, trigger_id="trig-file", user=user)
     assert response.status == 200 and not response.body
     opened = await slack.fake.wait_for_call("views.open")
     assert opened.args["trigger_id"] == "trig-file"
@@ -115,3 +122,13 @@ async def test_submitting_without_a_file_keeps_the_modal_open(
     response = await slack.submit(view, {})
     assert json.loads(response.body)["response_action"] == "errors"
     assert received == []
+
+
+async def test_an_admin_command_opens_the_picker_for_an_organizer_only(
+    slack: SlackHarness, received: Received
+) -> None:
+    response = await slack.command("zz upload secret", trigger_id="trig-member")
+    assert "admins only" in slack.reply_text(response)
+    assert "views.open" not in slack.fake.methods()
+    view = await _picker(slack, "zz upload secret", user=OWNER)
+    assert view["blocks"][0]["element"]["type"] == "file_input"
