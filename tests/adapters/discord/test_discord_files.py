@@ -100,3 +100,18 @@ async def test_a_file_larger_than_discord_said_is_refused_after_the_download(
     )
     assert reply["content"].startswith("file: that file is 258 KiB; the limit is 256 KiB.")
     assert uploads.received == []
+
+
+async def test_a_file_the_cdn_will_not_serve_is_refused_with_what_to_do(
+    h: Harness, fake: FakeDiscord, guild: FakeGuild, uploads: Uploads
+) -> None:
+    olga = guild.member_named("olga")
+    payload = fake.slash_command(
+        "demo upload", {"file": FakeAttachment("path.yaml", b"x")}, user=olga, guild=guild
+    )
+    fake.attachments.clear()  # gone from the CDN before the bot fetched it
+    reply = await h.feed(payload)
+    assert reply["content"].startswith(
+        "file: Discord would not hand over path.yaml just now. Please attach it again"
+    )
+    assert uploads.received == []

@@ -8,8 +8,10 @@ import json
 from typing import Annotated, Any
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import MAX_FILE_BYTES, FileArg, Invocation, Opt, Reply, command
+from adapters.slack.files import PickedFiles
+from bot.commands import MAX_FILE_BYTES, FileArg, FileRefused, Invocation, Opt, Reply, command
 from tests.adapters.slack.slack_harness import ALICE, OWNER, SlackHarness
 from tests.fakes.slack import BOT_TOKEN
 
@@ -132,3 +134,23 @@ async def test_an_admin_command_opens_the_picker_for_an_organizer_only(
     assert "views.open" not in slack.fake.methods()
     view = await _picker(slack, "zz upload secret", user=OWNER)
     assert view["blocks"][0]["element"]["type"] == "file_input"
+
+
+async def test_a_sign_in_page_instead_of_the_file_is_refused(slack: SlackHarness) -> None:
+    """Slack answers a download without a valid token with its HTML sign-in page, 200 OK."""
+    picked = slack.fake.share_file("path.yaml", b"title: x")
+    stranger = AsyncWebClient(token="xoxb-someone-else", base_url=slack.fake.base_url)
+    files = PickedFiles(stranger, {"file": picked})
+    with pytest.raises(FileRefused, match=r"^file: Slack would not hand over path\.yaml"):
+        await files.read("file", picked["id"], MAX_FILE_BYTES)
+    assert slack.fake.downloads == []
+
+
+async def test_only_a_file_picked_in_this_submission_is_read(slack: SlackHarness) -> None:
+    """Another file's id (typed, or from another form) names nothing."""
+    mine = slack.fake.share_file("mine.yaml", b"a")
+    theirs = slack.fake.share_file("theirs.yaml", b"b")
+    files = PickedFiles(slack.adapter.client, {"file": mine})
+    with pytest.raises(FileRefused, match="pick the file in the form"):
+        await files.read("file", theirs["id"], MAX_FILE_BYTES)
+    assert "files.info" not in slack.fake.methods()
