@@ -62,6 +62,10 @@ class PathCommands:
         before = await self._paths.repo.active(inv.tenant.id, inv.member.id)
         if before is not None and before.path_id == chosen.id:
             return Reply(text=f"You are already on **{chosen.name}**. See it with /path show.")
+        returning = any(
+            p.path_id == chosen.id
+            for p in await self._paths.repo.picked(inv.tenant.id, inv.member.id)
+        )
         settings = await self._app.community.get(inv.tenant.id)
         zone = member_zone(
             inv.member.timezone, inv.member.platform_timezone, settings[TIMEZONE]
@@ -74,7 +78,7 @@ class PathCommands:
             f"You are on **{chosen.name}** now: {plural(len(chosen.milestones), 'milestone')} "
             f"toward {chosen.role}."
         ]
-        if picked.picked_at != inv.now:
+        if returning:
             lines.append(
                 f"Welcome back: your progress since {long_date(picked.picked_on)} is kept "
                 f"({progress.reached_count} reached)."
