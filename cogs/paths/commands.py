@@ -138,7 +138,7 @@ class PathCommands:
         )
         if helpers:
             helper = helpers[0]
-            knows = f" and knows {self._app.skills.names(milestone.skills)}" if helper.knows else ""
+            knows = f" and know {self._app.skills.names(milestone.skills)}" if helper.knows else ""
             lines.append(f"Ask {helper.label}: they reached this milestone{knows}.")
         return Reply(text="\n".join(lines))
 

@@ -110,7 +110,7 @@ async def test_next_names_a_member_on_the_path_who_reached_it_and_knows_its_skil
     assert "Task: Write a Dockerfile for the API" in reply.text
     assert "- Docker: get started: https://docs.docker.com/get-started/" in reply.text
     assert "Counts as reached: 0 of 120 min of Docker check-ins" in reply.text
-    assert reply.text.endswith("Ask Carol: they reached this milestone and knows Docker.")
+    assert reply.text.endswith("Ask Carol: they reached this milestone and know Docker.")
 
 
 async def test_next_names_nobody_who_blocked_you_or_paused_buddies(app: App) -> None:
