@@ -82,3 +82,12 @@ def test_a_milestone_is_found_by_number_id_title_or_start() -> None:
         find_milestone(ml, "c")  # ci, cloud-deploy, capstone
     with pytest.raises(PathLookupError, match="has no milestone '11'"):
         find_milestone(ml, "11")
+
+
+async def test_two_community_paths_cannot_share_a_name(app: App) -> None:
+    tenant_id = await _tenant_id(app)
+    await app.paths.catalog.add(tenant_id, json.dumps(_file()), START)
+    raw = _file()
+    raw["id"] = "cloud-intern-2"
+    with pytest.raises(PathFileError, match="path cloud-intern is named Cloud intern already"):
+        await app.paths.catalog.add(tenant_id, json.dumps(raw), START)

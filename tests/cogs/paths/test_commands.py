@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from bot.app import App
 from bot.clock import ManualClock
-from tests.helpers import say
+from tests.bot.paths.test_fileformat import _file
+from tests.helpers import START, say
 
 ML = "ml-engineer-intern"
 
@@ -43,11 +45,6 @@ async def test_pick_of_an_unknown_path_lists_the_choices_and_saves_nothing(app: 
         and "Usage: /path pick" in reply.text
     )
     assert "not on a path" in (await say(app, "/path show")).text
-
-
-async def test_pick_without_a_name_gives_the_usage(app: App) -> None:
-    reply = await say(app, "/path pick")
-    assert reply.error and "Usage: /path pick" in reply.text
 
 
 async def test_picking_the_same_path_again_changes_nothing(app: App) -> None:
@@ -197,3 +194,41 @@ async def test_help_lists_the_path_commands(app: App) -> None:
         assert f"/{name} - " in reply.text
     assert "/admin paths add" not in reply.text
     assert "/admin paths add - " in (await say(app, "/help", admin=True)).text
+
+
+async def _on_a_path_asking_minutes_and_a_link(app: App) -> None:
+    raw = _file()
+    raw["milestones"][0]["needs_link"] = True  # and 60 minutes of docker
+    tenant = await app.tenants.ensure(app.platform, "T1", "", START)
+    await app.paths.catalog.add(tenant.id, json.dumps(raw), START)
+    await say(app, "/path pick cloud intern")
+
+
+async def test_a_milestone_asking_minutes_and_a_link_needs_both(app: App) -> None:
+    await _on_a_path_asking_minutes_and_a_link(app)
+    early = await say(app, "/path done step-1 link:https://github.com/alice/x")
+    assert early.error
+    assert "**Step 1** also asks for 60 min of Docker check-ins; you have 0." in early.text
+    reply = await say(app, "/checkin docker skills: docker minutes: 60")
+    assert "Docker 60 min: 60 of 60 min toward *Step 1*; then /path done with a link" in reply.text
+    assert "Milestone reached on Cloud intern: **Step 1**" not in reply.text
+    done = await say(app, "/path done step-1 link:https://github.com/alice/x")
+    assert done.text.startswith("✅ Done: **Step 1** (milestone 1 of 8).")
+
+
+async def test_done_with_every_milestone_reached_asks_which_to_add_a_link_to(app: App) -> None:
+    await say(app, "/path pick ml engineer")
+    for n in range(1, 10):
+        await say(app, f"/path done {n}")
+    await say(app, "/path done capstone link:https://github.com/alice/model-service")
+    reply = await say(app, "/path done")
+    assert reply.error
+    assert (
+        "You reached every milestone of ML engineer intern; name one to add a link." in reply.text
+    )
+
+
+async def test_commands_missing_their_required_option_give_the_usage(app: App) -> None:
+    for line in ("/path pick", "/admin paths add", "/admin paths remove"):
+        reply = await say(app, line, admin=True)
+        assert reply.error and "Usage: " + line in reply.text, line
