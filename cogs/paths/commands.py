@@ -162,6 +162,8 @@ class PathCommands:
             str, Opt("a link to your work (https://...)", max_length=URL_LENGTH, aliases=("url",))
         ] = "",
     ) -> Reply:
+        if not link.strip():
+            milestone, link = _bare_link(milestone)  # "/path done capstone https://..."
         progress = await self._progress(inv)
         chosen = self._milestone(inv, progress, milestone)
         url = self._link(inv, link) if link.strip() else None
@@ -256,3 +258,12 @@ class PathCommands:
             return await self._paths.catalog.find(inv.tenant.id, typed)
         except PathLookupError as exc:
             raise CommandError(str(exc), inv.command, option="path") from None
+
+
+def _bare_link(typed: str) -> tuple[str, str]:
+    """A link typed among the bare words, without `link:`, split from the milestone's name."""
+    words = typed.split()
+    links = [w for w in words if w.lower().startswith(("http://", "https://"))]
+    if len(links) != 1:
+        return typed, ""
+    return " ".join(w for w in words if w != links[0]), links[0]

@@ -54,3 +54,13 @@ async def test_a_checkin_without_minutes_or_off_the_path_says_nothing_of_it(app:
 async def test_a_checkin_of_someone_on_no_path_is_unchanged(app: App) -> None:
     reply = await say(app, "/checkin docker skills: docker minutes: 30")
     assert "toward" not in reply.text and "Milestone reached on" not in reply.text
+
+
+async def test_a_day_logged_from_before_the_pick_says_nothing_of_the_path(
+    app: App, clock: ManualClock
+) -> None:
+    clock.advance(timedelta(days=1))
+    await say(app, "/path pick ml engineer")
+    reply = await say(app, "/checkin yesterday: docker skills: docker minutes: 30")
+    assert "Checked in for Monday 2 March" in reply.text
+    assert "toward" not in reply.text

@@ -232,3 +232,12 @@ async def test_commands_missing_their_required_option_give_the_usage(app: App) -
     for line in ("/path pick", "/admin paths add", "/admin paths remove"):
         reply = await say(app, line, admin=True)
         assert reply.error and "Usage: " + line in reply.text, line
+
+
+async def test_a_link_typed_without_its_name_is_taken_as_the_link(app: App) -> None:
+    await say(app, "/path pick ml engineer")
+    reply = await say(app, "/path done git https://github.com/alice/notes")
+    assert reply.text.startswith(
+        "✅ Done: **Version your work with Git** (milestone 1 of 10). "
+        "Saved your link: https://github.com/alice/notes"
+    )
