@@ -34,9 +34,9 @@ class PathProgress:
         return [
             m
             for m in self.path.milestones
-            if m.reached_by_minutes
-            and m.id not in self.reached
+            if not m.needs_link
             and m.minutes is not None
+            and m.id not in self.reached
             and self.minutes[m.id] >= m.minutes
         ]
 
