@@ -44,6 +44,8 @@ from bot.community import CommunitySettings
 from bot.config import Settings
 from bot.delivery import OutboxSender
 from bot.events import Events
+from bot.paths.catalog import PathCatalog, load_builtin
+from bot.paths.progress import PathProgressService
 from bot.personal_data import PersonalDataRegistry
 from bot.ports import ChannelRef, Form, Messenger, UserRef
 from bot.refused_posts import RefusedPosts
@@ -58,6 +60,7 @@ from bot.storage.migrations import migrate
 from bot.storage.models import Member, Tenant
 from bot.storage.organizers import OrganizerRepo
 from bot.storage.outbox import OutboxRepo, Target, enqueue, message_key
+from bot.storage.paths import PathRepo
 from bot.storage.profiles import ProfileRepo
 from bot.storage.tenants import TenantRepo
 from bot.timezones import known_zone
@@ -150,6 +153,11 @@ class App:
         self.community = CommunitySettings(self.tenants)
         self.organizers = OrganizerRepo(db)
         self.refused_posts = RefusedPosts(db, self.organizers, self.community, clock)
+        path_repo = PathRepo(db)
+        # Learning paths: the catalogue and each member's progress (cogs/paths, the digest).
+        self.paths = PathProgressService(
+            PathCatalog(skills, path_repo, load_builtin(skills)), path_repo
+        )
         self.commands = CommandTable()
         self.events = Events()
         self.personal_data = PersonalDataRegistry()
