@@ -37,7 +37,7 @@ from bot.dashboard.views import (
     SettingRow,
     WeekFigures,
 )
-from bot.digest import Blocker, content
+from bot.digest import HISTORY_DAYS, Blocker, History, content
 from bot.digest.week import Week, last_full_week, week_so_far
 from bot.localtime import local_date, zone
 from bot.matching.round import MAX_PAUSE_WEEKS, match_profile
@@ -71,8 +71,8 @@ BLOCKERS_PER_PAGE = 100  # of each list: a big community has thousands open in a
 # A streak is still alive when its last check-in is at most this many days before today: the
 # day before today may be covered by a freeze, and today is not over (bot.streaks).
 STREAK_ALIVE_DAYS = 2
-# The members table reads this many days of check-ins for everyone's streak (and more only for
-# those whose streak is longer): four weeks, as few streaks outlast.
+# Streaks are read from this many days of check-ins for everyone (and more only for those
+# whose streak is longer): four weeks before the earliest day asked about, as few outlast.
 RECENT_DAYS = 28
 _WHY = "Why you were matched:"
 T = TypeVar("T")
@@ -95,17 +95,14 @@ _LEFT_ROUNDS = _Enrolment("left rounds", False, False, False)
 _IN_ROUNDS = _Enrolment("in rounds", False, False, True)
 
 
-def figures(counts: Sequence[WeekCounts], freezes_per_week: int) -> list[WeekFigures]:
-    """The digest's numbers of each week, as `DigestRepo.counts` read them together (one
-    history): the median streak is that of the members who checked in in the week, as of its
-    posting day."""
-    if not counts:
-        return []
-    whole = counts[0].whole
-    streaks = content.current_streaks_on(whole, [c.today for c in counts], freezes_per_week)
+Streaks = list[tuple[np.ndarray, np.ndarray]]  # per day: members, their current streaks
+
+
+def figures(counts: Sequence[WeekCounts], streaks: Streaks) -> list[WeekFigures]:
+    """The digest's numbers of each week, with the current streaks as of its posting day: the
+    median streak is that of the members who checked in in the week."""
     found = []
     for c, (members, current) in zip(counts, streaks, strict=True):
-        assert c.whole is whole, "the weeks were not read together"
         of_week = current[np.isin(members, c.checked_in_members)]
         found.append(
             WeekFigures(
@@ -194,12 +191,14 @@ class Dashboard:
         history = [newest]
         for _ in range(CHART_WEEKS - 1):
             history.insert(0, history[0].previous())
-        counts = await self._digests.counts(
-            tenant_id,
-            [(this, today), (before, before.last + timedelta(days=1))]
-            + [(w, w.last + timedelta(days=1)) for w in history],
-        )
-        this_week, last_week, *charted = figures(counts, values[STREAK_FREEZES])
+        asked = [(this, today), (before, before.last + timedelta(days=1))] + [
+            (w, w.last + timedelta(days=1)) for w in history
+        ]
+        posted = [d for _, d in asked]
+        since = content.window_start(min(posted) - timedelta(days=RECENT_DAYS))
+        counts = await self._digests.counts(tenant_id, asked, since)
+        streaks = await self._streaks_on(tenant_id, counts[0].whole, posted, values[STREAK_FREEZES])
+        this_week, last_week, *charted = figures(counts, streaks)
         weeks = tuple(dropwhile(lambda w: w.active_members == 0, charted))
         tenant = await self._app.tenants.get(tenant_id)
         found = Overview(
@@ -267,7 +266,16 @@ class Dashboard:
         week = self._this_week(values, now)
         today = week.last
         facts = await self._repo.members(tenant_id, week.first, week.last)
-        streak_of = await self._current_streaks(tenant_id, today, values[STREAK_FREEZES])
+        recent = await self._digests.history(
+            tenant_id,
+            today - timedelta(days=STREAK_ALIVE_DAYS),
+            today,
+            since=content.window_start(today - timedelta(days=RECENT_DAYS)),
+        )
+        ((members, streaks),) = await self._streaks_on(
+            tenant_id, recent, [today], values[STREAK_FREEZES]
+        )
+        streak_of = dict(zip(members.tolist(), streaks.tolist(), strict=True))
         skill_name = self._app.skills.name
         # Members learn the same few sets of skills: each set is named once.
         named: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -293,22 +301,28 @@ class Dashboard:
             )
         return self._rows.put(tenant_id, (rows, days), now)
 
-    async def _current_streaks(self, tenant_id: int, today: date, freezes: int) -> dict[int, int]:
-        """The streaks still alive today, by member: from the last RECENT_DAYS of check-ins,
-        and from the HISTORY_DAYS only for the members whose streak reaches back further
-        (a community's year of check-ins is ten times the weeks most streaks need)."""
-        first = today - timedelta(days=STREAK_ALIVE_DAYS)
-        since = content.window_start(today - timedelta(days=RECENT_DAYS))
-        recent = await self._digests.history(tenant_id, first, today, since=since)
-        members, streaks, capped = content.current_streaks_capped(recent, today, freezes)
-        streak_of = dict(zip(members.tolist(), streaks.tolist(), strict=True))
-        if capped.any():
-            longer = await self._digests.history(
-                tenant_id, first, today, members=members[capped].tolist()
-            )
-            members, streaks = content.current_streaks(longer, today, freezes)
-            streak_of.update(zip(members.tolist(), streaks.tolist(), strict=True))
-        return streak_of
+    async def _streaks_on(
+        self, tenant_id: int, recent: History, days: Sequence[date], freezes: int
+    ) -> Streaks:
+        """The current streaks as of each of `days`, from `recent` (a few weeks of check-ins,
+        from a `content.window_start`), and from the HISTORY_DAYS only for the members whose
+        streak reaches back further: a community's year of check-ins is ten times the weeks
+        most streaks need."""
+        found = content.current_streaks_on(recent, days, freezes)
+        longer = np.unique(np.concatenate([d.members[d.capped] for d in found]))
+        if longer.size == 0:
+            return [(d.members, d.current) for d in found]
+        earliest = min(days) - timedelta(days=HISTORY_DAYS)
+        whole = await self._digests.history(
+            tenant_id, earliest, max(days), since=earliest, members=longer.tolist()
+        )
+        streaks = []
+        for d, again in zip(found, content.current_streaks_on(whole, days, freezes), strict=True):
+            current = d.current.copy()
+            # Every capped member checked in within `recent`, so within `whole` too.
+            current[d.capped] = again.current[np.searchsorted(again.members, d.members[d.capped])]
+            streaks.append((d.members, current))
+        return streaks
 
     # --- buddy rounds -------------------------------------------------------------------------
 

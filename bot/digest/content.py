@@ -177,20 +177,10 @@ def current_streaks(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(members, their current streaks) as of `today`: `summarize`'s, without the week's
     milestones and comebacks (half its time; the dashboard charts ten weeks' medians)."""
-    members, current, _ = current_streaks_capped(history, today, freezes_per_week)
-    return members, current
-
-
-def current_streaks_capped(
-    history: History, today: date, freezes_per_week: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`current_streaks`, and for each member whether their streak reaches back to the
-    history's first days, so that a longer history may make it longer."""
     runs = _runs(history, today, freezes_per_week)
     if runs is None:
-        none = np.zeros(0, np.int64)
-        return none, none, none.astype(bool)
-    return runs.members, runs.current, runs.capped
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return runs.members, runs.current
 
 
 def window_start(earliest: date) -> date:
@@ -200,35 +190,48 @@ def window_start(earliest: date) -> date:
     return earliest - timedelta(days=earliest.toordinal() % 7)  # ordinal 7 is a Sunday
 
 
+@dataclass(frozen=True, eq=False)
+class DayStreaks:
+    """Streaks as of one day: members with a check-in in the days looked at, sorted."""
+
+    members: np.ndarray
+    current: np.ndarray
+    # The streak reaches back to the first days of a history shorter than HISTORY_DAYS: a
+    # longer history may make it longer (never shorter).
+    capped: np.ndarray
+
+
 def current_streaks_on(
     history: History, days: Sequence[date], freezes_per_week: int
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For each of `days`: `current_streaks` as of that day over the HISTORY_DAYS up to it (the
-    members with a check-in then, and their streaks), from one pass over the runs of the latest
-    day rather than one a day: the dashboard's ten weeks of medians in a fifth of the time.
+) -> list[DayStreaks]:
+    """For each of `days`, `current_streaks` as of that day over the HISTORY_DAYS up to it, or
+    over `history` when it starts later (from a `window_start`: then `capped` marks the
+    streaks it cannot see the start of). One pass over the runs of the latest day rather than
+    one a day: the dashboard's ten weeks of medians in a fifth of the time.
 
     A run goes into the same chain whatever comes after it, so a day's streaks are its last
-    runs, cut at the day. A chain that starts within a week of the day's first looked-at day
-    could have been bridged differently had the days before that been out of sight, as they
-    are in `current_streaks`' own history; such a day (a streak of over a year) is counted
-    on its own history instead.
+    runs, cut at the day. With the whole HISTORY_DAYS in sight, a chain that starts within a
+    week of the day's first looked-at day could have been bridged differently had the days
+    before that been out of sight, as they are in `current_streaks`' own history; such a day
+    (a streak of over a year) is counted on its own history instead.
     """
     if not days:
         return []
     runs = _runs(history, max(days), freezes_per_week)
     empty = np.zeros(0, np.int64)
     if runs is None:
-        return [(empty, empty) for _ in days]
+        return [DayStreaks(empty, empty, empty.astype(bool)) for _ in days]
     allowed = max(0, min(MAX_FREEZES, freezes_per_week))
     owner = np.cumsum(runs.opens) - 1  # each run's member, as an index into runs.members
     week_of = (runs.start - 2) // 7  # the ISO week of the day missed before it
+    first_seen = history.since.toordinal()
     found = []
     for day in days:
         t, since = day.toordinal(), day.toordinal() - HISTORY_DAYS
         started = runs.start <= t
         upto = np.flatnonzero(started)
         if upto.size == 0:
-            found.append((empty, empty))
+            found.append(DayStreaks(empty, empty, empty.astype(bool)))
             continue
         who = runs.member[upto]
         last = upto[np.r_[who[1:] != who[:-1], True]]  # each member's last run started by t
@@ -241,12 +244,15 @@ def current_streaks_on(
             minlength=runs.members.size,
         )[owner[last]]
         alive = (gap <= 1) | ((gap == 2) & (used < allowed))
-        if (alive & seen & (runs.chain_first[last] <= since + 8)).any():
+        reaching = alive & seen & (runs.chain_first[last] <= max(since + 8, first_seen + 1))
+        if first_seen <= since and reaching.any():
             window = history.cut(day - timedelta(days=HISTORY_DAYS), day)
-            found.append(current_streaks(window, day, freezes_per_week))
+            members, current = current_streaks(window, day, freezes_per_week)
+            found.append(DayStreaks(members, current, np.zeros(members.size, bool)))
             continue
         current = np.where(alive, runs.before[last] + end - runs.start[last] + 1, 0)
-        found.append((runs.member[last][seen], current[seen]))
+        capped = reaching if first_seen > since else np.zeros(last.size, bool)
+        found.append(DayStreaks(runs.member[last][seen], current[seen], capped[seen]))
     return found
 
 

@@ -287,9 +287,12 @@ class DigestRepo:
             names=await self._names(tenant_id),
         )
 
-    async def counts(self, tenant_id: int, weeks: Sequence[tuple[Week, date]]) -> list[WeekCounts]:
+    async def counts(
+        self, tenant_id: int, weeks: Sequence[tuple[Week, date]], since: date | None = None
+    ) -> list[WeekCounts]:
         """The digest's numbers of each (week, posting day), in that order, with one query per
         kind of number for all the weeks: the dashboard's ten weeks cost about what one does.
+        Their history starts HISTORY_DAYS before the earliest posting day, or at `since`.
         """
         first = min(w.first for w, _ in weeks)
         last = max(w.last for w, _ in weeks)
@@ -325,7 +328,8 @@ class DigestRepo:
             )
         }
         today = max(t for _, t in weeks)
-        since = min(t for _, t in weeks) - timedelta(days=HISTORY_DAYS)
+        if since is None:
+            since = min(t for _, t in weeks) - timedelta(days=HISTORY_DAYS)
         history = await self._history(tenant_id, since, today)
         counted = []
         for i, (week, posted) in enumerate(weeks):
