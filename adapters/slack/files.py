@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -18,6 +19,16 @@ log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=30)
 AGAIN = "Please pick the file again in a moment."
+
+
+def slack_hosted(url: str, api_url: str) -> bool:
+    """Whether `url` is Slack's own (https on slack.com, or the host the API is reached at):
+    the bot token goes with the download, so never to a host an external file points at."""
+    where, api = urlsplit(url), urlsplit(api_url)
+    host = where.hostname or ""
+    if where.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
+        return True
+    return bool(host) and (where.scheme, host, where.port) == (api.scheme, api.hostname, api.port)
 
 
 class PickedFiles:
@@ -42,11 +53,18 @@ class PickedFiles:
             log.warning("files.info for %s failed: %s", ref, exc)
             raise FileRefused(f"{option}: Slack would not say what that file is. {AGAIN}") from None
         info = response.get("file") or {}
+        url = str(info.get("url_private_download") or "")
+        if info.get("is_external") or not slack_hosted(url, self._client.base_url):
+            log.warning("file %s is not stored by Slack; not downloaded", ref)
+            raise FileRefused(
+                f"{option}: that file lives outside Slack (a linked Drive or Dropbox file). "
+                "Upload the file itself to Slack, then pick it."
+            )
         size = int(info.get("size") or 0)
         if size > limit:  # Slack says the size first: refuse before downloading
             raise too_big(option, size, limit)
         name = str(info.get("name") or self._picked[ref].get("name") or ref)
-        data = await self._download(option, str(info.get("url_private_download") or ""), limit)
+        data = await self._download(option, url, limit)
         if data is None:
             raise FileRefused(f"{option}: Slack would not hand over {name} just now. {AGAIN}")
         return FileArg(name, data)

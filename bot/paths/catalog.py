@@ -15,6 +15,8 @@ from bot.storage.paths import PathRepo
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Parsed path files kept, by their text (a few KiB each): the communities' own paths in use.
+PARSED_KEPT = 256
 
 
 class PathLookupError(ValueError):
@@ -45,6 +47,7 @@ class PathCatalog:
         self._repo = repo
         self.builtin = builtin
         self._builtin_ids = {p.id for p in builtin}
+        self._parsed_files: dict[str, Path] = {}
 
     def is_builtin(self, path_id: str) -> bool:
         return path_id in self._builtin_ids
@@ -54,19 +57,25 @@ class PathCatalog:
         own: list[Path] = []
         for path_id, definition in await self._repo.tenant_paths(tenant_id):
             try:
-                own.append(parse_path_file(definition, self._skills))
+                own.append(self._parsed(definition))
             except PathFileError:
                 # A skill it names left the catalogue: the path is hidden, not fatal.
                 log.warning("tenant %s: stored path %s no longer parses", tenant_id, path_id)
         return [*self.builtin, *own]
 
+    def _parsed(self, definition: str) -> Path:
+        """A stored path file as a `Path`, parsed once per text: every check-in of a member
+        on a path reads the community's paths."""
+        if definition not in self._parsed_files:
+            if len(self._parsed_files) >= PARSED_KEPT:
+                self._parsed_files.pop(next(iter(self._parsed_files)))  # the oldest
+            self._parsed_files[definition] = parse_path_file(definition, self._skills)
+        return self._parsed_files[definition]
+
     async def get(self, tenant_id: int, path_id: str) -> Path | None:
-        """The path with this id or name, in any case ("ML-engineer-intern", "ml engineer
-        intern"); None when there is none."""
-        key = path_key(path_id)
-        return next(
-            (p for p in await self.paths(tenant_id) if key in (p.id, path_key(p.name))), None
-        )
+        """The path with this id, as stored (None when there is none): a typed name goes
+        through `find`, since one path's name may read like another's id."""
+        return next((p for p in await self.paths(tenant_id) if p.id == path_id), None)
 
     async def find(self, tenant_id: int, text: str) -> Path:
         """The path a member typed: its id or name, or the start of exactly one ("ml
@@ -82,20 +91,22 @@ class PathCatalog:
 
     async def add(self, tenant_id: int, text: str, now: datetime) -> tuple[Path, bool]:
         """Validate and store a community's path file; the path and whether it replaced the
-        community's path with that id. A built-in path's id or name is refused, and the name
-        of another of the community's paths (a name must say which path it is)."""
+        community's path with that id. An id or name that is any other path's id or name is
+        refused (a name must say which path it is)."""
         path = parse_path_file(text, self._skills)
+        names = {path.id, path_key(path.name)}
         for other in await self.paths(tenant_id):
-            same_name = path_key(other.name) == path_key(path.name)
-            if self.is_builtin(other.id) and (other.id == path.id or same_name):
+            # A typed name reads like an id ("cloud intern" is cloud-intern), so neither the
+            # id nor the name may be another path's id or name.
+            if other.id == path.id and not self.is_builtin(other.id):
+                continue  # the community's own path, replaced
+            if names & {other.id, path_key(other.name)}:
+                whose = "a built-in path" if self.is_builtin(other.id) else "your community's own"
                 raise PathFileError(
                     [
-                        f"the path: {other.name} ({other.id}) is a built-in path; choose another id and name"
+                        f"the path: {other.name} ({other.id}) is {whose} with that id or name;"
+                        " choose another id and name"
                     ]
-                )
-            if other.id != path.id and same_name:
-                raise PathFileError(
-                    [f"the path: your community's path {other.id} is named {other.name} already"]
                 )
         replaced = await self._repo.add_path(tenant_id, path.id, text, now)
         return path, replaced
@@ -105,7 +116,7 @@ def find_milestone(path: Path, text: str) -> Milestone:
     """The milestone a member typed: its number, id or title in any case, or the start of
     exactly one id or title ("6", "docker", "containerise")."""
     key = path_key(text)
-    if key.isdigit() and 1 <= int(key) <= len(path.milestones):
+    if key.isascii() and key.isdecimal() and 1 <= int(key) <= len(path.milestones):
         return path.milestones[int(key) - 1]
     return _choose(
         path.milestones,
@@ -127,8 +138,8 @@ def _choose(
     asks which when several start so, and lists them all (`unknown`) when none does."""
     key = path_key(text)
     exact = [item for item in items if key in keys(item)]
-    if exact:
-        return exact[0]
+    if exact:  # an id (the first key) before a name
+        return min(exact, key=lambda item: keys(item).index(key))
     starts = [item for item in items if key and any(k.startswith(key) for k in keys(item))]
     if len(starts) == 1:
         return starts[0]

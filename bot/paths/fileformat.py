@@ -14,6 +14,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.commands.files import MAX_FILE_BYTES
 from bot.paths.model import Milestone, Path, Resource
 from bot.skills import SkillCatalogue
 
@@ -21,7 +22,9 @@ MIN_MILESTONES = 8
 MAX_MILESTONES = 12
 MAX_RESOURCES = 3
 MAX_MINUTES = 100 * 60  # a milestone asking for more than 100 hours is a typo or a course
-MAX_FILE_CHARS = 200_000
+# What the file option lets through (bot.commands.files.MAX_FILE_BYTES) is the whole limit: a
+# path file of that many bytes has at most that many characters.
+MAX_FILE_CHARS = MAX_FILE_BYTES
 MAX_PROBLEMS = 12  # a file wrong everywhere is told its first dozen problems
 ID_LENGTH = 40
 TITLE_LENGTH = 100
@@ -75,9 +78,12 @@ def typed_link(text: str) -> str:
     https://github.com/me/repo; else `web_link`'s checks and errors."""
     link = text.strip().strip("<>")  # chat apps wrap pasted links in angle brackets
     host = link.split("/", 1)[0]
-    if "://" not in link and "." in host and " " not in host:
+    if "://" not in link and "." in host and _HOST.fullmatch(host):
         link = f"https://{link}"
     return web_link(link)
+
+
+_HOST = re.compile(r"[A-Za-z0-9.-]+")  # a bare host: no scheme, user or port (mailto:a@b.c)
 
 
 class _Problems:
@@ -272,6 +278,10 @@ def parse_path_file(text: str, skills: SkillCatalogue) -> Path:
         raise PathFileError(
             [f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]
         ) from None
+    except RecursionError:
+        raise PathFileError(["not a path file: its brackets nest too deep"]) from None
+    except ValueError as exc:  # a number of thousands of digits (int_max_str_digits)
+        raise PathFileError([f"not a path file: {exc}"]) from None
     problems = _Problems()
     fields = _fields(raw, _PATH_FIELDS, "", "a path file", problems)
     if fields is None:

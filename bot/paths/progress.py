@@ -113,6 +113,7 @@ class PathProgressService:
         due = before.due()
         if not due:
             return before, []
-        await self.repo.reach(tenant_id, member_id, before.path.id, [m.id for m in due], now)
+        new = await self.repo.reach(tenant_id, member_id, before.path.id, [m.id for m in due], now)
         reached = before.reached | {m.id: ReachedMilestone(m.id, now, None) for m in due}
-        return replace(before, reached=reached, current=first_unreached(before.path, reached)), due
+        after = replace(before, reached=reached, current=first_unreached(before.path, reached))
+        return after, [m for m in due if m.id in new]

@@ -186,10 +186,20 @@ class PathRepo:
         milestone_ids: Sequence[str],
         now: datetime,
         link: str | None = None,
-    ) -> None:
+    ) -> list[str]:
         """Record milestones as reached now; one reached before keeps its instant, and gets
-        `link` when one is given (a member adding the link to their work later)."""
+        `link` when one is given (a member adding the link to their work later). Returns the
+        ids reached only now: of two check-ins at once, one announces a milestone."""
         async with self._db.transaction() as tx:
+            marks = ", ".join("?" for _ in milestone_ids)
+            before = {
+                r["milestone_id"]
+                for r in await tx.fetchall(
+                    "SELECT milestone_id FROM path_milestones WHERE tenant_id = ?"
+                    f" AND member_id = ? AND path_id = ? AND milestone_id IN ({marks})",
+                    (tenant_id, member_id, path_id, *milestone_ids),
+                )
+            }
             await tx.executemany(
                 "INSERT INTO path_milestones"
                 " (tenant_id, member_id, path_id, milestone_id, reached_at, link)"
@@ -197,6 +207,7 @@ class PathRepo:
                 " DO UPDATE SET link = COALESCE(excluded.link, path_milestones.link)",
                 [(tenant_id, member_id, path_id, m, to_db(now), link) for m in milestone_ids],
             )
+        return [m for m in milestone_ids if m not in before]
 
     async def skill_minutes(
         self, tenant_id: int, member_id: int | None = None
@@ -226,8 +237,8 @@ class PathRepo:
         limit: int = 3,
     ) -> list[Helper]:
         """Members on `path_id` who reached `milestone_id` and are willing to be asked: still
-        members, not paused or left from buddy matching, no block between them and the asker
-        either way. Those whose profile knows one of `skills` first, then the earliest."""
+        members, not paused or left from buddy matching, not keeping their check-ins to
+        themselves (/buddy share checkins:no), no block between them and the asker either way. Those whose profile knows one of `skills` first, then the earliest."""
         marks = ", ".join("?" for _ in skills) or "NULL"
         rows = await self._db.fetchall(
             "SELECT m.id, m.external_id, m.display_name, EXISTS ("
@@ -240,8 +251,8 @@ class PathRepo:
             " LEFT JOIN buddies b ON b.member_id = pm.member_id"
             " WHERE pm.tenant_id = ? AND pm.path_id = ? AND pm.milestone_id = ?"
             "  AND pm.member_id <> ?"
-            "  AND (b.member_id IS NULL OR b.status = 'active' OR (b.status = 'paused'"
-            "   AND b.paused_until IS NOT NULL AND b.paused_until <= ?))"
+            "  AND (b.member_id IS NULL OR (b.share_checkins = 1 AND (b.status = 'active'"
+            "   OR (b.status = 'paused' AND b.paused_until IS NOT NULL AND b.paused_until <= ?))))"
             "  AND NOT EXISTS (SELECT 1 FROM blocks bl WHERE"
             "   (bl.blocker_id = pm.member_id AND bl.blocked_id = ?)"
             "   OR (bl.blocker_id = ? AND bl.blocked_id = pm.member_id))"

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from bot.app import App
 from bot.commands import CommandError, FileArg, Invocation, Opt, Reply, command
-from bot.paths.catalog import PathLookupError
+from bot.paths.catalog import PathLookupError, path_key
 from bot.paths.fileformat import PathFileError
 from bot.ports import Button, Message
 from bot.text import plural
@@ -27,6 +27,7 @@ class PathAdmin:
         "Add your community's own learning path from a path file (docs/paths.md).",
         admin=True,
         examples=("/admin paths add file:paths/cloud-intern.json",),
+        slow=True,  # the file is downloaded first (up to 30 s on Slack): not a quick slot
     )
     async def add(self, inv: Invocation, *, file: PathFile) -> Reply:
         try:
@@ -80,12 +81,18 @@ class PathAdmin:
             )
         on_it = await self._paths.repo.members_on(inv.tenant.id, chosen.id)
         line = f"admin paths remove {chosen.id}"
-        if on_it and confirm is None:
-            return Reply(
-                text=f"{plural(on_it, 'member')} {'is' if on_it == 1 else 'are'} on "
+        # Its file is the bot's only copy: what was typed must name it whole, or be confirmed.
+        exact = path_key(path) in (chosen.id, path_key(chosen.name))
+        if (on_it or not exact) and confirm is None:
+            who = (
+                f"{plural(on_it, 'member')} {'is' if on_it == 1 else 'are'} on "
                 f"**{chosen.name}**. Removing it takes them off it; the milestones they reached "
-                "stay in their data and come back if the path is added again. "
-                f"Confirm with /{line} confirm:yes",
+                "stay in their data and come back if the path is added again."
+                if on_it
+                else f"Remove **{chosen.name}** ({chosen.id})? Its file is not kept anywhere else."
+            )
+            return Reply(
+                text=f"{who} Confirm with /{line} confirm:yes",
                 buttons=(
                     Button("Remove it", f"{line} confirm:yes", "danger"),
                     Button("Keep it", f"{line} confirm:no"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.commands import CommandError, Invocation, Opt, Reply, command
@@ -66,12 +67,12 @@ class PathCommands:
             p.path_id == chosen.id
             for p in await self._paths.repo.picked(inv.tenant.id, inv.member.id)
         )
-        settings = await self._app.community.get(inv.tenant.id)
-        zone = member_zone(
-            inv.member.timezone, inv.member.platform_timezone, settings[TIMEZONE]
-        ).zone
         picked = await self._paths.repo.pick(
-            inv.tenant.id, inv.member.id, chosen.id, inv.now, local_date(inv.now, zone)
+            inv.tenant.id,
+            inv.member.id,
+            chosen.id,
+            inv.now,
+            local_date(inv.now, await self._zone(inv)),
         )
         progress = await self._progress(inv)
         lines = [
@@ -106,7 +107,8 @@ class PathCommands:
             f"**{path.name}**: {progress.reached_count} of {len(path.milestones)} milestones "
             f"reached. /path next for the current task."
         ]
-        lines += [milestone_line(progress, m, self._app.skills) for m in path.milestones]
+        zone = await self._zone(inv)
+        lines += [milestone_line(progress, m, self._app.skills, zone) for m in path.milestones]
         return Reply(text="\n".join(lines))
 
     @command(
@@ -171,7 +173,8 @@ class PathCommands:
         if earlier is not None:
             if url is None:
                 return Reply(
-                    text=f"You reached **{chosen.title}** on {long_date(earlier.at.date())}."
+                    text=f"You reached **{chosen.title}** on "
+                    f"{long_date(local_date(earlier.at, await self._zone(inv)))}."
                 )
             await self._paths.repo.reach(
                 inv.tenant.id, inv.member.id, progress.path.id, [chosen.id], inv.now, url
@@ -253,6 +256,13 @@ class PathCommands:
             "picks up where you stopped."
         )
 
+    async def _zone(self, inv: Invocation) -> ZoneInfo:
+        """The member's zone (bot.localtime.member_zone): their days, and the dates shown."""
+        settings = await self._app.community.get(inv.tenant.id)
+        return member_zone(
+            inv.member.timezone, inv.member.platform_timezone, settings[TIMEZONE]
+        ).zone
+
     async def _find(self, inv: Invocation, typed: str) -> Path:
         try:
             return await self._paths.catalog.find(inv.tenant.id, typed)
@@ -263,7 +273,19 @@ class PathCommands:
 def _bare_link(typed: str) -> tuple[str, str]:
     """A link typed among the bare words, without `link:`, split from the milestone's name."""
     words = typed.split()
-    links = [w for w in words if w.lower().startswith(("http://", "https://"))]
+    links = [w for w in words if _looks_like_link(w)]
     if len(links) != 1:
         return typed, ""
     return " ".join(w for w in words if w != links[0]), links[0]
+
+
+def _looks_like_link(word: str) -> bool:
+    """A web link, also without its https:// (`github.com/me/repo`): a host with a dot, then a
+    path; a bare `node.js` is a word."""
+    if word.lower().startswith(("http://", "https://")):
+        return True
+    host, slash, _ = word.partition("/")
+    try:
+        return bool(slash) and "." in host and bool(typed_link(word))
+    except ValueError:
+        return False

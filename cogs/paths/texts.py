@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from bot.localtime import local_date
 from bot.paths.model import Milestone, Path
 from bot.paths.progress import PathProgress
 from bot.skills import SkillCatalogue
@@ -30,15 +33,16 @@ def how_reached(milestone: Milestone, skills: SkillCatalogue, minutes: int) -> s
     return ", then ".join(parts)
 
 
-def milestone_line(progress: PathProgress, milestone: Milestone, skills: SkillCatalogue) -> str:
-    """One line of /path show: reached (when), current, next or later, and what counts."""
+def milestone_line(
+    progress: PathProgress, milestone: Milestone, skills: SkillCatalogue, zone: ZoneInfo
+) -> str:
+    """One line of /path show: reached (when, in the member's `zone`), current, next or
+    later, and what counts."""
     n = progress.path.milestones.index(milestone) + 1
     reached = progress.reached.get(milestone.id)
     if reached is not None:
         link = f" ({reached.link})" if reached.link else ""
-        return (
-            f"{MARK_REACHED} {n}. {milestone.title}: reached {long_date(reached.at.date())}{link}"
-        )
+        return f"{MARK_REACHED} {n}. {milestone.title}: reached {long_date(local_date(reached.at, zone))}{link}"
     after_current = (
         progress.current is not None and progress.path.after(progress.current) == milestone
     )

@@ -154,3 +154,22 @@ async def test_only_a_file_picked_in_this_submission_is_read(slack: SlackHarness
     with pytest.raises(FileRefused, match="pick the file in the form"):
         await files.read("file", theirs["id"], MAX_FILE_BYTES)
     assert "files.info" not in slack.fake.methods()
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        {"url_private_download": "https://files.example.org/x.json"},
+        {"url_private_download": "http://files.slack.com/x.json"},
+        {"is_external": True},
+    ],
+)
+async def test_a_file_not_stored_by_slack_is_not_downloaded_with_the_token(
+    slack: SlackHarness, elsewhere: dict[str, Any]
+) -> None:
+    picked = slack.fake.share_file("path.json", b"{}")
+    slack.fake.shared_info[picked["id"]].update(elsewhere)
+    files = PickedFiles(slack.adapter.client, {"file": picked})
+    with pytest.raises(FileRefused, match="that file lives outside Slack"):
+        await files.read("file", picked["id"], MAX_FILE_BYTES)
+    assert slack.fake.downloads == []

@@ -63,7 +63,7 @@ async def test_an_unknown_name_lists_the_choices(app: App) -> None:
 async def test_a_communitys_path_is_its_own(app: App) -> None:
     mine, other = await _tenant_id(app, "T1"), await _tenant_id(app, "T2")
     await app.paths.catalog.add(mine, json.dumps(_file()), START)
-    assert await app.paths.catalog.get(mine, "Cloud Intern") is not None
+    assert await app.paths.catalog.get(mine, "cloud-intern") is not None
     assert await app.paths.catalog.get(other, "cloud-intern") is None
 
 
@@ -89,5 +89,37 @@ async def test_two_community_paths_cannot_share_a_name(app: App) -> None:
     await app.paths.catalog.add(tenant_id, json.dumps(_file()), START)
     raw = _file()
     raw["id"] = "cloud-intern-2"
-    with pytest.raises(PathFileError, match="path cloud-intern is named Cloud intern already"):
+    with pytest.raises(
+        PathFileError,
+        match="Cloud intern \\(cloud-intern\\) is your community's own with that id or name",
+    ):
         await app.paths.catalog.add(tenant_id, json.dumps(raw), START)
+
+
+async def test_a_path_whose_id_is_another_paths_name_is_refused(app: App) -> None:
+    """ "Ops path" with the id cloud-intern beside "Cloud intern" (id cloud): /path pick
+    cloud-intern could mean either."""
+    tenant_id = await _tenant_id(app)
+    first = _file()
+    first["id"] = "cloud"
+    await app.paths.catalog.add(tenant_id, json.dumps(first), START)
+    second = _file()
+    second["name"] = "Ops path"
+    with pytest.raises(PathFileError, match="Cloud intern \\(cloud\\) is your community's own"):
+        await app.paths.catalog.add(tenant_id, json.dumps(second), START)
+
+
+async def test_a_path_is_got_by_its_stored_id_only(app: App) -> None:
+    tenant_id = await _tenant_id(app)
+    assert await app.paths.catalog.get(tenant_id, "ml engineer intern") is None
+    assert await app.paths.catalog.get(tenant_id, "ml-engineer-intern") is not None
+
+
+@pytest.mark.parametrize("typed", ["\u00b2", "\u2460", "\u0663"])
+async def test_a_milestone_typed_as_a_digit_of_another_script_is_not_a_number(
+    app: App, typed: str
+) -> None:
+    path = await app.paths.catalog.get(await _tenant_id(app), "ml-engineer-intern")
+    assert path is not None
+    with pytest.raises(PathLookupError, match="has no milestone"):
+        find_milestone(path, typed)

@@ -209,6 +209,16 @@ def test_a_typed_link_without_its_scheme_is_https(typed: str, link: str) -> None
     assert typed_link(typed) == link
 
 
-def test_a_typed_word_is_no_link() -> None:
+@pytest.mark.parametrize("typed", ["myrepo", "mailto:a@b.c", "me@github.com/x"])
+def test_a_typed_word_or_address_is_no_link(typed: str) -> None:
     with pytest.raises(ValueError, match="is not a web link"):
-        typed_link("myrepo")
+        typed_link(typed)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("[" * 100_000, "nest too deep"), ('{"id": ' + "1" * 5000 + "}", "not a path file")],
+)
+def test_a_file_json_cannot_hold_is_refused_with_a_reason(text: str, says: str) -> None:
+    with pytest.raises(PathFileError, match=says):
+        parse_path_file(text, SKILLS)

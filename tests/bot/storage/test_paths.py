@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import pytest
@@ -82,6 +83,14 @@ async def test_reaching_again_keeps_the_instant_and_adds_a_later_link(
     await repo.reach(alice.tenant_id, alice.id, "a", ["m1"], later)
     got = (await repo.reached(alice.tenant_id, alice.id, "a"))["m1"]
     assert (got.at, got.link) == (START, "https://github.com/a/b")
+
+
+async def test_of_two_reaches_at_once_only_one_is_the_first(app: App, repo: PathRepo) -> None:
+    """Two check-ins handled at once both find the milestone due: one announces it."""
+    (alice,) = await _members(app, "alice")
+    reach = repo.reach(alice.tenant_id, alice.id, "a", ["m1", "m2"], START)
+    again = repo.reach(alice.tenant_id, alice.id, "a", ["m2", "m1"], START)
+    assert sorted(await asyncio.gather(reach, again)) == [[], ["m1", "m2"]]
 
 
 async def test_reached_between_lists_the_window_only(app: App, repo: PathRepo) -> None:

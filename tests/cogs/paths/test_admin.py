@@ -89,6 +89,15 @@ async def test_remove_of_a_path_nobody_is_on_needs_no_confirmation(
     assert "Cloud intern" not in (await say(app, "/path list")).text
 
 
+async def test_remove_of_a_path_named_by_its_start_asks_first(app: App, tmp_path: Path) -> None:
+    await add(app, f"/admin paths add file:{_write(tmp_path, _file())}")
+    asked = await say(app, "/admin paths remove cl", admin=True)
+    assert asked.text.startswith("Remove **Cloud intern** (cloud-intern)? Its file is not kept")
+    assert "Cloud intern" in (await say(app, "/path list")).text
+    removed = await say(app, asked.buttons[0].command, admin=True)
+    assert removed.text == "Removed the path **Cloud intern**."
+
+
 async def test_remove_of_a_path_members_are_on_asks_first(app: App, tmp_path: Path) -> None:
     await add(app, f"/admin paths add file:{_write(tmp_path, _file())}")
     await say(app, "/path pick cloud", "bob")

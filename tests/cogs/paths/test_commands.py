@@ -110,6 +110,15 @@ async def test_next_names_a_member_on_the_path_who_reached_it_and_knows_its_skil
     assert reply.text.endswith("Ask Carol: they reached this milestone and know Docker.")
 
 
+async def test_next_names_nobody_who_keeps_their_checkins_to_themselves(app: App) -> None:
+    await say(app, "/path pick ml engineer", "bob")
+    await say(app, "/path done git", "bob")
+    await say(app, "/buddy join", "bob")
+    await say(app, "/buddy share checkins:no", "bob")
+    await say(app, "/path pick ml engineer")
+    assert "Ask " not in (await say(app, "/path next")).text
+
+
 async def test_next_names_nobody_who_blocked_you_or_paused_buddies(app: App) -> None:
     for user in ("bob", "carol"):
         await say(app, "/path pick ml engineer", user)
@@ -247,3 +256,21 @@ async def test_a_link_typed_without_https_is_taken_as_one(app: App) -> None:
     await say(app, "/path pick ml engineer")
     await say(app, "/path done git link:github.com/me/repo")
     assert "https://github.com/me/repo" in (await say(app, "/path show")).text
+
+
+async def test_a_bare_link_without_https_after_the_name_is_the_link(app: App) -> None:
+    await say(app, "/path pick ml engineer")
+    reply = await say(app, "/path done git github.com/alice/notes")
+    assert reply.text.startswith("✅ Done: **Version your work with Git**")
+    assert "https://github.com/alice/notes" in (await say(app, "/path show")).text
+
+
+async def test_the_day_a_milestone_was_reached_is_the_members_own(
+    app: App, clock: ManualClock
+) -> None:
+    await say(app, "/profile set timezone:Tokyo")
+    await say(app, "/path pick ml engineer")
+    clock.set(START.replace(hour=20))  # Monday 20:00 UTC is Tuesday 05:00 in Tokyo
+    await say(app, "/path done git")
+    assert "reached Tuesday 3 March" in (await say(app, "/path show")).text
+    assert (await say(app, "/path done git")).text.endswith("on Tuesday 3 March.")
