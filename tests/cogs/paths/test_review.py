@@ -1,0 +1,360 @@
+"""Portfolio peer review: /path submit asks two peers, they answer the rubric, the author hears."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.app import App
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.ports import Message
+from bot.storage.buddies import BuddyRepo
+from bot.storage.models import Member
+from bot.storage.privacy import FORMER_MEMBER
+from cogs import load_all
+from cogs.paths import review
+from cogs.paths.review import REVIEW_FORM
+from tests.fakes.recording import RecordingMessenger
+from tests.helpers import say
+
+LINK = "https://github.com/alice/pipeline"
+ANSWERS = 'problem:yes setup:"yes, docker compose up" tests:"partly, only unit tests" running:no readme:yes'
+PATH = "data-engineer-intern"  # capstone skills: data-engineering, sql, docker
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, clock: ManualClock, messenger: RecordingMessenger
+) -> AsyncIterator[App]:
+    # Until cogs/paths/__init__.py calls review.setup (wired at merge), register it here.
+    application = await App.create(settings, clock, messenger, [*load_all(), review.setup])
+    yield application
+    await application.close()
+
+
+async def member(app: App, name: str) -> Member:
+    await say(app, "/help", user=name)
+    tenant = await app.tenants.find(app.platform, "T1")
+    assert tenant is not None
+    found = await app.members.find(tenant.id, name)
+    assert found is not None
+    return found
+
+
+async def on_path(app: App, name: str, path: str = PATH) -> Member:
+    m = await member(app, name)
+    now = app.clock.now()
+    await app.paths.repo.pick(m.tenant_id, m.id, path, now, now.date())
+    return m
+
+
+async def knowing(app: App, skills: str, *names: str) -> None:
+    for name in names:
+        await say(app, f"/profile set knows:{skills}", user=name)
+
+
+def requests_to(messenger: RecordingMessenger, user: str) -> list[Message]:
+    return [m for m in messenger.to("dm", user) if m.text.startswith("**Peer review request**")]
+
+
+def reviews_to(messenger: RecordingMessenger, user: str) -> list[Message]:
+    return [m for m in messenger.to("dm", user) if "A review of your" in m.text]
+
+
+def request_id(message: Message) -> int:
+    found = re.search(r"\(#(\d+)\)", message.text)
+    assert found is not None
+    return int(found.group(1))
+
+
+def asked(messenger: RecordingMessenger, *names: str) -> set[str]:
+    return {n for n in names if requests_to(messenger, n)}
+
+
+async def submitted(app: App, *reviewers: str, skills: str = "docker,sql") -> None:
+    """alice on the path submits her link; `reviewers` know the capstone's skills."""
+    await on_path(app, "alice")
+    await knowing(app, skills, *reviewers)
+    reply = await say(app, f"/path submit link:{LINK}")
+    assert not reply.error, reply.text
+
+
+async def tick(app: App) -> None:
+    await app.scheduler.run_due()
+    await app.sender.drain()
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+async def test_a_capstone_link_asks_two_members_who_know_its_skills(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await on_path(app, "alice")
+    await knowing(app, "docker,sql", "bob", "carol")
+    await knowing(app, "git", "dan")
+    reply = await say(app, f"/path submit {LINK}")
+    assert "I asked 2 members who know" in reply.text and not reply.error
+    assert asked(messenger, "alice", "bob", "carol", "dan") == {"bob", "carol"}
+    (ask,) = requests_to(messenger, "bob")
+    assert LINK in ask.text and "Alice" in ask.text
+    assert [b.label for b in ask.buttons] == ["Review", "Can't review"]
+    assert ask.buttons[0].command == f"path review request:{request_id(ask)}"
+
+
+async def test_reviewers_who_did_the_capstone_or_know_more_of_it_come_first(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await knowing(app, "docker", "bob")
+    await knowing(app, "docker,sql", "carol")
+    dan = await member(app, "dan")  # knows none of the skills, but did this capstone
+    await app.paths.repo.reach(dan.tenant_id, dan.id, PATH, ["capstone"], app.clock.now())
+    await submitted(app)
+    assert asked(messenger, "bob", "carol", "dan") == {"carol", "dan"}
+    assert "you did this capstone yourself" in requests_to(messenger, "dan")[0].text
+
+
+async def test_blocked_members_either_way_and_members_who_left_are_not_asked(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await knowing(app, "docker", "bob", "carol", "dan", "erin")
+    alice = await on_path(app, "alice")
+    bob, carol = await member(app, "bob"), await member(app, "carol")
+    await BuddyRepo(app.db).block(alice.tenant_id, alice.id, bob.id, app.clock.now())
+    await BuddyRepo(app.db).block(alice.tenant_id, carol.id, alice.id, app.clock.now())
+    await app.member_left("T1", "dan")
+    await say(app, f"/path submit link:{LINK}")
+    assert asked(messenger, "bob", "carol", "dan", "erin") == {"erin"}
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["github.com/alice/pipeline", "ftp://example.org/x", "my project", "https://", "mailto:a@b.c"],
+)
+async def test_a_link_that_is_no_web_address_is_refused_with_the_usage(
+    app: App, messenger: RecordingMessenger, link: str
+) -> None:
+    await submitted(app, "bob")
+    sent = len(messenger.sent)
+    reply = await say(app, f'/path submit link:"{link}"')
+    assert reply.error and "starting with https://" in reply.text
+    assert "/path submit" in reply.text  # the usage line
+    assert len(messenger.sent) == sent
+
+
+async def test_submit_without_a_link_or_a_path_says_what_is_missing(app: App) -> None:
+    await member(app, "alice")
+    missing = await say(app, "/path submit")
+    assert missing.error and "link" in missing.text
+    no_path = await say(app, f"/path submit {LINK}")
+    assert no_path.error and "/path pick" in no_path.text
+
+
+async def test_resubmitting_replaces_the_link_and_says_so(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol", "dan")
+    reply = await say(app, f"/path submit link:{LINK}-v2")
+    assert f"This replaces your earlier submission, {LINK}" in reply.text
+    assert "2 review requests still open for it were withdrawn" in reply.text
+    assert any(
+        f"{LINK}-v2" in m.text for n in ("bob", "carol", "dan") for m in requests_to(messenger, n)
+    )
+    old = request_id(requests_to(messenger, "bob")[0])
+    refused = await say(app, f"/path review {old} {ANSWERS}", user="bob")
+    assert refused.error and "the author replaced the link" in refused.text
+
+
+async def test_the_same_link_again_changes_nothing(app: App, messenger: RecordingMessenger) -> None:
+    await submitted(app, "bob", "carol", "dan")
+    sent = len(messenger.sent)
+    reply = await say(app, f"/path submit {LINK}")
+    assert reply.error and "already submitted" in reply.text
+    assert len(messenger.sent) == sent
+
+
+async def test_when_nobody_knows_the_skills_the_author_is_told_plainly(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await on_path(app, "alice")
+    await knowing(app, "git", "bob")
+    reply = await say(app, f"/path submit {LINK}")
+    assert "I couldn't find anyone else to review" in reply.text and "no reviews yet" in reply.text
+    assert asked(messenger, "bob") == set()
+
+
+# --- reviewing --------------------------------------------------------------------------------
+
+
+async def test_the_review_button_opens_the_rubric_form(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    button = requests_to(messenger, "bob")[0].buttons[0]
+    reply = await say(app, f"/{button.command}", user="bob")
+    assert reply.form is not None and reply.form.fields == REVIEW_FORM.fields
+    assert reply.form.command == button.command
+
+
+async def test_the_author_gets_each_review_with_the_reviewers_name(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    bob_ask = request_id(requests_to(messenger, "bob")[0])
+    reply = await say(app, f"/path review {bob_ask} {ANSWERS}", user="bob")
+    assert not reply.error and "on its way to Alice" in reply.text
+    assert reply.replaces_clicked is not None and not reply.replaces_clicked.buttons
+    (first,) = reviews_to(messenger, "alice")
+    assert "from Bob" in first.text and "Review 1 of 2" in first.text
+    assert "✅ Reproducible setup: docker compose up" in first.text
+    assert "🟡 Tests: only unit tests" in first.text and "❌ Deployed or runnable" in first.text
+    carol_ask = request_id(requests_to(messenger, "carol")[0])
+    await say(app, f"/path review {carol_ask} {ANSWERS}", user="carol")
+    second = reviews_to(messenger, "alice")[1]
+    assert "from Carol" in second.text and "That's 2 reviews" in second.text
+
+
+@pytest.mark.parametrize("answer", ["tests:maybe", 'tests:""', "tests:42"])
+async def test_an_answer_without_yes_no_or_partly_is_refused_and_nothing_is_saved(
+    app: App, messenger: RecordingMessenger, answer: str
+) -> None:
+    await submitted(app, "bob", "carol")
+    ask = request_id(requests_to(messenger, "bob")[0])
+    line = ANSWERS.replace('tests:"partly, only unit tests"', answer)
+    reply = await say(app, f"/path review {ask} {line}", user="bob")
+    assert reply.error and "/path review" in reply.text
+    assert reviews_to(messenger, "alice") == []
+    again = await say(app, f"/path review {ask} {ANSWERS}", user="bob")
+    assert not again.error
+
+
+async def test_answers_are_read_in_any_case_with_notes(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    ask = request_id(requests_to(messenger, "bob")[0])
+    line = "problem: YES setup: Partly - no lock file tests: n running: y readme: no"
+    assert not (await say(app, f"/path review {ask} {line}", user="bob")).error
+    (got,) = reviews_to(messenger, "alice")
+    assert "🟡 Reproducible setup: no lock file" in got.text and "❌ Tests" in got.text
+
+
+async def test_someone_elses_request_or_an_unknown_number_is_refused(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    ask = request_id(requests_to(messenger, "bob")[0])
+    for user, number in (("carol", ask), ("bob", ask + 100), ("alice", ask)):
+        reply = await say(app, f"/path review {number} {ANSWERS}", user=user)
+        assert reply.error and f"You have no review request #{number}" in reply.text
+    assert reviews_to(messenger, "alice") == []
+
+
+async def test_a_request_answered_twice_is_refused_the_second_time(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    ask = request_id(requests_to(messenger, "bob")[0])
+    await say(app, f"/path review {ask} {ANSWERS}", user="bob")
+    again = await say(app, f"/path review {ask} {ANSWERS}", user="bob")
+    assert again.error and "you reviewed it" in again.text
+    assert len(reviews_to(messenger, "alice")) == 1
+
+
+# --- declining and replacing reviewers --------------------------------------------------------
+
+
+async def test_declining_asks_someone_else_and_never_the_decliner_again(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await knowing(app, "docker,sql", "bob", "carol")
+    await submitted(app, "dan", skills="docker")
+    assert asked(messenger, "bob", "carol", "dan") == {"bob", "carol"}
+    ask = request_id(requests_to(messenger, "bob")[0])
+    reply = await say(app, f"/path decline {ask}", user="bob")
+    assert "I'll ask someone else" in reply.text
+    assert reply.replaces_clicked is not None and not reply.replaces_clicked.buttons
+    assert asked(messenger, "dan") == {"dan"}
+    dan_ask = request_id(requests_to(messenger, "dan")[0])
+    await say(app, f"/path decline {dan_ask}", user="dan")
+    assert len(requests_to(messenger, "bob")) == 1
+
+
+async def test_three_days_without_an_answer_asks_another_once(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await knowing(app, "docker,sql", "bob", "carol")
+    await submitted(app, "dan", skills="docker")
+    clock.advance(timedelta(days=3) - timedelta(minutes=1))
+    await tick(app)
+    assert asked(messenger, "dan") == set()
+    clock.advance(timedelta(minutes=2))
+    await tick(app)
+    await tick(app)  # a second tick asks nobody twice
+    assert len(requests_to(messenger, "dan")) == 1
+    late = request_id(requests_to(messenger, "bob")[0])
+    reply = await say(app, f"/path review {late} {ANSWERS}", user="bob")
+    assert reply.error and "went to someone else" in reply.text
+
+
+async def test_a_reviewer_who_leaves_is_replaced_by_the_next_tick(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await knowing(app, "docker,sql", "bob", "carol")
+    await submitted(app, "dan", skills="docker")
+    await app.member_left("T1", "bob")
+    await tick(app)
+    assert asked(messenger, "dan") == {"dan"}
+
+
+async def test_when_nobody_else_qualifies_the_author_hears_how_many_reviews_they_got(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    bob_ask = request_id(requests_to(messenger, "bob")[0])
+    await say(app, f"/path review {bob_ask} {ANSWERS}", user="bob")
+    carol_ask = request_id(requests_to(messenger, "carol")[0])
+    await say(app, f"/path decline {carol_ask}", user="carol")
+    await tick(app)
+    told = [m for m in messenger.to("dm", "alice") if "couldn't find anyone else" in m.text]
+    assert len(told) == 1 and "You got 1 review" in told[0].text
+
+
+# --- personal data ----------------------------------------------------------------------------
+
+
+def _export(reply: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(reply.files[0].data)
+    return data
+
+
+async def test_export_holds_submissions_reviews_and_requests(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    ask = request_id(requests_to(messenger, "bob")[0])
+    await say(app, f"/path review {ask} {ANSWERS}", user="bob")
+    alice = _export(await say(app, "/privacy export"))["path_reviews"]
+    (mine,) = alice["submissions"]
+    assert mine["link"] == LINK and mine["reviews"][0]["reviewer"] == "Bob"
+    bob = _export(await say(app, "/privacy export", user="bob"))["path_reviews"]
+    assert [r["status"] for r in bob["review_requests"]] == ["done"]
+
+
+async def test_a_deleted_reviewers_review_reads_a_former_member(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    ask = request_id(requests_to(messenger, "bob")[0])
+    await say(app, f"/path review {ask} {ANSWERS}", user="bob")
+    await say(app, "/privacy delete confirm:yes", user="bob")
+    (mine,) = _export(await say(app, "/privacy export"))["path_reviews"]["submissions"]
+    (kept,) = mine["reviews"]
+    assert kept["reviewer"] == FORMER_MEMBER
+    assert kept["answers"]["tests"] == {"verdict": "partly", "note": "only unit tests"}
