@@ -254,21 +254,26 @@ class ReviewRepo:
         self, tx: Tx, tenant_id: int, request_id: int, answers: Mapping[str, Answer], now: datetime
     ) -> bool:
         """The reviewer's rubric answers; False unless the request was still open."""
-        encoded = json.dumps(
-            {k: {"verdict": a.verdict, "note": a.note} for k, a in answers.items()}
-        )
-        changed = await tx.execute(
-            "UPDATE path_reviews SET status = 'done', answered_at = ?, answers = ?"
-            " WHERE tenant_id = ? AND id = ? AND status = 'asked'",
-            (to_db(now), encoded, tenant_id, request_id),
-        )
-        return changed == 1
+        encoded = {k: {"verdict": a.verdict, "note": a.note} for k, a in answers.items()}
+        return await self._close(tx, tenant_id, request_id, "done", now, json.dumps(encoded))
 
     async def decline(self, tx: Tx, tenant_id: int, request_id: int, now: datetime) -> bool:
+        return await self._close(tx, tenant_id, request_id, "declined", now)
+
+    async def _close(
+        self,
+        tx: Tx,
+        tenant_id: int,
+        request_id: int,
+        status: str,
+        now: datetime,
+        answers: str | None = None,
+    ) -> bool:
+        """The reviewer's answer to an open request; False if it was closed already."""
         changed = await tx.execute(
-            "UPDATE path_reviews SET status = 'declined', answered_at = ?"
+            "UPDATE path_reviews SET status = ?, answered_at = ?, answers = ?"
             " WHERE tenant_id = ? AND id = ? AND status = 'asked'",
-            (to_db(now), tenant_id, request_id),
+            (status, to_db(now), answers, tenant_id, request_id),
         )
         return changed == 1
 

@@ -11,6 +11,7 @@ from bot.storage.models import Member
 from bot.storage.paths import PathRepo
 from bot.storage.privacy import FORMER_MEMBER, tombstone_member
 from bot.storage.reviews import ReviewRepo, Submission
+from tests.bot.storage.test_buddies import _members
 from tests.helpers import START
 
 PATH = "data-engineer-intern"
@@ -22,11 +23,6 @@ ALL_YES = {c: Answer("yes", "") for c in ("problem", "setup", "tests", "running"
 @pytest.fixture
 def repo(app: App) -> ReviewRepo:
     return ReviewRepo(app.db)
-
-
-async def _members(app: App, *names: str, tenant: str = "T1") -> list[Member]:
-    t = await app.tenants.ensure("test", tenant, "", START)
-    return [await app.members.ensure(t.id, n, n.capitalize(), START) for n in names]
 
 
 async def _knows(app: App, member: Member, *skills: str) -> None:

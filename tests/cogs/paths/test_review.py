@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.commands import Reply
 from bot.config import Settings
 from bot.ports import Message
 from bot.storage.buddies import BuddyRepo
@@ -71,6 +72,21 @@ def request_id(message: Message) -> int:
     found = re.search(r"\(#(\d+)\)", message.text)
     assert found is not None
     return int(found.group(1))
+
+
+def first_request(messenger: RecordingMessenger, reviewer: str) -> int:
+    return request_id(requests_to(messenger, reviewer)[0])
+
+
+async def answer(
+    app: App, messenger: RecordingMessenger, reviewer: str, line: str = ANSWERS
+) -> Reply:
+    """`reviewer` answers the first request they were sent with `line`'s rubric answers."""
+    return await say(app, f"/path review {first_request(messenger, reviewer)} {line}", reviewer)
+
+
+async def decline(app: App, messenger: RecordingMessenger, reviewer: str) -> Reply:
+    return await say(app, f"/path decline {first_request(messenger, reviewer)}", reviewer)
 
 
 def asked(messenger: RecordingMessenger, *names: str) -> set[str]:
@@ -166,8 +182,7 @@ async def test_resubmitting_replaces_the_link_and_says_so(
     assert any(
         f"{LINK}-v2" in m.text for n in ("bob", "carol", "dan") for m in requests_to(messenger, n)
     )
-    old = request_id(requests_to(messenger, "bob")[0])
-    refused = await say(app, f"/path review {old} {ANSWERS}", user="bob")
+    refused = await answer(app, messenger, "bob")
     assert refused.error and "the author replaced the link" in refused.text
 
 
@@ -206,41 +221,36 @@ async def test_the_author_gets_each_review_with_the_reviewers_name(
     app: App, messenger: RecordingMessenger
 ) -> None:
     await submitted(app, "bob", "carol")
-    bob_ask = request_id(requests_to(messenger, "bob")[0])
-    reply = await say(app, f"/path review {bob_ask} {ANSWERS}", user="bob")
+    reply = await answer(app, messenger, "bob")
     assert not reply.error and "on its way to Alice" in reply.text
     assert reply.replaces_clicked is not None and not reply.replaces_clicked.buttons
     (first,) = reviews_to(messenger, "alice")
     assert "from Bob" in first.text and "Review 1 of 2" in first.text
     assert "✅ Reproducible setup: docker compose up" in first.text
     assert "🟡 Tests: only unit tests" in first.text and "❌ Deployed or runnable" in first.text
-    carol_ask = request_id(requests_to(messenger, "carol")[0])
-    await say(app, f"/path review {carol_ask} {ANSWERS}", user="carol")
+    await answer(app, messenger, "carol")
     second = reviews_to(messenger, "alice")[1]
     assert "from Carol" in second.text and "That's 2 reviews" in second.text
 
 
-@pytest.mark.parametrize("answer", ["tests:maybe", 'tests:""', "tests:42"])
+@pytest.mark.parametrize("tests", ["tests:maybe", 'tests:""', "tests:42"])
 async def test_an_answer_without_yes_no_or_partly_is_refused_and_nothing_is_saved(
-    app: App, messenger: RecordingMessenger, answer: str
+    app: App, messenger: RecordingMessenger, tests: str
 ) -> None:
     await submitted(app, "bob", "carol")
-    ask = request_id(requests_to(messenger, "bob")[0])
-    line = ANSWERS.replace('tests:"partly, only unit tests"', answer)
-    reply = await say(app, f"/path review {ask} {line}", user="bob")
+    line = ANSWERS.replace('tests:"partly, only unit tests"', tests)
+    reply = await answer(app, messenger, "bob", line)
     assert reply.error and "/path review" in reply.text
     assert reviews_to(messenger, "alice") == []
-    again = await say(app, f"/path review {ask} {ANSWERS}", user="bob")
-    assert not again.error
+    assert not (await answer(app, messenger, "bob")).error
 
 
 async def test_answers_are_read_in_any_case_with_notes(
     app: App, messenger: RecordingMessenger
 ) -> None:
     await submitted(app, "bob", "carol")
-    ask = request_id(requests_to(messenger, "bob")[0])
     line = "problem: YES setup: Partly - no lock file tests: n running: y readme: no"
-    assert not (await say(app, f"/path review {ask} {line}", user="bob")).error
+    assert not (await answer(app, messenger, "bob", line)).error
     (got,) = reviews_to(messenger, "alice")
     assert "🟡 Reproducible setup: no lock file" in got.text and "❌ Tests" in got.text
 
@@ -249,7 +259,7 @@ async def test_someone_elses_request_or_an_unknown_number_is_refused(
     app: App, messenger: RecordingMessenger
 ) -> None:
     await submitted(app, "bob", "carol")
-    ask = request_id(requests_to(messenger, "bob")[0])
+    ask = first_request(messenger, "bob")
     for user, number in (("carol", ask), ("bob", ask + 100), ("alice", ask)):
         reply = await say(app, f"/path review {number} {ANSWERS}", user=user)
         assert reply.error and f"You have no review request #{number}" in reply.text
@@ -260,9 +270,8 @@ async def test_a_request_answered_twice_is_refused_the_second_time(
     app: App, messenger: RecordingMessenger
 ) -> None:
     await submitted(app, "bob", "carol")
-    ask = request_id(requests_to(messenger, "bob")[0])
-    await say(app, f"/path review {ask} {ANSWERS}", user="bob")
-    again = await say(app, f"/path review {ask} {ANSWERS}", user="bob")
+    await answer(app, messenger, "bob")
+    again = await answer(app, messenger, "bob")
     assert again.error and "you reviewed it" in again.text
     assert len(reviews_to(messenger, "alice")) == 1
 
@@ -276,13 +285,11 @@ async def test_declining_asks_someone_else_and_never_the_decliner_again(
     await knowing(app, "docker,sql", "bob", "carol")
     await submitted(app, "dan", skills="docker")
     assert asked(messenger, "bob", "carol", "dan") == {"bob", "carol"}
-    ask = request_id(requests_to(messenger, "bob")[0])
-    reply = await say(app, f"/path decline {ask}", user="bob")
+    reply = await decline(app, messenger, "bob")
     assert "I'll ask someone else" in reply.text
     assert reply.replaces_clicked is not None and not reply.replaces_clicked.buttons
     assert asked(messenger, "dan") == {"dan"}
-    dan_ask = request_id(requests_to(messenger, "dan")[0])
-    await say(app, f"/path decline {dan_ask}", user="dan")
+    await decline(app, messenger, "dan")
     assert len(requests_to(messenger, "bob")) == 1
 
 
@@ -298,8 +305,7 @@ async def test_three_days_without_an_answer_asks_another_once(
     await tick(app)
     await tick(app)  # a second tick asks nobody twice
     assert len(requests_to(messenger, "dan")) == 1
-    late = request_id(requests_to(messenger, "bob")[0])
-    reply = await say(app, f"/path review {late} {ANSWERS}", user="bob")
+    reply = await answer(app, messenger, "bob")
     assert reply.error and "went to someone else" in reply.text
 
 
@@ -317,10 +323,8 @@ async def test_when_nobody_else_qualifies_the_author_hears_how_many_reviews_they
     app: App, messenger: RecordingMessenger
 ) -> None:
     await submitted(app, "bob", "carol")
-    bob_ask = request_id(requests_to(messenger, "bob")[0])
-    await say(app, f"/path review {bob_ask} {ANSWERS}", user="bob")
-    carol_ask = request_id(requests_to(messenger, "carol")[0])
-    await say(app, f"/path decline {carol_ask}", user="carol")
+    await answer(app, messenger, "bob")
+    await decline(app, messenger, "carol")
     await tick(app)
     told = [m for m in messenger.to("dm", "alice") if "couldn't find anyone else" in m.text]
     assert len(told) == 1 and "You got 1 review" in told[0].text
@@ -338,8 +342,7 @@ async def test_export_holds_submissions_reviews_and_requests(
     app: App, messenger: RecordingMessenger
 ) -> None:
     await submitted(app, "bob", "carol")
-    ask = request_id(requests_to(messenger, "bob")[0])
-    await say(app, f"/path review {ask} {ANSWERS}", user="bob")
+    await answer(app, messenger, "bob")
     alice = _export(await say(app, "/privacy export"))["path_reviews"]
     (mine,) = alice["submissions"]
     assert mine["link"] == LINK and mine["reviews"][0]["reviewer"] == "Bob"
@@ -351,8 +354,7 @@ async def test_a_deleted_reviewers_review_reads_a_former_member(
     app: App, messenger: RecordingMessenger
 ) -> None:
     await submitted(app, "bob", "carol")
-    ask = request_id(requests_to(messenger, "bob")[0])
-    await say(app, f"/path review {ask} {ANSWERS}", user="bob")
+    await answer(app, messenger, "bob")
     await say(app, "/privacy delete confirm:yes", user="bob")
     (mine,) = _export(await say(app, "/privacy export"))["path_reviews"]["submissions"]
     (kept,) = mine["reviews"]
