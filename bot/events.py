@@ -42,10 +42,23 @@ class TimeZoneChanged:
 class Events:
     def __init__(self) -> None:
         self._handlers: dict[type, list[Callable[[Any], Awaitable[None]]]] = defaultdict(list)
+        self._notes: dict[type, list[Callable[[Any], Awaitable[list[str]]]]] = defaultdict(list)
 
     def subscribe(self, event_type: type[E], handler: Callable[[E], Awaitable[None]]) -> None:
         self._handlers[event_type].append(handler)
 
-    async def publish(self, event: object) -> None:
+    def add_reply_note(
+        self, event_type: type[E], handler: Callable[[E], Awaitable[list[str]]]
+    ) -> None:
+        """`handler`'s lines go into the reply of the command that published the event (a
+        check-in's reply says which milestone of the member's path it counts toward)."""
+        self._notes[event_type].append(handler)
+
+    async def publish(self, event: object) -> list[str]:
+        """Run the event's handlers; the lines its reply-note handlers add, in order."""
         for handler in self._handlers[type(event)]:
             await handler(event)
+        lines: list[str] = []
+        for note in self._notes[type(event)]:
+            lines += await note(event)
+        return lines

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import resources
+from typing import TypeVar
 
 from bot.paths.fileformat import PathFileError, parse_path_file
-from bot.paths.model import Path
+from bot.paths.model import Milestone, Path
 from bot.skills import SkillCatalogue
 from bot.storage.paths import PathRepo
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class PathLookupError(ValueError):
@@ -69,22 +72,13 @@ class PathCatalog:
         """The path a member typed: its id or name, or the start of exactly one ("ml
         engineer"). PathLookupError asks which when several match, and lists the choices
         when none does."""
-        paths = await self.paths(tenant_id)
-        key = path_key(text)
-        exact = [p for p in paths if key in (p.id, path_key(p.name))]
-        if exact:
-            return exact[0]
-        starts = [
-            p for p in paths if key and (p.id.startswith(key) or path_key(p.name).startswith(key))
-        ]
-        if len(starts) == 1:
-            return starts[0]
-        shown = repr(text.strip()[:40])
-        if starts:
-            choices = " or ".join(f"{p.name} ({p.id})" for p in starts)
-            raise PathLookupError(f"{shown} could be {choices}. Type more of the name.")
-        choices = ", ".join(f"{p.name} ({p.id})" for p in paths)
-        raise PathLookupError(f"There is no path {shown}. The paths: {choices}.")
+        return _choose(
+            await self.paths(tenant_id),
+            text,
+            lambda p: (p.id, path_key(p.name)),
+            lambda p: f"{p.name} ({p.id})",
+            lambda shown, choices: f"There is no path {shown}. The paths: {choices}.",
+        )
 
     async def add(self, tenant_id: int, text: str, now: datetime) -> tuple[Path, bool]:
         """Validate and store a community's path file; the path and whether it replaced the
@@ -102,3 +96,42 @@ class PathCatalog:
             )
         replaced = await self._repo.add_path(tenant_id, path.id, text, now)
         return path, replaced
+
+
+def find_milestone(path: Path, text: str) -> Milestone:
+    """The milestone a member typed: its number, id or title in any case, or the start of
+    exactly one id or title ("6", "docker", "containerise")."""
+    key = path_key(text)
+    if key.isdigit() and 1 <= int(key) <= len(path.milestones):
+        return path.milestones[int(key) - 1]
+    return _choose(
+        path.milestones,
+        text,
+        lambda m: (m.id, path_key(m.title)),
+        lambda m: f"{m.id} ({m.title})",
+        lambda shown, choices: f"{path.name} has no milestone {shown}. Its milestones: {choices}.",
+    )
+
+
+def _choose(
+    items: Sequence[T],
+    text: str,
+    keys: Callable[[T], tuple[str, ...]],
+    describe: Callable[[T], str],
+    unknown: Callable[[str, str], str],
+) -> T:
+    """The item `text` names exactly, else the one whose key it starts; PathLookupError
+    asks which when several start so, and lists them all (`unknown`) when none does."""
+    key = path_key(text)
+    exact = [item for item in items if key in keys(item)]
+    if exact:
+        return exact[0]
+    starts = [item for item in items if key and any(k.startswith(key) for k in keys(item))]
+    if len(starts) == 1:
+        return starts[0]
+    shown = repr(text.strip()[:40])
+    if starts:
+        could = " or ".join(describe(item) for item in starts)
+        raise PathLookupError(f"{shown} could be {could}. Type more of the name.")
+    choices = ", ".join(describe(item) for item in items)
+    raise PathLookupError(unknown(shown, choices))

@@ -155,7 +155,7 @@ class CheckinCommands:
             minutes=minutes,
             skills=skills,
         )
-        await self._publish(inv, saved, on, did, skills, minutes)
+        notes = await self._publish(inv, saved, on, did, skills, minutes)
         lines = [self._headline(md, on, saved)]
         logged = [f"{minutes} min"] if minutes else []
         if skills:
@@ -163,6 +163,7 @@ class CheckinCommands:
         if logged:
             lines.append("Logged: " + " · ".join(logged))
         lines += self._streak_lines(md, on, saved)
+        lines += notes
         buttons: tuple[Button, ...] = ()
         if blocker:
             lines.append(
@@ -218,8 +219,9 @@ class CheckinCommands:
         did: str,
         skills: tuple[str, ...],
         minutes: int | None,
-    ) -> None:
-        """Tell other cogs; the check-in is saved, so their failure must not undo the reply."""
+    ) -> list[str]:
+        """Tell other cogs, and return the lines they add to the reply; the check-in is saved,
+        so their failure must not undo the reply."""
         event = CheckinRecorded(
             tenant=inv.tenant,
             member=inv.member,
@@ -232,9 +234,10 @@ class CheckinCommands:
             session=saved.sessions,
         )
         try:
-            await self._app.events.publish(event)
+            return await self._app.events.publish(event)
         except Exception:
             log.exception("a CheckinRecorded handler failed for check-in %s", saved.id)
+            return []
 
     # --- changing a day ----------------------------------------------------------------------
 

@@ -1,0 +1,124 @@
+"""/admin paths: organizers add their community's own paths from a path file, or remove them.
+
+The file arrives as a path on the console's machine for now; on Discord and Slack it will be
+an attachment (the FILE option type). Only `PathFile` and `_file_text` know which.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from bot.app import App
+from bot.commands import CommandError, Invocation, Opt, Reply, command
+from bot.paths.catalog import PathLookupError
+from bot.paths.fileformat import MAX_FILE_CHARS, PathFileError
+from bot.ports import Button, Message
+from bot.text import plural
+
+PathFile = Annotated[
+    str, Opt("the path file (JSON, docs/paths.md): its path on this machine", primary=True)
+]
+
+
+class PathAdmin:
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._paths = app.paths
+
+    def _file_text(self, inv: Invocation, file: str) -> str:
+        """The text of the file the organizer gave, or CommandError saying why not."""
+        if not self._app.messenger.capabilities.local_files:
+            raise CommandError(
+                "Here the path file has to be attached, which is not possible yet: add it from "
+                "the console (python -m bot console), where a file path names your own file.",
+                inv.command,
+                option="file",
+            )
+        where = FilePath(file.strip()).expanduser()
+        try:
+            if where.stat().st_size > MAX_FILE_CHARS:
+                raise CommandError(
+                    f"{file.strip()} is larger than a path file may be ({MAX_FILE_CHARS:,} bytes).",
+                    inv.command,
+                    option="file",
+                )
+            return where.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            reason = "is not UTF-8 text"
+        except IsADirectoryError:
+            reason = "is a folder, not a file"
+        except FileNotFoundError:
+            reason = "does not exist"
+        except OSError as exc:
+            reason = f"cannot be read ({exc.strerror or exc})"
+        raise CommandError(f"{file.strip()} {reason}.", inv.command, option="file")
+
+    @command(
+        "admin paths add",
+        "Add your community's own learning path from a path file (docs/paths.md).",
+        admin=True,
+        examples=("/admin paths add file:paths/cloud-intern.json",),
+    )
+    async def add(self, inv: Invocation, *, file: PathFile) -> Reply:
+        text = self._file_text(inv, file)
+        try:
+            path, replaced = await self._paths.catalog.add(inv.tenant.id, text, inv.now)
+        except PathFileError as exc:
+            raise CommandError(str(exc), inv.command) from None
+        count = plural(len(path.milestones), "milestone")
+        if replaced:
+            return Reply(
+                text=f"Replaced the path **{path.name}** ({path.id}, {count}). Members on it "
+                "keep the milestones whose ids it still has."
+            )
+        return Reply(
+            text=f"Added the path **{path.name}** ({path.id}, {count}). Members pick it with "
+            f"/path pick {path.id}."
+        )
+
+    @command(
+        "admin paths remove",
+        "Remove one of your community's own paths (asks first when members are on it).",
+        admin=True,
+        examples=(
+            "/admin paths remove cloud-intern",
+            "/admin paths remove cloud-intern confirm:yes",
+        ),
+    )
+    async def remove(
+        self,
+        inv: Invocation,
+        *,
+        path: Annotated[str, Opt("the path: its name or id", primary=True, max_length=80)],
+        confirm: Annotated[bool | None, Opt("yes to remove it, no to keep it")] = None,
+    ) -> Reply:
+        try:
+            chosen = await self._paths.catalog.find(inv.tenant.id, path)
+        except PathLookupError as exc:
+            raise CommandError(str(exc), inv.command, option="path") from None
+        if self._paths.catalog.is_builtin(chosen.id):
+            raise CommandError(
+                f"{chosen.name} is a built-in path; only your community's own can be removed.",
+                inv.command,
+                option="path",
+            )
+        on_it = await self._paths.repo.members_on(inv.tenant.id, chosen.id)
+        line = f"admin paths remove {chosen.id}"
+        if on_it and confirm is None:
+            return Reply(
+                text=f"{plural(on_it, 'member')} {'is' if on_it == 1 else 'are'} on "
+                f"**{chosen.name}**. Removing it takes them off it; the milestones they reached "
+                "stay in their data and come back if the path is added again. "
+                f"Confirm with /{line} confirm:yes",
+                buttons=(
+                    Button("Remove it", f"{line} confirm:yes", "danger"),
+                    Button("Keep it", f"{line} confirm:no"),
+                ),
+            )
+        answered = Message(f"Path {chosen.name}: {'kept' if confirm is False else 'removed'}.")
+        if confirm is False:
+            return Reply(text=f"Kept the path **{chosen.name}**.", replaces_clicked=answered)
+        taken_off = await self._paths.repo.remove_path(inv.tenant.id, chosen.id)
+        off = f" {plural(taken_off, 'member')} left it with it." if taken_off > 0 else ""
+        return Reply(text=f"Removed the path **{chosen.name}**.{off}", replaces_clicked=answered)
