@@ -10,11 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 REVIEWS_WANTED = 2  # reviews a submission is after
 ANSWER_WITHIN = timedelta(days=3)  # then another reviewer is asked
-LINK_LIMIT = 300
 NOTE_LIMIT = 300
 
 
@@ -60,18 +58,6 @@ def parse_answer(criterion: Criterion, text: str) -> Answer:
             f' (then a note if you like), e.g. {criterion.name}:"partly, only unit tests".'
         )
     return Answer(verdict, " ".join(found.group(2).split())[:NOTE_LIMIT])
-
-
-def repository_link(text: str) -> str:
-    """The project's link as given, if it is an http(s) URL with a host; else AnswerError."""
-    link = text.strip().strip("<>")
-    parts = urlsplit(link)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in link:
-        raise AnswerError(
-            "That doesn't look like a link to your project: give its full address, starting "
-            "with https:// (a GitHub or GitLab repository, or any other host)."
-        )
-    return link
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,15 @@ class ReviewRepo:
         )
         return _request(row) if row else None
 
+    async def open_requests(self, reader: Reader, tenant_id: int, reviewer_id: int) -> list[int]:
+        """The ids of the requests waiting for this reviewer's answer, oldest first."""
+        rows = await reader.fetchall(
+            "SELECT id FROM path_reviews WHERE tenant_id = ? AND reviewer_id = ?"
+            " AND status = 'asked' ORDER BY id",
+            (tenant_id, reviewer_id),
+        )
+        return [r["id"] for r in rows]
+
     async def candidates(
         self, reader: Reader, submission: Submission, skills: Sequence[str]
     ) -> list[Candidate]:

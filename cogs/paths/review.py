@@ -17,17 +17,16 @@ from typing import Annotated, Any
 
 from bot.app import App
 from bot.commands import CommandError, Invocation, Opt, Reply, command
+from bot.paths.fileformat import URL_LENGTH, web_link
 from bot.paths.model import Milestone, Path
 from bot.paths.review import (
     ANSWER_WITHIN,
-    LINK_LIMIT,
     NOTE_LIMIT,
     REVIEWS_WANTED,
     RUBRIC,
     AnswerError,
     parse_answer,
     rank,
-    repository_link,
 )
 from bot.personal_data import PersonalData
 from bot.ports import Form, FormField, Message
@@ -37,6 +36,7 @@ from bot.storage.db import Tx
 from bot.storage.models import Member, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
 from bot.storage.reviews import ReviewRepo, ReviewRequest, Submission
+from bot.text import join
 from cogs.paths import review_texts as texts
 
 REVIEW_JOB = "path-review"
@@ -54,7 +54,10 @@ _ANSWERED = {
     "withdrawn": "the author replaced the link, so it needs no review",
 }
 
-RequestId = Annotated[int, Opt("the number of the review request", primary=True, min=1)]
+RequestId = Annotated[
+    int | None,
+    Opt("the review request's number (left out: your one open request)", primary=True, min=1),
+]
 Problem = Annotated[
     str, Opt("is the problem stated? yes, no or partly, and a note", max_length=NOTE_LIMIT)
 ]
@@ -210,7 +213,7 @@ class ReviewCommands:
             Opt(
                 "your project's link (https://...)",
                 primary=True,
-                max_length=LINK_LIMIT,
+                max_length=URL_LENGTH,
                 aliases=("url", "repo"),
             ),
         ],
@@ -229,9 +232,14 @@ class ReviewCommands:
                 f"The {path.name} path has no capstone project to submit for review.", inv.command
             )
         try:
-            link = repository_link(link)
-        except AnswerError as exc:
-            raise CommandError(str(exc), inv.command, option="link") from None
+            link = web_link(link)
+        except ValueError as exc:
+            raise CommandError(
+                f"The link: {exc}. Give your project's full address (a GitHub or GitLab "
+                "repository, or any other host).",
+                inv.command,
+                option="link",
+            ) from None
         skills = texts.any_of(capstone.skills, self._app.skills)
         async with self._app.db.transaction() as tx:
             before = await self._repo.open_submission(tx, inv.tenant.id, inv.member.id, path.id)
@@ -254,12 +262,28 @@ class ReviewCommands:
             lines.append(texts.nobody_left(path, link, 0, skills))
         else:
             lines.append(texts.submitted(path, link, filled.asked, skills))
+        if capstone.id not in progress.reached:
+            lines.append(texts.mark_done(capstone, link))
         return Reply(text="\n".join(lines))
 
     async def _own_request(
-        self, inv: Invocation, request_id: int
+        self, inv: Invocation, request_id: int | None
     ) -> tuple[ReviewRequest, Submission]:
-        """The invoker's open request `request_id`, or a reply saying why it is not."""
+        """The invoker's open request `request_id` (None: their only open one), or a reply
+        saying why there is none."""
+        if request_id is None:
+            waiting = await self._repo.open_requests(self._app.db, inv.tenant.id, inv.member.id)
+            if not waiting:
+                raise CommandError("You have no review requests waiting for an answer.")
+            if len(waiting) > 1:
+                numbers = join([f"#{n}" for n in waiting])
+                raise CommandError(
+                    f"You have {len(waiting)} review requests waiting ({numbers}): say which, "
+                    f"e.g. /{inv.command.name} {waiting[0]}.",
+                    inv.command,
+                    option="request",
+                )
+            request_id = waiting[0]
         request = await self._repo.request(self._app.db, inv.tenant.id, request_id)
         if request is None or request.reviewer_id != inv.member.id:
             raise CommandError(
@@ -283,14 +307,13 @@ class ReviewCommands:
         examples=(
             '/path review 12 problem:yes setup:"yes, docker compose up" tests:"partly, unit only"'
             " running:no readme:yes",
-            "/path review 12",
         ),
     )
     async def review(
         self,
         inv: Invocation,
         *,
-        request: RequestId,
+        request: RequestId = None,
         problem: Problem,
         setup: Setup,
         tests: Tests,
@@ -316,7 +339,7 @@ class ReviewCommands:
         assert author is not None
         async with self._app.db.transaction() as tx:
             if not await self._repo.answer(tx, inv.tenant.id, asked.id, answers, inv.now):
-                raise CommandError(f"Review request #{request} was answered already.")
+                raise CommandError(f"Review request #{asked.id} was answered already.")
             done = sum(
                 r.status == "done"
                 for r in await self._repo.requests(tx, inv.tenant.id, submission.id)
@@ -336,7 +359,7 @@ class ReviewCommands:
                 await self._reviews.fill(tx, submission, path, capstone, inv.now, tell_author=True)
         return Reply(
             text=f"Thank you! Your review is on its way to {author.label}, with your name on it.",
-            replaces_clicked=texts.answered_request(request, author.label, _ANSWERED["done"]),
+            replaces_clicked=texts.answered_request(asked.id, author.label, _ANSWERED["done"]),
         )
 
     @command(
@@ -344,19 +367,19 @@ class ReviewCommands:
         "Say you can't do a peer review request; someone else is asked.",
         examples=("/path decline 12",),
     )
-    async def decline(self, inv: Invocation, *, request: RequestId) -> Reply:
+    async def decline(self, inv: Invocation, *, request: RequestId = None) -> Reply:
         asked, submission = await self._own_request(inv, request)
         found = await self._reviews.capstone(submission)
         author = await self._app.members.get(inv.tenant.id, submission.member_id)
         name = author.label if author else "a former member"
         async with self._app.db.transaction() as tx:
             if not await self._repo.decline(tx, inv.tenant.id, asked.id, inv.now):
-                raise CommandError(f"Review request #{request} was answered already.")
+                raise CommandError(f"Review request #{asked.id} was answered already.")
             if found is not None:
                 await self._reviews.fill(tx, submission, *found, inv.now, tell_author=True)
         return Reply(
             text=f"No problem: I'll ask someone else to review {name}'s project. Thanks for saying so!",
-            replaces_clicked=texts.answered_request(request, name, _ANSWERED["declined"]),
+            replaces_clicked=texts.answered_request(asked.id, name, _ANSWERED["declined"]),
         )
 
 

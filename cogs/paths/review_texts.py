@@ -111,3 +111,8 @@ def replaced(link: str, withdrawn: int) -> str:
 def any_of(skill_ids: Sequence[str], skills: SkillCatalogue) -> str:
     """'Data engineering, Docker or SQL': the capstone's skills, any of which qualifies."""
     return join(sorted(skills.name(s) for s in skill_ids), conjunction="or")
+
+
+def mark_done(capstone: Milestone, link: str) -> str:
+    """Reviews are feedback, not the milestone: marking it done stays the member's word."""
+    return f"When it's finished, /path done {capstone.id} link:{link} marks the capstone done."

@@ -159,7 +159,7 @@ async def test_a_link_that_is_no_web_address_is_refused_with_the_usage(
     await submitted(app, "bob")
     sent = len(messenger.sent)
     reply = await say(app, f'/path submit link:"{link}"')
-    assert reply.error and "starting with https://" in reply.text
+    assert reply.error and "is not a web link" in reply.text
     assert "/path submit" in reply.text  # the usage line
     assert len(messenger.sent) == sent
 
@@ -360,3 +360,34 @@ async def test_a_deleted_reviewers_review_reads_a_former_member(
     (kept,) = mine["reviews"]
     assert kept["reviewer"] == FORMER_MEMBER
     assert kept["answers"]["tests"] == {"verdict": "partly", "note": "only unit tests"}
+
+
+async def test_submitting_says_how_to_mark_the_capstone_done_until_it_is(app: App) -> None:
+    alice = await on_path(app, "alice")
+    await knowing(app, "docker", "bob")
+    first = await say(app, f"/path submit {LINK}")
+    assert f"/path done capstone link:{LINK}" in first.text
+    await app.paths.repo.reach(alice.tenant_id, alice.id, PATH, ["capstone"], app.clock.now())
+    again = await say(app, f"/path submit {LINK}-v2")
+    assert "/path done" not in again.text
+
+
+async def test_without_a_number_the_one_open_request_is_answered(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    reply = await say(app, f"/path review {ANSWERS}", user="bob")
+    assert not reply.error and len(reviews_to(messenger, "alice")) == 1
+    nothing = await say(app, "/path decline", user="bob")
+    assert nothing.error and "no review requests waiting" in nothing.text
+
+
+async def test_without_a_number_several_open_requests_are_listed(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob")
+    await on_path(app, "dan")
+    await say(app, f"/path submit {LINK}-dan", user="dan")
+    first, second = (request_id(m) for m in requests_to(messenger, "bob"))
+    reply = await say(app, "/path decline", user="bob")
+    assert reply.error and f"2 review requests waiting (#{first} and #{second})" in reply.text
