@@ -23,13 +23,6 @@ def request_buttons(request_id: int) -> tuple[Button, ...]:
     )
 
 
-def _project(author: str, path: Path, capstone: Milestone, link: str) -> str:
-    return (
-        f"{literal(author)}'s project for the {literal(path.name)} path's capstone, "
-        f"*{literal(capstone.title)}*: {link}"
-    )
-
-
 def ask(
     request_id: int,
     author: str,
@@ -41,8 +34,9 @@ def ask(
     days = ANSWER_WITHIN.days
     return Message(
         f"**Peer review request** (#{request_id})\n"
-        f"Would you review {_project(author, path, capstone, link)}? I'm asking you because "
-        f"{why}.\nThe rubric: {RUBRIC_LINE} Answer each with yes, no or partly, and a short "
+        f"Would you review {literal(author)}'s project for the {literal(path.name)} path's "
+        f"capstone, *{literal(capstone.title)}*?\n{link}\nI'm asking you because {why}.\n"
+        f"The rubric: {RUBRIC_LINE} Answer each with yes, no or partly, and a short "
         f"note if you like.\nTap Review to answer, or Can't review; after {plural(days, 'day')} "
         "without an answer I'll ask someone else.",
         buttons=request_buttons(request_id),

@@ -119,7 +119,7 @@ async def test_a_capstone_link_asks_two_members_who_know_its_skills(
     assert "I asked 2 members who know" in reply.text and not reply.error
     assert asked(messenger, "alice", "bob", "carol", "dan") == {"bob", "carol"}
     (ask,) = requests_to(messenger, "bob")
-    assert LINK in ask.text and "Alice" in ask.text
+    assert LINK in ask.text and "Alice" in ask.text and "Are there tests?" in ask.text
     assert [b.label for b in ask.buttons] == ["Review", "Can't review"]
     assert ask.buttons[0].command == f"path review request:{request_id(ask)}"
 
