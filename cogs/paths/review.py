@@ -50,7 +50,7 @@ REVIEW_FORM = Form(
 _ANSWERED = {
     "done": "you reviewed it, thank you",
     "declined": "you said you can't review it",
-    "expired": "it went to someone else after three days without an answer",
+    "expired": f"it went to someone else after {ANSWER_WITHIN.days} days without an answer",
     "withdrawn": "the author replaced the link, so it needs no review",
 }
 
@@ -344,19 +344,20 @@ class ReviewCommands:
                 r.status == "done"
                 for r in await self._repo.requests(tx, inv.tenant.id, submission.id)
             )
+            # An organizer may have removed the path since: the author still gets the review.
+            path_name = found[0].name if found else submission.path_id
+            await enqueue(
+                tx,
+                inv.tenant.id,
+                message_key("path-review-done", inv.tenant.id, asked.id),
+                Target.dm(author.external_id),
+                texts.review(inv.member.label, path_name, submission.link, answers, done),
+                inv.now,
+                member_id=author.id,
+                mentions=(inv.member.id,),
+            )
             if found is not None:
-                path, capstone = found
-                await enqueue(
-                    tx,
-                    inv.tenant.id,
-                    message_key("path-review-done", inv.tenant.id, asked.id),
-                    Target.dm(author.external_id),
-                    texts.review(inv.member.label, path, submission.link, answers, done),
-                    inv.now,
-                    member_id=author.id,
-                    mentions=(inv.member.id,),
-                )
-                await self._reviews.fill(tx, submission, path, capstone, inv.now, tell_author=True)
+                await self._reviews.fill(tx, submission, *found, inv.now, tell_author=True)
         return Reply(
             text=f"Thank you! Your review is on its way to {author.label}, with your name on it.",
             replaces_clicked=texts.answered_request(asked.id, author.label, _ANSWERED["done"]),

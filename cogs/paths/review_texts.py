@@ -60,12 +60,12 @@ def answered_request(request_id: int, author: str, what: str) -> Message:
 
 def review(
     reviewer: str,
-    path: Path,
+    path_name: str,
     link: str,
     answers: Mapping[str, Answer],
     number: int,
 ) -> Message:
-    lines = [f"**A review of your {literal(path.name)} project** ({link}) from {literal(reviewer)}"]
+    lines = [f"**A review of your {literal(path_name)} project** ({link}) from {literal(reviewer)}"]
     for criterion in RUBRIC:
         answer = answers[criterion.name]
         note = f": {literal(answer.note)}" if answer.note else ""

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -396,3 +397,53 @@ async def test_without_a_number_several_open_requests_are_listed(
     first, second = (request_id(m) for m in requests_to(messenger, "bob"))
     reply = await say(app, "/path decline", user="bob")
     assert reply.error and f"2 review requests waiting (#{first} and #{second})" in reply.text
+
+
+def own_path(*, capstone: bool) -> str:
+    """A community's copy of a built-in path, with or without its capstone."""
+    shipped = Path(__file__).parents[3] / "bot" / "data" / "paths" / "backend-basics.json"
+    path = json.loads(shipped.read_text(encoding="utf-8"))
+    path.update(id="our-backend", name="Our backend")
+    if not capstone:
+        path["milestones"] = [m for m in path["milestones"] if not m.get("capstone")]
+    return json.dumps(path)
+
+
+async def test_a_path_without_a_capstone_has_nothing_to_submit(app: App) -> None:
+    alice = await member(app, "alice")
+    await app.paths.catalog.add(alice.tenant_id, own_path(capstone=False), app.clock.now())
+    await on_path(app, "alice", "our-backend")
+    reply = await say(app, f"/path submit {LINK}")
+    assert reply.error and "The Our backend path has no capstone project" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("/path decline abc", "request must be a whole number"),
+        ("/path decline 0", "at least 1"),
+        ("/path decline 99", "You have no review request #99"),
+        (f"/path review 99 {ANSWERS}", "You have no review request #99"),
+    ],
+)
+async def test_a_bad_request_number_is_refused_with_the_usage(
+    app: App, messenger: RecordingMessenger, line: str, says: str
+) -> None:
+    await submitted(app, "bob", "carol")
+    reply = await say(app, line, user="bob")
+    assert reply.error and says in reply.text and "Usage: /path" in reply.text
+    assert reviews_to(messenger, "alice") == []
+
+
+async def test_a_review_reaches_the_author_after_the_path_was_removed(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    alice = await member(app, "alice")
+    await app.paths.catalog.add(alice.tenant_id, own_path(capstone=True), app.clock.now())
+    await on_path(app, "alice", "our-backend")
+    await knowing(app, "sql", "bob")
+    await say(app, f"/path submit {LINK}")
+    await app.paths.repo.remove_path(alice.tenant_id, "our-backend")
+    assert not (await answer(app, messenger, "bob")).error
+    (got,) = reviews_to(messenger, "alice")
+    assert "A review of your our-backend project" in got.text and "from Bob" in got.text
