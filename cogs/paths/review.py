@@ -76,7 +76,6 @@ class Filled:
     """What filling a submission's reviewer slots did."""
 
     asked: int  # reviewers asked now
-    done: int  # reviews it has
     gave_up: bool  # nobody else qualifies and nothing is pending: the author was told
 
 
@@ -112,7 +111,7 @@ class Reviews:
         pending = sum(r.status == "asked" for r in requests)
         if done >= REVIEWS_WANTED:
             await self._repo.settle(tx, tenant_id, submission.id, now)
-            return Filled(0, done, False)
+            return Filled(0, False)
         wanted = REVIEWS_WANTED - done - pending
         candidates = await self._repo.candidates(tx, submission, capstone.skills)
         by_id = {c.member_id: c for c in candidates}
@@ -144,7 +143,7 @@ class Reviews:
                 now,
                 member_id=author.id,
             )
-        return Filled(asked, done, gave_up)
+        return Filled(asked, gave_up)
 
     async def _send_ask(
         self,
@@ -274,7 +273,9 @@ class ReviewCommands:
         if request_id is None:
             waiting = await self._repo.open_requests(self._app.db, inv.tenant.id, inv.member.id)
             if not waiting:
-                raise CommandError("You have no review requests waiting for an answer.")
+                raise CommandError(
+                    "You have no review requests waiting for an answer.", inv.command
+                )
             if len(waiting) > 1:
                 numbers = join([f"#{n}" for n in waiting])
                 raise CommandError(
@@ -293,12 +294,18 @@ class ReviewCommands:
             )
         submission = await self._repo.submission(self._app.db, inv.tenant.id, request.submission_id)
         if request.status != "asked":
-            author = await self._app.members.get(inv.tenant.id, submission.member_id)
-            name = author.label if author else "a former member"
+            author = await self._author(submission)
             raise CommandError(
-                f"Review request #{request_id} for {name} is closed: {_ANSWERED[request.status]}."
+                f"Review request #{request_id} for {author.label} is closed: "
+                f"{_ANSWERED[request.status]}."
             )
         return request, submission
+
+    async def _author(self, submission: Submission) -> Member:
+        """The submission's author (an erased author's submissions are deleted with them)."""
+        author = await self._app.members.get(submission.tenant_id, submission.member_id)
+        assert author is not None, "member rows are kept, as tombstones"
+        return author
 
     @command(
         "path review",
@@ -335,8 +342,7 @@ class ReviewCommands:
             except AnswerError as exc:
                 raise CommandError(str(exc), inv.command, option=criterion.name) from None
         found = await self._reviews.capstone(submission)
-        author = await self._app.members.get(inv.tenant.id, submission.member_id)
-        assert author is not None
+        author = await self._author(submission)
         async with self._app.db.transaction() as tx:
             if not await self._repo.answer(tx, inv.tenant.id, asked.id, answers, inv.now):
                 raise CommandError(f"Review request #{asked.id} was answered already.")
@@ -371,16 +377,16 @@ class ReviewCommands:
     async def decline(self, inv: Invocation, *, request: RequestId = None) -> Reply:
         asked, submission = await self._own_request(inv, request)
         found = await self._reviews.capstone(submission)
-        author = await self._app.members.get(inv.tenant.id, submission.member_id)
-        name = author.label if author else "a former member"
+        author = await self._author(submission)
         async with self._app.db.transaction() as tx:
             if not await self._repo.decline(tx, inv.tenant.id, asked.id, inv.now):
                 raise CommandError(f"Review request #{asked.id} was answered already.")
             if found is not None:
                 await self._reviews.fill(tx, submission, *found, inv.now, tell_author=True)
         return Reply(
-            text=f"No problem: I'll ask someone else to review {name}'s project. Thanks for saying so!",
-            replaces_clicked=texts.answered_request(asked.id, name, _ANSWERED["declined"]),
+            text=f"No problem: I'll ask someone else to review {author.label}'s project. "
+            "Thanks for saying so!",
+            replaces_clicked=texts.answered_request(asked.id, author.label, _ANSWERED["declined"]),
         )
 
 
