@@ -82,18 +82,21 @@ class PathCatalog:
 
     async def add(self, tenant_id: int, text: str, now: datetime) -> tuple[Path, bool]:
         """Validate and store a community's path file; the path and whether it replaced the
-        community's path with that id. A built-in path's id or name is refused."""
+        community's path with that id. A built-in path's id or name is refused, and the name
+        of another of the community's paths (a name must say which path it is)."""
         path = parse_path_file(text, self._skills)
-        clash = next(
-            (b for b in self.builtin if path.id == b.id or path_key(path.name) == path_key(b.name)),
-            None,
-        )
-        if clash is not None:
-            raise PathFileError(
-                [
-                    f"the path: {clash.name} ({clash.id}) is a built-in path; choose another id and name"
-                ]
-            )
+        for other in await self.paths(tenant_id):
+            same_name = path_key(other.name) == path_key(path.name)
+            if self.is_builtin(other.id) and (other.id == path.id or same_name):
+                raise PathFileError(
+                    [
+                        f"the path: {other.name} ({other.id}) is a built-in path; choose another id and name"
+                    ]
+                )
+            if other.id != path.id and same_name:
+                raise PathFileError(
+                    [f"the path: your community's path {other.id} is named {other.name} already"]
+                )
         replaced = await self._repo.add_path(tenant_id, path.id, text, now)
         return path, replaced
 

@@ -32,11 +32,6 @@ class Milestone:
     capstone: bool  # at most one per path, the last milestone
     resources: tuple[Resource, ...]
 
-    @property
-    def reached_by_minutes(self) -> bool:
-        """Whether check-ins alone reach it: minutes are set and no link is asked for."""
-        return self.minutes is not None and not self.needs_link
-
 
 @dataclass(frozen=True)
 class Path:

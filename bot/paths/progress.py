@@ -9,8 +9,8 @@ minutes change nothing about it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from bot.paths.catalog import PathCatalog
 from bot.paths.model import Milestone, Path
@@ -23,6 +23,7 @@ class PathProgress:
     reached: dict[str, ReachedMilestone]  # milestone id -> when (and the link)
     minutes: dict[str, int]  # milestone id -> minutes so far
     current: Milestone | None  # the first milestone not reached; None when all are
+    since: date | None = None  # the member's local day from which check-ins count
 
     @property
     def reached_count(self) -> int:
@@ -33,9 +34,9 @@ class PathProgress:
         return [
             m
             for m in self.path.milestones
-            if m.reached_by_minutes
-            and m.id not in self.reached
+            if not m.needs_link
             and m.minutes is not None
+            and m.id not in self.reached
             and self.minutes[m.id] >= m.minutes
         ]
 
@@ -48,17 +49,20 @@ def minutes_toward(path: Path, by_skills: SkillMinutes) -> dict[str, int]:
     }
 
 
-def _progress(
-    path: Path, reached: dict[str, ReachedMilestone], minutes: dict[str, int]
-) -> PathProgress:
-    current = next((m for m in path.milestones if m.id not in reached), None)
-    return PathProgress(path, reached, minutes, current)
+def first_unreached(path: Path, reached: dict[str, ReachedMilestone]) -> Milestone | None:
+    return next((m for m in path.milestones if m.id not in reached), None)
 
 
 def progress(
-    path: Path, reached: dict[str, ReachedMilestone], by_skills: SkillMinutes
+    path: Path, picked: MemberPath, reached: dict[str, ReachedMilestone], by_skills: SkillMinutes
 ) -> PathProgress:
-    return _progress(path, reached, minutes_toward(path, by_skills))
+    return PathProgress(
+        path,
+        reached,
+        minutes_toward(path, by_skills),
+        first_unreached(path, reached),
+        picked.picked_on,
+    )
 
 
 class PathProgressService:
@@ -80,7 +84,7 @@ class PathProgressService:
             return None
         reached = await self.repo.reached(tenant_id, member_id, path.id)
         by_skills = (await self.repo.skill_minutes(tenant_id, member_id)).get(member_id, {})
-        return progress(path, reached, by_skills)
+        return progress(path, picked, reached, by_skills)
 
     async def progress_all(self, tenant_id: int) -> dict[int, PathProgress]:
         """member id -> progress, for every member on a path (four queries in all)."""
@@ -92,7 +96,7 @@ class PathProgressService:
         minutes = await self.repo.skill_minutes(tenant_id)
         return {
             member_id: progress(
-                paths[mp.path_id], reached.get(member_id, {}), minutes.get(member_id, {})
+                paths[mp.path_id], mp, reached.get(member_id, {}), minutes.get(member_id, {})
             )
             for member_id, mp in active.items()
             if mp.path_id in paths
@@ -111,4 +115,4 @@ class PathProgressService:
             return before, []
         await self.repo.reach(tenant_id, member_id, before.path.id, [m.id for m in due], now)
         reached = before.reached | {m.id: ReachedMilestone(m.id, now, None) for m in due}
-        return _progress(before.path, reached, before.minutes), due
+        return replace(before, reached=reached, current=first_unreached(before.path, reached)), due

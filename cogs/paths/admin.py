@@ -120,5 +120,10 @@ class PathAdmin:
         if confirm is False:
             return Reply(text=f"Kept the path **{chosen.name}**.", replaces_clicked=answered)
         taken_off = await self._paths.repo.remove_path(inv.tenant.id, chosen.id)
-        off = f" {plural(taken_off, 'member')} left it with it." if taken_off > 0 else ""
+        off = (
+            f" {plural(taken_off, 'member')} on it {'is' if taken_off == 1 else 'are'} on no "
+            "path now."
+            if taken_off > 0
+            else ""
+        )
         return Reply(text=f"Removed the path **{chosen.name}**.{off}", replaces_clicked=answered)

@@ -23,8 +23,8 @@ class CheckinNotes:
         progress, reached = await self._app.paths.record_due(
             event.tenant.id, event.member.id, self._app.clock.now()
         )
-        if progress is None:
-            return []
+        if progress is None or (progress.since is not None and event.local_date < progress.since):
+            return []  # on no path, or a day logged from before they picked it
         lines = [self._reached_line(progress, m) for m in reached]
         toward = [
             m

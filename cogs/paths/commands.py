@@ -62,6 +62,10 @@ class PathCommands:
         before = await self._paths.repo.active(inv.tenant.id, inv.member.id)
         if before is not None and before.path_id == chosen.id:
             return Reply(text=f"You are already on **{chosen.name}**. See it with /path show.")
+        returning = any(
+            p.path_id == chosen.id
+            for p in await self._paths.repo.picked(inv.tenant.id, inv.member.id)
+        )
         settings = await self._app.community.get(inv.tenant.id)
         zone = member_zone(
             inv.member.timezone, inv.member.platform_timezone, settings[TIMEZONE]
@@ -74,7 +78,7 @@ class PathCommands:
             f"You are on **{chosen.name}** now: {plural(len(chosen.milestones), 'milestone')} "
             f"toward {chosen.role}."
         ]
-        if picked.picked_at != inv.now:
+        if returning:
             lines.append(
                 f"Welcome back: your progress since {long_date(picked.picked_on)} is kept "
                 f"({progress.reached_count} reached)."
@@ -134,7 +138,7 @@ class PathCommands:
         )
         if helpers:
             helper = helpers[0]
-            knows = f" and knows {self._app.skills.names(milestone.skills)}" if helper.knows else ""
+            knows = f" and know {self._app.skills.names(milestone.skills)}" if helper.knows else ""
             lines.append(f"Ask {helper.label}: they reached this milestone{knows}.")
         return Reply(text="\n".join(lines))
 
@@ -158,6 +162,8 @@ class PathCommands:
             str, Opt("a link to your work (https://...)", max_length=URL_LENGTH, aliases=("url",))
         ] = "",
     ) -> Reply:
+        if not link.strip():
+            milestone, link = _bare_link(milestone)  # "/path done capstone https://..."
         progress = await self._progress(inv)
         chosen = self._milestone(inv, progress, milestone)
         url = self._link(inv, link) if link.strip() else None
@@ -252,3 +258,12 @@ class PathCommands:
             return await self._paths.catalog.find(inv.tenant.id, typed)
         except PathLookupError as exc:
             raise CommandError(str(exc), inv.command, option="path") from None
+
+
+def _bare_link(typed: str) -> tuple[str, str]:
+    """A link typed among the bare words, without `link:`, split from the milestone's name."""
+    words = typed.split()
+    links = [w for w in words if w.lower().startswith(("http://", "https://"))]
+    if len(links) != 1:
+        return typed, ""
+    return " ".join(w for w in words if w != links[0]), links[0]

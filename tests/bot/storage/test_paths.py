@@ -168,3 +168,13 @@ async def test_erase_deletes_the_members_rows_only(app: App, repo: PathRepo) -> 
         "milestones_reached": [],
     }
     assert await repo.active(bob.tenant_id, bob.id) is not None
+
+
+async def test_a_deleted_communitys_rows_go_with_it(app: App, repo: PathRepo) -> None:
+    (alice,) = await _members(app, "alice")
+    await repo.pick(alice.tenant_id, alice.id, "own", START, DAY)
+    await repo.reach(alice.tenant_id, alice.id, "own", ["m1"], START)
+    await repo.add_path(alice.tenant_id, "own", "{}", START)
+    await app.db.execute("DELETE FROM tenants WHERE id = ?", (alice.tenant_id,))
+    for table in ("member_paths", "path_milestones", "tenant_paths"):
+        assert await app.db.fetchall(f"SELECT * FROM {table}") == [], table

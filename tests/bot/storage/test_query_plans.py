@@ -26,17 +26,23 @@ GROWING = {
     "group_members",
     "outbox",
     "outbox_mentions",
+    "member_paths",
+    "path_milestones",
 }
 MEMBER_COMMANDS = [
     "/profile set timezone:Europe/Berlin learning:sql,docker knows:python hours:18:00-21:00",
     "/profile show",
     "/buddy join",
+    "/path pick ml engineer",
     '/checkin did:"sql joins" skills:sql minutes:30 blockers:"outer joins"',
     "/checkin remind 19:00",
     "/streak",
     "/stats",
     "/buddy status",
     "/buddy history",
+    "/path show",
+    "/path done git link:https://github.com/alice/notes",
+    "/path next",
 ]
 
 
@@ -54,6 +60,8 @@ async def test_member_commands_never_walk_the_whole_community(app: App) -> None:
     for name in ("bob", "carol"):  # a community, not one member alone
         await say(app, MEMBER_COMMANDS[0], user=name)
         await say(app, "/buddy join", user=name)
+        await say(app, "/path pick ml engineer", user=name)
+        await say(app, "/path done git", user=name)
     statements: list[str] = []
     await app.db.trace(statements.append)
     for line in MEMBER_COMMANDS:
