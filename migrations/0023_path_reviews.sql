@@ -17,7 +17,9 @@ CREATE TABLE path_submissions (
 );
 CREATE UNIQUE INDEX path_submissions_open ON path_submissions (tenant_id, member_id, path_id)
     WHERE replaced_at IS NULL;
-CREATE INDEX path_submissions_unsettled ON path_submissions (tenant_id, settled_at);
+-- The review job's work: the open submissions still after reviews, whatever the community.
+CREATE INDEX path_submissions_unsettled ON path_submissions (submitted_at)
+    WHERE settled_at IS NULL AND replaced_at IS NULL;
 CREATE INDEX path_submissions_week ON path_submissions (tenant_id, submitted_at);
 
 -- One request to one reviewer about one submission: asked, then declined, expired (no answer

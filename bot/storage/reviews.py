@@ -210,34 +210,38 @@ class ReviewRepo:
         block with the author either way, never asked about it before, and either knowing
         one of `skills` (the capstone's) or having reached the capstone themselves."""
         marks = ", ".join("?" for _ in skills) or "NULL"
+        # Driven from who knows a skill and who reached the capstone (indexed by skill and by
+        # milestone), never from the whole community's members.
         rows = await reader.fetchall(
-            "SELECT m.id, (SELECT COUNT(*) FROM member_skills k WHERE k.member_id = m.id"
+            "WITH pool (member_id) AS ("
+            " SELECT k.member_id FROM member_skills k WHERE k.tenant_id = ?"
+            f"  AND k.kind = 'knows' AND k.skill IN ({marks})"
+            " UNION SELECT pm.member_id FROM path_milestones pm WHERE pm.tenant_id = ?"
+            "  AND pm.path_id = ? AND pm.milestone_id = ?)"
+            " SELECT m.id, (SELECT COUNT(*) FROM member_skills k WHERE k.member_id = m.id"
             f"  AND k.kind = 'knows' AND k.skill IN ({marks})) AS overlap,"
             " EXISTS (SELECT 1 FROM path_milestones pm WHERE pm.tenant_id = m.tenant_id"
             "  AND pm.member_id = m.id AND pm.path_id = ? AND pm.milestone_id = ?) AS reached,"
             " (SELECT COUNT(*) FROM path_reviews o WHERE o.tenant_id = m.tenant_id"
             "  AND o.reviewer_id = m.id AND o.status = 'asked') AS open_requests"
-            " FROM members m WHERE m.tenant_id = ? AND m.left_at IS NULL AND m.id <> ?"
-            " AND (m.id IN (SELECT k.member_id FROM member_skills k WHERE k.tenant_id = ?"
-            f"  AND k.kind = 'knows' AND k.skill IN ({marks}))"
-            "  OR m.id IN (SELECT pm.member_id FROM path_milestones pm WHERE pm.tenant_id = ?"
-            "   AND pm.path_id = ? AND pm.milestone_id = ?))"
+            " FROM pool JOIN members m ON m.id = pool.member_id"
+            " WHERE m.tenant_id = ? AND m.left_at IS NULL AND m.id <> ?"
             " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.tenant_id = m.tenant_id"
             "  AND ((b.blocker_id = ? AND b.blocked_id = m.id)"
             "   OR (b.blocker_id = m.id AND b.blocked_id = ?)))"
             " AND NOT EXISTS (SELECT 1 FROM path_reviews r WHERE r.submission_id = ?"
             "  AND r.reviewer_id = m.id)",
             (
+                submission.tenant_id,
+                *skills,
+                submission.tenant_id,
+                submission.path_id,
+                submission.milestone_id,
                 *skills,
                 submission.path_id,
                 submission.milestone_id,
                 submission.tenant_id,
                 submission.member_id,
-                submission.tenant_id,
-                *skills,
-                submission.tenant_id,
-                submission.path_id,
-                submission.milestone_id,
                 submission.member_id,
                 submission.member_id,
                 submission.id,

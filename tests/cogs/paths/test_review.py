@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from bot.storage.privacy import FORMER_MEMBER
 from cogs import load_all
 from cogs.paths import review
 from cogs.paths.review import REVIEW_FORM
+from tests.bot.storage.test_query_plans import _walks_the_community
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
 
@@ -447,3 +449,37 @@ async def test_a_review_reaches_the_author_after_the_path_was_removed(
     assert not (await answer(app, messenger, "bob")).error
     (got,) = reviews_to(messenger, "alice")
     assert "A review of your our-backend project" in got.text and "from Bob" in got.text
+
+
+async def test_review_commands_never_walk_the_whole_community(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    """As tests/bot/storage/test_query_plans.py checks the other member commands (these join
+    its list once review.setup is wired into cogs/paths)."""
+    await knowing(app, "docker,sql", "bob", "carol", "dan", "erin")
+    await on_path(app, "alice")
+    statements: list[str] = []
+    await app.db.trace(statements.append)
+    await say(app, f"/path submit {LINK}")
+    await answer(app, messenger, "bob")
+    await decline(app, messenger, "carol")
+    await say(app, "/path review", user="dan")
+    await app.db.trace(None)
+    conn = sqlite3.connect(app.db.path)
+    try:
+        walking = {
+            sql[:160]: bad
+            for sql in dict.fromkeys(statements)
+            if re.match(r"\s*(SELECT|UPDATE|DELETE|INSERT|WITH)", sql, re.IGNORECASE)
+            for bad in [
+                [
+                    line[3]
+                    for line in conn.execute(f"EXPLAIN QUERY PLAN {sql}")
+                    if _walks_the_community(line[3])
+                ]
+            ]
+            if bad
+        }
+    finally:
+        conn.close()
+    assert statements and not walking, walking
