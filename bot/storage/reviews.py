@@ -175,6 +175,14 @@ class ReviewRepo:
         )
         return changed == 1
 
+    async def reopen(self, tx: Tx, submission: Submission) -> Submission:
+        """After nobody else qualified: after reviews again (nobody asked before is asked)."""
+        await tx.execute(
+            "UPDATE path_submissions SET settled_at = NULL WHERE tenant_id = ? AND id = ?",
+            (submission.tenant_id, submission.id),
+        )
+        return await self.submission(tx, submission.tenant_id, submission.id)
+
     # --- requests -----------------------------------------------------------------------------
 
     async def requests(

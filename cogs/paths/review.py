@@ -242,15 +242,13 @@ class ReviewCommands:
         skills = texts.any_of(capstone.skills, self._app.skills)
         async with self._app.db.transaction() as tx:
             before = await self._repo.open_submission(tx, inv.tenant.id, inv.member.id, path.id)
+            replaced, withdrawn = None, 0
             if before is not None and before.link == link:
-                raise CommandError(
-                    f"You already submitted {link} for review on the {path.name} path; its "
-                    "reviews come to you by DM. To submit another link, give that one.",
-                    inv.command,
+                submission = await self._again(inv, tx, before)
+            else:
+                submission, replaced, withdrawn = await self._repo.submit(
+                    tx, inv.tenant.id, inv.member.id, path.id, capstone.id, link, inv.now
                 )
-            submission, replaced, withdrawn = await self._repo.submit(
-                tx, inv.tenant.id, inv.member.id, path.id, capstone.id, link, inv.now
-            )
             filled = await self._reviews.fill(
                 tx, submission, path, capstone, inv.now, tell_author=False
             )
@@ -264,6 +262,21 @@ class ReviewCommands:
         if capstone.id not in progress.reached:
             lines.append(texts.mark_done(capstone, link))
         return Reply(text="\n".join(lines))
+
+    async def _again(self, inv: Invocation, tx: Tx, submission: Submission) -> Submission:
+        """The same link again: asked again when nobody else could be asked before (someone
+        may qualify now), else refused, saying why."""
+        done = sum(
+            r.status == "done" for r in await self._repo.requests(tx, inv.tenant.id, submission.id)
+        )
+        if submission.settled_at is None or done >= REVIEWS_WANTED:
+            still = "has its reviews" if done >= REVIEWS_WANTED else "is waiting for its reviews"
+            raise CommandError(
+                f"You already submitted {submission.link} for review, and it {still} (they "
+                "come to you by DM). To submit another version, give its link.",
+                inv.command,
+            )
+        return await self._repo.reopen(tx, submission)
 
     async def _own_request(
         self, inv: Invocation, request_id: int | None

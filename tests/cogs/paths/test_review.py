@@ -483,3 +483,24 @@ async def test_review_commands_never_walk_the_whole_community(
     finally:
         conn.close()
     assert statements and not walking, walking
+
+
+async def test_the_same_link_asks_again_once_someone_new_qualifies(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob")
+    await decline(app, messenger, "bob")
+    await knowing(app, "docker", "carol")
+    reply = await say(app, f"/path submit {LINK}")
+    assert not reply.error and "I asked 1 member who knows" in reply.text
+    assert asked(messenger, "carol") == {"carol"} and len(requests_to(messenger, "bob")) == 1
+
+
+async def test_the_same_link_with_both_reviews_is_refused(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    await answer(app, messenger, "bob")
+    await answer(app, messenger, "carol")
+    reply = await say(app, f"/path submit {LINK}")
+    assert reply.error and "it has its reviews" in reply.text
