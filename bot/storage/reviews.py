@@ -116,6 +116,17 @@ class ReviewRepo:
         )
         return _submission(row) if row else None
 
+    async def open_submissions(
+        self, reader: Reader, tenant_id: int, member_id: int
+    ) -> list[Submission]:
+        """The member's open submission on each path they submitted on, oldest first."""
+        rows = await reader.fetchall(
+            f"{_SUBMISSION} WHERE tenant_id = ? AND member_id = ? AND replaced_at IS NULL"
+            " ORDER BY id",
+            (tenant_id, member_id),
+        )
+        return [_submission(r) for r in rows]
+
     async def submission(self, reader: Reader, tenant_id: int, submission_id: int) -> Submission:
         row = await reader.fetchone(
             f"{_SUBMISSION} WHERE tenant_id = ? AND id = ?", (tenant_id, submission_id)

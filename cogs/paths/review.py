@@ -402,6 +402,30 @@ class ReviewCommands:
             replaces_clicked=texts.answered_request(asked.id, author.label, _ANSWERED["declined"]),
         )
 
+    @command(
+        "path reviews",
+        "Your project's peer reviews so far, and the review requests waiting for you.",
+    )
+    async def reviews(self, inv: Invocation) -> Reply:
+        tenant_id, db = inv.tenant.id, self._app.db
+        parts = []
+        for own in await self._repo.open_submissions(db, tenant_id, inv.member.id):
+            requests = await self._repo.requests(db, tenant_id, own.id)
+            path = await self._app.paths.catalog.get(tenant_id, own.path_id)
+            done = [(r.reviewer_name, r.answers) for r in requests if r.answers is not None]
+            waiting = sum(r.status == "asked" for r in requests)
+            name = path.name if path else own.path_id
+            parts.append(texts.status(name, own.link, done, waiting, own.settled_at is not None))
+        asked = []
+        for number in await self._repo.open_requests(db, tenant_id, inv.member.id):
+            request = await self._repo.request(db, tenant_id, number)
+            assert request is not None
+            submission = await self._repo.submission(db, tenant_id, request.submission_id)
+            asked.append((number, (await self._author(submission)).label, submission.link))
+        if asked:
+            parts.append(texts.waiting_for_you(asked))
+        return Reply(text="\n\n".join(parts) or texts.NOTHING_YET)
+
 
 class ReviewData:
     def __init__(self, repo: ReviewRepo) -> None:

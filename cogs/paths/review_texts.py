@@ -10,6 +10,10 @@ from bot.ports import Button, Message
 from bot.skills import SkillCatalogue
 from bot.text import join, literal, plural
 
+NOTHING_YET = (
+    "No peer reviews yet: submit your path's capstone project with /path submit "
+    "link:https://..., and review requests sent to you show here too."
+)
 RUBRIC_LINE = (
     "Is the problem stated? Is the setup reproducible? Are there tests? Is it deployed or "
     "runnable? Does the README have a short situation-task-action-result (STAR) summary?"
@@ -66,15 +70,50 @@ def review(
     number: int,
 ) -> Message:
     lines = [f"**A review of your {literal(path_name)} project** ({link}) from {literal(reviewer)}"]
-    for criterion in RUBRIC:
-        answer = answers[criterion.name]
-        note = f": {literal(answer.note)}" if answer.note else ""
-        lines.append(f"{MARKS[answer.verdict]} {criterion.short}{note}")
+    lines += rubric_lines(answers)
     if number >= REVIEWS_WANTED:
         lines.append(f"That's {plural(number, 'review')}: well done on finishing your project!")
     else:
         lines.append(f"Review {number} of {REVIEWS_WANTED}; I'll send the next when it's in.")
     return Message("\n".join(lines))
+
+
+def rubric_lines(answers: Mapping[str, Answer]) -> list[str]:
+    """✅ / 🟡 / ❌ and the note, one line per question."""
+    lines = []
+    for criterion in RUBRIC:
+        answer = answers[criterion.name]
+        note = f": {literal(answer.note)}" if answer.note else ""
+        lines.append(f"{MARKS[answer.verdict]} {criterion.short}{note}")
+    return lines
+
+
+def status(
+    path_name: str,
+    link: str,
+    reviews: Sequence[tuple[str, Mapping[str, Answer]]],
+    waiting: int,
+    settled: bool,
+) -> str:
+    """`/path reviews`: the member's submission, its reviews so far and what it waits for."""
+    lines = [f"**Your {literal(path_name)} project** ({link}): {plural(len(reviews), 'review')}"]
+    for reviewer, answers in reviews:
+        lines.append(f"From {literal(reviewer)}:")
+        lines += [f"  {line}" for line in rubric_lines(answers)]
+    if waiting:
+        lines.append(f"Waiting for {plural(waiting, 'reviewer')} to answer.")
+    elif settled and len(reviews) < REVIEWS_WANTED:
+        lines.append("Nobody else here could be asked; /path submit with the same link asks again.")
+    return "\n".join(lines)
+
+
+def waiting_for_you(requests: Sequence[tuple[int, str, str]]) -> str:
+    """The review requests waiting for the member's answer: (number, author, link)."""
+    asks = [f"#{n} for {literal(author)}: {link}" for n, author, link in requests]
+    return (
+        "Review requests waiting for you (/path review NUMBER, or /path decline NUMBER):\n"
+        + "\n".join(f"• {a}" for a in asks)
+    )
 
 
 def nobody_left(path: Path, link: str, done: int, skills: str) -> str:

@@ -504,3 +504,38 @@ async def test_the_same_link_with_both_reviews_is_refused(
     await answer(app, messenger, "carol")
     reply = await say(app, f"/path submit {LINK}")
     assert reply.error and "it has its reviews" in reply.text
+
+
+# --- /path reviews ----------------------------------------------------------------------------
+
+
+async def test_path_reviews_shows_the_reviews_so_far_and_who_is_still_asked(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    assert "No peer reviews yet" in (await say(app, "/path reviews")).text
+    await submitted(app, "bob", "carol")
+    await answer(app, messenger, "bob")
+    mine = await say(app, "/path reviews")
+    assert f"**Your Data engineer intern project** ({LINK}): 1 review" in mine.text
+    assert "From Bob:\n  ✅ Problem stated" in mine.text
+    assert "Waiting for 1 reviewer to answer." in mine.text
+
+
+async def test_path_reviews_lists_the_requests_waiting_for_the_reviewer(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    number = first_request(messenger, "carol")
+    theirs = await say(app, "/path reviews", user="carol")
+    assert f"• #{number} for Alice: {LINK}" in theirs.text
+    await decline(app, messenger, "carol")
+    assert "No peer reviews yet" in (await say(app, "/path reviews", user="carol")).text
+
+
+async def test_path_reviews_says_when_nobody_else_could_be_asked(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob")
+    await decline(app, messenger, "bob")
+    mine = await say(app, "/path reviews")
+    assert "0 reviews" in mine.text and "Nobody else here could be asked" in mine.text
