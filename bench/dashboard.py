@@ -44,6 +44,7 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.dashboard.access import login_link
+from bot.heap import freeze_startup_objects
 from bot.meeting_times import shared_windows
 from bot.storage.db import from_db, to_db
 from cogs import load_all
@@ -199,6 +200,7 @@ async def run(members: int, history_weeks: int, runs: int, seed_value: int) -> i
             )
             logging.getLogger("aiohttp.access").setLevel(logging.INFO)
             logging.getLogger("aiohttp.access").propagate = False
+            freeze_startup_objects()  # as `python -m bot dashboard` does once it serves
             pages = [await page(app, tenant, ORGANIZER, path, runs) for path in PAGES]
         finally:
             await app.close()

@@ -20,10 +20,15 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.commands import (
+    MAX_FILE_BYTES,
+    NO_FILES,
     Command,
     CommandError,
     CommandTable,
     ConvertContext,
+    FileRef,
+    FileRefused,
+    FileSource,
     Handler,
     Invocation,
     Reply,
@@ -32,6 +37,7 @@ from bot.commands import (
     commands_of,
     declared,
     parse_line,
+    too_big,
     validate,
 )
 from bot.community import CommunitySettings
@@ -96,6 +102,21 @@ class Actor:
 def _checked_zone(name: str | None) -> str | None:
     """A platform's zone name as stored: a known IANA name, or None (an odd one is ignored)."""
     return known_zone(name) if name else None
+
+
+async def _fetch_files(command: Command, args: dict[str, Any], files: FileSource) -> dict[str, Any]:
+    """Replace each FileRef by the file it names, fetched from what came with the event."""
+    for name, value in list(args.items()):
+        if not isinstance(value, FileRef):
+            continue
+        try:
+            found = await files.read(name, value.raw, MAX_FILE_BYTES)
+        except FileRefused as exc:
+            raise CommandError(exc.message, command, option=name) from None
+        if len(found.data) > MAX_FILE_BYTES:  # whatever the source checked before
+            raise CommandError(too_big(name, len(found.data)).message, command, option=name)
+        args[name] = found
+    return args
 
 
 def _process_id() -> str:
@@ -280,24 +301,32 @@ class App:
 
     # --- handling input ------------------------------------------------------------------------
 
-    async def handle_line(self, actor: Actor, line: str, prefix: str = "/") -> Reply:
+    async def handle_line(
+        self, actor: Actor, line: str, prefix: str = "/", files: FileSource = NO_FILES
+    ) -> Reply:
         """A typed command line (console, Slack): parse, validate, run."""
         try:
             command, raw = parse_line(line, self.commands, self.convert_context)
         except CommandError as exc:
-            return exc.reply(prefix)
-        return await self.handle(actor, command, raw, prefix)
+            return exc.reply(prefix, self.messenger.capabilities.file_input)
+        return await self.handle(actor, command, raw, prefix, files)
 
     async def handle(
-        self, actor: Actor, command: Command, raw: Mapping[str, str], prefix: str = "/"
+        self,
+        actor: Actor,
+        command: Command,
+        raw: Mapping[str, str],
+        prefix: str = "/",
+        files: FileSource = NO_FILES,
     ) -> Reply:
-        """Raw option strings from any adapter (typed text, Discord options, a submitted form)."""
+        """Raw option strings from any adapter (typed text, Discord options, a submitted form);
+        `files` fetches what the event's file options name (bot/commands/files.py)."""
         try:
             # Slow commands have slots of their own: a burst of them never starves quick ones.
             async with self._slow_admission if command.slow else self._admission:
-                return await self._run(actor, command, raw)
+                return await self._run(actor, command, raw, files)
         except CommandError as exc:
-            return exc.reply(prefix)
+            return exc.reply(prefix, self.messenger.capabilities.file_input)
         except Exception:
             log.exception("command /%s failed", command.name)
             return Reply(
@@ -306,7 +335,9 @@ class App:
                 error=True,
             )
 
-    async def _run(self, actor: Actor, command: Command, raw: Mapping[str, str]) -> Reply:
+    async def _run(
+        self, actor: Actor, command: Command, raw: Mapping[str, str], files: FileSource
+    ) -> Reply:
         if command.admin and not actor.is_admin:
             raise CommandError(f"/{command.name} is for community admins only.", command)
         if actor.outside_community:
@@ -320,6 +351,7 @@ class App:
         args = validate(command, raw, replace(self.convert_context, now=now))
         existing = await self.tenants.find(self.platform, actor.tenant_id)
         args = await self._resolve_users(existing, command, args)
+        args = await _fetch_files(command, args, files)
         tenant = existing or await self.tenants.ensure(
             self.platform, actor.tenant_id, actor.tenant_name, now
         )

@@ -85,9 +85,9 @@ class Capabilities:
     # What members call their profile on the platform, for saying where a default zone came
     # from ("from your Slack profile"); only a platform that reports zones needs a real name.
     profile_name: str = "platform profile"
-    # A file path typed in a command names a file on the bot's own machine, which only the
-    # console's user sits at; elsewhere it would let a chat read the server's files.
-    local_files: bool = False
+    # How members give a file option, as usage lines show it, where it is not by attaching
+    # the file (None: the file converter's own "attach a file"); the console reads a path.
+    file_input: str | None = None
 
 
 @dataclass(frozen=True)

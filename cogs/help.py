@@ -44,7 +44,8 @@ class Help:
                 lines = [f"/{c.name} - {c.description}" for c in related]
                 return Reply(text="\n".join(lines))
             raise CommandError(f"There is no /{topic[:40]} command.", inv.command)
-        lines = [f"/{found.name} - {found.description}", f"Usage: {found.usage()}"]
+        usage = found.usage(file_input=self._app.messenger.capabilities.file_input)
+        lines = [f"/{found.name} - {found.description}", f"Usage: {usage}"]
         for option in found.options:
             need = "required" if option.required else "optional"
             also = f", also {', '.join(option.aliases)}" if option.aliases else ""

@@ -47,6 +47,9 @@ _SAMPLES: dict[OptionType, str] = {
     OptionType.SKILLS: "python,sql",
     OptionType.TIME: "19:00",
     OptionType.TIME_RANGE: "18:00-21:00",
+    # A path no test event carries a file for: the command is refused, writing nothing. The
+    # adapter tests (tests/adapters/*/test_files.py) run commands with their files.
+    OptionType.FILE: "path.yaml",
 }
 
 

@@ -6,7 +6,7 @@ import socket
 from datetime import UTC, datetime
 
 from bot.app import Actor, App
-from bot.commands import Reply
+from bot.commands import NO_FILES, FileSource, Reply
 
 START = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)  # a Monday
 
@@ -16,10 +16,17 @@ def actor(user: str = "alice", *, tenant: str = "T1", admin: bool = False) -> Ac
 
 
 async def say(
-    app: App, line: str, user: str = "alice", *, tenant: str = "T1", admin: bool = False
+    app: App,
+    line: str,
+    user: str = "alice",
+    *,
+    tenant: str = "T1",
+    admin: bool = False,
+    files: FileSource = NO_FILES,
 ) -> Reply:
-    """Type a command line as `user` in `tenant`, then deliver whatever it queued."""
-    reply = await app.handle_line(actor(user, tenant=tenant, admin=admin), line)
+    """Type a command line as `user` in `tenant` (with the files that came with it, for file
+    options), then deliver whatever it queued."""
+    reply = await app.handle_line(actor(user, tenant=tenant, admin=admin), line, files=files)
     await app.sender.drain()
     return reply
 

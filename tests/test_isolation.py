@@ -267,5 +267,8 @@ def test_aims_cover_every_option_type_that_can_name_something() -> None:
         # A platform role id, kept as the typing community's own setting and matched only
         # against the roles Discord reports for a member of that server: no stored data.
         OptionType.ROLE,
+        # A reference only the event's own FileSource resolves (bot/commands/files.py): the
+        # files that came with that one event, never anything stored.
+        OptionType.FILE,
     }
     assert named | nothing == set(OptionType)

@@ -15,7 +15,7 @@ from datetime import date, time
 from typing import Any
 
 from bot.app import Actor, App
-from bot.commands import Command, DayRef, Reply, validate
+from bot.commands import NO_FILES, Command, DayRef, FileSource, Reply, validate
 from tests.helpers import actor
 
 
@@ -535,10 +535,14 @@ def spy_on(app: App) -> Handled:
     real = app.handle
 
     async def handle(
-        actor: Actor, command: Command, raw: Mapping[str, str], prefix: str = "/"
+        actor: Actor,
+        command: Command,
+        raw: Mapping[str, str],
+        prefix: str = "/",
+        files: FileSource = NO_FILES,
     ) -> Reply:
         calls.append((command, dict(raw)))
-        return await real(actor, command, raw, prefix)
+        return await real(actor, command, raw, prefix, files)
 
     app.handle = handle  # type: ignore[method-assign]
     return calls

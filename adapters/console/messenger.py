@@ -53,7 +53,7 @@ def render(header: str, message: Message, files_dir: Path) -> tuple[list[str], t
 
 class ConsoleMessenger:
     platform = "console"
-    capabilities = Capabilities(max_message_chars=100_000, local_files=True)
+    capabilities = Capabilities(max_message_chars=100_000, file_input="PATH")
 
     def __init__(self, write: Write, files_dir: Path) -> None:
         self._write = write

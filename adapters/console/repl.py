@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from adapters.console.files import LocalFiles
 from adapters.console.messenger import ConsoleMessenger
 from bot.app import Actor, App, AppFactory
 from bot.clock import ManualClock, SystemClock
@@ -94,7 +95,8 @@ class Console:
             await self.press(int(text))
         else:
             self.known[self.user.lower()] = self.user
-            await self.show(await self.app.handle_line(self.actor(), text))
+            reply = await self.app.handle_line(self.actor(), text, files=LocalFiles())
+            await self.show(reply)
         await self.app.sender.drain()
         return True
 

@@ -25,6 +25,7 @@ from adapters.discord.components import (
     build_view,
     parse_modal,
 )
+from adapters.discord.files import InteractionFiles
 from adapters.discord.messenger import files_of, mention_text, message_parts
 from bot.app import Actor, App
 from bot.commands import Command, CommandError, Reply, parse_line
@@ -110,7 +111,11 @@ class Responder:
     # --- entry points (slash commands, components, modals) --------------------------------
 
     async def run_command(
-        self, interaction: discord.Interaction, command: Command, raw: dict[str, str]
+        self,
+        interaction: discord.Interaction,
+        command: Command,
+        raw: dict[str, str],
+        files: InteractionFiles,
     ) -> None:
         # layout.plan puts every admin command under a top-level command registered with
         # Manage Server as its default member permission, which a server can widen to an
@@ -121,7 +126,10 @@ class Responder:
             await self._deliver(interaction, Reply(text=SERVER_ONLY, error=True), tenant="")
             return
         await self._respond(
-            interaction, actor, lambda: self._app.handle(actor, command, raw), slow=command.slow
+            interaction,
+            actor,
+            lambda: self._app.handle(actor, command, raw, files=files),
+            slow=command.slow,
         )
 
     async def run_button(

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
+from adapters.discord.files import InteractionFiles
 from adapters.discord.layout import Binding, discord_name, fit, roots
 from bot.commands import Command, ConvertContext, Option, ValueKind, converter_for, placeholder
 
@@ -35,6 +36,7 @@ _KINDS = {
     ValueKind.USER: OptionKind.user,
     ValueKind.CHANNEL: OptionKind.channel,
     ValueKind.ROLE: OptionKind.role,
+    ValueKind.ATTACHMENT: OptionKind.attachment,
 }
 
 
@@ -42,7 +44,11 @@ class CommandRunner(Protocol):
     """Runs a declared command for an interaction (implemented by `interactions.Responder`)."""
 
     async def run_command(
-        self, interaction: discord.Interaction, command: Command, raw: dict[str, str]
+        self,
+        interaction: discord.Interaction,
+        command: Command,
+        raw: dict[str, str],
+        files: InteractionFiles,
     ) -> None: ...
 
 
@@ -102,7 +108,11 @@ class OptionTransformer(app_commands.Transformer):
             Choice(name=fit(c, 100), value=int(c) if as_int else c) for c in self.option.choices
         ]
 
-    async def transform(self, interaction: discord.Interaction, value: Any) -> str:
+    async def transform(
+        self, interaction: discord.Interaction, value: Any
+    ) -> str | discord.Attachment:
+        if isinstance(value, discord.Attachment):  # its bytes are fetched once validated
+            return value
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, discord.Role):  # the role converter reads the label as its name
@@ -180,9 +190,18 @@ def make_callback(
         descriptions[param] = option_description(option)
         renames[param] = discord_name(option.name)
 
-    async def callback(interaction: discord.Interaction, **values: str | None) -> None:
-        raw = {declared_by_param[k]: v for k, v in values.items() if v is not None}
-        await runner.run_command(interaction, command, raw)
+    async def callback(
+        interaction: discord.Interaction, **values: str | discord.Attachment | None
+    ) -> None:
+        raw: dict[str, str] = {}
+        attachments: dict[str, discord.Attachment] = {}
+        for param, value in values.items():
+            if isinstance(value, discord.Attachment):
+                attachments[str(value.id)] = value
+                raw[declared_by_param[param]] = str(value.id)
+            elif value is not None:
+                raw[declared_by_param[param]] = value
+        await runner.run_command(interaction, command, raw, InteractionFiles(attachments))
 
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__name__ = callback.__qualname__ = "_".join(binding.path).replace("-", "_")

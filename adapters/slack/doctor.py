@@ -30,6 +30,7 @@ BOT_SCOPES = frozenset(
         "channels:read",
         "chat:write",
         "commands",
+        "files:read",
         "files:write",
         "groups:read",
         "im:write",

@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.admins import AdminCheck
+from adapters.slack.files import PickedFiles
 from adapters.slack.home import home_view
 from adapters.slack.messenger import SlackMessenger, display_name
 from adapters.slack.render import (
@@ -35,13 +36,23 @@ from adapters.slack.render import (
     Renderer,
     field_block_id,
     field_errors,
+    file_form_view,
+    form_files,
     form_values,
     form_view,
     typed_text,
 )
 from adapters.slack.users import SLACK_FAILURES, SlackUsers, zone_of
 from bot.app import Actor, App
-from bot.commands import Command, CommandError, Reply, parse_line, validate
+from bot.commands import (
+    Command,
+    CommandError,
+    OptionType,
+    Reply,
+    command_line,
+    parse_line,
+    validate,
+)
 from bot.community import COMMUNITY_CHANNEL
 from bot.home import home
 from bot.ports import ChannelKind, ChannelRef, Form, Message, MessengerError, UserRef
@@ -259,6 +270,20 @@ class SlackAdapter:
                 str(body.get("channel_name", "")),
             )
             line = typed_text(str(body.get("text", ""))) or "help"
+            picker = self._file_picker(line)
+            # A slash command cannot carry a file: a modal picks it, for whoever may run the
+            # command (others get the command's own refusal below, not a form to fill in).
+            if picker is not None and await self._may_run(actor, picker[0]):
+                await ack()
+                command, rest = picker
+                await self._open_modal(
+                    rest,
+                    origin,
+                    lambda context: file_form_view(command, context),
+                    f"I couldn't open the form to pick the file. Run {PREFIX}{command.name} "
+                    "again to attach it.",
+                )
+                return
             if self._is_slow(line):
                 await ack(text=WORKING, response_type="ephemeral")
                 await self._deliver(await self._run_line(actor, line), origin)
@@ -277,6 +302,24 @@ class SlackAdapter:
                 return
             await ack()
             await self._deliver(reply, origin)
+
+    def _file_picker(self, line: str) -> tuple[Command, str] | None:
+        """A command that takes a file, and the line without its file options (text cannot
+        name a Slack file): what the file-picking modal submits to. None for other commands."""
+        try:
+            command, raw = parse_line(line, self.app.commands)
+        except CommandError:
+            return None
+        files = {o.name for o in command.options if o.type is OptionType.FILE}
+        if not files:
+            return None
+        return command, command_line(command.name, {k: v for k, v in raw.items() if k not in files})
+
+    async def _may_run(self, actor: Actor, command: Command) -> bool:
+        """Whether the actor passes the command's permission (admin status asked afresh)."""
+        if not command.admin:
+            return True
+        return (await self._with_slack_profile(actor, fresh=True)).is_admin
 
     def _is_slow(self, line: str) -> bool:
         try:
@@ -331,24 +374,36 @@ class SlackAdapter:
     # --- forms (modals) ---------------------------------------------------------------------------
 
     async def _open_form(self, form: Form, origin: Origin) -> None:
-        context = FormContext(
+        found = self.app.commands.match(form.command.split())
+        usage = found[0].usage(PREFIX) if found is not None else f"{PREFIX}{form.command}"
+        await self._open_modal(
             form.command,
+            origin,
+            lambda context: form_view(form, context),
+            f"I couldn't open the form. You can also type it: {usage}",
+        )
+
+    async def _open_modal(
+        self,
+        line: str,
+        origin: Origin,
+        view_of: Callable[[FormContext], dict[str, Any]],
+        fallback: str,
+    ) -> None:
+        """Open a modal that submits to `line`, its context signed; `fallback` if it cannot."""
+        context = FormContext(
+            line,
             origin.channel_id,
             origin.response_url,
             user=origin.user_id,
             expires=expiry_stamp(self.app.clock.now() + FORM_LIFETIME),
         ).signed(self.app.signer, self.installation.team_id)
         try:
-            await self.client.views_open(
-                trigger_id=origin.trigger_id, view=form_view(form, context)
-            )
+            await self.client.views_open(trigger_id=origin.trigger_id, view=view_of(context))
         except (SlackApiError, SlackClientError, OSError, TimeoutError) as exc:
-            # Triggers expire after 3 s; say how to do it without the form instead.
+            # Triggers expire after 3 s: say what to do instead.
             log.warning("views.open failed: %s", exc)
-            found = self.app.commands.match(form.command.split())
-            usage = found[0].usage(PREFIX) if found is not None else f"{PREFIX}{form.command}"
-            text = f"I couldn't open the form. You can also type it: {usage}"
-            await self._deliver(Reply(text=text, error=True), replace(origin, trigger_id=""))
+            await self._deliver(Reply(text=fallback, error=True), replace(origin, trigger_id=""))
 
     async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A submitted modal: validate while the modal is still open, so errors show per field."""
@@ -375,8 +430,9 @@ class SlackAdapter:
                 problem = refusal or "This form is out of date."
                 await ack(response_action="errors", errors={first: problem})
                 return
-            raw = {**fixed, **form_values(view)}
-            if not form_values(view):
+            picked = form_files(view)
+            raw = {**fixed, **form_values(view), **{k: str(f["id"]) for k, f in picked.items()}}
+            if not form_values(view) and not picked:
                 await ack(response_action="errors", errors={first: "Fill in at least one field."})
                 return
             origin = Origin(
@@ -403,7 +459,8 @@ class SlackAdapter:
             if error is not None:  # found after the ack: answer like a typed command would
                 await self._deliver(error.reply(PREFIX), origin)
                 return
-            await self._deliver(await self.app.handle(actor, command, raw, PREFIX), origin)
+            files = PickedFiles(self.client, picked)
+            await self._deliver(await self.app.handle(actor, command, raw, PREFIX, files), origin)
             self._refresh_home(actor)
 
     async def _check_form(

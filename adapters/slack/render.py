@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from bot.commands import Command, OptionType
 from bot.ports import Button, Form, Message
 from bot.signing import Signer, expiry_of
 from bot.text import shorten, split, unescape
@@ -258,19 +259,42 @@ def form_view(form: Form, context: FormContext) -> JSON:
                 "type": "plain_text",
                 "text": shorten(f.placeholder, PLACEHOLDER_CHARS),
             }
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": field_block_id(f.name),
-                "optional": not f.required,
-                "label": {"type": "plain_text", "text": shorten(f.label, LABEL_CHARS)},
-                "element": element,
-            }
+        blocks.append(_input_block(f.name, f.label, f.required, element))
+    return _modal(form.title, context, blocks)
+
+
+def file_form_view(command: Command, context: FormContext) -> JSON:
+    """A modal with a file picker for each of the command's file options: a slash command
+    cannot carry a file, so `/study <command>` opens this; submitted as `FORM_CALLBACK`, and
+    `context.command` holds what the member typed besides."""
+    blocks = [
+        _input_block(
+            o.name,
+            o.description,
+            o.required,
+            {"type": "file_input", "action_id": FIELD_ACTION, "max_files": 1},
         )
+        for o in command.options
+        if o.type is OptionType.FILE
+    ]
+    return _modal(f"/{command.name}", context, blocks)
+
+
+def _input_block(name: str, label: str, required: bool, element: JSON) -> JSON:
+    return {
+        "type": "input",
+        "block_id": field_block_id(name),
+        "optional": not required,
+        "label": {"type": "plain_text", "text": shorten(label, LABEL_CHARS)},
+        "element": element,
+    }
+
+
+def _modal(title: str, context: FormContext, blocks: list[JSON]) -> JSON:
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
-        "title": {"type": "plain_text", "text": shorten(form.title, MODAL_TITLE_CHARS)},
+        "title": {"type": "plain_text", "text": shorten(title, MODAL_TITLE_CHARS)},
         "submit": {"type": "plain_text", "text": "Submit"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": context.encode(),
@@ -289,6 +313,19 @@ def form_values(view: Mapping[str, Any]) -> dict[str, str]:
         if isinstance(value, str) and value.strip():
             values[block_id.removeprefix("field.")] = value.strip()
     return values
+
+
+def form_files(view: Mapping[str, Any]) -> dict[str, JSON]:
+    """The file picked in each file input, by option name (Slack's file object: id, name...)."""
+    state = view.get("state", {}).get("values", {})
+    picked: dict[str, JSON] = {}
+    for block_id, actions in state.items():
+        if not block_id.startswith("field.") or not isinstance(actions, Mapping):
+            continue
+        files = actions.get(FIELD_ACTION, {}).get("files") or []
+        if files and isinstance(files[0], Mapping) and files[0].get("id"):
+            picked[block_id.removeprefix("field.")] = dict(files[0])
+    return picked
 
 
 def field_errors(

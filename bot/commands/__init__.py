@@ -2,6 +2,7 @@
 
 - `declaration`: `@command` and `Opt`, the `Command` they produce
 - `options` and `converters`: option types, the typed values handlers receive, one converter each
+- `files`: file options' values, and the `FileSource` an adapter hands in with an event
 - `parsing`: the typed-text syntax and validation every adapter shares
 - `invocation`: `Invocation`, `Reply`, `CommandError`, `settings_reply`
 """
@@ -23,6 +24,15 @@ from bot.commands.declaration import (
     command,
     commands_of,
     declared,
+)
+from bot.commands.files import (
+    MAX_FILE_BYTES,
+    NO_FILES,
+    FileArg,
+    FileRef,
+    FileRefused,
+    FileSource,
+    too_big,
 )
 from bot.commands.invocation import CommandError, Invocation, Reply, settings_reply
 from bot.commands.options import (
@@ -52,6 +62,8 @@ from bot.timezones import parse_timezone
 
 __all__ = [
     "CONVERTERS",
+    "MAX_FILE_BYTES",
+    "NO_FILES",
     "NO_SKILLS",
     "TODAY",
     "ChannelName",
@@ -61,6 +73,10 @@ __all__ = [
     "ConvertContext",
     "Converter",
     "DayRef",
+    "FileArg",
+    "FileRef",
+    "FileRefused",
+    "FileSource",
     "Handler",
     "Invocation",
     "Opt",
@@ -89,5 +105,6 @@ __all__ = [
     "placeholder",
     "settings_reply",
     "tokenize",
+    "too_big",
     "validate",
 ]

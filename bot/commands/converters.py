@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 from bot.commands.amounts import is_unit_word, parse_amount
+from bot.commands.files import FileArg, FileRef
 from bot.commands.options import (
     ChannelName,
     DayRef,
@@ -36,6 +37,7 @@ from bot.times import EmptyWindow, TimeQuestion, parse_time, parse_time_range
 from bot.timezones import ZoneQuestion, complete_zone, resolve_zone, starts_a_place
 
 MAX_SUGGESTIONS = 25
+MAX_FILE_REF = 4096  # the longest path Linux opens; upload ids are far shorter
 # The option whose value a time zone converter reads beside its own: keep an offset like UTC+2
 # as a fixed zone (Etc/GMT-2) instead of suggesting the places at that offset now.
 FIXED_OPTION = "fixed"
@@ -542,6 +544,26 @@ class DayConverter(Converter):
             ) from None
 
 
+class FileConverter(Converter):
+    """A file: the text only names it (a path on the console, an upload's id on Discord or
+    Slack); the app fetches the bytes from what came with the event (bot/commands/files.py)."""
+
+    option_type = OptionType.FILE
+    python_type = FileArg
+    kind = ValueKind.ATTACHMENT
+
+    def placeholder(self, option: Option) -> str:
+        return "attach a file"  # consoles name a path instead: Capabilities.file_input
+
+    def convert(self, option: Option, value: str, context: ConvertContext) -> FileRef:
+        if len(value) > MAX_FILE_REF:
+            raise OptionError(
+                option.name,
+                f"{option.name} must name one file, not {len(value):,} characters of text.",
+            )
+        return FileRef(value)
+
+
 CONVERTERS: Mapping[OptionType, Converter] = {
     c.option_type: c
     for c in (
@@ -558,6 +580,7 @@ CONVERTERS: Mapping[OptionType, Converter] = {
         TimeRangeConverter(),
         DateConverter(),
         DayConverter(),
+        FileConverter(),
     )
 }
 assert set(CONVERTERS) == set(OptionType), "every option type needs its converter"

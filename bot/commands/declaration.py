@@ -91,18 +91,21 @@ class Command:
     def primary(self) -> Option | None:
         return next((o for o in self.options if o.primary), None)
 
-    def usage(self, prefix: str = "/") -> str:
+    def usage(self, prefix: str = "/", file_input: str | None = None) -> str:
+        """The command's syntax; `file_input` is how this platform gives a file option where
+        that is not by attaching one (the console's `PATH`)."""
         parts = [f"{prefix}{self.name}"]
         for o in self.options:
-            value = f"<{placeholder(o)}>"
+            shown = file_input if o.type is OptionType.FILE and file_input else placeholder(o)
+            value = f"<{shown}>"
             token = f"[{o.name}:]{value}" if o.primary else f"{o.name}:{value}"
             parts.append(token if o.required else f"[{token}]")
         return " ".join(parts)
 
-    def how_to_use(self, prefix: str = "/") -> str:
+    def how_to_use(self, prefix: str = "/", file_input: str | None = None) -> str:
         """The usage line and the first example that gives options (the bare command, which a
         reader has just typed, teaches nothing)."""
-        lines = [f"Usage: {self.usage(prefix)}"]
+        lines = [f"Usage: {self.usage(prefix, file_input)}"]
         example = next(
             (e for e in self.examples if e.lstrip("/").split() != list(self.words)), None
         )

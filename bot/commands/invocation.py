@@ -49,10 +49,10 @@ class CommandError(Exception):
         self.command = command
         self.option = option  # the option the message is about, where it is about one
 
-    def reply(self, prefix: str = "/") -> Reply:
+    def reply(self, prefix: str = "/", file_input: str | None = None) -> Reply:
         text = self.message
         if self.command is not None:
-            text += f"\nUsage: {self.command.usage(prefix)}"
+            text += f"\nUsage: {self.command.usage(prefix, file_input)}"
         else:
             text += "\nType /help to see every command."
         return Reply(text=text, private=True, error=True)

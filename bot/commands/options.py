@@ -33,6 +33,7 @@ class OptionType(StrEnum):
     TIME_RANGE = "time range"  # HH:MM-HH:MM, may cross midnight
     DATE = "date"  # YYYY-MM-DD
     DAY = "day"  # today, yesterday, a weekday of the last week, or YYYY-MM-DD
+    FILE = "file"  # an uploaded file (a path on the console); see bot/commands/files.py
 
 
 class ValueKind(StrEnum):
@@ -44,6 +45,7 @@ class ValueKind(StrEnum):
     USER = "user"
     CHANNEL = "channel"
     ROLE = "role"
+    ATTACHMENT = "attachment"
 
 
 TimeZoneName = NewType("TimeZoneName", str)  # an IANA name, e.g. "Europe/Berlin"

@@ -37,7 +37,7 @@ from bot.dashboard.views import (
     SettingRow,
     WeekFigures,
 )
-from bot.digest import Blocker, content
+from bot.digest import HISTORY_DAYS, Blocker, History, content
 from bot.digest.week import Week, last_full_week, week_so_far
 from bot.localtime import local_date, zone
 from bot.matching.round import MAX_PAUSE_WEEKS, match_profile
@@ -47,7 +47,7 @@ from bot.skills import SkillCatalogue
 # The module, not its class: bot.storage.dashboard imports this package's views, so when it is
 # imported first it is not done yet here (its class is looked up on first use instead).
 from bot.storage import dashboard as dashboard_storage
-from bot.storage.buddies import Buddy, BuddyRepo, Group, Round
+from bot.storage.buddies import BuddyRepo, Group, Round
 from bot.storage.digests import DigestRepo, WeekCounts
 from bot.storage.models import Profile
 from bot.text import WEEKDAYS
@@ -71,6 +71,9 @@ BLOCKERS_PER_PAGE = 100  # of each list: a big community has thousands open in a
 # A streak is still alive when its last check-in is at most this many days before today: the
 # day before today may be covered by a freeze, and today is not over (bot.streaks).
 STREAK_ALIVE_DAYS = 2
+# Streaks are read from this many days of check-ins for everyone (and more only for those
+# whose streak is longer): four weeks before the earliest day asked about, as few outlast.
+RECENT_DAYS = 28
 _WHY = "Why you were matched:"
 T = TypeVar("T")
 _WHY_ENDS = "First step:"
@@ -86,34 +89,44 @@ class _Enrolment:
     in_rounds: bool
 
 
-def median_streak(counts: WeekCounts, freezes_per_week: int) -> float:
-    """The median current streak (as of the week's posting day) of those who checked in."""
-    members, streaks = content.current_streaks(counts.history, counts.today, freezes_per_week)
-    checked_in = counts.history.members_between(counts.week.first, counts.week.last)
-    current = streaks[np.isin(members, checked_in)]
-    return float(np.median(current)) if current.size else 0.0
+# Most members' status is one of these: one object each, not one per member.
+_NOT_IN_ROUNDS = _Enrolment("not in rounds", False, False, False)
+_LEFT_ROUNDS = _Enrolment("left rounds", False, False, False)
+_IN_ROUNDS = _Enrolment("in rounds", False, False, True)
 
 
-def figures(counts: WeekCounts, freezes_per_week: int) -> WeekFigures:
-    """The digest's numbers of one week."""
-    return WeekFigures(
-        first=counts.week.first,
-        last=counts.week.last,
-        active_members=counts.active_members,
-        checked_in=counts.checked_in,
-        checkins=counts.checkins,
-        minutes=counts.minutes,
-        median_streak=median_streak(counts, freezes_per_week),
-        open_blockers=counts.open_blockers,
-    )
+Streaks = list[tuple[np.ndarray, np.ndarray]]  # per day: members, their current streaks
 
 
-def enrolment(buddy: Buddy | None, now: datetime, zone: ZoneInfo) -> _Enrolment:
+def figures(counts: Sequence[WeekCounts], streaks: Streaks) -> list[WeekFigures]:
+    """The digest's numbers of each week, with the current streaks as of its posting day: the
+    median streak is that of the members who checked in in the week."""
+    found = []
+    for c, (members, current) in zip(counts, streaks, strict=True):
+        of_week = current[np.isin(members, c.checked_in_members)]
+        found.append(
+            WeekFigures(
+                first=c.week.first,
+                last=c.week.last,
+                active_members=c.active_members,
+                checked_in=int(c.checked_in_members.size),
+                checkins=c.checkins,
+                minutes=c.minutes,
+                median_streak=float(np.median(of_week)) if of_week.size else 0.0,
+                open_blockers=c.open_blockers,
+            )
+        )
+    return found
+
+
+def enrolment(
+    buddy: dashboard_storage.Enrolment | None, now: datetime, zone: ZoneInfo
+) -> _Enrolment:
     """What a person reads about a member's buddy rounds, as `/buddy status` decides it."""
     if buddy is None:
-        return _Enrolment("not in rounds", False, False, False)
+        return _NOT_IN_ROUNDS
     if buddy.status == "left":
-        return _Enrolment("left rounds", False, False, False)
+        return _LEFT_ROUNDS
     if buddy.paused_at(now):
         if buddy.paused_until is not None:
             until = buddy.paused_until.astimezone(zone)
@@ -121,7 +134,7 @@ def enrolment(buddy: Buddy | None, now: datetime, zone: ZoneInfo) -> _Enrolment:
         missed = buddy.missed_rounds
         why = f"missed {missed} rounds" if missed else 'no answer to "Still in?"'
         return _Enrolment(f"auto-paused ({why})", True, True, False)
-    return _Enrolment("in rounds", False, False, True)
+    return _IN_ROUNDS
 
 
 def matched_because(intro: str | None) -> str:
@@ -178,12 +191,14 @@ class Dashboard:
         history = [newest]
         for _ in range(CHART_WEEKS - 1):
             history.insert(0, history[0].previous())
-        counts = await self._digests.counts(
-            tenant_id,
-            [(this, today), (before, before.last + timedelta(days=1))]
-            + [(w, w.last + timedelta(days=1)) for w in history],
-        )
-        this_week, last_week, *charted = [figures(c, values[STREAK_FREEZES]) for c in counts]
+        asked = [(this, today), (before, before.last + timedelta(days=1))] + [
+            (w, w.last + timedelta(days=1)) for w in history
+        ]
+        posted = [d for _, d in asked]
+        since = content.window_start(min(posted) - timedelta(days=RECENT_DAYS))
+        counts = await self._digests.counts(tenant_id, asked, since)
+        streaks = await self._streaks_on(tenant_id, counts[0].whole, posted, values[STREAK_FREEZES])
+        this_week, last_week, *charted = figures(counts, streaks)
         weeks = tuple(dropwhile(lambda w: w.active_members == 0, charted))
         tenant = await self._app.tenants.get(tenant_id)
         found = Overview(
@@ -251,12 +266,19 @@ class Dashboard:
         week = self._this_week(values, now)
         today = week.last
         facts = await self._repo.members(tenant_id, week.first, week.last)
-        history = await self._digests.history(
-            tenant_id, today - timedelta(days=STREAK_ALIVE_DAYS), today
+        recent = await self._digests.history(
+            tenant_id,
+            today - timedelta(days=STREAK_ALIVE_DAYS),
+            today,
+            since=content.window_start(today - timedelta(days=RECENT_DAYS)),
         )
-        members, streaks = content.current_streaks(history, today, values[STREAK_FREEZES])
+        ((members, streaks),) = await self._streaks_on(
+            tenant_id, recent, [today], values[STREAK_FREEZES]
+        )
         streak_of = dict(zip(members.tolist(), streaks.tolist(), strict=True))
         skill_name = self._app.skills.name
+        # Members learn the same few sets of skills: each set is named once.
+        named: dict[tuple[str, ...], tuple[str, ...]] = {}
         days = week.days
         rows = []
         for f in facts:
@@ -267,16 +289,40 @@ class Dashboard:
                     name=f.name,
                     last_checkin=f.last_checkin,
                     streak=int(streak_of.get(f.member_id, 0)),
-                    minutes_week=sum(m for m in f.week if m),
+                    minutes_week=f.minutes,
                     buddy_status=status.text,
                     paused=status.paused,
                     auto_paused=status.auto_paused,
                     in_rounds=status.in_rounds,
-                    skills=tuple(skill_name(s) for s in f.learning),
+                    skills=named.get(f.learning)
+                    or named.setdefault(f.learning, tuple(skill_name(s) for s in f.learning)),
                     week=f.week,
                 )
             )
         return self._rows.put(tenant_id, (rows, days), now)
+
+    async def _streaks_on(
+        self, tenant_id: int, recent: History, days: Sequence[date], freezes: int
+    ) -> Streaks:
+        """The current streaks as of each of `days`, from `recent` (a few weeks of check-ins,
+        from a `content.window_start`), and from the HISTORY_DAYS only for the members whose
+        streak reaches back further: a community's year of check-ins is ten times the weeks
+        most streaks need."""
+        found = content.current_streaks_on(recent, days, freezes)
+        longer = np.unique(np.concatenate([d.members[d.capped] for d in found]))
+        if longer.size == 0:
+            return [(d.members, d.current) for d in found]
+        earliest = min(days) - timedelta(days=HISTORY_DAYS)
+        whole = await self._digests.history(
+            tenant_id, earliest, max(days), since=earliest, members=longer.tolist()
+        )
+        streaks = []
+        for d, again in zip(found, content.current_streaks_on(whole, days, freezes), strict=True):
+            current = d.current.copy()
+            # Every capped member checked in within `recent`, so within `whole` too.
+            current[d.capped] = again.current[np.searchsorted(again.members, d.members[d.capped])]
+            streaks.append((d.members, current))
+        return streaks
 
     # --- buddy rounds -------------------------------------------------------------------------
 

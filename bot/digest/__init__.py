@@ -48,11 +48,11 @@ class History:
         inside = self.members[(self.days >= first.toordinal()) & (self.days <= last.toordinal())]
         return inside[np.r_[True, inside[1:] != inside[:-1]]] if inside.size else inside
 
-    def cut(self, first: date, today: date) -> History:
+    def cut(self, first: date, today: date, since: date | None = None) -> History:
         """What a history read for (`first`, `today`) holds, cut out of this longer one: the
-        members with a check-in from `first` to `today`, their days of the HISTORY_DAYS
-        before `today` up to it."""
-        since = today - timedelta(days=HISTORY_DAYS)
+        members with a check-in from `first` to `today`, their days from `since` (the
+        HISTORY_DAYS before `today` unless given) up to it."""
+        since = today - timedelta(days=HISTORY_DAYS) if since is None else since
         assert self.since <= since, "the days asked for are not all in this history"
         up_to_today = self.days <= today.toordinal()
         checked_in = np.zeros(int(self.members.max(initial=0)) + 1, bool)  # a lookup: no sort

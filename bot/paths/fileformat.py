@@ -70,6 +70,16 @@ def web_link(text: str) -> str:
     return link
 
 
+def typed_link(text: str) -> str:
+    """A link as a member typed it, where a bare `github.com/me/repo` plainly means
+    https://github.com/me/repo; else `web_link`'s checks and errors."""
+    link = text.strip().strip("<>")  # chat apps wrap pasted links in angle brackets
+    host = link.split("/", 1)[0]
+    if "://" not in link and "." in host and " " not in host:
+        link = f"https://{link}"
+    return web_link(link)
+
+
 class _Problems:
     """The problems found so far, and the place each is about."""
 

@@ -15,6 +15,11 @@ from bot.storage.db import Database, Reader, Tx, from_db, to_db
 from bot.storage.privacy import FORMER_MEMBER
 
 
+def paused_at(status: str, paused_until: datetime | None, now: datetime) -> bool:
+    """Paused at `now`: until /buddy resume (no end) or a pause still running."""
+    return status == "paused" and (paused_until is None or paused_until > now)
+
+
 @dataclass(frozen=True)
 class Buddy:
     """A member's enrolment in buddy matching."""
@@ -29,7 +34,7 @@ class Buddy:
     joined_at: datetime
 
     def paused_at(self, now: datetime) -> bool:
-        return self.status == "paused" and (self.paused_until is None or self.paused_until > now)
+        return paused_at(self.status, self.paused_until, now)
 
     def taking_part(self, now: datetime) -> bool:
         """In the next round: enrolled, and not paused (a timed pause that ran out counts)."""

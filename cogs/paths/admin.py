@@ -1,58 +1,26 @@
 """/admin paths: organizers add their community's own paths from a path file, or remove them.
 
-The file arrives as a path on the console's machine for now; on Discord and Slack it will be
-an attachment (the FILE option type). Only `PathFile` and `_file_text` know which.
+The file is a FILE option: attached on Discord and Slack, a path on the console's machine.
 """
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Annotated
 
 from bot.app import App
-from bot.commands import CommandError, Invocation, Opt, Reply, command
+from bot.commands import CommandError, FileArg, Invocation, Opt, Reply, command
 from bot.paths.catalog import PathLookupError
-from bot.paths.fileformat import MAX_FILE_CHARS, PathFileError
+from bot.paths.fileformat import PathFileError
 from bot.ports import Button, Message
 from bot.text import plural
 
-PathFile = Annotated[
-    str, Opt("the path file (JSON, docs/paths.md): its path on this machine", primary=True)
-]
+PathFile = Annotated[FileArg, Opt("the path file (JSON, docs/paths.md)", primary=True)]
 
 
 class PathAdmin:
     def __init__(self, app: App) -> None:
         self._app = app
         self._paths = app.paths
-
-    def _file_text(self, inv: Invocation, file: str) -> str:
-        """The text of the file the organizer gave, or CommandError saying why not."""
-        if not self._app.messenger.capabilities.local_files:
-            raise CommandError(
-                "Here the path file has to be attached, which is not possible yet: add it from "
-                "the console (python -m bot console), where a file path names your own file.",
-                inv.command,
-                option="file",
-            )
-        where = FilePath(file.strip()).expanduser()
-        try:
-            if where.stat().st_size > MAX_FILE_CHARS:
-                raise CommandError(
-                    f"{file.strip()} is larger than a path file may be ({MAX_FILE_CHARS:,} bytes).",
-                    inv.command,
-                    option="file",
-                )
-            return where.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            reason = "is not UTF-8 text"
-        except IsADirectoryError:
-            reason = "is a folder, not a file"
-        except FileNotFoundError:
-            reason = "does not exist"
-        except OSError as exc:
-            reason = f"cannot be read ({exc.strerror or exc})"
-        raise CommandError(f"{file.strip()} {reason}.", inv.command, option="file")
 
     @command(
         "admin paths add",
@@ -61,7 +29,14 @@ class PathAdmin:
         examples=("/admin paths add file:paths/cloud-intern.json",),
     )
     async def add(self, inv: Invocation, *, file: PathFile) -> Reply:
-        text = self._file_text(inv, file)
+        try:
+            text = file.data.decode("utf-8-sig")  # a byte-order mark from Windows editors is fine
+        except UnicodeDecodeError:
+            raise CommandError(
+                f"{file.filename} is not UTF-8 text: save it as UTF-8 JSON and attach it again.",
+                inv.command,
+                option="file",
+            ) from None
         try:
             path, replaced = await self._paths.catalog.add(inv.tenant.id, text, inv.now)
         except PathFileError as exc:

@@ -9,7 +9,7 @@ from bot.commands import CommandError, Invocation, Opt, Reply, command
 from bot.community import TIMEZONE
 from bot.localtime import local_date, member_zone
 from bot.paths.catalog import PathLookupError, find_milestone
-from bot.paths.fileformat import URL_LENGTH, web_link
+from bot.paths.fileformat import URL_LENGTH, typed_link
 from bot.paths.model import Milestone, Path
 from bot.paths.progress import PathProgress
 from bot.text import long_date, plural
@@ -198,7 +198,7 @@ class PathCommands:
 
     def _link(self, inv: Invocation, typed: str) -> str:
         try:
-            return web_link(typed)
+            return typed_link(typed)
         except ValueError as exc:
             raise CommandError(f"The link: {exc}.", inv.command, option="link") from None
 

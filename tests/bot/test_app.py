@@ -6,18 +6,26 @@ import asyncio
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.commands import Invocation, Reply, command
+from bot.commands import (
+    MAX_FILE_BYTES,
+    FileArg,
+    FileRefused,
+    Invocation,
+    Opt,
+    Reply,
+    command,
+)
 from bot.config import Settings
 from bot.storage.instance_lock import AlreadyRunning
 from bot.storage.models import Member
 from tests.fakes.recording import RecordingMessenger
-from tests.helpers import START, actor
+from tests.helpers import START, actor, say
 
 
 async def test_a_burst_beyond_the_limit_waits_its_turn_and_every_command_is_answered(
@@ -146,3 +154,57 @@ async def test_an_unchanged_platform_zone_writes_nothing(app: App) -> None:
     assert writes == []
     await app.handle_line(replace(la, platform_timezone="Europe/Berlin"), "/help")
     assert writes == ["ensure"] and (await _alice(app)).platform_timezone == "Europe/Berlin"
+
+
+# --- file options -------------------------------------------------------------------------------
+
+
+@command("upload", "Reads a file.")
+async def _upload(inv: Invocation, *, file: Annotated[FileArg, Opt("the file")]) -> Reply:
+    return Reply(text=f"{file.filename}: {len(file.data)} bytes")
+
+
+class _Uploads:
+    """The files one event carries, by reference; records what was asked for."""
+
+    def __init__(self, **files: bytes) -> None:
+        self.files = files
+        self.asked: list[tuple[str, str, int]] = []
+
+    async def read(self, option: str, ref: str, limit: int) -> FileArg:
+        self.asked.append((option, ref, limit))
+        if ref not in self.files:
+            raise FileRefused(f"{option}: no upload {ref} came with this.")
+        return FileArg(f"{ref}.yaml", self.files[ref])
+
+
+async def test_a_file_option_is_fetched_from_the_events_files_by_its_reference(app: App) -> None:
+    app.add_commands(_upload)
+    uploads = _Uploads(F1=b"title: ML")
+    reply = await app.handle_line(actor(), "/upload file:F1", files=uploads)
+    assert reply.text == "F1.yaml: 9 bytes"
+    assert uploads.asked == [("file", "F1", MAX_FILE_BYTES)]
+
+
+async def test_a_refused_file_answers_with_the_reason_and_usage_and_writes_nothing(
+    app: App,
+) -> None:
+    app.add_commands(_upload)
+    reply = await app.handle_line(actor(), "/upload file:F9", files=_Uploads(F1=b"x"))
+    assert reply.error
+    assert reply.text == "file: no upload F9 came with this.\nUsage: /upload file:<attach a file>"
+    assert await app.tenants.find(app.platform, "T1") is None
+
+
+async def test_an_event_without_files_cannot_give_a_file_option(app: App) -> None:
+    """A button or form line naming a file reaches none (NO_FILES, the default)."""
+    app.add_commands(_upload)
+    reply = await say(app, "/upload file:/etc/passwd")
+    assert reply.text.startswith("file: no file came with this. Run the command itself")
+
+
+async def test_a_file_over_the_limit_is_refused_whatever_the_source_checked(app: App) -> None:
+    app.add_commands(_upload)
+    uploads = _Uploads(F1=b"x" * (MAX_FILE_BYTES + 1))
+    reply = await app.handle_line(actor(), "/upload file:F1", files=uploads)
+    assert reply.text.startswith("file: that file is 257 KiB; the limit is 256 KiB.")

@@ -32,6 +32,7 @@ from tests.adapters.discord.discord_harness import Harness, start_harness
 from tests.declared import real_commands
 from tests.fakes.discord import (
     EPHEMERAL,
+    OPT_ATTACHMENT,
     OPT_BOOLEAN,
     OPT_CHANNEL,
     OPT_INTEGER,
@@ -39,6 +40,7 @@ from tests.fakes.discord import (
     OPT_STRING,
     OPT_USER,
     CommandHidden,
+    FakeAttachment,
     FakeDiscord,
     FakeGuild,
     schema_options_at,
@@ -50,6 +52,7 @@ DISCORD_TYPES = {
     OptionType.USER: OPT_USER,
     OptionType.CHANNEL: OPT_CHANNEL,
     OptionType.ROLE: OPT_ROLE,
+    OptionType.FILE: OPT_ATTACHMENT,
 }
 
 
@@ -140,6 +143,8 @@ def _sample(option: Option, h: Harness, guild: FakeGuild) -> Any:
         return (h.clock.now() + timedelta(days=1)).date().isoformat()
     if kind is OptionType.DAY:
         return "today"
+    if kind is OptionType.FILE:  # the handler may refuse its content; it is still reached
+        return FakeAttachment("sample.txt", b"hello")
     return "hello"
 
 

@@ -11,7 +11,7 @@ import pytest
 from adapters.slack.runner import SlackConfig, build
 from bot.app import App
 from bot.clock import Clock, ManualClock
-from bot.commands import Command, Reply
+from bot.commands import NO_FILES, Command, Reply
 from bot.config import Settings
 from bot.ports import Messenger
 from cogs import load_all
@@ -45,10 +45,12 @@ async def slack(
     handled = Handled()
     real_handle = adapter.app.handle
 
-    async def spy(actor: Any, command: Command, raw: Any, prefix: str = "/") -> Reply:
+    async def spy(
+        actor: Any, command: Command, raw: Any, prefix: str = "/", files: Any = NO_FILES
+    ) -> Reply:
         handled.names.append(command.name)
         handled.admins.append(actor.is_admin)
-        return await real_handle(actor, command, raw, prefix)
+        return await real_handle(actor, command, raw, prefix, files)
 
     adapter.app.handle = spy  # type: ignore[method-assign]
     fake.calls.clear()  # start each test from the first request

@@ -73,16 +73,17 @@ class SlackHarness:
         return response
 
     async def submit(
-        self, view: dict[str, Any], values: dict[str, str], *, user: str = ALICE
+        self,
+        view: dict[str, Any],
+        values: dict[str, str],
+        *,
+        user: str = ALICE,
+        files: dict[str, dict[str, Any]] | None = None,
     ) -> BoltResponse:
-        """Submit a modal the bot opened, with these field values."""
+        """Submit a modal the bot opened, with these field values and picked files (the file
+        objects of `fake.share_file`, by option name)."""
         state = {
-            block["block_id"]: {
-                "value": {
-                    "type": "plain_text_input",
-                    "value": values.get(block["block_id"].removeprefix("field.")),
-                }
-            }
+            block["block_id"]: {"value": _state(block, values, files or {})}
             for block in view["blocks"]
         }
         payload = view_submission_payload(
@@ -109,6 +110,14 @@ class SlackHarness:
             return _all_text(data)
         posts = self.fake.calls_to("response_url")
         return _all_text(dict(posts[-1].args)) if posts else ""
+
+
+def _state(block: dict[str, Any], values: dict[str, str], files: dict[str, Any]) -> Any:
+    """What Slack reports for one input block: the text typed, or the files picked."""
+    name = block["block_id"].removeprefix("field.")
+    if block["element"]["type"] == "file_input":
+        return {"type": "file_input", "files": [files[name]] if name in files else []}
+    return {"type": "plain_text_input", "value": values.get(name)}
 
 
 def _all_text(data: dict[str, Any]) -> str:

@@ -33,6 +33,7 @@ def test_manifest_declares_command_scopes_events_and_interactivity() -> None:
         "users:read",  # users.info, team_join, user_change
         "usergroups:read",  # usergroups.users.list / usergroups.list
         "files:write",  # files.getUploadURLExternal / completeUploadExternal
+        "files:read",  # file_input in a modal, files.info and the download
         "channels:read",  # conversations.info on a channel an organizer picks
         "groups:read",  # the same for a private channel the bot was invited to
         "channels:join",  # conversations.join on a public channel it is not in yet

@@ -10,6 +10,7 @@ import pytest
 from bot.commands import (
     CONVERTERS,
     ConvertContext,
+    FileRef,
     Option,
     OptionError,
     OptionType,
@@ -36,6 +37,7 @@ BAD = {
     OptionType.TIME_RANGE: "18:00",
     OptionType.DATE: "yesterday",
     OptionType.DAY: "someday",
+    OptionType.FILE: "x" * 4097,
 }
 
 
@@ -196,3 +198,13 @@ def test_time_zone_suggestions_find_cities() -> None:
     zone = option(OptionType.TIMEZONE)
     found = converter_for(zone).suggest(zone, "mumb", CONTEXT)
     assert [(s.label, s.value) for s in found][:1] == [("Asia/Kolkata (Mumbai)", "Asia/Kolkata")]
+
+
+def test_a_file_option_leaves_its_reference_for_the_app_to_fetch() -> None:
+    """A path or an upload's id: converting reads nothing, the event's FileSource does."""
+    upload = option(OptionType.FILE)
+    assert converter_for(upload).convert(upload, "~/paths/ml.yaml", CONTEXT) == FileRef(
+        "~/paths/ml.yaml"
+    )
+    assert converter_for(upload).kind is ValueKind.ATTACHMENT
+    assert placeholder(upload) == "attach a file"

@@ -15,6 +15,7 @@ from bot.commands import (
     Command,
     CommandTable,
     ConvertContext,
+    FileArg,
     Invocation,
     Opt,
     Option,
@@ -232,3 +233,17 @@ def test_how_to_use_shows_the_usage_and_the_first_example_with_options() -> None
     assert declared(handler).how_to_use() == (
         "Usage: /demo show [[n:]<number>]\nExample: /demo show 3"
     )
+
+
+@command("demo upload", "Takes a file.")
+async def _upload(inv: Invocation, *, file: Annotated[FileArg, Opt("the file")]) -> Reply:
+    return OK
+
+
+def test_a_file_option_is_declared_by_its_annotation_and_shown_as_a_file() -> None:
+    declaration = declared(_upload)
+    assert [(o.name, o.type, o.required) for o in declaration.options] == [
+        ("file", OptionType.FILE, True)
+    ]
+    assert declaration.usage() == "/demo upload file:<attach a file>"
+    assert declaration.usage(file_input="PATH") == "/demo upload file:<PATH>"

@@ -148,6 +148,23 @@ async def test_the_median_streak_is_of_those_who_checked_in(app: App, clock: Man
     assert week.median_streak == (alice.current + bob.current) / 2  # Carol: no check-in
 
 
+async def test_median_streaks_longer_than_the_weeks_read_are_counted_whole(
+    app: App, clock: ManualClock
+) -> None:
+    """Dana's streak started long before the ten weeks and the four before them."""
+    days = 10 * 7 + read.RECENT_DAYS + 30
+    first = TODAY - timedelta(days=days - 1)
+    for day in range(days):
+        clock.set(first + timedelta(days=day))
+        await say(app, f"/checkin did:day{day} minutes:30", user="dana")
+    overview = await Dashboard(app).overview(await tenant_id(app), TODAY)
+    dana = [first.date() + timedelta(days=d) for d in range(days)]
+    assert overview.this_week.median_streak == compute(dana, TODAY.date()).current == days
+    oldest = overview.weeks[0]
+    posted = oldest.last + timedelta(days=1)
+    assert oldest.median_streak == compute([d for d in dana if d <= posted], posted).current
+
+
 async def test_weeks_are_read_again_after_a_minute(app: App, clock: ManualClock) -> None:
     tenant = await seed(app, clock)
     board = Dashboard(app)
@@ -182,6 +199,20 @@ async def test_member_rows_show_checkins_streaks_minutes_and_skills(
     assert alice.skills == ("Docker", "SQL")
     assert (carol.last_checkin, carol.streak, carol.minutes_week) == (None, 0, 0)
     assert carol.week == (None, None, None)
+
+
+async def test_a_streak_longer_than_the_recent_weeks_read_is_counted_whole(
+    app: App, clock: ManualClock
+) -> None:
+    days = read.RECENT_DAYS + 15
+    first = START - timedelta(days=days - DAYS)
+    for day in range(days):
+        clock.set(first + timedelta(days=day))
+        await say(app, f"/checkin did:day{day} minutes:30", user="dana")
+        if day >= days - 3:
+            await say(app, f"/checkin did:day{day} minutes:30", user="eve")
+    rows = {r.name: r for r in await Dashboard(app).all_members(await tenant_id(app), TODAY)}
+    assert (rows["Dana"].streak, rows["Eve"].streak) == (days, 3)
 
 
 async def test_members_of_another_community_and_organizers_who_never_studied_are_not_listed(

@@ -8,17 +8,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import streaks
-from bot.digest import Blocker, BuddyWeek, History, SkillStat, WeekData
+from bot.digest import HISTORY_DAYS, Blocker, BuddyWeek, History, SkillStat, WeekData
 from bot.digest.content import (
     MAX_BLOCKERS,
     StreakSummary,
     build,
     current_streaks,
+    current_streaks_on,
     route,
     safe,
     summarize,
     tag,
     underpractised,
+    window_start,
 )
 from bot.digest.week import week_before, week_so_far
 from bot.ports import Button
@@ -102,6 +104,98 @@ def test_current_streaks_alone_are_the_summarys(members: list[set[int]], freezes
     ids, current = current_streaks(history(days), TODAY, freezes)
     result = summary(days, freezes)
     assert (ids.tolist(), current.tolist()) == (result.members.tolist(), result.current.tolist())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    members=st.lists(day_offsets, max_size=4),
+    back=st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=4),
+    window=st.integers(min_value=0, max_value=40),
+    freezes=st.integers(min_value=0, max_value=3),
+)
+def test_streaks_a_history_from_a_sunday_does_not_cap_are_the_whole_historys(
+    members: list[set[int]], back: list[int], window: int, freezes: int
+) -> None:
+    days = [TODAY - timedelta(days=b) for b in back]
+    ran = {m: {TODAY - timedelta(days=o) for o in offsets} for m, offsets in enumerate(members)}
+    since = window_start(min(days) - timedelta(days=window))
+    recent = history({m: {d for d in ds if d >= since} for m, ds in ran.items()}, since)
+    whole = history(ran, min(days) - timedelta(days=HISTORY_DAYS))
+    each = zip(
+        current_streaks_on(recent, days, freezes),
+        streaks_each_day_alone(whole, days, freezes),
+        strict=True,
+    )
+    for seen, (ids, counted) in each:
+        exact = dict(zip(ids, counted, strict=True))
+        for m, streak, capped in zip(
+            seen.members.tolist(), seen.current.tolist(), seen.capped.tolist(), strict=True
+        ):
+            assert streak <= exact[m] if capped else streak == exact[m]
+
+
+def test_a_freeze_used_on_a_windows_first_monday_is_seen() -> None:
+    """Monday 2 March missed (a freeze), Wednesday and Thursday missed, Saturday missed: the
+    week's one freeze went on Monday, so the streak on Monday 9 March is Sunday and Monday."""
+    ran = {date(2026, 3, d) for d in (1, 3, 6, 8, 9)} | {date(2026, 2, d) for d in (27, 28)}
+    since = window_start(date(2026, 3, 2))
+    (seen,) = current_streaks_on(history({1: {d for d in ran if d >= since}}, since), [TODAY], 1)
+    assert (seen.current.tolist(), seen.capped.tolist()) == ([2], [False])
+    assert current_streaks(history({1: ran}), TODAY, 1)[1].tolist() == [2]
+
+
+def test_a_window_starts_on_the_sunday_before() -> None:
+    assert [window_start(date(2026, 3, d)).isoformat() for d in (8, 9, 14, 15)] == [
+        "2026-03-08",
+        "2026-03-08",
+        "2026-03-08",
+        "2026-03-15",
+    ]
+
+
+def streaks_each_day_alone(
+    whole: History, days: list[date], freezes: int
+) -> list[tuple[list[int], list[int]]]:
+    """What current_streaks says for each day on the history a digest of that day reads."""
+    found = []
+    for day in days:
+        members, current = current_streaks(
+            whole.cut(day - timedelta(days=HISTORY_DAYS), day), day, freezes
+        )
+        found.append((members.tolist(), current.tolist()))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    members=st.lists(day_offsets, max_size=4),
+    back=st.lists(st.integers(min_value=0, max_value=70), min_size=1, max_size=10),
+    freezes=st.integers(min_value=0, max_value=3),
+)
+def test_current_streaks_on_several_days_are_each_days_own(
+    members: list[set[int]], back: list[int], freezes: int
+) -> None:
+    days = [TODAY - timedelta(days=b) for b in back]
+    whole = history(
+        {m: {TODAY - timedelta(days=o) for o in offsets} for m, offsets in enumerate(members)},
+        min(days) - timedelta(days=HISTORY_DAYS),
+    )
+    found = [
+        (d.members.tolist(), d.current.tolist()) for d in current_streaks_on(whole, days, freezes)
+    ]
+    assert found == streaks_each_day_alone(whole, days, freezes)
+
+
+def test_current_streaks_on_a_day_a_streak_outlasts_are_counted_on_its_own_history() -> None:
+    """Streaks of over HISTORY_DAYS, with freezes used where each day's look-back starts."""
+    first_day = TODAY - timedelta(days=HISTORY_DAYS + 60)
+    every_day = {first_day + timedelta(days=n) for n in range(HISTORY_DAYS + 61)}
+    days = [TODAY - timedelta(days=b) for b in (0, 7, 30, 58)]
+    missed = {d - timedelta(days=HISTORY_DAYS - k) for d in days for k in (1, 3, 6)}
+    whole = history({1: every_day - missed, 2: every_day}, first_day)
+    found = [(d.members.tolist(), d.current.tolist()) for d in current_streaks_on(whole, days, 1)]
+    assert found == streaks_each_day_alone(whole, days, 1)
+    assert all(c[1] >= HISTORY_DAYS for _, c in found)
 
 
 @settings(max_examples=300, deadline=None)

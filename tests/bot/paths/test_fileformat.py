@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.paths.fileformat import PathFileError, parse_path_file, web_link
+from bot.paths.fileformat import PathFileError, parse_path_file, typed_link, web_link
 from bot.skills import SkillCatalogue
 
 SKILLS = SkillCatalogue.load()
@@ -195,3 +195,20 @@ def test_web_link_accepts_http_links_with_a_domain(text: str, ok: bool) -> None:
     else:
         with pytest.raises(ValueError):
             web_link(text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "link"),
+    [
+        ("github.com/me/project", "https://github.com/me/project"),
+        ("<https://github.com/me/project>", "https://github.com/me/project"),
+        ("http://example.org", "http://example.org"),
+    ],
+)
+def test_a_typed_link_without_its_scheme_is_https(typed: str, link: str) -> None:
+    assert typed_link(typed) == link
+
+
+def test_a_typed_word_is_no_link() -> None:
+    with pytest.raises(ValueError, match="is not a web link"):
+        typed_link("myrepo")

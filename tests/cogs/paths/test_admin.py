@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
+from adapters.console.files import LocalFiles
 from bot.app import App
+from bot.commands import Reply
 from tests.bot.paths.test_fileformat import _file
-from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
 
 
-@pytest.fixture
-def console(messenger: RecordingMessenger) -> RecordingMessenger:
-    """The console: a typed file path names a file on this machine."""
-    messenger.capabilities = replace(messenger.capabilities, local_files=True)
-    return messenger
+async def add(app: App, line: str) -> Reply:
+    """An organizer's /admin paths add on the console, where a typed path names a file."""
+    return await say(app, line, admin=True, files=LocalFiles())
 
 
 def _write(tmp_path: Path, raw: object, name: str = "cloud.json") -> Path:
@@ -27,9 +23,8 @@ def _write(tmp_path: Path, raw: object, name: str = "cloud.json") -> Path:
     return where
 
 
-@pytest.mark.usefixtures("console")
 async def test_add_stores_a_valid_path_members_can_pick(app: App, tmp_path: Path) -> None:
-    reply = await say(app, f"/admin paths add file:{_write(tmp_path, _file())}", admin=True)
+    reply = await add(app, f"/admin paths add file:{_write(tmp_path, _file())}")
     assert reply.text == (
         "Added the path **Cloud intern** (cloud-intern, 8 milestones). Members pick it with "
         "/path pick cloud-intern."
@@ -38,18 +33,16 @@ async def test_add_stores_a_valid_path_members_can_pick(app: App, tmp_path: Path
     assert "added by your organizers" in (await say(app, "/path list", "bob")).text
 
 
-@pytest.mark.usefixtures("console")
 async def test_adding_the_same_id_again_replaces_it(app: App, tmp_path: Path) -> None:
-    await say(app, f"/admin paths add file:{_write(tmp_path, _file())}", admin=True)
-    reply = await say(app, f"/admin paths add {_write(tmp_path, _file(9))}", admin=True)
+    await add(app, f"/admin paths add file:{_write(tmp_path, _file())}")
+    reply = await add(app, f"/admin paths add {_write(tmp_path, _file(9))}")
     assert reply.text.startswith("Replaced the path **Cloud intern** (cloud-intern, 9 milestones).")
 
 
-@pytest.mark.usefixtures("console")
 async def test_add_of_an_invalid_file_lists_its_problems(app: App, tmp_path: Path) -> None:
     raw = _file()
     raw["milestones"][2]["skills"] = ["dokcer"]
-    reply = await say(app, f"/admin paths add file:{_write(tmp_path, raw)}", admin=True)
+    reply = await add(app, f"/admin paths add file:{_write(tmp_path, raw)}")
     assert reply.error
     assert (
         "This path file is not valid:\n- milestone 3 (step-3): Unknown skill 'dokcer'."
@@ -59,28 +52,23 @@ async def test_add_of_an_invalid_file_lists_its_problems(app: App, tmp_path: Pat
     assert "Cloud intern" not in (await say(app, "/path list")).text
 
 
-@pytest.mark.usefixtures("console")
-async def test_add_of_a_missing_file_says_so(app: App, tmp_path: Path) -> None:
-    reply = await say(app, f"/admin paths add file:{tmp_path / 'nope.json'}", admin=True)
-    assert reply.error and f"{tmp_path / 'nope.json'} does not exist." in reply.text
-
-
-@pytest.mark.usefixtures("console")
-async def test_add_of_a_folder_says_so(app: App, tmp_path: Path) -> None:
-    reply = await say(app, f"/admin paths add file:{tmp_path}", admin=True)
-    assert reply.error and "is a folder, not a file." in reply.text
-
-
-@pytest.mark.usefixtures("console")
 async def test_add_is_for_organizers_only(app: App, tmp_path: Path) -> None:
-    reply = await say(app, f"/admin paths add file:{_write(tmp_path, _file())}")
+    reply = await say(app, f"/admin paths add file:{_write(tmp_path, _file())}", files=LocalFiles())
     assert reply.error
     assert "Cloud intern" not in (await say(app, "/path list")).text
 
 
-async def test_add_off_the_console_reads_no_file_on_the_server(app: App, tmp_path: Path) -> None:
+async def test_add_of_a_file_that_is_not_utf8_text_says_so(app: App, tmp_path: Path) -> None:
+    where = tmp_path / "cloud.json"
+    where.write_bytes('{"name": "Caf\u00e9"}'.encode("latin-1"))
+    reply = await add(app, f"/admin paths add file:{where}")
+    assert reply.error and "cloud.json is not UTF-8 text" in reply.text
+
+
+async def test_add_without_a_file_that_came_with_it_reads_none(app: App, tmp_path: Path) -> None:
+    """Off the console a typed path names no file on the server (NO_FILES)."""
     reply = await say(app, f"/admin paths add file:{_write(tmp_path, _file())}", admin=True)
-    assert reply.error and "add it from the console" in reply.text
+    assert reply.error and "no file came with this" in reply.text
 
 
 async def test_a_built_in_path_cannot_be_removed(app: App) -> None:
@@ -92,19 +80,17 @@ async def test_a_built_in_path_cannot_be_removed(app: App) -> None:
     )
 
 
-@pytest.mark.usefixtures("console")
 async def test_remove_of_a_path_nobody_is_on_needs_no_confirmation(
     app: App, tmp_path: Path
 ) -> None:
-    await say(app, f"/admin paths add file:{_write(tmp_path, _file())}", admin=True)
+    await add(app, f"/admin paths add file:{_write(tmp_path, _file())}")
     reply = await say(app, "/admin paths remove cloud intern", admin=True)
     assert reply.text == "Removed the path **Cloud intern**."
     assert "Cloud intern" not in (await say(app, "/path list")).text
 
 
-@pytest.mark.usefixtures("console")
 async def test_remove_of_a_path_members_are_on_asks_first(app: App, tmp_path: Path) -> None:
-    await say(app, f"/admin paths add file:{_write(tmp_path, _file())}", admin=True)
+    await add(app, f"/admin paths add file:{_write(tmp_path, _file())}")
     await say(app, "/path pick cloud", "bob")
     asked = await say(app, "/admin paths remove cloud-intern", admin=True)
     assert asked.text.startswith("1 member is on **Cloud intern**. Removing it takes them off it")

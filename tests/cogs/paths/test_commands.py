@@ -124,9 +124,9 @@ async def test_next_names_nobody_who_blocked_you_or_paused_buddies(app: App) -> 
 
 async def test_done_with_a_bad_link_says_why_and_saves_nothing(app: App) -> None:
     await say(app, "/path pick ml engineer")
-    reply = await say(app, "/path done git link:github.com/me")
+    reply = await say(app, "/path done git link:my repo")
     assert reply.error
-    assert "The link: 'github.com/me' is not a web link (https://...)." in reply.text
+    assert "The link: 'my repo' is not a web link (https://...)." in reply.text
     assert "Usage: /path done" in reply.text
     assert "0 of 10 milestones reached" in (await say(app, "/path show")).text
 
@@ -241,3 +241,9 @@ async def test_a_link_typed_without_its_name_is_taken_as_the_link(app: App) -> N
         "✅ Done: **Version your work with Git** (milestone 1 of 10). "
         "Saved your link: https://github.com/alice/notes"
     )
+
+
+async def test_a_link_typed_without_https_is_taken_as_one(app: App) -> None:
+    await say(app, "/path pick ml engineer")
+    await say(app, "/path done git link:github.com/me/repo")
+    assert "https://github.com/me/repo" in (await say(app, "/path show")).text

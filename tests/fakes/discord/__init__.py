@@ -25,6 +25,7 @@ from tests.fakes.discord.constants import (
     GUILD_ANNOUNCEMENT,
     INTENT_GUILD_MEMBERS,
     INTENT_GUILDS,
+    OPT_ATTACHMENT,
     OPT_BOOLEAN,
     OPT_CHANNEL,
     OPT_INTEGER,
@@ -37,7 +38,14 @@ from tests.fakes.discord.constants import (
 )
 from tests.fakes.discord.gateway import GatewayConnection
 from tests.fakes.discord.limits import validate_command, validate_message, validate_modal
-from tests.fakes.discord.models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
+from tests.fakes.discord.models import (
+    FakeAttachment,
+    FakeChannel,
+    FakeGuild,
+    FakeMember,
+    FakeRole,
+    FakeUser,
+)
 from tests.fakes.discord.payloads import CommandHidden, schema_options_at
 from tests.fakes.discord.records import InteractionRecord, RecordedFile, RecordedRequest
 from tests.fakes.discord.server import FakeDiscord
@@ -47,6 +55,7 @@ __all__ = [
     "GUILD_ANNOUNCEMENT",
     "INTENT_GUILDS",
     "INTENT_GUILD_MEMBERS",
+    "OPT_ATTACHMENT",
     "OPT_BOOLEAN",
     "OPT_CHANNEL",
     "OPT_INTEGER",
@@ -56,6 +65,7 @@ __all__ = [
     "PRIVATE_THREAD",
     "PUBLIC_THREAD",
     "CommandHidden",
+    "FakeAttachment",
     "FakeChannel",
     "FakeDiscord",
     "FakeGuild",

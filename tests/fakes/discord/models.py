@@ -20,6 +20,30 @@ from tests.fakes.discord.constants import (
 
 
 @dataclass
+class FakeAttachment:
+    """A file a user attaches to a slash command's attachment option; the fake serves its
+    bytes on its own CDN path (``/attachments/...``), as Discord's CDN would."""
+
+    filename: str
+    data: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    size: int | None = None  # what Discord reports, if not the true length (a lying client)
+    id: int = 0  # given by the fake when the attachment is sent
+
+    def payload(self, base_url: str) -> Json:
+        url = f"{base_url}/attachments/{self.id}/{self.filename}"
+        return {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": len(self.data) if self.size is None else self.size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": self.content_type,
+            "ephemeral": True,  # an option's upload is only kept for the interaction
+        }
+
+
+@dataclass
 class FakeUser:
     id: int
     username: str

@@ -1,6 +1,6 @@
 """What users do, as the INTERACTION_CREATE payloads Discord would send the bot: slash
 commands (with ``resolved`` users, channels and roles), autocomplete, button clicks and modal
-submits. Option types come from the command schema the bot synced, as on Discord."""
+submits (with ``resolved`` attachments, served by the fake's CDN). Option types come from the command schema the bot synced, as on Discord."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.fakes.discord.constants import (
     MESSAGE_COMPONENT,
     MODAL,
     MODAL_SUBMIT,
+    OPT_ATTACHMENT,
     OPT_BOOLEAN,
     OPT_CHANNEL,
     OPT_INTEGER,
@@ -27,7 +28,14 @@ from tests.fakes.discord.constants import (
     Json,
 )
 from tests.fakes.discord.limits import modal_inputs
-from tests.fakes.discord.models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
+from tests.fakes.discord.models import (
+    FakeAttachment,
+    FakeChannel,
+    FakeGuild,
+    FakeMember,
+    FakeRole,
+    FakeUser,
+)
 from tests.fakes.discord.state import DiscordState, public_message
 
 
@@ -211,6 +219,11 @@ class InteractionPayloads:
             role = value if isinstance(value, FakeRole) else guild.roles[int(value)]
             resolved.setdefault("roles", {})[str(role.id)] = role.payload()
             out["value"] = str(role.id)
+        elif kind == OPT_ATTACHMENT:
+            assert isinstance(value, FakeAttachment), f"option {name} needs a FakeAttachment"
+            attachment = self.state.upload(value)
+            resolved.setdefault("attachments", {})[attachment["id"]] = attachment
+            out["value"] = attachment["id"]
         elif focused:
             out["value"] = str(value)  # autocomplete sends the partial text, whatever the type
         else:
@@ -303,4 +316,6 @@ def _infer_type(value: Any) -> int:
         return OPT_CHANNEL
     if isinstance(value, FakeRole):
         return OPT_ROLE
+    if isinstance(value, FakeAttachment):
+        return OPT_ATTACHMENT
     return OPT_STRING

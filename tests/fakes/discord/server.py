@@ -2,7 +2,8 @@
 
 One aiohttp app serves the REST API under ``/api/v10`` (``rest.py`` records and routes;
 ``routes.py`` and ``interactions.py`` answer) and a websocket at ``/gateway``
-(``gateway.py``). ``payloads.py`` builds what users send.
+(``gateway.py``), and the CDN path of attachments users send (``/attachments/{id}/{name}``).
+``payloads.py`` builds what users send.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class FakeDiscord(DiscordState):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("GET", "/gateway", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self.rest.handle)
+        app.router.add_route("GET", "/attachments/{id}/{filename}", self._cdn)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -77,6 +79,14 @@ class FakeDiscord(DiscordState):
         self.port = int(self._runner.addresses[0][1])
         self._loop_time = asyncio.get_running_loop().time
         return self
+
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        """An attachment's bytes, as Discord's CDN serves them (no token needed)."""
+        attachment = self.attachments.get(int(request.match_info["id"]))
+        if attachment is None or attachment.filename != request.match_info["filename"]:
+            return web.Response(status=404, text="Not Found")
+        self.downloads.append(attachment.id)
+        return web.Response(body=attachment.data, content_type="application/octet-stream")
 
     async def close(self) -> None:
         await self.gateway.close()

@@ -25,7 +25,14 @@ from tests.fakes.discord.constants import (
     PRIVILEGED_INTENTS,
     Json,
 )
-from tests.fakes.discord.models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
+from tests.fakes.discord.models import (
+    FakeAttachment,
+    FakeChannel,
+    FakeGuild,
+    FakeMember,
+    FakeRole,
+    FakeUser,
+)
 from tests.fakes.discord.records import InteractionRecord, RecordedFile, RecordedRequest
 
 
@@ -70,6 +77,8 @@ class DiscordState:
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
         self.interactions: dict[int, InteractionRecord] = {}
+        self.attachments: dict[int, FakeAttachment] = {}  # uploads sent with interactions
+        self.downloads: list[int] = []  # attachment ids whose bytes were fetched, in order
         # Notified after every answered request and gateway frame: what the waits wake on.
         self.changed = asyncio.Condition()
         # Set by the server once it runs; until then there is no event loop to read.
@@ -89,6 +98,12 @@ class DiscordState:
     @property
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def upload(self, attachment: FakeAttachment) -> Json:
+        """Keep an attachment sent with an interaction; its payload, with the URL it is at."""
+        attachment.id = self.new_id()
+        self.attachments[attachment.id] = attachment
+        return attachment.payload(self.base_url)
 
     def now(self) -> float:
         return self._loop_time()

@@ -11,6 +11,9 @@ One aiohttp server on 127.0.0.1:0. The real `slack_sdk` / `slack_bolt` code talk
   `invalid_auth = True` makes every Web API call (auth.test first) fail with `invalid_auth`.
 - Block Kit: `chat.postMessage`, `chat.update` and `response_url` refuse more than 50 blocks or a
   section over 3,000 characters with `invalid_blocks`, as Slack does (no silent truncation).
+- Files members pick: `share_file(name, data)` gives the file object a view submission
+  carries; `files.info` describes it and its `url_private_download` serves the bytes to the
+  bot token only (others get an HTML sign-in page, as on Slack), recorded in `downloads`.
 - Socket Mode: `apps.connections.open` returns `ws://.../socket`; on connect the fake sends
   `hello`; `push_envelope(...)` sends an envelope and `wait_for_ack(envelope_id)` returns the ack.
 
@@ -32,6 +35,7 @@ from adapters.slack.doctor import BOT_SCOPES
 from tests.fakes.slack.models import (
     APP_ID,
     BOT_ID,
+    BOT_TOKEN,
     BOT_USER_ID,
     JSON,
     TEAM_ID,
@@ -51,6 +55,7 @@ METHOD_SCOPES = {
     "usergroups.list": "usergroups:read",
     "usergroups.users.list": "usergroups:read",
     "files.getUploadURLExternal": "files:write",
+    "files.info": "files:read",
 }
 
 
@@ -94,6 +99,11 @@ class FakeSlack:
     usergroups: dict[str, list[str]] = field(default_factory=dict)  # id -> member ids
     usergroup_handles: dict[str, str] = field(default_factory=dict)  # id -> handle
     uploads: dict[str, bytes] = field(default_factory=dict)
+    # Files members picked in a modal's file input (id -> bytes), served to the bot token at
+    # their url_private_download; `downloads` lists the ids fetched, in order.
+    shared: dict[str, bytes] = field(default_factory=dict)
+    shared_info: dict[str, JSON] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
     acks: dict[str, JSON] = field(default_factory=dict)
     # The workspace's channels as conversations.info shows them (id -> channel object).
     channels: dict[str, JSON] = field(default_factory=dict)
@@ -119,6 +129,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{file_id}/download/{name}", self._download)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/socket", self._socket_handler)
         self._runner = web.AppRunner(app, handle_signals=False)
@@ -373,6 +384,38 @@ class FakeSlack:
         if missing:
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+    def share_file(self, name: str, data: bytes, *, size: int | None = None) -> JSON:
+        """A file a member picked in a file input: the file object a view submission carries.
+        `size` is what Slack reports, when not the true length (a file that changed)."""
+        file_id = f"F{next(self._ids):08d}"
+        self.shared[file_id] = data
+        self.shared_info[file_id] = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": "text/plain",
+            "size": len(data) if size is None else size,
+            "url_private": f"{self.root_url}/files-pri/{file_id}/{name}",
+            "url_private_download": f"{self.root_url}/files-pri/{file_id}/download/{name}",
+        }
+        return dict(self.shared_info[file_id])
+
+    def _m_files_info(self, args: JSON, token: str) -> JSON:
+        info = self.shared_info.get(str(args.get("file", "")))
+        if info is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": info}
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """A file's bytes for the bot token; anyone else gets the sign-in page, as on Slack."""
+        file_id = request.match_info["file_id"]
+        if _bearer(request.headers.get("Authorization", "")) != BOT_TOKEN:
+            return web.Response(text="<html>Sign in</html>", content_type="text/html")
+        if file_id not in self.shared:
+            return web.Response(status=404, text="file not found")
+        self.downloads.append(file_id)
+        return web.Response(body=self.shared[file_id], content_type="text/plain")
 
     def _m_apps_connections_open(self, args: JSON, token: str) -> JSON:
         if not token.startswith("xapp-"):
