@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from bot.app import App
 from bot.commands import CommandError, Invocation, Opt, Reply, command
-from bot.paths.fileformat import URL_LENGTH, web_link
+from bot.paths.fileformat import URL_LENGTH, typed_link
 from bot.paths.model import Milestone, Path
 from bot.paths.review import (
     ANSWER_WITHIN,
@@ -231,7 +231,7 @@ class ReviewCommands:
                 f"The {path.name} path has no capstone project to submit for review.", inv.command
             )
         try:
-            link = web_link(link)
+            link = typed_link(link)
         except ValueError as exc:
             raise CommandError(
                 f"The link: {exc}. Give your project's full address (a GitHub or GitLab "

@@ -159,7 +159,7 @@ async def test_blocked_members_either_way_and_members_who_left_are_not_asked(
 
 @pytest.mark.parametrize(
     "link",
-    ["github.com/alice/pipeline", "ftp://example.org/x", "my project", "https://", "mailto:a@b.c"],
+    ["ftp://example.org/x", "my project", "https://", "localhost/x", "https://localhost/x"],
 )
 async def test_a_link_that_is_no_web_address_is_refused_with_the_usage(
     app: App, messenger: RecordingMessenger, link: str
@@ -167,9 +167,17 @@ async def test_a_link_that_is_no_web_address_is_refused_with_the_usage(
     await submitted(app, "bob")
     sent = len(messenger.sent)
     reply = await say(app, f'/path submit link:"{link}"')
-    assert reply.error and "is not a web link" in reply.text
+    assert reply.error and "The link:" in reply.text
     assert "/path submit" in reply.text  # the usage line
     assert len(messenger.sent) == sent
+
+
+async def test_a_link_typed_without_https_is_taken_as_one(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob")
+    reply = await say(app, "/path submit <github.com/alice/pipeline-v2>")
+    assert not reply.error and "Submitted https://github.com/alice/pipeline-v2" in reply.text
 
 
 async def test_submit_without_a_link_or_a_path_says_what_is_missing(app: App) -> None:
