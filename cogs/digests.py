@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, TypeVar
 
@@ -33,6 +34,7 @@ from bot.digest.week import (
     week_so_far,
 )
 from bot.localtime import local_date, zone
+from bot.paths.week import path_week
 from bot.personal_data import PersonalData
 from bot.ports import Attachment, ChannelUse, Message
 from bot.scheduling import Job
@@ -40,6 +42,7 @@ from bot.storage import claims
 from bot.storage.digests import DigestRepo, DigestSchedule
 from bot.storage.organizers import RECENT
 from bot.storage.outbox import Target, enqueue, message_key
+from bot.storage.reviews import ReviewRepo
 from bot.text import WEEKDAYS, date_span
 from cogs.organizer_reports import OrganizerReports
 
@@ -65,6 +68,7 @@ class Digests:
         self._app = app
         self.repo = DigestRepo(app.db)
         self.reports = OrganizerReports(app, self.gather)
+        self._reviews = ReviewRepo(app.db)
 
     # --- building -------------------------------------------------------------------------------
 
@@ -72,7 +76,9 @@ class Digests:
         values = await self._app.community.get(tenant_id)
         freezes = values[STREAK_FREEZES]
         # Public posts show no member's days (who missed which day is the dashboard's view).
-        return await self.repo.week(tenant_id, week, today, freezes_per_week=freezes, member_rows=0)
+        data = await self.repo.week(tenant_id, week, today, freezes_per_week=freezes, member_rows=0)
+        paths = await path_week(self._app.paths, self._reviews, tenant_id, week, data.names.keys())
+        return replace(data, paths=paths)
 
     async def compose(self, data: WeekData) -> Message:
         """The digest message: headline, details for the thread, the chart as a PNG."""

@@ -172,9 +172,18 @@ class IntConverter(Converter):
         low, high = option.min_value, option.max_value
         if (low is not None and number < low) or (high is not None and number > high):
             raise OptionError(
-                option.name, f"{option.name} must be between {low} and {high}, not {number}."
+                option.name, f"{option.name} must be {_bounds(low, high)}, not {number}."
             )
         return number
+
+
+def _bounds(low: int | None, high: int | None) -> str:
+    """'between 1 and 12', or the one side a limit has: 'at least 1', 'at most 720'."""
+    if high is None:
+        return f"at least {low}"
+    if low is None:
+        return f"at most {high}"
+    return f"between {low} and {high}"
 
 
 def _whole_number(option: Option, value: str) -> int:

@@ -82,6 +82,33 @@ class BuddyWeek:
 
 
 @dataclass(frozen=True)
+class PathCount:
+    """How many members are on one learning path, and at which milestone (counts only: the
+    digest never says who is behind)."""
+
+    path: str  # the path's name
+    members: int
+    at: tuple[tuple[str, int], ...]  # (milestone title, members working on it), path order
+    finished: int = 0  # members who reached every milestone
+
+
+@dataclass(frozen=True)
+class PathWeek:
+    """Learning paths in the week: where members are, what they reached, their projects."""
+
+    on_paths: tuple[PathCount, ...] = ()
+    reached: tuple[tuple[int, str], ...] = ()  # (member, milestone title) reached in the week
+    submitted: tuple[int, ...] = ()  # members who submitted a project for review in the week
+    reviewed: int = 0  # projects that got a review in the week
+    reviewers: tuple[int, ...] = ()  # members who wrote one
+
+    @property
+    def active(self) -> bool:
+        """Anything to say: somebody is on a path, or something happened on one."""
+        return bool(self.on_paths or self.reached or self.submitted or self.reviewers)
+
+
+@dataclass(frozen=True)
 class WeekData:
     week: Week
     today: date  # the posting day: streaks are "current" as of it
@@ -106,6 +133,7 @@ class WeekData:
     buddies: BuddyWeek = BuddyWeek()
     new_members: tuple[int, ...] = ()
     names: Mapping[int, str] = field(default_factory=dict)
+    paths: PathWeek = PathWeek()
 
     @property
     def empty(self) -> bool:

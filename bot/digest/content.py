@@ -36,6 +36,7 @@ HELPERS_PER_BLOCKER = 2
 SUGGESTIONS_PER_HELPER = 2  # spread the asks: nobody is suggested for every blocker
 MAX_NAMES = 10
 NAME_LIMIT = 32
+TITLE_LIMIT = 60  # a learning path's or milestone's name
 BLOCKER_LIMIT = 120
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -414,6 +415,9 @@ def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
     if data.buddies.groups:
         b = data.buddies
         headline.append(f"🤝 Buddies: {b.met:,} of {plural(b.groups, 'group')} met")
+    paths = _path_headline(data)
+    if paths:
+        headline.append(paths)
     if data.new_members:
         headline.append(f"👋 Welcome to {plural(len(data.new_members), 'new member')}!")
     headline.append("🧵 Streaks, skills, blockers with peers who can help, and more in the thread.")
@@ -423,6 +427,7 @@ def build(data: WeekData, catalogue: SkillCatalogue) -> Digest:
         _skill_details(data, catalogue, skills),
         _blocker_details(data, catalogue, routed),
         _buddy_details(data),
+        _path_details(data),
         _welcome_details(data),
     ]
     buttons = tuple(_solved_button(data, r.blocker) for r in routed)
@@ -481,7 +486,7 @@ def _streak(data: WeekData, member_id: int, days: int, capped: bool) -> str:
     return f"{_name(data, member_id)} {days}{'+' if capped else ''} days"
 
 
-def names_of(data: WeekData, ids: np.ndarray) -> str:
+def names_of(data: WeekData, ids: np.ndarray | Sequence[int]) -> str:
     """Up to MAX_NAMES of these members' names, then "and N more"."""
     return join([_name(data, int(i)) for i in ids[:MAX_NAMES]], total=len(ids))
 
@@ -555,6 +560,54 @@ def _buddy_details(data: WeekData) -> str:
         pairs = [group_names([safe(n, NAME_LIMIT) for n in group]) for group in b.shoutouts]
         lines.append(f"👏 Shout-out to {join(pairs)} for meeting up!")
     return "\n".join(lines)
+
+
+def _present(data: WeekData, ids: Sequence[int]) -> list[int]:
+    """The members still here, of `ids`: the digest names nobody who left."""
+    return [m for m in ids if m in data.names]
+
+
+def _path_headline(data: WeekData) -> str:
+    p = data.paths
+    parts = []
+    reached = _present(data, [m for m, _ in p.reached])
+    if reached:
+        parts.append(plural(len(reached), "milestone") + " reached")
+    submitted = _present(data, p.submitted)
+    if submitted:
+        parts.append(plural(len(submitted), "project") + " submitted")
+    return f"🧭 Learning paths: {' · '.join(parts)}" if parts else ""
+
+
+def _path_details(data: WeekData) -> str:
+    """Counts of where members are on each path; the names of those who reached a milestone,
+    submitted a project or reviewed one this week (never of who did not)."""
+    p = data.paths
+    lines = ["**Learning paths**"]
+    for count in p.on_paths:
+        steps = [f"{safe(title, TITLE_LIMIT)} {n:,}" for title, n in count.at if n]
+        if count.finished:
+            steps.append(f"finished {count.finished:,}")
+        where = f": {' · '.join(steps)}" if steps else ""
+        lines.append(
+            f"🧭 {safe(count.path, TITLE_LIMIT)}, {plural(count.members, 'member')}{where}"
+        )
+    reached: dict[int, list[str]] = {}
+    for member, title in p.reached:
+        if member in data.names:
+            reached.setdefault(member, []).append(safe(title, TITLE_LIMIT))
+    if reached:
+        shown = [f"{_name(data, m)} ({', '.join(t)})" for m, t in list(reached.items())[:MAX_NAMES]]
+        lines.append(f"🎯 Milestones reached: {join(shown, total=len(reached))}. Well done!")
+    submitted = _present(data, p.submitted)
+    if submitted:
+        lines.append(f"🚀 Projects submitted for peer review: {names_of(data, submitted)}")
+    if p.reviewed:
+        lines.append(f"📝 {plural(p.reviewed, 'project')} got a peer review this week.")
+    reviewers = _present(data, p.reviewers)
+    if reviewers:
+        lines.append(f"🙏 Thank you for reviewing, {names_of(data, reviewers)}!")
+    return "\n".join(lines) if len(lines) > 1 else ""
 
 
 def _welcome_details(data: WeekData) -> str:

@@ -419,3 +419,30 @@ async def test_digest_next_says_when_and_where(app: App) -> None:
     await say(app, "/admin digest channel:#study day:wednesday time:18:00", admin=True)
     reply = await say(app, "/digest next", "ana")  # START is Monday 2 March
     assert reply.text.startswith("Next digest: Wednesday 04 Mar, 18:00 (UTC) in #study")
+
+
+# --- learning paths -----------------------------------------------------------------------------
+
+
+async def test_the_digest_shows_path_progress_when_members_are_on_paths(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await schedule(app)
+    await say(app, "/checkin did:joins skills:sql minutes:30", "ana")
+    await say(app, "/checkin did:shell skills:linux minutes:30", "ben")
+    before = await say(app, "/digest preview", "admin", admin=True)
+    assert "Learning paths" not in (before.details or "")
+    tenant = await app.tenants.find(app.platform, "T1")
+    assert tenant is not None
+    now = app.clock.now()
+    for name in ("ana", "ben"):
+        member = await app.members.find(tenant.id, name)
+        assert member is not None
+        await app.paths.repo.pick(tenant.id, member.id, "backend-basics", now, now.date())
+        if name == "ana":
+            await app.paths.repo.reach(tenant.id, member.id, "backend-basics", ["shell"], now)
+    await tick(app, SLOT)
+    (post,) = digests(messenger)
+    assert "🧭 Learning paths: 1 milestone reached" in post.text
+    assert "Backend basics for data scientists, 2 members" in (post.details or "")
+    assert "🎯 Milestones reached: Ana (Be at home in the terminal)" in (post.details or "")

@@ -66,6 +66,18 @@ def test_messages_that_describe_the_value_start_with_the_option_name() -> None:
         converter_for(minutes).convert(minutes, "721", CONTEXT)
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "typed", "says"),
+    [(1, None, "0", "at least 1, not 0"), (None, 12, "13", "at most 12, not 13")],
+)
+def test_a_number_limited_on_one_side_names_only_that_side(
+    low: int | None, high: int | None, typed: str, says: str
+) -> None:
+    weeks = Option("weeks", OptionType.INT, "weeks", min_value=low, max_value=high)
+    with pytest.raises(OptionError, match=rf"^weeks must be {says}\.$"):
+        converter_for(weeks).convert(weeks, typed, CONTEXT)
+
+
 def test_suggestions_travel_with_the_error() -> None:
     zone = option(OptionType.TIMEZONE)
     with pytest.raises(OptionError) as raised:
