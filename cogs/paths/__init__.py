@@ -4,6 +4,7 @@ member's word (with a link to their work), and the organizers' own paths (docs/p
 - `commands`: what members do (`/path ...`); `admin`: `/admin paths add|remove`
 - `checkins`: the lines a check-in's reply gets about the member's path
 - `texts`: how a milestone and progress read
+- `review`: peer review of capstone projects (`/path submit`, `/path review`, ...)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot.app import App
 from bot.events import CheckinRecorded
 from bot.personal_data import PersonalData
 from bot.storage import paths as storage
+from cogs.paths import review
 from cogs.paths.admin import PathAdmin
 from cogs.paths.checkins import CheckinNotes
 from cogs.paths.commands import PathCommands
@@ -31,3 +33,4 @@ def setup(app: App) -> None:
     )
     app.add_cog(PathCommands(app))
     app.add_cog(PathAdmin(app))
+    review.setup(app)

@@ -10,8 +10,8 @@ from adapters.console.repl import Console
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
+from cogs import load_all
 from tests.adapters.console.scripts import walkthrough
-from tests.cogs.paths.test_review import cogs_with_review
 
 
 async def _transcript(settings: Settings, clock: ManualClock, folder: Path) -> str:
@@ -24,7 +24,7 @@ async def _transcript(settings: Settings, clock: ManualClock, folder: Path) -> s
         return answer
 
     messenger = ConsoleMessenger(printed.append, folder / "console-files")
-    app = await App.create(settings, clock, messenger, cogs_with_review())
+    app = await App.create(settings, clock, messenger, load_all())
     console = Console(app, clock, messenger, "admin", printed.append, read)
     try:
         for line in lines:

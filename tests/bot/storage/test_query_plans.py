@@ -68,6 +68,11 @@ async def test_member_commands_never_walk_the_whole_community(app: App) -> None:
         reply = await say(app, line)
         assert not reply.error, (line, reply.text)
     await app.db.trace(None)
+    assert statements and not walking_the_community(app, statements)
+
+
+def walking_the_community(app: App, statements: list[str]) -> dict[str, list[str]]:
+    """The traced statements whose plan walks a growing table, each with those plan lines."""
     conn = sqlite3.connect(app.db.path)
     walking: dict[str, list[str]] = {}
     try:
@@ -80,7 +85,7 @@ async def test_member_commands_never_walk_the_whole_community(app: App) -> None:
                 walking[sql[:160]] = bad
     finally:
         conn.close()
-    assert statements and not walking, walking
+    return walking
 
 
 @pytest.mark.parametrize(
