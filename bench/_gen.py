@@ -137,18 +137,19 @@ def community(n: int, seed: int = 0) -> list[MatchProfile]:
     return profiles
 
 
-def _path(number: int, milestones: int = 10) -> Path:
+def learning_path(path_id: str, milestones: int = 10) -> Path:
+    """A path whose milestone i (from 0) is titled "Step i+1" with the task "Task i+1."."""
     return Path(
-        id=f"path-{number}",
-        name=f"Path {number}",
+        id=path_id,
+        name=f"Path {path_id}",
         role="intern",
         summary="generated",
         milestones=tuple(
             Milestone(
-                id=f"m{i}",
-                title=f"Milestone {i}",
+                id=f"m{i + 1}",
+                title=f"Step {i + 1}",
                 skills=(SKILLS[i % len(SKILLS)],),
-                task=f"Task {i}.",
+                task=f"Task {i + 1}.",
                 minutes=120,
                 needs_link=False,
                 capstone=False,
@@ -165,7 +166,7 @@ def on_paths(profiles: list[MatchProfile], share: float, seed: int = 0) -> list[
     if share <= 0:
         return profiles
     rng = np.random.default_rng(seed)
-    paths = [_path(k) for k in range(3)]
+    paths = [learning_path(f"path-{k}") for k in range(3)]
     chosen = rng.random(len(profiles)) < share
     which = rng.choice(len(paths), size=len(profiles), p=[0.5, 0.25, 0.25])
     index = np.minimum(rng.geometric(0.25, size=len(profiles)) - 1, 9)
