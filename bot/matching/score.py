@@ -92,8 +92,8 @@ class ScoreWeights:
 
     A pair on the same path step (`shared_step`) has the strongest form of the same goal: full
     goal credit whatever their profiles' goals, and `same_step` joins the mean with full credit,
-    which moves the pair's score 10 % of the way to 1 (0.15 / 1.45) and never weighs up two
-    shared hours against one (docs/matching.md has the numbers).
+    which moves the pair's score 10 % of the way to 1 (0.15 / 1.45); it never makes up for
+    sharing less than two hours with a pair that shares two (docs/matching.md has the numbers).
     """
 
     goal: float = 0.15

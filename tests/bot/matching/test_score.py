@@ -363,10 +363,11 @@ def test_no_path_or_different_paths_score_as_without_paths(
 
 def test_two_shared_hours_still_beat_the_same_step_with_one() -> None:
     """Hours stay the first criterion: the same milestone with one hour in common loses to
-    different paths with two hours, everything else equal."""
+    different paths with two hours, everything else equal, even where the step also lifts the
+    goal credit from 0 to 1 (their profile goals differ)."""
     me = _on_step(1, at(2))
-    two_hours_other_path = _on_step(3, at(2, DATA), hours=(19, 22))
-    one_hour_same_step = _on_step(2, at(2), hours=(20, 23))
+    two_hours_other_path = _on_step(3, at(2, DATA), hours=(19, 22), goal="exam")
+    one_hour_same_step = _on_step(2, at(2), hours=(20, 23), goal="exam")
     assert score(me, two_hours_other_path, JUNE) > score(me, one_hour_same_step, JUNE)
 
 
