@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 
 import numpy as np
 
-from bot.matching.score import LEVELS, MatchProfile
+from bot.matching.score import LEVELS, MatchProfile, PathStep
+from bot.paths.model import Milestone, Path, Resource
 
 # (zone, share of members); regions: Americas 40 %, Europe/Africa 33 %, Asia 23 %, Oceania 4 %
 ZONES: tuple[tuple[str, float], ...] = (
@@ -133,6 +135,45 @@ def community(n: int, seed: int = 0) -> list[MatchProfile]:
             )
         )
     return profiles
+
+
+def learning_path(path_id: str, milestones: int = 10) -> Path:
+    """A path whose milestone i (from 0) is titled "Step i+1" with the task "Task i+1."."""
+    return Path(
+        id=path_id,
+        name=f"Path {path_id}",
+        role="intern",
+        summary="generated",
+        milestones=tuple(
+            Milestone(
+                id=f"m{i + 1}",
+                title=f"Step {i + 1}",
+                skills=(SKILLS[i % len(SKILLS)],),
+                task=f"Task {i + 1}.",
+                minutes=120,
+                needs_link=False,
+                capstone=False,
+                resources=(Resource("docs", "https://example.org/"),),
+            )
+            for i in range(milestones)
+        ),
+    )
+
+
+def on_paths(profiles: list[MatchProfile], share: float, seed: int = 0) -> list[MatchProfile]:
+    """`profiles` with a `share` of them on one of three 10-milestone paths (the first twice as
+    popular as each other); current milestones lean early, as on a path people start at one."""
+    if share <= 0:
+        return profiles
+    rng = np.random.default_rng(seed)
+    paths = [learning_path(f"path-{k}") for k in range(3)]
+    chosen = rng.random(len(profiles)) < share
+    which = rng.choice(len(paths), size=len(profiles), p=[0.5, 0.25, 0.25])
+    index = np.minimum(rng.geometric(0.25, size=len(profiles)) - 1, 9)
+    return [
+        replace(p, step=PathStep(paths[which[i]], int(index[i]))) if chosen[i] else p
+        for i, p in enumerate(profiles)
+    ]
 
 
 def blocks(

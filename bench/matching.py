@@ -49,7 +49,7 @@ import rustworkx as rx
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_flow
 
-from bench._gen import blocks, community
+from bench._gen import blocks, community, on_paths
 from bot.matching.candidates import (
     SHARED_TIME,
     build_edges,
@@ -67,6 +67,7 @@ from bot.matching.score import (
     jaccard,
     overlap_hours,
     score,
+    shared_step,
 )
 from bot.matching.solver import solve_groups
 
@@ -100,6 +101,7 @@ class Quality:
     groups_2h: int  # groups whose every pair shares >= 2 h
     short: int  # groups whose members all set hours and some pair shares < 1 h
     skills: float  # mean Jaccard of the learning sets over the pairs inside groups
+    same_step: int  # groups whose members share a learning-path step (score.shared_step)
 
 
 def _quality(
@@ -109,10 +111,11 @@ def _quality(
     blocked: set[tuple[int, int]],
     weights: ScoreWeights,
 ) -> Quality:
-    weight, repeats, bad, known, one, two = 0.0, 0, 0, 0, 0, 0
+    weight, repeats, bad, known, one, two, stepped = 0.0, 0, 0, 0, 0, 0, 0
     overlaps: list[float] = []
     for group in groups:
         people = [members[x] for x in group]
+        stepped += shared_step(p.step for p in people) is not None
         pairs = list(itertools.combinations(people, 2))
         overlaps += [jaccard(a.learning, b.learning) for a, b in pairs]
         ids = [(min(a.member_id, b.member_id), max(a.member_id, b.member_id)) for a, b in pairs]
@@ -141,6 +144,7 @@ def _quality(
         groups_2h=two,
         short=known - one,
         skills=sum(overlaps) / len(overlaps) if overlaps else float("nan"),
+        same_step=stepped,
     )
 
 
@@ -248,7 +252,7 @@ def _nx_check(n: int, graph: EdgeArrays, short_before: BoolArray) -> str:
 
 def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
     weights = ScoreWeights(short_overlap=args.short_overlap)
-    members = community(n, seed=n)
+    members = on_paths(community(n, seed=n), args.on_paths, seed=n)
     blocked = blocks(members, seed=n)
     by_id = {p.member_id: p for p in members}
     past: list[Groups] = []  # member-id groups, most recent first
@@ -336,6 +340,7 @@ def run_size(n: int, rounds: int, args: argparse.Namespace) -> dict[str, str]:
         ">=2h bound": "",
         ">=2h of bound": "",
         "skills": f"{ours.skills:.2f}",
+        "same step": str(ours.same_step),
         "shuffle %": "",
         "shuffle repeats": str(shuffled.repeats),
         "shuffle >=2h": f"{100 * shuffled.share_2h:.1f}%",
@@ -394,6 +399,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         type=float,
         default=ScoreWeights().short_overlap,
         help="ScoreWeights.short_overlap, to compare (1.0: linear credit up to two hours)",
+    )
+    parser.add_argument(
+        "--on-paths",
+        type=float,
+        default=0.0,
+        help="share of members on a generated learning path (bench._gen.on_paths)",
     )
     args = parser.parse_args(argv)
     rows = []

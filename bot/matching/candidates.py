@@ -93,6 +93,10 @@ class _Encoded:
     spans: IntArray  # (1 + patterns, 3, 2) day_intervals, padded with empty (0, 0)
     overlap_table: FloatArray | None  # weighted overlap credit by pattern pair, if few patterns
     mid: IntArray  # UTC middle of the window on the round's date, seconds; -1: no hours
+    levels: int  # kind // levels is the goal index
+    goal_table: FloatArray  # weighted goal credit by goal index pair (0 = unknown)
+    path: IntArray  # 1 + index of the member's path id; 0: on no step
+    step: IntArray  # index of the current milestone on that path
 
 
 def _encode(
@@ -109,6 +113,10 @@ def _encode(
     kind = np.zeros(n, dtype=np.int64)
     pattern = np.zeros(n, dtype=np.int64)
     mid = np.full(n, -1, dtype=np.int64)
+    path_ids = sorted({p.step.path.id for p in profiles if p.step is not None})
+    path_of = {path_id: x + 1 for x, path_id in enumerate(path_ids)}
+    path = np.array([path_of[p.step.path.id] if p.step else 0 for p in profiles], dtype=np.int64)
+    step = np.array([p.step.index if p.step else 0 for p in profiles], dtype=np.int64)
     zones: dict[str, ZoneInfo] = {}
     windows: dict[tuple[str, time, time], tuple[int, int]] = {}  # -> (pattern, mid)
     patterns: dict[tuple[Interval, ...], int] = {}
@@ -147,9 +155,12 @@ def _encode(
     if len(patterns) + 1 <= table_limit:
         table = _overlap_credit(spans_arr[:, None], spans_arr[None, :], weights)
         table[0, :] = table[:, 0] = weights.overlap * weights.unknown_credit
+    goal_table, level_table = _credit_tables(len(goals) + 1, levels, weights)
     return _Encoded(
         kind=kind,
-        kind_table=_kind_table(len(goals) + 1, levels, weights),
+        kind_table=(goal_table[:, None, :, None] + level_table[None, :, None, :]).reshape(
+            len(goal_table) * levels, -1
+        ),
         learn=learn,
         knows=knows,
         n_learn=np.bitwise_count(learn).sum(axis=0, dtype=np.int64),
@@ -157,20 +168,23 @@ def _encode(
         spans=spans_arr,
         overlap_table=table,
         mid=mid,
+        levels=levels,
+        goal_table=goal_table,
+        path=path,
+        step=step,
     )
 
 
-def _kind_table(goals: int, levels: int, weights: ScoreWeights) -> FloatArray:
-    """Weighted goal + level credit for every (goal, level) pair of pairs; index 0 = unknown."""
-    g = np.arange(goals * levels) // levels
-    lv = np.arange(goals * levels) % levels
+def _credit_tables(goals: int, levels: int, weights: ScoreWeights) -> tuple[FloatArray, FloatArray]:
+    """Weighted goal credit for every pair of goal indices, and level credit for every pair of
+    level indices; index 0 = unknown. A member's kind indexes both: goal * levels + level."""
+    g, lv = np.arange(goals), np.arange(levels)
     gr, gc, lr, lc = g[:, None], g[None, :], lv[:, None], lv[None, :]
     goal = np.where((gr == 0) | (gc == 0), weights.unknown_credit, (gr == gc).astype(np.float64))
     level = np.where(
         (lr == 0) | (lc == 0), weights.unknown_credit, 1.0 - np.abs(lr - lc) / (len(LEVELS) - 1)
     )
-    table: FloatArray = weights.goal * goal + weights.level * level
-    return table
+    return weights.goal * goal, weights.level * level
 
 
 def _overlap_seconds(a: IntArray, b: IntArray) -> IntArray:
@@ -213,23 +227,33 @@ def _base_scores(
         known = (p_r > 0) & (p_c > 0)
         credit = _overlap_credit(enc.spans[p_r], enc.spans[p_c], weights)
         overlap = np.where(known, credit, weights.overlap * weights.unknown_credit)
+    kind_r, kind_c = enc.kind[r], enc.kind[cols]
     total = (
-        enc.kind_table[enc.kind[r], enc.kind[cols]]
+        enc.kind_table[kind_r, kind_c]
         + weights.learning * jaccard
         + weights.complement * complement
         + overlap
     )
-    result: FloatArray = total / weights.total
+    if not enc.path.any():
+        result: FloatArray = total / weights.total
+        return result
+    # pairs on the same step (`score.shared_step`): full goal credit, and same_step in the mean
+    path_r, step_r, step_c = enc.path[r], enc.step[r], enc.step[cols]
+    same = (path_r > 0) & (path_r == enc.path[cols]) & (np.abs(step_r - step_c) <= 1)
+    goal_gap = weights.goal - enc.goal_table[kind_r // enc.levels, kind_c // enc.levels]
+    total = total + np.where(same, goal_gap + weights.same_step, 0.0)
+    result = total / (weights.total + np.where(same, weights.same_step, 0.0))
     return result
 
 
 def _neighbour_orders(enc: _Encoded, n: int) -> list[IntArray]:
-    """Orders in which good partners sit close: by skills, by goal and level, by hours; plus a
-    shuffle (seeded by n) that links the rest of the community."""
+    """Orders in which good partners sit close: by skills, by path step then goal and level
+    (members on no path all share step 0, so without paths it is by goal and level), by hours;
+    plus a shuffle (seeded by n) that links the rest of the community."""
     learn = list(enc.learn)
     hour = enc.mid // 3600
     by_skills = np.lexsort((enc.mid, enc.kind, *learn))
-    by_kind = np.lexsort((*learn, enc.mid, enc.kind))
+    by_kind = np.lexsort((*learn, enc.mid, enc.kind, enc.step, enc.path))
     by_hours = np.lexsort((enc.mid, *learn, enc.kind, hour))
     shuffled = np.random.default_rng(n).permutation(n)
     return [o.astype(np.int64) for o in (by_skills, by_kind, by_hours, shuffled)]

@@ -22,7 +22,9 @@ from bot.matching.graph import SCALE
 from bot.matching.score import (
     LEVELS,
     MatchProfile,
+    PathStep,
     ScoreWeights,
+    shared_step,
     suggest_first_step,
 )
 from bot.meeting_times import (
@@ -33,6 +35,7 @@ from bot.meeting_times import (
     sessions,
     shared_windows,
 )
+from bot.paths.progress import PathProgress
 from bot.storage.models import Profile
 from bot.text import WEEKDAYS, group_names, join, literal, plural
 
@@ -135,9 +138,15 @@ class Participant:
 
 
 def match_profile(
-    member_id: int, profile: Profile, platform_zone: str | None, community_zone: str
+    member_id: int,
+    profile: Profile,
+    platform_zone: str | None,
+    community_zone: str,
+    progress: PathProgress | None = None,
 ) -> MatchProfile:
-    """What matching uses of a stored profile, in the member's effective zone."""
+    """What matching uses of a stored profile, in the member's effective zone, and of their
+    learning-path `progress` (their current milestone; none once every one is reached)."""
+    current = progress.current if progress is not None else None
     return MatchProfile(
         member_id=member_id,
         goal=profile.goal,
@@ -146,6 +155,11 @@ def match_profile(
         knows=frozenset(profile.knows),
         timezone=zone_for(profile.timezone, platform_zone, community_zone).key,
         hours=profile.hours,
+        step=(
+            PathStep(progress.path, progress.path.milestones.index(current))
+            if progress is not None and current is not None
+            else None
+        ),
     )
 
 
@@ -333,6 +347,22 @@ def _skills(ids: Iterable[str], skill_name: SkillName) -> str:
     return join(sorted(skill_name(s) for s in ids))
 
 
+def _step_line(members: Sequence[Participant], step: PathStep, both: str) -> str:
+    """The milestone a group shares; when some are one milestone ahead, who is where."""
+    path = step.path
+    where = f"milestone {step.index + 1} of {len(path.milestones)}: **{step.milestone.title}**"
+    on_it = [m.name for m in members if m.profile.step == step]
+    if len(on_it) == len(members):
+        return f"• {both} on {path.name}, at {where}"
+    past = [m.name for m in members if m.profile.step != step]
+    reached = "has" if len(past) == 1 else "have"
+    on = "is" if len(on_it) == 1 else "are"
+    return (
+        f"• {both} on {path.name}, around {where} "
+        f"({group_names(past)} {reached} reached it, {group_names(on_it)} {on} on it)"
+    )
+
+
 def intro_text(
     members: Sequence[Participant],
     on: date,
@@ -343,8 +373,9 @@ def intro_text(
     group_size: int = 2,
     starts: datetime | None = None,
 ) -> str:
-    """Why these members were grouped and how to start: names, shared goal and skills, the
-    shared hours in each member's own time, how recently they were paired, a first step, and
+    """Why these members were grouped and how to start: names, shared goal, the learning-path
+    milestone they share (`shared_step`) and skills, the shared hours in each member's own
+    time, how recently they were paired, a first step (that milestone's task, if any), and
     times to meet from `NOTICE` after `starts` (the intro's moment; without it, from the day
     after `on`, in UTC)."""
     members = [replace(m, name=literal(m.name)) for m in members]  # names as typed, no markup
@@ -355,6 +386,9 @@ def intro_text(
     goals = {p.goal for p in profiles}
     if len(goals) == 1 and None not in goals:
         lines.append(f"• {both} working towards: {goals.pop()}")
+    step = shared_step(p.step for p in profiles)
+    if step is not None:
+        lines.append(_step_line(members, step, both))
     levels = {p.level for p in profiles}
     if len(levels) == 1 and None not in levels:
         lines.append(f"• {both} at {levels.pop()} level")
@@ -391,8 +425,7 @@ def intro_text(
             for (a, b), age in zip(combinations(sorted(named), 2), ages, strict=True)
         ]
         lines.append(f"• {'; '.join(parts)}")
-    step = suggest_first_step(common or pair_shared or helps)
-    lines.append(f"First step: {step}.")
+    lines.append(f"First step: {suggest_first_step(common or pair_shared or helps, step)}.")
     if len(members) < group_size:
         lines.append(
             "You are a pair this round: the members taking part did not split evenly into trios."

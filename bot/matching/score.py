@@ -1,7 +1,8 @@
 """How well two members fit as study buddies, and why.
 
 `score(a, b, on)` is a weighted mean of five components, each in [0, 1], times a history factor
-that keeps recent partners apart. Every weight lives in `ScoreWeights`. Study windows are daily
+that keeps recent partners apart; a pair on the same learning-path step adds a sixth (full
+credit) to the mean. Every weight lives in `ScoreWeights`. Study windows are daily
 local times; they are compared in UTC on a given date, so daylight-saving changes are applied
 exactly as they happen that day (the caller passes the date, nothing here reads the clock).
 """
@@ -16,12 +17,45 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.paths.model import Milestone, Path
+
 LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 _DAY = 86_400
 
 FloatArray = NDArray[np.float64]
 Interval = tuple[int, int]
 """Seconds from 00:00 UTC of the round's date; start inclusive, end exclusive."""
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    """Where a member is on their learning path: the path and the index of their current
+    milestone (the first one not reached). A member who reached every milestone has no step."""
+
+    path: Path
+    index: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.index < len(self.path.milestones):
+            raise ValueError(f"milestone index {self.index} is not on path {self.path.id!r}")
+
+    @property
+    def milestone(self) -> Milestone:
+        return self.path.milestones[self.index]
+
+
+def shared_step(steps: Iterable[PathStep | None]) -> PathStep | None:
+    """The step a group shares: all on the same path, at the same or the next milestone (current
+    indices at most one apart). It is the earliest member's current milestone, which the others
+    are on too or have just reached. None when someone is on no step or the steps are apart."""
+    known = list(steps)
+    if not known or any(s is None for s in known):
+        return None
+    on_path = [s for s in known if s is not None]
+    earliest = min(on_path, key=lambda s: s.index)
+    if any(s.path.id != earliest.path.id or s.index > earliest.index + 1 for s in on_path):
+        return None
+    return earliest
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +70,8 @@ class MatchProfile:
     timezone: str
     hours: tuple[time, time] | None
     """Daily study window in local time; end <= start crosses midnight, start == end is all day."""
+    step: PathStep | None = None
+    """The member's learning-path step; None when on no path (or past its last milestone)."""
 
     def __post_init__(self) -> None:
         if self.level is not None and self.level not in LEVELS:
@@ -53,6 +89,11 @@ class ScoreWeights:
     Buddies without two hours in common rarely hold a session; with overlap at 0.30 and linear
     credit the optimum traded such hours for skill overlap and made only 64-87 % of the >= 2 h
     pairs the benchmark's communities allow (see docs/matching.md).
+
+    A pair on the same path step (`shared_step`) has the strongest form of the same goal: full
+    goal credit whatever their profiles' goals, and `same_step` joins the mean with full credit,
+    which moves the pair's score 10 % of the way to 1 (0.15 / 1.45); it never makes up for
+    sharing less than two hours with a pair that shares two (docs/matching.md has the numbers).
     """
 
     goal: float = 0.15
@@ -69,6 +110,9 @@ class ScoreWeights:
     short_overlap: float = 0.60
     """The most a pair with less than `full_overlap_hours` in common earns of the overlap credit
     (linear in the hours below that): two hours make a study session, 1 h 50 min rarely does."""
+    same_step: float = 0.15
+    """Both on the same path, at the same or the next milestone: counted (with full credit) only
+    for such pairs, so every other pair scores exactly as without paths."""
     unknown_credit: float = 0.5
     """Credit for the goal, level or hours component when either side did not say (neutral)."""
     recent_rounds: int = 6
@@ -78,7 +122,7 @@ class ScoreWeights:
 
     def __post_init__(self) -> None:
         parts = (self.goal, self.learning, self.complement, self.level, self.overlap)
-        if min(parts) < 0 or sum(parts) <= 0:
+        if min(parts) < 0 or sum(parts) <= 0 or self.same_step < 0:
             raise ValueError("component weights must be >= 0 with a positive sum")
         if self.full_overlap_hours <= 0 or self.recent_rounds < 0:
             raise ValueError("full_overlap_hours must be > 0 and recent_rounds >= 0")
@@ -190,7 +234,11 @@ def base_score(
 ) -> float:
     """The score before the history factor, in [0, 1]."""
     unknown = weights.unknown_credit
-    goal = unknown if a.goal is None or b.goal is None else float(a.goal == b.goal)
+    same_step = shared_step((a.step, b.step)) is not None
+    if same_step:
+        goal = 1.0
+    else:
+        goal = unknown if a.goal is None or b.goal is None else float(a.goal == b.goal)
     if a.level is None or b.level is None:
         level = unknown
     else:
@@ -207,6 +255,8 @@ def base_score(
         + weights.level * level
         + weights.overlap * overlap
     )
+    if same_step:
+        return (total + weights.same_step) / (weights.total + weights.same_step)
     return total / weights.total
 
 
@@ -265,8 +315,12 @@ _FIRST_STEPS: dict[str, str] = {
 _GENERIC_STEP = "share what you are each working on this week and set one small goal to review"
 
 
-def suggest_first_step(shared_skills: Iterable[str]) -> str:
-    """A concrete first session tied to the first skill (sorted) that has a suggestion."""
+def suggest_first_step(shared_skills: Iterable[str], step: PathStep | None = None) -> str:
+    """A concrete first session: the task of the milestone the group shares on its path (as a
+    clause: the intro ends the sentence), else one tied to the first skill (sorted) that has a
+    suggestion."""
+    if step is not None:
+        return step.milestone.task.rstrip(".")
     for skill in sorted(shared_skills):
         if skill in _FIRST_STEPS:
             return _FIRST_STEPS[skill]
@@ -288,6 +342,8 @@ class MatchReason:
     """Shared windows in UTC; show each in the member's own zone."""
     last_paired_rounds_ago: int | None = None
     """None: first time these two are grouped."""
+    shared_step: PathStep | None = None
+    """The learning-path step both are on (`shared_step`), if any."""
     first_step: str = _GENERIC_STEP
 
     @property
@@ -304,6 +360,7 @@ def explain(
     b_helps = tuple(sorted(b.knows & a.learning))
     known = a.hours is not None and b.hours is not None
     windows = tuple(overlap_windows(a, b, on)) if known else ()
+    step = shared_step((a.step, b.step))
     return MatchReason(
         same_goal=a.goal if a.goal is not None and a.goal == b.goal else None,
         shared_learning=shared,
@@ -312,5 +369,6 @@ def explain(
         overlap_hours=sum((e - s).total_seconds() for s, e in windows) / 3600 if known else None,
         overlap_windows=windows,
         last_paired_rounds_ago=last_paired_rounds_ago,
-        first_step=suggest_first_step(shared or (a_helps + b_helps)),
+        shared_step=step,
+        first_step=suggest_first_step(shared or (a_helps + b_helps), step),
     )

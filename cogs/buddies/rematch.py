@@ -212,6 +212,7 @@ class RematchCommands:
     ) -> list[Participant]:
         """The asking member first, then those waiting, as matching sees them."""
         community = (await self._app.community.get(tenant.id))[TIMEZONE]
+        paths = await self._app.paths.progress_all(tenant.id)
         people = [(me.id, me.label, me.platform_timezone)] + [
             (w.member_id, w.label, w.platform_timezone) for w in waiting
         ]
@@ -219,7 +220,13 @@ class RematchCommands:
             Participant(
                 mid,
                 name,
-                match_profile(mid, await self._app.profiles.get(tenant.id, mid), tz, community),
+                match_profile(
+                    mid,
+                    await self._app.profiles.get(tenant.id, mid),
+                    tz,
+                    community,
+                    paths.get(mid),
+                ),
             )
             for mid, name, tz in people
         ]

@@ -340,6 +340,7 @@ class Rounds:
         values: CommunityValues,
     ) -> RoundOutcome:
         profiles = await self._app.profiles.all(tenant.id)
+        paths = await self._app.paths.progress_all(tenant.id)  # one batch, not one per member
         community = values[TIMEZONE]
         participants = [
             Participant(
@@ -350,6 +351,7 @@ class Rounds:
                     profiles.get(p.member_id, Profile(p.member_id)),
                     p.platform_timezone,
                     community,
+                    paths.get(p.member_id),
                 ),
             )
             for p in people

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-_WALKTHROUGH = re.compile(r"<!-- walkthrough-script -->\n```[a-z]*\n(.*?)```", re.DOTALL)
 
 
 def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -33,8 +32,11 @@ def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.Completed
     )
 
 
-def walkthrough(doc: str) -> str:
-    """The script a doc shows after `<!-- walkthrough-script -->`, so docs and tests agree."""
-    found = _WALKTHROUGH.search((ROOT / "docs" / doc).read_text(encoding="utf-8"))
-    assert found is not None, f"docs/{doc} lost its walkthrough script"
+def walkthrough(doc: str, name: str = "") -> str:
+    """The script a doc shows after `<!-- walkthrough-script -->` (a doc with a second one
+    names it: `<!-- walkthrough-script: NAME -->`), so docs and tests agree."""
+    marker = f"<!-- walkthrough-script{': ' + name if name else ''} -->"
+    pattern = re.compile(re.escape(marker) + r"\n```[a-z]*\n(.*?)```", re.DOTALL)
+    found = pattern.search((ROOT / "docs" / doc).read_text(encoding="utf-8"))
+    assert found is not None, f"docs/{doc} lost its walkthrough script {name}"
     return found.group(1)

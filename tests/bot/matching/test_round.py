@@ -16,9 +16,12 @@ from bot.matching.round import (
     match_profile,
     plan,
 )
-from bot.matching.score import MatchProfile
+from bot.matching.score import MatchProfile, PathStep
+from bot.paths.progress import PathProgress
 from bot.storage.models import Profile
+from bot.storage.paths import ReachedMilestone
 from bot.text import duration
+from tests.bot.matching.learning_paths import DATA, ML, at
 
 ON = date(2026, 3, 2)  # Monday; New York and Berlin both on standard time
 
@@ -32,8 +35,11 @@ def person(
     knows: tuple[str, ...] = (),
     goal: str | None = "internship",
     level: str | None = "beginner",
+    step: PathStep | None = None,
 ) -> Participant:
-    profile = MatchProfile(member_id, goal, level, frozenset(learning), frozenset(knows), tz, hours)
+    profile = MatchProfile(
+        member_id, goal, level, frozenset(learning), frozenset(knows), tz, hours, step
+    )
     return Participant(member_id, f"M{member_id}", profile)
 
 
@@ -203,6 +209,56 @@ def test_trio_intro_covers_every_pair() -> None:
     assert "all learning docker and sql" in group.intro
     assert "M1 & M2 last paired 1 round ago" in group.intro
     assert "M2 & M3 first time paired" in group.intro
+
+
+def test_intro_names_the_shared_milestone_and_makes_its_task_the_first_step() -> None:
+    text = intro_for(person(1, step=at(2)), person(2, step=at(2)))
+    assert "• both on Path ml, at milestone 3 of 6: **Step 3**" in text
+    assert "First step: Task 3." in text
+
+
+def test_intro_says_who_reached_the_milestone_the_pair_shares_when_one_is_ahead() -> None:
+    """One at milestone 4, the other just past it: the intro names milestone 4 and its task."""
+    text = intro_for(person(1, step=at(4)), person(2, step=at(3)))
+    assert "around milestone 4 of 6: **Step 4** (M1 has reached it, M2 is on it)" in text
+    assert "First step: Task 4." in text
+
+
+def test_intro_names_no_milestone_when_the_steps_are_apart_or_on_other_paths() -> None:
+    """Two milestones apart, or different paths: the intro is the one without paths."""
+    plain = intro_for(person(1), person(2))
+    assert intro_for(person(1, step=at(1)), person(2, step=at(3))) == plain
+    assert intro_for(person(1, step=at(2)), person(2, step=at(2, DATA))) == plain
+
+
+def test_two_members_on_the_same_step_are_paired_over_the_same_goal() -> None:
+    """Four members, same hours and skills: the two on the same step pair up, though their
+    profile goals differ, and the two with the same goal make the other pair."""
+    outcome = plan(
+        [
+            person(1, goal="exam", step=at(2)),
+            person(2, goal="internship"),
+            person(3, goal="internship", step=at(3)),
+            person(4, goal="internship"),
+        ],
+        ON,
+        number=1,
+        past_rounds=[],
+        blocks=[],
+    )
+    assert sorted(members_of(outcome.groups)) == [(1, 3), (2, 4)]
+
+
+def test_match_profile_takes_the_current_milestone_of_the_path_progress() -> None:
+    reached = {
+        m.id: ReachedMilestone(m.id, datetime(2026, 3, 1, tzinfo=UTC), None) for m in ML.milestones
+    }
+    on_third = PathProgress(ML, {}, {}, ML.milestones[2])
+    finished = PathProgress(ML, reached, {}, None)
+    stored = Profile(member_id=5)
+    assert match_profile(5, stored, None, "UTC", on_third).step == at(2)
+    assert match_profile(5, stored, None, "UTC", finished).step is None
+    assert match_profile(5, stored, None, "UTC").step is None
 
 
 def test_profile_without_zone_uses_the_community_zone() -> None:

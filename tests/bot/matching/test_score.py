@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,14 +16,17 @@ from bot.matching.candidates import build_edges, history_from_rounds
 from bot.matching.score import (
     LEVELS,
     MatchProfile,
+    PathStep,
     ScoreWeights,
     explain,
     history_factor,
     overlap_hours,
     overlap_windows,
     score,
+    shared_step,
     suggest_first_step,
 )
+from tests.bot.matching.learning_paths import DATA, ML, at
 
 JUNE = date(2026, 6, 10)  # an ordinary date: Berlin and New York both on summer time
 MARCH = date(2026, 3, 15)  # the US is on summer time (since 8 March), Europe not yet (29 March)
@@ -246,7 +250,8 @@ def test_bad_weights_are_rejected(bad: dict[str, Any]) -> None:
         ScoreWeights(**bad)
 
 
-def _community(n: int) -> list[MatchProfile]:
+def _community(n: int, *, on_paths: bool = False) -> list[MatchProfile]:
+    """n members; `on_paths`: two in three on one of two paths, at milestones 0-5."""
     rng = np.random.default_rng(n)
     zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney"]
     skills = ["sql", "git", "docker", "python", "aws", "kubernetes", "testing"]
@@ -262,20 +267,25 @@ def _community(n: int) -> list[MatchProfile]:
                 knows=frozenset(rng.choice(skills, int(rng.integers(0, 3)), replace=False)),
                 timezone=zones[int(rng.integers(0, 4))],
                 hours=None if i % 7 == 0 else (time(start), time((start + 3) % 24, 30)),
+                step=at(int(rng.integers(0, 6)), (ML, DATA)[i % 3 - 1])
+                if on_paths and i % 3
+                else None,
             )
         )
     return out
 
 
+@pytest.mark.parametrize("on_paths", [False, True])
 @pytest.mark.parametrize("short_overlap", [ScoreWeights().short_overlap, 1.0])
 @pytest.mark.parametrize("all_pairs_limit", [10_000, 0])
 def test_candidate_weights_equal_the_scalar_score(
-    all_pairs_limit: int, short_overlap: float
+    all_pairs_limit: int, short_overlap: float, on_paths: bool
 ) -> None:
     """Vectorised scoring (all pairs, and sort-order windows) matches score() on every edge,
-    with the default credit for short overlaps and with linear credit."""
+    with the default credit for short overlaps and with linear credit, with and without
+    members on path steps."""
     weights = ScoreWeights(short_overlap=short_overlap)
-    members = _community(120)
+    members = _community(120, on_paths=on_paths)
     history = history_from_rounds([[(100, 101), (102, 103)], [(100, 102)]])
     graph = build_edges(
         members, MARCH, history=history, all_pairs_limit=all_pairs_limit, window=5, weights=weights
@@ -319,3 +329,74 @@ def test_candidate_graph_keeps_k_partners_each() -> None:
     graph = build_edges(members, JUNE, k=5)
     degree = np.bincount(np.concatenate([graph.u, graph.v]), minlength=200)
     assert degree.min() >= 5
+
+
+def _on_step(member_id: int, step: PathStep | None, **fields: Any) -> MatchProfile:
+    return replace(_profile(member_id, **fields), step=step)
+
+
+def test_the_same_path_step_beats_the_same_goal() -> None:
+    """Different goals on the same milestone score above the same goal off any path."""
+    same_goal = score(_profile(1), _profile(2), JUNE)
+    same_step = score(_on_step(1, at(2)), _on_step(2, at(2), goal="exam"), JUNE)
+    assert same_step > same_goal
+
+
+def test_the_next_milestone_counts_as_the_same_step() -> None:
+    """Current milestones one apart score like the same one; two apart like no path at all."""
+    me = _on_step(1, at(2))
+    assert score(me, _on_step(2, at(3)), JUNE) == score(me, _on_step(2, at(2)), JUNE)
+    assert score(me, _on_step(2, at(4)), JUNE) == score(_profile(1), _profile(2), JUNE)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [(None, None), (at(2), None), (None, at(2)), (at(2), at(2, DATA))]
+)
+def test_no_path_or_different_paths_score_as_without_paths(
+    a: PathStep | None, b: PathStep | None
+) -> None:
+    """Off a path, or on different paths: exactly the score without paths, whatever the goal."""
+    for goal in ("internship", "exam", None):
+        without = score(_profile(1), _profile(2, goal=goal), JUNE)
+        assert score(_on_step(1, a), _on_step(2, b, goal=goal), JUNE) == without
+
+
+def test_two_shared_hours_still_beat_the_same_step_with_one() -> None:
+    """Hours stay the first criterion: the same milestone with one hour in common loses to
+    different paths with two hours, everything else equal, even where the step also lifts the
+    goal credit from 0 to 1 (their profile goals differ)."""
+    me = _on_step(1, at(2))
+    two_hours_other_path = _on_step(3, at(2, DATA), hours=(19, 22), goal="exam")
+    one_hour_same_step = _on_step(2, at(2), hours=(20, 23), goal="exam")
+    assert score(me, two_hours_other_path, JUNE) > score(me, one_hour_same_step, JUNE)
+
+
+def test_the_same_step_moves_a_score_a_tenth_of_the_way_to_one() -> None:
+    """With the same goal already: the step adds same_step / (total + same_step) of 1 - score."""
+    weights = ScoreWeights()
+    plain = score(_profile(1), _profile(2, learning=frozenset({"git"})), JUNE)
+    stepped = score(_on_step(1, at(0)), _on_step(2, at(0), learning=frozenset({"git"})), JUNE)
+    gain = weights.same_step / (weights.total + weights.same_step)
+    assert stepped == pytest.approx(plain + (1 - plain) * gain)
+    assert gain == pytest.approx(0.1034, abs=1e-4)
+
+
+def test_a_group_shares_the_earliest_step_when_all_are_within_one() -> None:
+    """Any group size (pairs, trios, pods): the earliest current milestone, if the rest are on
+    it or just past it."""
+    assert shared_step([at(3), at(2), at(3)]) == at(2)
+    assert shared_step([at(2), at(2), at(2), at(2)]) == at(2)
+    assert shared_step([at(1), at(2), at(3)]) is None
+    assert shared_step([at(2), at(2, DATA)]) is None
+    assert shared_step([at(2), None]) is None
+
+
+def test_a_step_outside_its_path_is_refused() -> None:
+    with pytest.raises(ValueError):
+        PathStep(ML, len(ML.milestones))
+
+
+def test_explain_names_the_shared_step_and_its_task() -> None:
+    reason = explain(_on_step(1, at(3)), _on_step(2, at(2)), JUNE, None)
+    assert reason.shared_step == at(2)
+    assert reason.first_step == "Task 3"

@@ -131,3 +131,19 @@ async def test_a_pair_made_after_the_rounds_question_is_asked_at_its_own_midpoin
     await tick(app)  # a second tick asks nobody again
     [question] = asked_alice_and_erin()
     assert "halfway through buddy round 1" in question
+
+
+async def test_a_rematch_prefers_a_waiting_member_on_the_same_path_step(
+    app: App, clock: ManualClock, messenger: RecordingMessenger
+) -> None:
+    await a_round_of_two_pairs(app)
+    clock.advance(QUIET)
+    await enrol(app, "erin", "frank")  # erin first: she would win a tie
+    for name in ("alice", "frank"):
+        await say(app, "/path pick ml engineer", user=name)
+    before = len(intros(messenger))
+    reply = await say(app, "/buddy rematch")
+    assert "You're now paired with Frank" in reply.text
+    [intro] = intros(messenger)[before:]
+    assert "at milestone 1 of 10: **Version your work with Git**" in intro
+    assert "First step: Put a project in a GitHub repository" in intro

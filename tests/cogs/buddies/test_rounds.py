@@ -245,3 +245,45 @@ async def test_a_member_who_joins_while_the_round_is_solved_is_in_it(
     assert calls == 2
     group = await current(app, "carol")
     assert group is not None  # carol joined after the first read, and is grouped
+
+
+async def test_members_on_the_same_path_step_are_paired_and_told_its_task(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await enrol(app, "alice", "bob", "carol", "dan", profile="goal:internship learning:sql")
+    for name in ("alice", "carol"):
+        await say(app, "/path pick ml engineer", user=name)
+    await say(app, "/admin match now", "olga", admin=True)
+    assert ["alice", "carol"] in groups_in(messenger)
+    (together,) = [i for i in intros(messenger) if "Alice & Carol" in i]
+    assert (
+        "• both on ML engineer intern, at milestone 1 of 10: **Version your work with Git**"
+        in together
+    )
+    assert "First step: Put a project in a GitHub repository with a README" in together
+    (others,) = [i for i in intros(messenger) if "Alice & Carol" not in i]
+    assert "ML engineer intern" not in others
+
+
+async def test_a_round_reads_every_path_step_in_one_batch(
+    app: App, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """progress_all once per round, never one member's progress at a time."""
+    await enrol(app, "alice", "bob", "carol")
+    for name in ("alice", "bob"):
+        await say(app, "/path pick ml engineer", user=name)
+    batches = []
+    progress_all = app.paths.progress_all
+
+    async def counted(tenant_id: int) -> Any:
+        batches.append(tenant_id)
+        return await progress_all(tenant_id)
+
+    async def one_member(*args: object) -> None:
+        raise AssertionError("a round read one member's path progress")
+
+    monkeypatch.setattr(app.paths, "progress_all", counted)
+    monkeypatch.setattr(app.paths, "progress_of", one_member)
+    reply = await say(app, "/admin match now", "olga", admin=True)
+    assert "Round 1 started" in reply.text
+    assert len(batches) == 1
