@@ -4,8 +4,10 @@
 -- A submission is a capstone's project link. A member has at most one open submission per
 -- path: resubmitting marks the old one replaced (its pending requests withdrawn) and opens a
 -- new one. `settled_at`: it has its reviews, or nobody else qualified and the author was told.
+-- Ids are AUTOINCREMENT, never handed out again after an erasure: claims (job_runs) and
+-- outbox keys are made from them, and a reused id would find them taken.
 CREATE TABLE path_submissions (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     tenant_id INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     path_id TEXT NOT NULL,
@@ -27,7 +29,7 @@ CREATE INDEX path_submissions_week ON path_submissions (tenant_id, submitted_at)
 -- answers, JSON). Nobody is asked twice about the same submission. An erased reviewer's done
 -- review keeps its answers for the author and loses its reviewer (NULL: "a former member").
 CREATE TABLE path_reviews (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     tenant_id INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     submission_id INTEGER NOT NULL REFERENCES path_submissions (id) ON DELETE CASCADE,
     reviewer_id INTEGER REFERENCES members (id) ON DELETE SET NULL,

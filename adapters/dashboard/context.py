@@ -59,13 +59,18 @@ async def form_of(
 
 
 def templates() -> jinja2.Environment:
-    return jinja2.Environment(
+    """The pages' templates, every one compiled now: compiling on a page's first request
+    added 20 to 40 ms to it."""
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("adapters.dashboard", "templates"),
         autoescape=True,  # every value a member typed (names, blockers) is escaped
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    for name in environment.list_templates(extensions=["html"]):
+        environment.get_template(name)  # kept in the environment's cache
+    return environment
 
 
 def render(

@@ -137,6 +137,11 @@ class TextConverter(Converter):
         return value
 
 
+# The largest whole number a command takes without a maximum of its own: SQLite's (and
+# PostgreSQL's bigint) integer limit; a larger one ended in an overflow error, not a reply.
+LARGEST_NUMBER = 2**63 - 1
+
+
 class IntConverter(Converter):
     option_type = OptionType.INT
     python_type = int
@@ -170,6 +175,8 @@ class IntConverter(Converter):
             )
         number = _whole_number(option, value)
         low, high = option.min_value, option.max_value
+        if high is None and number > LARGEST_NUMBER:  # no column holds it: a typo, not a row
+            high = LARGEST_NUMBER
         if (low is not None and number < low) or (high is not None and number > high):
             raise OptionError(
                 option.name, f"{option.name} must be {_bounds(low, high)}, not {number}."
@@ -188,7 +195,8 @@ def _bounds(low: int | None, high: int | None) -> str:
 
 def _whole_number(option: Option, value: str) -> int:
     try:
-        return int(value)
+        # "#12": how the bot writes numbered things (requests, rounds) is how they come back.
+        return int(value.strip().removeprefix("#"))
     except ValueError:
         pass
     amount = parse_amount(value, option.unit) if option.unit else None

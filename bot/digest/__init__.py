@@ -102,11 +102,6 @@ class PathWeek:
     reviewed: int = 0  # projects that got a review in the week
     reviewers: tuple[int, ...] = ()  # members who wrote one
 
-    @property
-    def active(self) -> bool:
-        """Anything to say: somebody is on a path, or something happened on one."""
-        return bool(self.on_paths or self.reached or self.submitted or self.reviewers)
-
 
 @dataclass(frozen=True)
 class WeekData:

@@ -86,17 +86,22 @@ class PathProgressService:
         by_skills = (await self.repo.skill_minutes(tenant_id, member_id)).get(member_id, {})
         return progress(path, picked, reached, by_skills)
 
-    async def progress_all(self, tenant_id: int) -> dict[int, PathProgress]:
-        """member id -> progress, for every member on a path (four queries in all)."""
+    async def progress_all(
+        self, tenant_id: int, *, minutes: bool = True
+    ) -> dict[int, PathProgress]:
+        """member id -> progress, for every member on a path (four queries in all).
+        `minutes=False`: without the minutes toward each milestone (no minutes in
+        `PathProgress.minutes`), for what needs only where members are (matching, the digest):
+        it spares reading every path member's check-ins since they picked."""
         active: dict[int, MemberPath] = await self.repo.active_all(tenant_id)
         if not active:
             return {}
         paths = {p.id: p for p in await self.catalog.paths(tenant_id)}
         reached = await self.repo.reached_on_active(tenant_id)
-        minutes = await self.repo.skill_minutes(tenant_id)
+        minutes_of = await self.repo.skill_minutes(tenant_id) if minutes else {}
         return {
             member_id: progress(
-                paths[mp.path_id], mp, reached.get(member_id, {}), minutes.get(member_id, {})
+                paths[mp.path_id], mp, reached.get(member_id, {}), minutes_of.get(member_id, {})
             )
             for member_id, mp in active.items()
             if mp.path_id in paths

@@ -20,7 +20,11 @@ async def path_week(
     present: Collection[int],
 ) -> PathWeek:
     """The week of `tenant_id`, counting only the members in `present` (those still here)."""
-    progress = {m: p for m, p in (await paths.progress_all(tenant_id)).items() if m in present}
+    progress = {
+        m: p
+        for m, p in (await paths.progress_all(tenant_id, minutes=False)).items()
+        if m in present
+    }
     known = {p.id: p for p in await paths.catalog.paths(tenant_id)}
     at: Counter[tuple[str, str | None]] = Counter(
         (p.path.id, p.current.id if p.current else None) for p in progress.values()

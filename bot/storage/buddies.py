@@ -443,6 +443,15 @@ class BuddyRepo:
         )
         return [_enrolled(r) for r in rows]
 
+    async def blocked_between(self, reader: Reader, tenant_id: int, a: int, b: int) -> bool:
+        """Whether either of the two blocked the other."""
+        row = await reader.fetchone(
+            "SELECT 1 FROM blocks WHERE tenant_id = ? AND ((blocker_id = ? AND blocked_id = ?)"
+            " OR (blocker_id = ? AND blocked_id = ?))",
+            (tenant_id, a, b, b, a),
+        )
+        return row is not None
+
     async def blocks(self, reader: Reader, tenant_id: int) -> list[tuple[int, int]]:
         """Every (blocker, blocked) pair of the tenant."""
         rows = await reader.fetchall(

@@ -177,6 +177,18 @@ class ReviewRepo:
         )
         return [_submission(r) for r in rows]
 
+    async def still_open(self, tx: Tx, tenant_id: int, submission_id: int) -> bool:
+        """Whether the submission is still after reviews: not replaced, not settled, and its
+        author still a member (read in the transaction that would ask someone)."""
+        row = await tx.fetchone(
+            "SELECT 1 FROM path_submissions s JOIN members m ON m.id = s.member_id"
+            " AND m.tenant_id = s.tenant_id AND m.left_at IS NULL"
+            " WHERE s.tenant_id = ? AND s.id = ? AND s.replaced_at IS NULL"
+            " AND s.settled_at IS NULL",
+            (tenant_id, submission_id),
+        )
+        return row is not None
+
     async def settle(self, tx: Tx, tenant_id: int, submission_id: int, now: datetime) -> bool:
         """Mark it settled (reviews complete, or nobody else qualifies); False if it was."""
         changed = await tx.execute(
@@ -291,6 +303,10 @@ class ReviewRepo:
 
     async def decline(self, tx: Tx, tenant_id: int, request_id: int, now: datetime) -> bool:
         return await self._close(tx, tenant_id, request_id, "declined", now)
+
+    async def withdraw(self, tx: Tx, tenant_id: int, request_id: int, now: datetime) -> bool:
+        """An open request that needs no answer any more (a block since it was sent)."""
+        return await self._close(tx, tenant_id, request_id, "withdrawn", now)
 
     async def _close(
         self,

@@ -212,7 +212,7 @@ class RematchCommands:
     ) -> list[Participant]:
         """The asking member first, then those waiting, as matching sees them."""
         community = (await self._app.community.get(tenant.id))[TIMEZONE]
-        paths = await self._app.paths.progress_all(tenant.id)
+        paths = await self._app.paths.progress_all(tenant.id, minutes=False)
         people = [(me.id, me.label, me.platform_timezone)] + [
             (w.member_id, w.label, w.platform_timezone) for w in waiting
         ]

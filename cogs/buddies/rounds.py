@@ -340,7 +340,9 @@ class Rounds:
         values: CommunityValues,
     ) -> RoundOutcome:
         profiles = await self._app.profiles.all(tenant.id)
-        paths = await self._app.paths.progress_all(tenant.id)  # one batch, not one per member
+        paths = await self._app.paths.progress_all(
+            tenant.id, minutes=False
+        )  # one batch, not one per member
         community = values[TIMEZONE]
         participants = [
             Participant(

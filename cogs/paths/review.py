@@ -11,7 +11,7 @@ more than the reviews wanted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -32,6 +32,7 @@ from bot.personal_data import PersonalData
 from bot.ports import Form, FormField, Message
 from bot.scheduling import Job
 from bot.storage import claims
+from bot.storage.buddies import BuddyRepo
 from bot.storage.db import Tx
 from bot.storage.models import Member, Tenant
 from bot.storage.outbox import Target, enqueue, message_key
@@ -51,7 +52,7 @@ _ANSWERED = {
     "done": "you reviewed it, thank you",
     "declined": "you said you can't review it",
     "expired": f"it went to someone else after {ANSWER_WITHIN.days} days without an answer",
-    "withdrawn": "the author replaced the link, so it needs no review",
+    "withdrawn": "it needs no review from you any more (the link was replaced, or it is closed)",
 }
 
 RequestId = Annotated[
@@ -77,6 +78,7 @@ class Filled:
 
     asked: int  # reviewers asked now
     gave_up: bool  # nobody else qualifies and nothing is pending: the author was told
+    done: int  # reviews the submission has
 
 
 class Reviews:
@@ -105,14 +107,20 @@ class Reviews:
         and settle the submission when it has its reviews or nobody else can be asked (then
         DM the author when `tell_author`; a command tells them in its reply instead)."""
         tenant_id = submission.tenant_id
+        # The tick's list was read before: a link replaced, a submission settled or an author
+        # gone since then is asked about no more.
+        if not await self._repo.still_open(tx, tenant_id, submission.id):
+            return Filled(0, False, 0)
         await self._repo.expire(tx, tenant_id, submission.id, now - ANSWER_WITHIN)
         requests = await self._repo.requests(tx, tenant_id, submission.id)
         done = sum(r.status == "done" for r in requests)
         pending = sum(r.status == "asked" for r in requests)
         if done >= REVIEWS_WANTED:
             await self._repo.settle(tx, tenant_id, submission.id, now)
-            return Filled(0, False)
+            return Filled(0, False, done)
         wanted = REVIEWS_WANTED - done - pending
+        if wanted <= 0:
+            return Filled(0, False, done)  # everyone asked may still answer: nobody to find
         candidates = await self._repo.candidates(tx, submission, capstone.skills)
         by_id = {c.member_id: c for c in candidates}
         asked = 0
@@ -133,7 +141,8 @@ class Reviews:
             await enqueue(
                 tx,
                 tenant_id,
-                message_key("path-review-nobody", tenant_id, submission.id),
+                # Once per time it runs out (a resubmission may reopen it): the requests so far.
+                message_key("path-review-nobody", tenant_id, submission.id, len(requests)),
                 Target.dm(author.external_id),
                 Message(
                     texts.nobody_left(
@@ -143,7 +152,7 @@ class Reviews:
                 now,
                 member_id=author.id,
             )
-        return Filled(asked, gave_up)
+        return Filled(asked, gave_up, done)
 
     async def _send_ask(
         self,
@@ -197,6 +206,7 @@ class ReviewCommands:
         self._app = app
         self._reviews = reviews
         self._repo = repo
+        self._buddies = BuddyRepo(app.db)
 
     @command(
         "path submit",
@@ -256,7 +266,7 @@ class ReviewCommands:
         if replaced is not None:
             lines.append(texts.replaced(replaced.link, withdrawn))
         if filled.gave_up:
-            lines.append(texts.nobody_left(path, link, 0, skills))
+            lines.append(texts.nobody_left(path, link, filled.done, skills))
         else:
             lines.append(texts.submitted(path, link, filled.asked, skills))
         if capstone.id not in progress.reached:
@@ -306,6 +316,17 @@ class ReviewCommands:
                 option="request",
             )
         submission = await self._repo.submission(self._app.db, inv.tenant.id, request.submission_id)
+        if request.status == "asked" and await self._buddies.blocked_between(
+            self._app.db, inv.tenant.id, submission.member_id, inv.member.id
+        ):
+            # A block made since the request was sent: no review passes between them; the
+            # slot goes to someone else. The reviewer reads it closed, not why.
+            found = await self._reviews.capstone(submission)
+            async with self._app.db.transaction() as tx:
+                if await self._repo.withdraw(tx, inv.tenant.id, request.id, inv.now) and found:
+                    await self._reviews.fill(tx, submission, *found, inv.now, tell_author=True)
+            self._app.sender.kick()
+            request = replace(request, status="withdrawn")
         if request.status != "asked":
             author = await self._author(submission)
             raise CommandError(

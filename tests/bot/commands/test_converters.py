@@ -78,6 +78,17 @@ def test_a_number_limited_on_one_side_names_only_that_side(
         converter_for(weeks).convert(weeks, typed, CONTEXT)
 
 
+def test_a_number_written_with_a_hash_is_that_number() -> None:
+    request = Option("request", OptionType.INT, "request", min_value=1)
+    assert converter_for(request).convert(request, "#12", CONTEXT) == 12
+
+
+def test_a_number_no_column_holds_is_refused_not_stored() -> None:
+    request = Option("request", OptionType.INT, "request", min_value=1)
+    with pytest.raises(OptionError, match=r"^request must be between 1 and 9223372036854775807"):
+        converter_for(request).convert(request, "9" * 25, CONTEXT)
+
+
 def test_suggestions_travel_with_the_error() -> None:
     zone = option(OptionType.TIMEZONE)
     with pytest.raises(OptionError) as raised:

@@ -275,9 +275,9 @@ async def test_a_round_reads_every_path_step_in_one_batch(
     batches = []
     progress_all = app.paths.progress_all
 
-    async def counted(tenant_id: int) -> Any:
+    async def counted(tenant_id: int, **options: bool) -> Any:
         batches.append(tenant_id)
-        return await progress_all(tenant_id)
+        return await progress_all(tenant_id, **options)
 
     async def one_member(*args: object) -> None:
         raise AssertionError("a round read one member's path progress")

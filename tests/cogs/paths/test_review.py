@@ -17,7 +17,8 @@ from bot.ports import Message
 from bot.storage.buddies import BuddyRepo
 from bot.storage.models import Member
 from bot.storage.privacy import FORMER_MEMBER
-from cogs.paths.review import REVIEW_FORM
+from bot.storage.reviews import ReviewRepo
+from cogs.paths.review import REVIEW_FORM, Reviews
 from tests.bot.storage.test_query_plans import walking_the_community
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
@@ -179,7 +180,7 @@ async def test_resubmitting_replaces_the_link_and_says_so(
         f"{LINK}-v2" in m.text for n in ("bob", "carol", "dan") for m in requests_to(messenger, n)
     )
     refused = await answer(app, messenger, "bob")
-    assert refused.error and "the author replaced the link" in refused.text
+    assert refused.error and "the link was replaced" in refused.text
 
 
 async def test_the_same_link_again_changes_nothing(app: App, messenger: RecordingMessenger) -> None:
@@ -510,3 +511,85 @@ async def test_path_reviews_says_when_nobody_else_could_be_asked(
     await decline(app, messenger, "bob")
     mine = await say(app, "/path reviews")
     assert "0 reviews" in mine.text and "Nobody else here could be asked" in mine.text
+
+
+# --- found in review: stale lists, departures, blocks, reused ids ------------------------------
+
+
+async def fill_from_before(app: App, change: str, user: str = "alice") -> int:
+    """The tick's list read, then `change` typed by `user`, then the fill from that list."""
+    repo = ReviewRepo(app.db)
+    (listed,) = await repo.unsettled(app.db)
+    await say(app, change, user)
+    reviews = Reviews(app, repo)
+    found = await reviews.capstone(listed)
+    assert found is not None
+    async with app.db.transaction() as tx:
+        filled = await reviews.fill(tx, listed, *found, app.clock.now(), tell_author=True)
+    return filled.asked
+
+
+async def test_a_tick_listed_before_a_resubmission_asks_nobody_about_the_old_link(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol", "dan", "erin")
+    await decline(app, messenger, "bob")  # a slot the old link's fill would give someone
+    assert await fill_from_before(app, "/path submit link:https://github.com/alice/v2") == 0
+
+
+async def test_a_project_whose_author_left_gets_no_new_reviewer(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol", "dan")
+    tenant = await app.tenants.find(app.platform, "T1")
+    assert tenant is not None
+    await app.members.mark_left(tenant.id, "alice", app.clock.now())
+    await decline(app, messenger, "bob")
+    assert asked(messenger, "dan") == set()
+
+
+async def test_a_request_blocked_since_it_was_sent_is_closed_and_goes_to_someone_else(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol", "dan")
+    await say(app, "/buddy block user:@bob", "alice")
+    reply = await answer(app, messenger, "bob")
+    assert reply.error and "is closed: it needs no review from you any more" in reply.text
+    assert reviews_to(messenger, "alice") == []
+    assert asked(messenger, "dan") == {"dan"}
+
+
+async def test_requests_after_an_erased_authors_keep_numbers_of_their_own(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    await say(app, "/privacy delete confirm:yes", "alice")
+    await on_path(app, "erin")
+    reply = await say(app, f"/path submit link:{LINK}", "erin")
+    assert "I asked 2 members" in reply.text
+    numbers = sorted(request_id(m) for n in ("bob", "carol") for m in requests_to(messenger, n))
+    assert numbers == [1, 2, 3, 4]
+
+
+async def test_the_same_link_again_with_nobody_new_counts_the_reviews_it_has(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    await answer(app, messenger, "bob")
+    await decline(app, messenger, "carol")
+    reply = await say(app, f"/path submit {LINK}")
+    assert "You got 1 review" in reply.text
+
+
+async def test_running_out_of_reviewers_again_after_a_resubmission_is_told_again(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await submitted(app, "bob", "carol")
+    await decline(app, messenger, "bob")
+    await decline(app, messenger, "carol")
+    await knowing(app, "docker", "dan")
+    await say(app, f"/path submit {LINK}")
+    await decline(app, messenger, "dan")
+    await app.sender.drain()
+    told = [m for m in messenger.to("dm", "alice") if "couldn't find anyone else" in m.text]
+    assert len(told) == 2
