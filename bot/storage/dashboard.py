@@ -99,8 +99,10 @@ class DashboardRepo:
             f" || printf('%0{_MINUTE_DIGITS}d', COALESCE(c.minutes, 0)), '') FROM checkins c"
             "  WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id"
             "  AND c.local_date BETWEEN :first AND :last) AS days,"
-            " (SELECT GROUP_CONCAT(s.skill) FROM member_skills s WHERE s.tenant_id = m.tenant_id"
-            "  AND s.member_id = m.id AND s.kind = 'learning') AS learning,"
+            # By the primary key (member, kind, skill) alone, with no tenant test: the member
+            # is this tenant's (m), and the key covers the lookup (a fifth of the query's time).
+            " (SELECT GROUP_CONCAT(s.skill) FROM member_skills s"
+            "  WHERE s.member_id = m.id AND s.kind = 'learning') AS learning,"
             " b.status, b.paused_until, b.missed_rounds"
             " FROM members m LEFT JOIN buddies b ON b.member_id = m.id AND b.tenant_id = m.tenant_id"
             f" WHERE m.tenant_id = :t AND m.left_at IS NULL AND {STUDENT}",
