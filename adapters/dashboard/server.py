@@ -243,9 +243,16 @@ def build(app: App, base_url: str) -> web.Application:
         templates=templates(),
         secure_cookie=urlsplit(base_url).scheme == "https",
     )
+    # aiohttp keeps a built app's handlers in a cache of its own after the server stops: what
+    # the app kept for its pages goes now (tests and the benchmark start many servers).
+    web_app.on_cleanup.append(_forget_reads)
     web_app.router.add_get("/login", login_page)
     web_app.router.add_post("/login", log_in)
     web_app.router.add_post("/logout", log_out)
     web_app.router.add_static("/static/", str(files("adapters.dashboard") / "static"))
     pages.add_routes(web_app)
     return web_app
+
+
+async def _forget_reads(web_app: web.Application) -> None:
+    web_app[CONTEXT].data.forget()

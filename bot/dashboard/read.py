@@ -158,6 +158,11 @@ class Dashboard:
         )
         self._overviews: Recent[tuple[int, date, date], Overview] = Recent(KEPT_FOR, KEPT_TABLES)
 
+    def forget(self) -> None:
+        """Drop every kept read (the server stops: a 10,000-member table is megabytes)."""
+        self._rows.clear()
+        self._overviews.clear()
+
     # --- where the community is in time -------------------------------------------------------
 
     def _zone(self, values: CommunityValues) -> ZoneInfo:

@@ -36,3 +36,6 @@ class Recent(Generic[K, V]):
 
     def drop(self, key: K) -> None:
         self._kept.pop(key, None)
+
+    def clear(self) -> None:
+        self._kept.clear()

@@ -47,3 +47,14 @@ async def test_the_blockers_page_shows_a_page_of_each_list_and_how_many_more(
     assert "1 more →" in first.text and 'href="/blockers?list=open&amp;page=2"' in first.text
     assert "my cat" in first.text and "the wifi" not in first.text
     assert "the wifi" in second.text and "my cat" not in second.text
+
+
+async def test_a_stopped_server_forgets_what_it_kept(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiohttp keeps a stopped app's handlers cached; its kept reads must not stay with them."""
+    forgotten: list[read.Dashboard] = []
+    monkeypatch.setattr(read.Dashboard, "forget", lambda board: forgotten.append(board))
+    async with served(app):
+        pass
+    assert len(forgotten) == 1

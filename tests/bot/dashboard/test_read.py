@@ -165,6 +165,17 @@ async def test_median_streaks_longer_than_the_weeks_read_are_counted_whole(
     assert oldest.median_streak == compute([d for d in dana if d <= posted], posted).current
 
 
+async def test_forgotten_reads_are_read_again(app: App, clock: ManualClock) -> None:
+    tenant = await seed(app, clock)
+    board = Dashboard(app)
+    before = (await board.overview(tenant, TODAY)).this_week.checkins
+    clock.set(TODAY)
+    await say(app, "/checkin did:late", user="carol")
+    board.forget()
+    assert (await board.overview(tenant, TODAY)).this_week.checkins == before + 1
+    assert (await row(board, tenant, "Carol")).last_checkin == TODAY.date()
+
+
 async def test_weeks_are_read_again_after_a_minute(app: App, clock: ManualClock) -> None:
     tenant = await seed(app, clock)
     board = Dashboard(app)

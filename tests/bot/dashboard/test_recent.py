@@ -38,3 +38,11 @@ def test_when_full_the_stale_go_first_then_the_oldest() -> None:
     assert [kept.get(k, START) for k in ("stale", "old", "new")] == [None, 1, 2]
     kept.put("newer", 3, START)
     assert [kept.get(k, START) for k in ("old", "new", "newer")] == [None, 2, 3]
+
+
+def test_cleared_values_are_all_read_again() -> None:
+    kept: Recent[str, int] = Recent(MINUTE, 4)
+    kept.put("a", 1, START)
+    kept.put("b", 2, START)
+    kept.clear()
+    assert (kept.get("a", START), kept.get("b", START)) == (None, None)
