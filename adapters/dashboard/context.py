@@ -23,7 +23,7 @@ class WebContext:
 
 
 CONTEXT = web.AppKey("context", WebContext)
-SESSION_KEY = "session"
+SESSION_KEY = web.RequestKey("session", Session)
 
 
 def context(request: web.Request) -> WebContext:

@@ -190,7 +190,8 @@ async def log_in(request: web.Request) -> web.StreamResponse:
     replaced = request.cookies.get(COOKIE)
     if replaced:  # one session a browser: a copy of the cookie it replaces opens nothing
         await ctx.access.log_out(replaced, now)
-    response = web.HTTPSeeOther("/")
+    # A 303 answered, not raised: it carries the new session's cookie.
+    response = web.Response(status=303, headers={"Location": "/"})
     response.del_cookie(LOGIN_COOKIE, path="/login")
     response.set_cookie(
         COOKIE,
