@@ -273,10 +273,13 @@ class DigestRepo:
     async def asking(self, tenant_id: int, week: Week) -> Asking:
         """What the digest routes `week`'s blockers with, without the rest of the week's data
         (the dashboard's blockers page): the same queries `week` makes for them."""
+        # A probe of the (tenant, member, day) key per member here: walking the week's
+        # check-ins instead let the planner read every check-in of the community in member
+        # order (0.15 s at a year of 10,000 members').
         checked_in = await self._db.fetchall(
-            "SELECT DISTINCT c.member_id FROM checkins c"
-            " JOIN members m ON m.id = c.member_id AND m.left_at IS NULL"
-            " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ? ORDER BY c.member_id",
+            "SELECT m.id AS member_id FROM members m WHERE m.tenant_id = ? AND m.left_at IS NULL"
+            " AND EXISTS (SELECT 1 FROM checkins c WHERE c.tenant_id = m.tenant_id"
+            "  AND c.member_id = m.id AND c.local_date BETWEEN ? AND ?) ORDER BY m.id",
             (tenant_id, week.first.isoformat(), week.last.isoformat()),
         )
         return Asking(
