@@ -3,7 +3,8 @@ the fake Discord over REST. Shared by the Discord adapter tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,3 +105,18 @@ async def start_harness(
     messenger.set_room_parent(room_parent_for(app))
     await bot.login(fake.token)  # runs setup_hook: dynamic items and the command sync
     return Harness(fake, app, bot, clock)
+
+
+@asynccontextmanager
+async def harness_with(fake: FakeDiscord, tmp_path: Path, cog: object) -> AsyncIterator[Harness]:
+    """A harness whose app has just `cog` (a test's own commands), closed afterwards."""
+
+    def setup(app: App) -> None:
+        app.add_cog(cog)
+
+    harness = await start_harness(fake, tmp_path, cogs=[setup])
+    try:
+        yield harness
+    finally:
+        await harness.bot.close()
+        await harness.app.close()

@@ -12,9 +12,8 @@ from typing import Annotated
 
 import pytest
 
-from bot.app import App
 from bot.commands import MAX_FILE_BYTES, FileArg, Invocation, Opt, Reply, command
-from tests.adapters.discord.discord_harness import Harness, start_harness
+from tests.adapters.discord.discord_harness import Harness, harness_with
 from tests.fakes.discord import (
     OPT_ATTACHMENT,
     FakeAttachment,
@@ -47,15 +46,8 @@ def uploads() -> Uploads:
 async def h(
     fake: FakeDiscord, guild: FakeGuild, tmp_path: Path, uploads: Uploads
 ) -> AsyncIterator[Harness]:
-    def setup(app: App) -> None:
-        app.add_cog(uploads)
-
-    harness = await start_harness(fake, tmp_path, cogs=[setup])
-    try:
+    async with harness_with(fake, tmp_path, uploads) as harness:
         yield harness
-    finally:
-        await harness.bot.close()
-        await harness.app.close()
 
 
 async def test_a_file_option_is_synced_as_a_required_attachment(

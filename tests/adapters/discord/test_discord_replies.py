@@ -17,7 +17,7 @@ from bot.app import App
 from bot.commands import ChannelName, Invocation, Opt, Reply, command
 from bot.ports import Attachment, Button, Form, FormField, Message, UserRef
 from bot.storage.models import Member
-from tests.adapters.discord.discord_harness import Harness, issued, start_harness
+from tests.adapters.discord.discord_harness import Harness, harness_with, issued, start_harness
 from tests.fakes.discord import EPHEMERAL, FakeDiscord, FakeGuild
 
 CHECKIN_FORM = Form(
@@ -116,15 +116,8 @@ def demo() -> Demo:
 async def h(
     fake: FakeDiscord, guild: FakeGuild, tmp_path: Path, demo: Demo
 ) -> AsyncIterator[Harness]:
-    def setup(app: App) -> None:
-        app.add_cog(demo)
-
-    harness = await start_harness(fake, tmp_path, cogs=[setup])
-    try:
+    async with harness_with(fake, tmp_path, demo) as harness:
         yield harness
-    finally:
-        await harness.bot.close()
-        await harness.app.close()
 
 
 async def test_form_opens_as_modal_and_submit_reaches_the_cog(
