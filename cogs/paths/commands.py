@@ -16,9 +16,6 @@ from bot.paths.progress import PathProgress
 from bot.text import long_date, plural
 from cogs.paths.texts import how_reached, milestone_line, position, task_lines
 
-PathName = Annotated[
-    str, Opt("the path: its name, id or the start of either", primary=True, max_length=80)
-]
 NOT_ON_A_PATH = "You are not on a path. See them with /path list, then /path pick NAME."
 
 
@@ -58,7 +55,17 @@ class PathCommands:
         "Pick the path you follow (one at a time; the progress on another is kept).",
         examples=("/path pick ml engineer", "/path pick ML-engineer-intern"),
     )
-    async def pick(self, inv: Invocation, *, path: PathName) -> Reply:
+    async def pick(
+        self,
+        inv: Invocation,
+        *,
+        path: Annotated[
+            str | None,
+            Opt("the path: its name, id or the start of either", primary=True, max_length=80),
+        ] = None,
+    ) -> Reply:
+        if path is None or not path.strip():  # "/path pick" alone: which ones there are
+            return await self.list_paths(inv)
         chosen = await self._find(inv, path)
         before = await self._paths.repo.active(inv.tenant.id, inv.member.id)
         if before is not None and before.path_id == chosen.id:

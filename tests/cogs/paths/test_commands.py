@@ -238,7 +238,7 @@ async def test_done_with_every_milestone_reached_asks_which_to_add_a_link_to(app
 
 
 async def test_commands_missing_their_required_option_give_the_usage(app: App) -> None:
-    for line in ("/path pick", "/admin paths add", "/admin paths remove"):
+    for line in ("/admin paths add", "/admin paths remove"):
         reply = await say(app, line, admin=True)
         assert reply.error and "Usage: " + line in reply.text, line
 
@@ -274,3 +274,10 @@ async def test_the_day_a_milestone_was_reached_is_the_members_own(
     await say(app, "/path done git")
     assert "reached Tuesday 3 March" in (await say(app, "/path show")).text
     assert (await say(app, "/path done git")).text.endswith("on Tuesday 3 March.")
+
+
+async def test_pick_without_a_name_lists_the_paths_to_pick_from(app: App) -> None:
+    reply = await say(app, "/path pick")
+    assert not reply.error
+    assert reply.text.startswith("**Learning paths** (pick one with /path pick NAME")
+    assert "You are not on a path" in (await say(app, "/path show")).text
