@@ -141,7 +141,8 @@ def matched_because(intro: str | None) -> str:
     """The "Why you were matched" lines of a group's intro, as sent ("" when not kept)."""
     if not intro or _WHY not in intro:
         return ""
-    reasons = intro.split(_WHY, 1)[1].split(_WHY_ENDS, 1)[0]
+    # The heading starts a line: a path's or milestone's name may say "First step:" too.
+    reasons = intro.split(_WHY, 1)[1].split(f"\n{_WHY_ENDS}", 1)[0]
     return "\n".join(line.strip() for line in reasons.strip().splitlines())
 
 

@@ -348,18 +348,18 @@ def _skills(ids: Iterable[str], skill_name: SkillName) -> str:
 
 
 def _step_line(members: Sequence[Participant], step: PathStep, both: str) -> str:
-    """The milestone a group shares; when some are one milestone ahead, who is where."""
+    """The milestone a group shares; when some are one milestone ahead, they are named as
+    the ones who can help (never who is behind). Organizers' path texts are escaped."""
     path = step.path
-    where = f"milestone {step.index + 1} of {len(path.milestones)}: **{step.milestone.title}**"
-    on_it = [m.name for m in members if m.profile.step == step]
-    if len(on_it) == len(members):
-        return f"• {both} on {path.name}, at {where}"
-    past = [m.name for m in members if m.profile.step != step]
-    reached = "has" if len(past) == 1 else "have"
-    on = "is" if len(on_it) == 1 else "are"
+    title = literal(step.milestone.title)
+    where = f"milestone {step.index + 1} of {len(path.milestones)}: **{title}**"
+    ahead = [m.name for m in members if m.profile.step != step]
+    if not ahead:
+        return f"• {both} on {literal(path.name)}, at {where}"
+    reached = "has" if len(ahead) == 1 else "have"
     return (
-        f"• {both} on {path.name}, around {where} "
-        f"({group_names(past)} {reached} reached it, {group_names(on_it)} {on} on it)"
+        f"• {both} on {literal(path.name)}, around {where} "
+        f"({group_names(ahead)} {reached} reached it and can help)"
     )
 
 
@@ -425,7 +425,8 @@ def intro_text(
             for (a, b), age in zip(combinations(sorted(named), 2), ages, strict=True)
         ]
         lines.append(f"• {'; '.join(parts)}")
-    lines.append(f"First step: {suggest_first_step(common or pair_shared or helps, step)}.")
+    first = suggest_first_step(common or pair_shared or helps, step)
+    lines.append(f"First step: {first}{'' if first.endswith(('!', '?')) else '.'}")
     if len(members) < group_size:
         lines.append(
             "You are a pair this round: the members taking part did not split evenly into trios."

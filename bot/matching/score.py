@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.paths.model import Milestone, Path
+from bot.text import literal
 
 LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 _DAY = 86_400
@@ -47,7 +48,7 @@ class PathStep:
 def shared_step(steps: Iterable[PathStep | None]) -> PathStep | None:
     """The step a group shares: all on the same path, at the same or the next milestone (current
     indices at most one apart). It is the earliest member's current milestone, which the others
-    are on too or have just reached. None when someone is on no step or the steps are apart."""
+    are on too or have reached. None when someone is on no step or the steps are apart."""
     known = list(steps)
     if not known or any(s is None for s in known):
         return None
@@ -319,8 +320,8 @@ def suggest_first_step(shared_skills: Iterable[str], step: PathStep | None = Non
     """A concrete first session: the task of the milestone the group shares on its path (as a
     clause: the intro ends the sentence), else one tied to the first skill (sorted) that has a
     suggestion."""
-    if step is not None:
-        return step.milestone.task.rstrip(".")
+    if step is not None:  # an organizer's text: escaped like a member's
+        return literal(step.milestone.task.rstrip("."))
     for skill in sorted(shared_skills):
         if skill in _FIRST_STEPS:
             return _FIRST_STEPS[skill]

@@ -90,9 +90,10 @@ class PathProgressService:
         self, tenant_id: int, *, minutes: bool = True
     ) -> dict[int, PathProgress]:
         """member id -> progress, for every member on a path (four queries in all).
-        `minutes=False`: without the minutes toward each milestone (no minutes in
-        `PathProgress.minutes`), for what needs only where members are (matching, the digest):
-        it spares reading every path member's check-ins since they picked."""
+        `minutes=False`: three, without the minutes toward each milestone (all zero in
+        `PathProgress.minutes`, so `due()` finds nothing), for what needs only where members are
+        (matching, the digest): it spares reading every path member's check-ins since they
+        picked."""
         active: dict[int, MemberPath] = await self.repo.active_all(tenant_id)
         if not active:
             return {}

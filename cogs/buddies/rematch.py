@@ -10,6 +10,7 @@ round still counts when the round closes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from bot.localtime import local_date, zone_for
 from bot.matching.candidates import history_from_rounds
 from bot.matching.round import HISTORY_ROUNDS, Participant, group_title, intro_text, match_profile
 from bot.matching.score import score
+from bot.paths.progress import PathProgress
 from bot.ports import Message
 from bot.storage.buddies import BuddyRepo, Enrolled, Group, GroupMember, Round
 from bot.storage.db import Tx
@@ -132,6 +134,9 @@ class RematchCommands:
         blocks = await self._repo.blocks(self._app.db, tenant.id)
         apart = {b if a == me.id else a for a, b in blocks if me.id in (a, b)}
         history = await self._repo.past_groups(self._app.db, tenant.id, max(repeat, HISTORY_ROUNDS))
+        # Read before the transaction, as blocks and history are: the whole community's path
+        # positions would hold every other write back while they are read.
+        paths = await self._app.paths.progress_all(tenant.id, minutes=False)
         async with self._app.db.transaction() as tx:
             if group is not None and group.round.id == rnd.id:
                 await self._move_on(tx, tenant, group, me, now)
@@ -139,7 +144,7 @@ class RematchCommands:
             waiting = [w for w in waiting if w.member_id not in apart]
             if not waiting:
                 return None
-            participants = await self._participants(tenant, me, waiting)
+            participants = await self._participants(tenant, me, waiting, paths)
             mine, theirs = participants[0], participants[1:]
             day = now.date()
             best = max(
@@ -208,25 +213,24 @@ class RematchCommands:
             )
 
     async def _participants(
-        self, tenant: Tenant, me: Member, waiting: list[Enrolled]
+        self,
+        tenant: Tenant,
+        me: Member,
+        waiting: list[Enrolled],
+        paths: Mapping[int, PathProgress],
     ) -> list[Participant]:
-        """The asking member first, then those waiting, as matching sees them."""
+        """The asking member first, then those waiting, as matching sees them (their
+        profiles in one read)."""
         community = (await self._app.community.get(tenant.id))[TIMEZONE]
-        paths = await self._app.paths.progress_all(tenant.id, minutes=False)
         people = [(me.id, me.label, me.platform_timezone)] + [
             (w.member_id, w.label, w.platform_timezone) for w in waiting
         ]
+        profiles = await self._app.profiles.of(tenant.id, [mid for mid, _, _ in people])
         return [
             Participant(
                 mid,
                 name,
-                match_profile(
-                    mid,
-                    await self._app.profiles.get(tenant.id, mid),
-                    tz,
-                    community,
-                    paths.get(mid),
-                ),
+                match_profile(mid, profiles[mid], tz, community, paths.get(mid)),
             )
             for mid, name, tz in people
         ]

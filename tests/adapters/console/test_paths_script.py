@@ -37,6 +37,6 @@ def test_buddies_walkthrough_pairs_the_two_on_the_same_step_and_names_it(tmp_pat
     intro = out[out.index("**Study buddies #1: Ana & Ben**") :]
     assert (
         "• both on ML engineer intern, around milestone 1 of 10: **Version your work with Git** "
-        "(Ben has reached it, Ana is on it)" in intro
+        "(Ben has reached it and can help)" in intro
     )
     assert "First step: Put a project in a GitHub repository with a README" in intro

@@ -220,7 +220,7 @@ def test_intro_names_the_shared_milestone_and_makes_its_task_the_first_step() ->
 def test_intro_says_who_reached_the_milestone_the_pair_shares_when_one_is_ahead() -> None:
     """One at milestone 4, the other just past it: the intro names milestone 4 and its task."""
     text = intro_for(person(1, step=at(4)), person(2, step=at(3)))
-    assert "around milestone 4 of 6: **Step 4** (M1 has reached it, M2 is on it)" in text
+    assert "around milestone 4 of 6: **Step 4** (M1 has reached it and can help)" in text
     assert "First step: Task 4." in text
 
 
