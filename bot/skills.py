@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from bot.text import name_key
+
 MAX_SKILLS = 15
 # Aliases too common in ordinary sentences to tag free text with (typed skill lists still accept
 # them): "the rest of", "web page", "cd into", "deployment", "lambda functions in Python".
@@ -28,17 +30,13 @@ class Skill:
     aliases: tuple[str, ...]
 
 
-def _key(text: str) -> str:
-    return "-".join(text.strip().lower().replace("_", "-").split())
-
-
 class SkillCatalogue:
     def __init__(self, skills: list[Skill]) -> None:
         self.skills = {s.id: s for s in skills}
         self._lookup: dict[str, str] = {}
         for s in skills:
-            for key in (s.id, _key(s.name), *s.aliases):
-                self._lookup[_key(key)] = s.id
+            for key in (s.id, name_key(s.name), *s.aliases):
+                self._lookup[name_key(key)] = s.id
 
     @classmethod
     def load(cls) -> SkillCatalogue:
@@ -54,7 +52,7 @@ class SkillCatalogue:
         return ", ".join(self.name(s) for s in sorted(skill_ids)) or "none"
 
     def resolve(self, text: str) -> str:
-        key = _key(text)
+        key = name_key(text)
         if key in self._lookup:
             return self._lookup[key]
         raise ValueError(f"Unknown skill {text.strip()[:40]!r}.{self._hint(key)}")
@@ -67,7 +65,7 @@ class SkillCatalogue:
     def find(self, text: str) -> Skill:
         """The skill a reader asks about (/skills NAME): its id, name or an alias in any case, or
         the start of one that no other skill's spellings share ("kube")."""
-        key = _key(text)
+        key = name_key(text)
         if key in self._lookup:
             return self.skills[self._lookup[key]]
         ids = list(dict.fromkeys(sid for k, sid in self._lookup.items() if k.startswith(key)))
@@ -84,8 +82,8 @@ class SkillCatalogue:
         seen = {skill.id}
         found: list[str] = []
         for spelling in (skill.name, *skill.aliases):
-            if _key(spelling) not in seen:
-                seen.add(_key(spelling))
+            if name_key(spelling) not in seen:
+                seen.add(name_key(spelling))
                 found.append(spelling)
         return tuple(found)
 
@@ -95,7 +93,7 @@ class SkillCatalogue:
         parts = [p for p in text.split(",") if p.strip()]
         found: list[str] = []
         for part in parts:
-            key = _key(part)
+            key = name_key(part)
             found.extend(
                 [self._lookup[key]] if key in self._lookup else self.split_names(part) or [part]
             )
@@ -110,7 +108,7 @@ class SkillCatalogue:
         i = 0
         while i < len(words):
             for size in (3, 2, 1):
-                key = _key(" ".join(words[i : i + size]))
+                key = name_key(" ".join(words[i : i + size]))
                 if size <= len(words) - i and key in self._lookup:
                     ids.append(self._lookup[key])
                     i += size
@@ -121,7 +119,7 @@ class SkillCatalogue:
 
     def is_name(self, text: str) -> bool:
         """Whether `text` is exactly a skill's id, name or alias."""
-        return _key(text) in self._lookup
+        return name_key(text) in self._lookup
 
     def is_list(self, text: str) -> bool:
         """Whether `text` is one name, or names with spaces between."""
@@ -150,11 +148,11 @@ class SkillCatalogue:
     def starts_a_name(self, text: str) -> bool:
         """Whether `text` is the start of some skill's id, name or alias ("machine" of
         "machine learning"): a typed list may go on after a space."""
-        key = _key(text)
+        key = name_key(text)
         return any(k.startswith(key) for k in self._lookup)
 
     def search(self, prefix: str, limit: int = 25) -> list[Skill]:
         """Skills whose id, name or alias starts with `prefix` (adapters' autocomplete)."""
-        key = _key(prefix)
+        key = name_key(prefix)
         ids = dict.fromkeys(sid for k, sid in self._lookup.items() if k.startswith(key))
         return [self.skills[i] for i in list(ids)[:limit]]

@@ -22,6 +22,13 @@ ELLIPSIS = "…"
 _ESCAPED = re.compile(r"\\([\\*_~`|>\[\]()#])")
 
 
+def name_key(text: str) -> str:
+    """How a typed name (a skill, a path, a milestone) is compared with the names it may mean:
+    any case, spaces, hyphens and underscores alike ("ML engineer", "ml_engineer" and
+    "ML-Engineer" are one)."""
+    return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 day', '2 days', '1,000 members'; `many` for irregular plurals ('entry', 'entries')."""
     form = word if count == 1 else (many or f"{word}s")

@@ -12,6 +12,7 @@ from bot.paths.fileformat import PathFileError, parse_path_file
 from bot.paths.model import Milestone, Path
 from bot.skills import SkillCatalogue
 from bot.storage.paths import PathRepo
+from bot.text import name_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -21,11 +22,6 @@ PARSED_KEPT = 256
 
 class PathLookupError(ValueError):
     """A typed path name that names no path, or more than one."""
-
-
-def path_key(text: str) -> str:
-    """How a typed path name is compared: any case, spaces or underscores for hyphens."""
-    return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
 def load_builtin(skills: SkillCatalogue) -> list[Path]:
@@ -84,7 +80,7 @@ class PathCatalog:
         return _choose(
             await self.paths(tenant_id),
             text,
-            lambda p: (p.id, path_key(p.name)),
+            lambda p: (p.id, name_key(p.name)),
             lambda p: f"{p.name} ({p.id})",
             lambda shown, choices: f"There is no path {shown}. The paths: {choices}.",
         )
@@ -94,13 +90,13 @@ class PathCatalog:
         community's path with that id. An id or name that is any other path's id or name is
         refused (a name must say which path it is)."""
         path = parse_path_file(text, self._skills)
-        names = {path.id, path_key(path.name)}
+        names = {path.id, name_key(path.name)}
         for other in await self.paths(tenant_id):
             # A typed name reads like an id ("cloud intern" is cloud-intern), so neither the
             # id nor the name may be another path's id or name.
             if other.id == path.id and not self.is_builtin(other.id):
                 continue  # the community's own path, replaced
-            if names & {other.id, path_key(other.name)}:
+            if names & {other.id, name_key(other.name)}:
                 whose = "a built-in path" if self.is_builtin(other.id) else "your community's own"
                 raise PathFileError(
                     [
@@ -115,13 +111,13 @@ class PathCatalog:
 def find_milestone(path: Path, text: str) -> Milestone:
     """The milestone a member typed: its number, id or title in any case, or the start of
     exactly one id or title ("6", "docker", "containerise")."""
-    key = path_key(text)
+    key = name_key(text)
     if key.isascii() and key.isdecimal() and 1 <= int(key) <= len(path.milestones):
         return path.milestones[int(key) - 1]
     return _choose(
         path.milestones,
         text,
-        lambda m: (m.id, path_key(m.title)),
+        lambda m: (m.id, name_key(m.title)),
         lambda m: f"{m.id} ({m.title})",
         lambda shown, choices: f"{path.name} has no milestone {shown}. Its milestones: {choices}.",
     )
@@ -136,7 +132,7 @@ def _choose(
 ) -> T:
     """The item `text` names exactly, else the one whose key it starts; PathLookupError
     asks which when several start so, and lists them all (`unknown`) when none does."""
-    key = path_key(text)
+    key = name_key(text)
     exact = [item for item in items if key in keys(item)]
     if exact:  # an id (the first key) before a name
         return min(exact, key=lambda item: keys(item).index(key))

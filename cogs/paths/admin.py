@@ -9,10 +9,10 @@ from typing import Annotated
 
 from bot.app import App
 from bot.commands import CommandError, FileArg, Invocation, Opt, Reply, command
-from bot.paths.catalog import PathLookupError, path_key
+from bot.paths.catalog import PathLookupError
 from bot.paths.fileformat import PathFileError
 from bot.ports import Button, Message
-from bot.text import plural
+from bot.text import name_key, plural
 
 PathFile = Annotated[FileArg, Opt("the path file (JSON, docs/paths.md)", primary=True)]
 
@@ -82,7 +82,7 @@ class PathAdmin:
         on_it = await self._paths.repo.members_on(inv.tenant.id, chosen.id)
         line = f"admin paths remove {chosen.id}"
         # Its file is the bot's only copy: what was typed must name it whole, or be confirmed.
-        exact = path_key(path) in (chosen.id, path_key(chosen.name))
+        exact = name_key(path) in (chosen.id, name_key(chosen.name))
         if (on_it or not exact) and confirm is None:
             who = (
                 f"{plural(on_it, 'member')} {'is' if on_it == 1 else 'are'} on "
