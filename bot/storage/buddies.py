@@ -15,6 +15,16 @@ from bot.storage.db import Database, Reader, Tx, from_db, to_db
 from bot.storage.privacy import FORMER_MEMBER
 
 
+def blocked_either_way(a: str, b: str) -> str:
+    """An SQL condition: `a` blocked `b` or `b` blocked `a` (column names or `?`: with `?`,
+    its value comes twice, in the order written). By the blocks key (blocker, blocked), which
+    holds only one community's members."""
+    return (
+        f"EXISTS (SELECT 1 FROM blocks bl WHERE (bl.blocker_id = {a} AND bl.blocked_id = {b})"
+        f" OR (bl.blocker_id = {b} AND bl.blocked_id = {a}))"
+    )
+
+
 def paused_at(status: str, paused_until: datetime | None, now: datetime) -> bool:
     """Paused at `now`: until /buddy resume (no end) or a pause still running."""
     return status == "paused" and (paused_until is None or paused_until > now)
@@ -443,14 +453,13 @@ class BuddyRepo:
         )
         return [_enrolled(r) for r in rows]
 
-    async def blocked_between(self, reader: Reader, tenant_id: int, a: int, b: int) -> bool:
+    async def blocked_between(self, reader: Reader, a: int, b: int) -> bool:
         """Whether either of the two blocked the other."""
         row = await reader.fetchone(
-            "SELECT 1 FROM blocks WHERE tenant_id = ? AND ((blocker_id = ? AND blocked_id = ?)"
-            " OR (blocker_id = ? AND blocked_id = ?))",
-            (tenant_id, a, b, b, a),
+            f"SELECT {blocked_either_way('?', '?')}" + " AS blocked",
+            (a, b, b, a),
         )
-        return row is not None
+        return row is not None and bool(row["blocked"])
 
     async def blocks(self, reader: Reader, tenant_id: int) -> list[tuple[int, int]]:
         """Every (blocker, blocked) pair of the tenant."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.storage.buddies import blocked_either_way
 from bot.storage.db import Database, Tx, from_db, to_db
 
 SkillMinutes = dict[frozenset[str], int]  # a day's skills -> minutes of the days tagged so
@@ -253,9 +254,7 @@ class PathRepo:
             "  AND pm.member_id <> ?"
             "  AND (b.member_id IS NULL OR (b.share_checkins = 1 AND (b.status = 'active'"
             "   OR (b.status = 'paused' AND b.paused_until IS NOT NULL AND b.paused_until <= ?))))"
-            "  AND NOT EXISTS (SELECT 1 FROM blocks bl WHERE"
-            "   (bl.blocker_id = pm.member_id AND bl.blocked_id = ?)"
-            "   OR (bl.blocker_id = ? AND bl.blocked_id = pm.member_id))"
+            f"  AND NOT {blocked_either_way('pm.member_id', '?')}"
             " ORDER BY knows DESC, pm.reached_at, m.id LIMIT ?",
             (
                 *skills,

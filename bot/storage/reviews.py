@@ -14,6 +14,7 @@ from typing import Any
 import aiosqlite
 
 from bot.paths.review import Answer, Candidate
+from bot.storage.buddies import blocked_either_way
 from bot.storage.db import Database, Reader, Tx, from_db, to_db
 from bot.storage.privacy import FORMER_MEMBER
 
@@ -257,9 +258,7 @@ class ReviewRepo:
             "  AND o.reviewer_id = m.id AND o.status = 'asked') AS open_requests"
             " FROM pool JOIN members m ON m.id = pool.member_id"
             " WHERE m.tenant_id = ? AND m.left_at IS NULL AND m.id <> ?"
-            " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.tenant_id = m.tenant_id"
-            "  AND ((b.blocker_id = ? AND b.blocked_id = m.id)"
-            "   OR (b.blocker_id = m.id AND b.blocked_id = ?)))"
+            f" AND NOT {blocked_either_way('m.id', '?')}"
             " AND NOT EXISTS (SELECT 1 FROM path_reviews r WHERE r.submission_id = ?"
             "  AND r.reviewer_id = m.id)",
             (

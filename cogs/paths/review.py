@@ -317,7 +317,7 @@ class ReviewCommands:
             )
         submission = await self._repo.submission(self._app.db, inv.tenant.id, request.submission_id)
         if request.status == "asked" and await self._buddies.blocked_between(
-            self._app.db, inv.tenant.id, submission.member_id, inv.member.id
+            self._app.db, submission.member_id, inv.member.id
         ):
             # A block made since the request was sent: no review passes between them; the
             # slot goes to someone else. The reviewer reads it closed, not why.
