@@ -29,7 +29,7 @@ class PathCommands:
         check-in publishes nothing); CommandError when they are on no path."""
         found, _ = await self._paths.record_due(inv.tenant.id, inv.member.id, inv.now)
         if found is None:
-            raise CommandError(NOT_ON_A_PATH, inv.command)
+            raise CommandError(NOT_ON_A_PATH)  # the command was right: no usage line
         return found
 
     @command(
@@ -255,7 +255,7 @@ class PathCommands:
     async def leave(self, inv: Invocation) -> Reply:
         left = await self._paths.repo.leave(inv.tenant.id, inv.member.id)
         if left is None:
-            raise CommandError(NOT_ON_A_PATH, inv.command)
+            raise CommandError(NOT_ON_A_PATH)  # the command was right: no usage line
         path = await self._paths.catalog.get(inv.tenant.id, left.path_id)
         name = path.name if path else left.path_id
         return Reply(

@@ -90,6 +90,7 @@ async def test_show_and_next_without_a_path_say_how_to_pick_one(app: App) -> Non
     for line in ("/path show", "/path next", "/path done", "/path leave"):
         reply = await say(app, line)
         assert reply.error and "You are not on a path. See them with /path list" in reply.text, line
+        assert "Usage:" not in reply.text, line
 
 
 async def test_next_names_a_member_on_the_path_who_reached_it_and_knows_its_skills(
