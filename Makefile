@@ -27,7 +27,9 @@ PARALLEL := -n 2 --dist loadfile
 # download at test time); `make test` installs both when missing (as root, or with sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast check lint lock bench clean browser
+# The storage tests also run on PostgreSQL: Debian's server, which the tests start themselves on
+# 127.0.0.1 (tests/postgres.py); `make test` installs it when missing.
+.PHONY: run test test-fast check lint lock bench clean browser postgres
 
 $(UV_STAMP):
 	rm -rf $(TOOLS)
@@ -54,9 +56,21 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    chromium chromium-driver; }
 
-# STUDYBOT_BROWSER_TESTS=required: the browser test fails, rather than skips, without Chromium.
-test: check browser
-	STUDYBOT_BROWSER_TESTS=required $(BIN)/python -m pytest $(PARALLEL) $(ARGS)
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    postgresql; }
+
+# STUDYBOT_BROWSER_TESTS=required: the browser test fails, rather than skips, without Chromium;
+# STUDYBOT_POSTGRES_TESTS=required: the same for PostgreSQL. The second run puts the app's own
+# tests on PostgreSQL too (STUDYBOT_TEST_DATABASE), so every query is tried on both backends.
+test: check browser postgres
+	STUDYBOT_BROWSER_TESTS=required STUDYBOT_POSTGRES_TESTS=required \
+	  $(BIN)/python -m pytest $(PARALLEL) $(ARGS)
+	STUDYBOT_TEST_DATABASE=postgresql STUDYBOT_POSTGRES_TESTS=required \
+	  $(BIN)/python -m pytest $(PARALLEL) tests/bot tests/cogs tests/adapters \
+	  --ignore=tests/bot/storage $(ARGS)
 
 test-fast: check
 	$(BIN)/python -m pytest $(PARALLEL) -m "not slow" $(ARGS)

@@ -97,7 +97,7 @@ async def open_app(folder: Path, members: int, now: datetime, *, send_rate: floa
     rows are inserted directly.
     """
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, studybot_db=folder / "bench.sqlite3", studybot_send_rate=send_rate
+        _env_file=None, studybot_db=str(folder / "bench.sqlite3"), studybot_send_rate=send_rate
     )
     app = await App.create(settings, ManualClock(now), NullMessenger(), load_all())
     profiles = community(members, seed=1)

@@ -197,7 +197,7 @@ async def page(app: App, tenant: int, organizer: int, path: str, runs: int) -> T
 
 async def run(members: int, history_weeks: int, runs: int, rounds: int, seed_value: int) -> int:
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(_env_file=None, studybot_db=Path(folder) / "dashboard.sqlite3")  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, studybot_db=str(Path(folder) / "dashboard.sqlite3"))  # type: ignore[call-arg]
         app = await App.create(settings, ManualClock(NOW), NullMessenger(), load_all())
         try:
             started = clock.perf_counter()

@@ -36,6 +36,7 @@ from bot.skills import SkillCatalogue
 from bot.storage.db import Database, to_db
 from bot.storage.digests import DigestRepo
 from bot.storage.migrations import migrate
+from bot.storage.sqlite import SqliteDatabase
 
 POST_DAY = date(2026, 6, 15)  # a Monday
 TEXT_TARGET = 1.0
@@ -171,7 +172,7 @@ async def run(members: int, history_weeks: int, runs: int, seed_value: int) -> i
     catalogue = SkillCatalogue.load()
     week = week_before(POST_DAY, ZoneInfo("UTC"))
     with tempfile.TemporaryDirectory() as folder:
-        db = await Database.open(Path(folder) / "bench.sqlite3")
+        db = await SqliteDatabase.open(Path(folder) / "bench.sqlite3")
         try:
             await migrate(db, SystemClock().now())
             started = clock.perf_counter()

@@ -114,7 +114,7 @@ async def main(invocations: int, tenants: int, members: int, concurrency: int, s
     rng = random.Random(seed)
     kinds = [k for k, weight in MIX for _ in range(weight)]
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(_env_file=None, studybot_db=Path(folder) / "load.sqlite3")  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, studybot_db=str(Path(folder) / "load.sqlite3"))  # type: ignore[call-arg]
         app = await App.create(settings, ManualClock(NOW), NullMessenger(), load_all())
         try:
             joins = [

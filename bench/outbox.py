@@ -23,11 +23,13 @@ from pathlib import Path
 from bench.checkins import DUE, TENANT, apply_cpu, cpu_option, open_app
 from bot.app import PRUNE_JOB, Actor, App
 from bot.clock import ManualClock
+from bot.storage.sqlite import SqliteDatabase
 from cogs.checkins.reminders import CLAIMS_PRUNE_JOB, REMINDER_JOB
 
 
 async def used_bytes(app: App) -> int:
     """Pages in use (the file minus its free list), after the write-ahead log is folded in."""
+    assert isinstance(app.db, SqliteDatabase)
     await app.db.checkpoint()
     row = await app.db.fetchone(
         "SELECT (SELECT page_count FROM pragma_page_count())"

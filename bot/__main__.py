@@ -20,15 +20,17 @@ from bot.config import Settings
 from bot.cpu import pin_to_cpu
 from bot.doctor import PlatformProbe, examine, report
 from bot.ports import Messenger
-from bot.storage.db import CorruptDatabase, Database
+from bot.storage.connect import describe, is_postgres, open_database, sqlite_path
+from bot.storage.db import CorruptDatabase
 from bot.storage.instance_lock import AlreadyRunning
 from bot.storage.migrations import NoMigrations, SchemaTooNew, migrate
+from bot.storage.sqlite import SqliteDatabase
 
 log = logging.getLogger("studybot")
 
 
 def app_factory(
-    settings: Settings, db_path: Path | None = None, *, single_instance: bool = True
+    settings: Settings, database: str | None = None, *, single_instance: bool = True
 ) -> AppFactory:
     from cogs import load_all
 
@@ -38,7 +40,7 @@ def app_factory(
             clock,
             messenger,
             load_all(),
-            db_path=db_path,
+            database=database,
             single_instance=single_instance,
         )
 
@@ -52,11 +54,17 @@ def _instant(text: str) -> datetime:
     return value
 
 
+DB_HELP = (
+    "a SQLite file or a postgresql://user:password@host/db URL"
+    " (default: STUDYBOT_DATABASE_URL or STUDYBOT_DB)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="studybot")
     sub = parser.add_subparsers(dest="command")
     console = sub.add_parser("console", help="run in this terminal (no tokens needed)")
-    console.add_argument("--db", type=Path, help="SQLite file (default: STUDYBOT_DB)")
+    console.add_argument("--db", help=DB_HELP)
     console.add_argument("--script", type=Path, help="run these lines, then exit")
     console.add_argument("--as", dest="user", default="admin", help="starting user (an admin)")
     console.add_argument(
@@ -68,10 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     slack.add_argument("--port", type=int, default=3000, help="HTTP mode port")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode address to listen on")
     migrate_cmd = sub.add_parser("migrate", help="apply database migrations and exit")
-    migrate_cmd.add_argument("--db", type=Path)
+    migrate_cmd.add_argument("--db", help=DB_HELP)
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("path", type=Path)
-    backup.add_argument("--db", type=Path)
+    backup.add_argument("--db", help=DB_HELP)
     doctor = sub.add_parser("doctor", help="check the setup and say exactly what to fix")
     doctor.add_argument(
         "platform",
@@ -79,11 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("console", "discord", "slack"),
         help="the platform to check (default: the one `python -m bot` starts)",
     )
-    doctor.add_argument("--db", type=Path)
+    doctor.add_argument("--db", help=DB_HELP)
     dashboard = sub.add_parser("dashboard", help="serve the organizers' web dashboard")
     dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on")
     dashboard.add_argument("--port", type=int, default=8080, help="port to listen on")
-    dashboard.add_argument("--db", type=Path)
+    dashboard.add_argument("--db", help=DB_HELP)
     return parser
 
 
@@ -99,15 +107,15 @@ def _probe(settings: Settings, platform: str) -> PlatformProbe | None:
     return None  # the console needs nothing beyond the configuration and the database
 
 
-async def _doctor(settings: Settings, platform: str, db_path: Path | None) -> int:
+async def _doctor(settings: Settings, platform: str, database: str | None) -> int:
     print(f"studybot doctor: checking {platform}\n")
-    path = Path(db_path or settings.studybot_db)
-    sections = await examine(settings, platform, path, _probe(settings, platform))
+    location = database or settings.studybot_db
+    sections = await examine(settings, platform, location, _probe(settings, platform))
     return report(sections, sys.stdout)
 
 
-async def _migrate(settings: Settings, db_path: Path | None) -> int:
-    db = await Database.open(db_path or settings.studybot_db)
+async def _migrate(settings: Settings, database: str | None) -> int:
+    db = await open_database(database or settings.studybot_db)
     try:
         applied = await migrate(db, SystemClock().now())
     finally:
@@ -126,18 +134,26 @@ def _backup_problem(source: Path, target: Path) -> str | None:
     return None
 
 
-async def _backup(settings: Settings, db_path: Path | None, target: Path) -> int:
-    source = Path(db_path or settings.studybot_db)
+async def _backup(settings: Settings, database: str | None, target: Path) -> int:
+    location = database or settings.studybot_db
+    if is_postgres(location):
+        print(
+            f"studybot: {describe(location)} is PostgreSQL: back it up with its own tools, e.g."
+            " `pg_dump --format=custom --file=studybot.dump DBNAME` (docs/scaling.md, Backups)",
+            file=sys.stderr,
+        )
+        return 1
+    source = sqlite_path(location)
     problem = _backup_problem(source, target)
     if problem is not None:
         print(f"studybot: {problem}", file=sys.stderr)
         return 1
-    db = await Database.open(source)
+    db = await SqliteDatabase.open(source)
     try:
         await db.backup(target)
     finally:
         await db.close()
-    copy = await Database.open(target)  # the same integrity check the bot runs at start
+    copy = await SqliteDatabase.open(target)  # the same integrity check the bot runs at start
     await copy.close()
     print(f"backup written to {target} (integrity check ok)")
     return 0
@@ -161,6 +177,7 @@ class RedactingFormatter(logging.Formatter):
 # arguments, gateway payloads, request bodies): never below INFO, whatever the level asked for.
 LIBRARY_LOGGERS = (
     "aiosqlite",
+    "asyncpg",
     "discord",
     "slack_bolt",
     "slack_sdk",
@@ -245,7 +262,7 @@ async def _main(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_main(sys.argv[1:] if argv is None else argv))
-    except (AlreadyRunning, CorruptDatabase, NoMigrations, SchemaTooNew) as exc:
+    except (AlreadyRunning, ConnectionError, CorruptDatabase, NoMigrations, SchemaTooNew) as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -52,6 +52,7 @@ from bot.refused_posts import RefusedPosts
 from bot.scheduling import Job, Scheduler
 from bot.signing import Signer
 from bot.skills import SkillCatalogue
+from bot.storage.connect import is_postgres, open_database, sqlite_path
 from bot.storage.db import Database
 from bot.storage.instance import InstanceRepo
 from bot.storage.instance_lock import InstanceLock, describe_this_process
@@ -190,22 +191,24 @@ class App:
         messenger: Messenger,
         cogs: Iterable[CogSetup],
         *,
-        db_path: Path | str | None = None,
+        database: Path | str | None = None,
         single_instance: bool = True,
     ) -> App:
-        """Open the database, migrate it and build the app with these cogs.
+        """Open the database (default: the settings'), migrate it and build the app with these
+        cogs.
 
         On SQLite a bot process holds the database's single-instance lock (a second process
         refuses to start); `single_instance=False` skips it, for a process that runs no sender
-        and no scheduler, or a test standing in for a second process.
+        and no scheduler, or a test standing in for a second process. PostgreSQL has no such
+        lock: processes share it safely (docs/scaling.md).
         """
-        path = db_path if db_path is not None else settings.studybot_db
+        location = database if database is not None else settings.studybot_db
         lock = None
-        if single_instance and str(path) != ":memory:":
+        if single_instance and not is_postgres(location) and str(location) != ":memory:":
             holder = describe_this_process(clock.now().isoformat(timespec="seconds"))
-            lock = InstanceLock.acquire(Path(path), holder)
+            lock = InstanceLock.acquire(sqlite_path(location), holder)
         try:
-            db = await Database.open(path)
+            db = await open_database(location)
             try:
                 await migrate(db, clock.now())
                 secret = settings.studybot_secret_key

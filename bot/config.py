@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from os import PathLike
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DASHBOARD_URL = "http://127.0.0.1:8080"  # `python -m bot dashboard` with no options
@@ -13,7 +14,13 @@ DEFAULT_DASHBOARD_URL = "http://127.0.0.1:8080"  # `python -m bot dashboard` wit
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    studybot_db: Path = Field(default=Path("./data/studybot.sqlite3"))
+    # Where the data lives: a SQLite file (the default; also `sqlite:///path`) or a
+    # `postgresql://user:password@host/db` URL for more than one process (docs/scaling.md).
+    # STUDYBOT_DATABASE_URL and STUDYBOT_DB are the same setting; the first wins.
+    studybot_db: str = Field(
+        default="./data/studybot.sqlite3",
+        validation_alias=AliasChoices("studybot_database_url", "studybot_db"),
+    )
     studybot_log_level: str = "INFO"
     # Outbox pacing: messages per second per platform, well under Discord's 50/s and Slack's ~1/s
     # per channel; the sender also honours every Retry-After it is given.
@@ -75,10 +82,17 @@ class Settings(BaseSettings):
         picks Discord for a Slack install, and an empty `DISCORD_GUILD_ID=` fails to parse."""
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("studybot_db", mode="before")
+    @classmethod
+    def _path_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, PathLike) else value
+
     def secret_values(self) -> list[str]:
         """Every secret's plain value, so logging can blank them wherever they turn up."""
         values = (getattr(self, name) for name in type(self).model_fields)
-        return [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
+        secrets = [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
+        password = urlsplit(self.studybot_db).password if "://" in self.studybot_db else None
+        return [*secrets, password] if password else secrets
 
     def dashboard_url(self) -> str:
         """The dashboard's base URL, without a trailing slash (default: where it listens)."""

@@ -16,6 +16,7 @@ from typing import Protocol, TextIO
 from bot.community import DIGEST_CHANNEL, PAIRING_CHANNEL, CommunityValues, Setting
 from bot.config import Settings
 from bot.ports import ChannelCheck, ChannelUse
+from bot.storage.connect import describe, is_postgres, open_database, sqlite_path
 from bot.storage.db import CorruptDatabase, Database
 from bot.storage.migrations import discover, schema_version
 from bot.storage.tenants import TenantRepo
@@ -75,14 +76,15 @@ def configuration(settings: Settings, platform: str) -> Section:
     return Section("Configuration", findings)
 
 
-async def database(path: Path) -> tuple[Section, Database | None]:
+async def database(location: str | Path) -> tuple[Section, Database | None]:
     """The database's state, and the open database when there is one to read."""
-    if not _is_file(path):
+    path = describe(location)
+    if not is_postgres(location) and not _is_file(sqlite_path(location)):
         first = Finding(True, f"no database yet at {path}: the first start creates it")
         return Section("Database", [first]), None
     try:
-        db = await Database.open(path)
-    except CorruptDatabase as exc:
+        db = await open_database(location)
+    except (ConnectionError, CorruptDatabase) as exc:
         return Section("Database", [Finding(False, str(exc))]), None
     current, known = await schema_version(db), len(discover())
     if current > known:
@@ -131,10 +133,10 @@ async def channels(db: Database, probe: PlatformProbe) -> list[Section]:
 
 
 async def examine(
-    settings: Settings, platform: str, db_path: Path, probe: PlatformProbe | None
+    settings: Settings, platform: str, database_at: str | Path, probe: PlatformProbe | None
 ) -> list[Section]:
     sections = [configuration(settings, platform)]
-    section, db = await database(db_path)
+    section, db = await database(database_at)
     sections.append(section)
     try:
         if probe is not None:

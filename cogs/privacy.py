@@ -197,9 +197,9 @@ class Privacy:
                     await provider.erase(tx, tenant, member)
         finally:  # the member row is anonymised and the profile gone, even if cancelled
             self._app.members.forget(member.id)
-        # Old versions of the erased rows live on in the write-ahead log until a checkpoint
-        # copies the pages back (overwritten: secure_delete) and truncates it.
-        await self._app.db.checkpoint()
+        # Old versions of the erased rows live on (SQLite's write-ahead log, PostgreSQL's dead
+        # row versions) until the database is told to drop them.
+        await self._app.db.forget_deleted()
         await self._app.messenger.forget_user(tenant.external_id, member.external_id)
         return True
 

@@ -45,7 +45,8 @@ from bot.ports import (
     MessageRef,
     UserRef,
 )
-from bot.storage.db import Database, Tx
+from bot.storage.db import Tx
+from bot.storage.sqlite import SqliteDatabase
 from cogs import load_all
 
 START = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)  # a Monday
@@ -99,10 +100,10 @@ class Pause:
 
 def hook_claims(pause: Pause) -> None:
     """Watch every transaction for new job_runs rows (the claims) around its COMMIT."""
-    original = Database.transaction
+    original = SqliteDatabase.transaction
 
     @asynccontextmanager
-    async def transaction(self: Database) -> AsyncIterator[Tx]:
+    async def transaction(self: SqliteDatabase) -> AsyncIterator[Tx]:
         jobs: list[str] = []
         async with original(self) as tx:
             row = await tx.fetchone("SELECT COALESCE(MAX(rowid), 0) AS n FROM job_runs")
@@ -113,7 +114,7 @@ def hook_claims(pause: Pause) -> None:
             pause.check("before-commit", jobs)
         pause.check("after-commit", jobs)
 
-    Database.transaction = transaction  # type: ignore[method-assign]
+    SqliteDatabase.transaction = transaction  # type: ignore[method-assign]
 
 
 class FileMessenger:
@@ -191,7 +192,7 @@ async def main(argv: list[str]) -> int:
     clock_path = _clock_file(args.db)
     now = datetime.fromisoformat(clock_path.read_text()) if clock_path.exists() else START
     clock = ManualClock(now)
-    settings = Settings(_env_file=None, studybot_db=args.db, studybot_send_rate=0)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, studybot_db=str(args.db), studybot_send_rate=0)  # type: ignore[call-arg]
     app = await App.create(settings, clock, FileMessenger(args.record, pause, clock), load_all())
     hook_claims(pause)  # after the migrations, which run in transactions of their own
     try:

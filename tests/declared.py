@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from bot.app import App
@@ -23,7 +22,7 @@ def real_commands() -> list[Command]:
     from cogs import load_all
 
     async def collect() -> list[Command]:
-        settings = Settings(_env_file=None, studybot_db=Path(":memory:"))  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, studybot_db=":memory:")  # type: ignore[call-arg]
         clock = ManualClock(datetime(2026, 3, 2, tzinfo=UTC))
         app = await App.create(settings, clock, RecordingMessenger(), load_all())
         try:

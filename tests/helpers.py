@@ -5,8 +5,11 @@ from __future__ import annotations
 import socket
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.app import Actor, App
 from bot.commands import NO_FILES, FileSource, Reply
+from bot.storage.sqlite import SqliteDatabase
 
 START = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)  # a Monday
 
@@ -36,3 +39,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def sqlite_of(app: App) -> SqliteDatabase:
+    """The app's database where a test needs SQLite itself (its file, statement tracing); a
+    test run on PostgreSQL is skipped there, saying why."""
+    if not isinstance(app.db, SqliteDatabase):
+        pytest.skip("needs SQLite (its file or statement tracing)")
+    return app.db

@@ -43,7 +43,7 @@ def _example_cog(tmp_path: Path) -> ModuleType:
 
 @pytest.fixture
 async def focus_app(tmp_path: Path) -> AsyncIterator[App]:
-    settings = Settings(_env_file=None, studybot_db=tmp_path / "c.db")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, studybot_db=str(tmp_path / "c.db"))  # type: ignore[call-arg]
     cogs = [*load_all(), _example_cog(tmp_path).setup]
     app = await App.create(settings, ManualClock(START), RecordingMessenger(), cogs)
     yield app

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from bot.storage.db import Database
+from bot.storage.sqlite import SqliteDatabase
 from tests.crash_harness import MEMBERS
 
 pytestmark = pytest.mark.slow  # kills and restarts the crash harness process, many times
@@ -240,7 +240,7 @@ async def test_a_transaction_cancelled_midway_rolls_back_and_the_connection_stay
     tmp_path: Path,
 ) -> None:
     """What SIGTERM does to a tick in progress: its transaction rolls back, nothing is wedged."""
-    db = await Database.open(tmp_path / "t.db")
+    db = await SqliteDatabase.open(tmp_path / "t.db")
     await db.executescript("CREATE TABLE t (v INTEGER)")
     inside = asyncio.Event()
 
@@ -261,7 +261,7 @@ async def test_a_transaction_cancelled_midway_rolls_back_and_the_connection_stay
 
 
 async def test_a_failed_transaction_rolls_back_every_write_it_made(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "t.db")
+    db = await SqliteDatabase.open(tmp_path / "t.db")
     await db.executescript("CREATE TABLE t (v INTEGER)")
     with pytest.raises(RuntimeError):
         async with db.transaction() as tx:

@@ -22,6 +22,7 @@ from bot.app import Actor, App, AppFactory
 from bot.clock import ManualClock, SystemClock
 from bot.commands import CommandError, Reply, validate
 from bot.ports import ChannelKind, ChannelRef, Form, FormField
+from bot.storage.connect import is_postgres, sqlite_path
 
 TENANT = "local"
 STEP = timedelta(minutes=15)
@@ -35,11 +36,18 @@ Type /help for the commands. Meta commands: :as NAME, :admin NAME, :in #channel,
 
 @dataclass
 class ConsoleOptions:
-    db: Path
+    db: str
+    """A SQLite file or a postgresql:// URL."""
     user: str = "admin"
     now: datetime | None = None
     script: Path | None = None
-    files_dir: Path | None = None  # attachments; default: console-files beside the database
+    files_dir: Path | None = None  # attachments; default: console-files beside a SQLite file
+
+    def attachments(self) -> Path:
+        if self.files_dir is not None:
+            return self.files_dir
+        beside = Path("data") if is_postgres(self.db) else sqlite_path(self.db).parent
+        return beside / "console-files"
 
 
 def parse_duration(text: str) -> timedelta:
@@ -254,7 +262,7 @@ async def run(options: ConsoleOptions, factory: AppFactory) -> int:
     except ScriptError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
-    messenger = ConsoleMessenger(write, options.files_dir or options.db.parent / "console-files")
+    messenger = ConsoleMessenger(write, options.attachments())
     app = await factory(messenger, clock)
 
     def read(prompt: str) -> str | None:

@@ -424,10 +424,12 @@ class BuddyRepo:
         ]
 
     async def round_groups(
-        self, tenant_id: int, round_id: int, *, limit: int = -1, offset: int = 0
+        self, tenant_id: int, round_id: int, *, limit: int | None = None, offset: int = 0
     ) -> list[Group]:
-        """The round's groups in the order they were made; `limit` of them (-1: all) from
+        """The round's groups in the order they were made; `limit` of them (None: all) from
         `offset` on (the dashboard shows a page of a 5,000-group round)."""
+        if limit is None:
+            return await self._groups(" AND g.round_id = ? ORDER BY g.id", (tenant_id, round_id))
         return await self._groups(
             " AND g.round_id = ? ORDER BY g.id LIMIT ? OFFSET ?",
             (tenant_id, round_id, limit, offset),
@@ -654,7 +656,7 @@ class BuddyRepo:
         `followup_at` its own "Did you meet?" time when the round's has passed."""
         group_id = await tx.insert(
             "INSERT INTO groups (tenant_id, round_id, room_key, study_time, followup_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
             (
                 tenant_id,
                 round_id,

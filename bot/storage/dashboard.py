@@ -19,6 +19,7 @@ from bot.digest import Blocker
 from bot.storage.buddies import paused_at
 from bot.storage.checkins import MAX_DAY_MINUTES
 from bot.storage.db import Database, from_db, to_db
+from bot.storage.dialect import concat_all, zero_padded
 from bot.storage.digests import EPOCH
 from bot.storage.outbox import message_key
 from bot.storage.students import STUDENT
@@ -91,17 +92,20 @@ class DashboardRepo:
         each day from `first` to `last`, buddy enrolment. One row per member; the per-member
         parts are probes of (tenant, member) keys, so the cost follows the community's size
         and not its history."""
+        dialect = self._db.dialect
+        day_minutes = zero_padded(dialect, "COALESCE(c.minutes, 0)", _MINUTE_DIGITS)
         rows = await self._db.fetchall(
             "SELECT m.id, COALESCE(NULLIF(m.display_name, ''), m.external_id) AS name,"
             " (SELECT MAX(c.local_date) FROM checkins c"
             "  WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id) AS last_checkin,"
-            " (SELECT GROUP_CONCAT(c.local_date"
-            f" || printf('%0{_MINUTE_DIGITS}d', COALESCE(c.minutes, 0)), '') FROM checkins c"
+            " (SELECT "
+            + concat_all(dialect, "c.local_date || " + day_minutes, "")
+            + " FROM checkins c"
             "  WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id"
             "  AND c.local_date BETWEEN :first AND :last) AS days,"
             # By the primary key (member, kind, skill) alone, with no tenant test: the member
             # is this tenant's (m), and the key covers the lookup (a fifth of the query's time).
-            " (SELECT GROUP_CONCAT(s.skill) FROM member_skills s"
+            f" (SELECT {concat_all(dialect, 's.skill')} FROM member_skills s"
             "  WHERE s.member_id = m.id AND s.kind = 'learning') AS learning,"
             " b.status, b.paused_until, b.missed_rounds"
             " FROM members m LEFT JOIN buddies b ON b.member_id = m.id AND b.tenant_id = m.tenant_id"
@@ -143,11 +147,11 @@ class DashboardRepo:
         rows = await self._db.fetchall(
             "SELECT b.id, b.member_id, b.local_date, b.text, b.solved_at,"
             " COALESCE(NULLIF(m.display_name, ''), m.external_id) AS name,"
-            " GROUP_CONCAT(cs.skill) AS skills FROM blockers b"
+            f" {concat_all(self._db.dialect, 'cs.skill')} AS skills FROM blockers b"
             " JOIN members m ON m.id = b.member_id AND m.left_at IS NULL"
             " LEFT JOIN checkin_skills cs ON cs.checkin_id = b.checkin_id"
             " WHERE b.tenant_id = ? AND b.solved_at >= ?"
-            " GROUP BY b.id ORDER BY b.solved_at DESC, b.id DESC",
+            " GROUP BY b.id, m.id ORDER BY b.solved_at DESC, b.id DESC",
             (tenant_id, to_db(since)),
         )
         return [
@@ -175,14 +179,14 @@ class DashboardRepo:
         Each with its round id."""
         rows = await self._db.fetchall(
             "SELECT r.id, r.number, r.started_at, COUNT(g.id) AS groups,"
-            " COALESCE(SUM(EXISTS (SELECT 1 FROM group_members gm"
-            "  WHERE gm.group_id = g.id AND gm.met = 1)), 0) AS met,"
-            " COALESCE(SUM(g.study_time IN ('no_hours', 'no_overlap')), 0) AS no_shared_time"
-            " FROM (SELECT * FROM rounds WHERE tenant_id = ? AND (? IS NULL OR number <= ?)"
+            " COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM group_members gm"
+            "  WHERE gm.group_id = g.id AND gm.met = 1)) AS met,"
+            " COUNT(*) FILTER (WHERE g.study_time IN ('no_hours', 'no_overlap')) AS no_shared_time"
+            " FROM (SELECT * FROM rounds WHERE tenant_id = ? AND number <= COALESCE(?, number)"
             "  ORDER BY number DESC LIMIT ?) r"
             " LEFT JOIN groups g ON g.round_id = r.id"
-            " GROUP BY r.id ORDER BY r.number DESC",
-            (tenant_id, up_to, up_to, limit),
+            " GROUP BY r.id, r.number, r.started_at ORDER BY r.number DESC",
+            (tenant_id, up_to, limit),
         )
         return [
             (

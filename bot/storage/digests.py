@@ -21,6 +21,7 @@ from bot.blockers import BLOCKER_DAYS
 from bot.digest import HISTORY_DAYS, Blocker, BuddyWeek, History, SkillStat, WeekData
 from bot.digest.week import Week
 from bot.storage.db import Database, Tx, from_db, to_db
+from bot.storage.dialect import concat_all, ids_in_json
 from bot.storage.students import STUDENT
 
 SHOUTOUTS = 3
@@ -148,7 +149,7 @@ class DigestRepo:
         return await tx.insert(
             "INSERT INTO digests (tenant_id, week_key, first_day, last_day, channel_id, trigger,"
             " requested_by, idem_key, checked_in, active_members, minutes, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 tenant_id,
                 data.week.key,
@@ -311,7 +312,7 @@ class DigestRepo:
         ends = {f"ends{i}": to_db(w.ends_at) for i, (w, _) in enumerate(weeks)}
         active = await self._db.fetchone(
             "SELECT "
-            + ", ".join(f"COALESCE(SUM(m.joined_at < :{k}), 0) AS {k}" for k in ends)
+            + ", ".join(f"COUNT(*) FILTER (WHERE m.joined_at < :{k}) AS {k}" for k in ends)
             + f" FROM members m WHERE m.tenant_id = :t AND m.left_at IS NULL AND {STUDENT}",
             {"t": tenant_id, **ends},
         )
@@ -376,12 +377,14 @@ class DigestRepo:
         `members_left`, in id order) rather than a join per check-in: a third less time at
         10,000 members.
         """
+        dialect = self._db.dialect
         found = await self._db.fetchall(
-            "SELECT m.id AS member_id, (SELECT GROUP_CONCAT(c.local_date, '') FROM checkins c"
+            f"SELECT m.id AS member_id, (SELECT {concat_all(dialect, 'c.local_date', '')}"
+            " FROM checkins c"
             "  WHERE c.tenant_id = :t AND c.member_id = m.id"
             "  AND c.local_date BETWEEN :since AND :today) AS days"
             " FROM members m WHERE m.tenant_id = :t AND m.left_at IS NULL"
-            + ("" if only is None else " AND m.id IN (SELECT value FROM json_each(:ids))")
+            + ("" if only is None else f" AND m.id IN ({ids_in_json(dialect, ':ids')})")
             + " ORDER BY m.id",
             {
                 "t": tenant_id,
@@ -412,7 +415,8 @@ class DigestRepo:
         grouping by day follows the date index, where grouping by skill would sort every row."""
         per_day: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
         for r in await self._db.fetchall(
-            "SELECT c.local_date, GROUP_CONCAT(cs.skill) AS skills FROM checkins c"
+            f"SELECT c.local_date, {concat_all(self._db.dialect, 'cs.skill')} AS skills"
+            " FROM checkins c"
             " JOIN checkin_skills cs ON cs.checkin_id = c.id"
             " WHERE c.tenant_id = ? AND c.local_date BETWEEN ? AND ? GROUP BY c.local_date",
             (tenant_id, first, last),

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.storage.buddies import blocked_either_way
 from bot.storage.db import Database, Tx, from_db, to_db
+from bot.storage.dialect import concat_all
 
 SkillMinutes = dict[frozenset[str], int]  # a day's skills -> minutes of the days tagged so
 
@@ -65,14 +66,14 @@ _ACTIVE = (
 # member picked their active path, summed per member and set of skills: a few rows per member.
 _SKILL_MINUTES = (
     "SELECT member_id, skills, SUM(minutes) AS minutes FROM ("
-    " SELECT c.member_id, c.minutes, group_concat(cs.skill, ',') AS skills"
+    " SELECT c.member_id, c.minutes, {concat_skills} AS skills"
     " FROM member_paths mp"
     " JOIN checkins c ON c.tenant_id = mp.tenant_id AND c.member_id = mp.member_id"
     "  AND c.local_date >= mp.picked_on"
     " JOIN checkin_skills cs ON cs.checkin_id = c.id"
     " WHERE mp.tenant_id = ? AND mp.active = 1 AND c.minutes IS NOT NULL{member}"
     " GROUP BY c.id"
-    ") GROUP BY member_id, skills"
+    ") AS per_checkin GROUP BY member_id, skills"
 )
 
 
@@ -216,10 +217,19 @@ class PathRepo:
         """member id -> the minutes of their check-ins since they picked their active path,
         by the check-in's set of skills; one member's, or everyone's on a path (one query)."""
         if member_id is None:
-            rows = await self._db.fetchall(_SKILL_MINUTES.format(member=""), (tenant_id,))
+            rows = await self._db.fetchall(
+                _SKILL_MINUTES.format(
+                    member="", concat_skills=concat_all(self._db.dialect, "cs.skill")
+                ),
+                (tenant_id,),
+            )
         else:
             rows = await self._db.fetchall(
-                _SKILL_MINUTES.format(member=" AND mp.member_id = ?"), (tenant_id, member_id)
+                _SKILL_MINUTES.format(
+                    member=" AND mp.member_id = ?",
+                    concat_skills=concat_all(self._db.dialect, "cs.skill"),
+                ),
+                (tenant_id, member_id),
             )
         out: dict[int, SkillMinutes] = defaultdict(lambda: defaultdict(int))
         for r in rows:

@@ -24,7 +24,7 @@ def _shown_up(since: str) -> str:
         f"  AND c.member_id = b.member_id AND c.updated_at >= {since})"
         " OR EXISTS (SELECT 1 FROM group_members a WHERE a.tenant_id = b.tenant_id"
         f"  AND a.member_id = b.member_id AND a.answered_at >= {since})"
-        f" OR COALESCE(b.stillin_yes_at >= {since}, 0) OR b.joined_at > {since})"
+        f" OR COALESCE(b.stillin_yes_at >= {since}, FALSE) OR b.joined_at > {since})"
     )
 
 

@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.db import Database, Many, Step, to_db
+from bot.storage.db import Database, Many, Row, Step, to_db
 from bot.storage.members import MemberRepo
 from bot.storage.models import Profile
 
@@ -44,11 +42,11 @@ _SKILLS = (
 )
 
 
-def _by_kind(rows: Sequence[aiosqlite.Row]) -> dict[str, tuple[str, ...]]:
+def _by_kind(rows: Sequence[Row]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(r["skill"] for r in rows if r["kind"] == k) for k in SKILL_KINDS}
 
 
-def _profiles(rows: Sequence[aiosqlite.Row], skills: Sequence[aiosqlite.Row]) -> dict[int, Profile]:
+def _profiles(rows: Sequence[Row], skills: Sequence[Row]) -> dict[int, Profile]:
     """Profiles by member id from `profiles` rows and (member_id, kind, skill) rows."""
     learning: dict[int, list[str]] = {}
     knows: dict[int, list[str]] = {}

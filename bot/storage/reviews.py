@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.paths.review import Answer, Candidate
 from bot.storage.buddies import blocked_either_way
-from bot.storage.db import Database, Reader, Tx, from_db, to_db
+from bot.storage.db import Database, Reader, Row, Tx, from_db, to_db
 from bot.storage.privacy import FORMER_MEMBER
 
 
@@ -68,7 +66,7 @@ def _when(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-def _submission(r: aiosqlite.Row) -> Submission:
+def _submission(r: Row) -> Submission:
     return Submission(
         id=r["id"],
         tenant_id=r["tenant_id"],
@@ -88,7 +86,7 @@ def _answers(text: str | None) -> dict[str, Answer] | None:
     return {name: Answer(a["verdict"], a["note"]) for name, a in json.loads(text).items()}
 
 
-def _request(r: aiosqlite.Row) -> ReviewRequest:
+def _request(r: Row) -> ReviewRequest:
     return ReviewRequest(
         id=r["id"],
         submission_id=r["submission_id"],

@@ -32,7 +32,7 @@ async def test_a_burst_beyond_the_limit_waits_its_turn_and_every_command_is_answ
     tmp_path: Path,
 ) -> None:
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, studybot_db=tmp_path / "a.db", studybot_max_concurrent_commands=2
+        _env_file=None, studybot_db=str(tmp_path / "a.db"), studybot_max_concurrent_commands=2
     )
     app = await App.create(settings, ManualClock(START), RecordingMessenger(), [])
     running, most, release = 0, 0, asyncio.Event()
@@ -65,7 +65,7 @@ async def test_slow_commands_have_their_own_slots_and_never_starve_quick_ones(
 ) -> None:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
-        studybot_db=tmp_path / "a.db",
+        studybot_db=str(tmp_path / "a.db"),
         studybot_max_concurrent_commands=2,
         studybot_max_concurrent_slow_commands=1,
     )
@@ -100,7 +100,7 @@ async def test_slow_commands_have_their_own_slots_and_never_starve_quick_ones(
 
 
 async def test_a_second_process_on_the_same_database_refuses_to_start(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, studybot_db=tmp_path / "a.db")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, studybot_db=str(tmp_path / "a.db"))  # type: ignore[call-arg]
     first = await App.create(settings, ManualClock(START), RecordingMessenger(), [])
     try:
         with pytest.raises(AlreadyRunning, match=rf"already using .*a\.db \(pid {os.getpid()}"):

@@ -12,7 +12,7 @@ from bot.clock import ManualClock
 from bot.delivery import OutboxSender
 from bot.ports import Message, PermanentError, RateLimited, TransientError
 from bot.storage.models import Tenant
-from bot.storage.outbox import Target, cancel_pending, enqueue
+from bot.storage.outbox import LEASE, Target, cancel_pending, enqueue
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
 
@@ -191,6 +191,8 @@ async def test_restart_sends_interrupted_and_unsent_messages_once(
     assert [i.idem_key for i in claimed] == ["caught-mid-send"]
     assert await app.outbox.counts() == {"pending": 1, "sending": 1}
     app.abandon_instance_lock()  # the first process died: the kernel dropped its lock
+    # On PostgreSQL, whose processes share the outbox, a dead owner is one whose lease ended.
+    clock.advance(LEASE * 2)
     restarted = await App.create(app.settings, clock, messenger, [])
     try:
         await restarted.start(background=False)

@@ -12,8 +12,8 @@ from pathlib import Path
 from bot.config import Settings
 from bot.doctor import Finding, Section, examine, report
 from bot.ports import ChannelCheck, ChannelUse
-from bot.storage.db import Database
 from bot.storage.migrations import discover, migrate
+from bot.storage.sqlite import SqliteDatabase
 from bot.storage.tenants import TenantRepo
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -42,11 +42,11 @@ class StubProbe:
 
 
 def settings(tmp_path: Path, **values: str) -> Settings:
-    return Settings(_env_file=None, studybot_db=tmp_path / "s.db", **values)  # type: ignore[call-arg,arg-type]
+    return Settings(_env_file=None, studybot_db=str(tmp_path / "s.db"), **values)  # type: ignore[call-arg,arg-type]
 
 
 async def community(path: Path, platform: str, **channels: str) -> None:
-    db = await Database.open(path)
+    db = await SqliteDatabase.open(path)
     await migrate(db, NOW)
     tenants = TenantRepo(db)
     tenant = await tenants.ensure(platform, "G1", "Study Hall", NOW)

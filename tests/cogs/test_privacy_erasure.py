@@ -18,7 +18,7 @@ from bot.app import Actor, App
 from bot.clock import ManualClock
 from bot.config import Settings
 from tests.fakes.recording import RecordingMessenger
-from tests.helpers import say
+from tests.helpers import say, sqlite_of
 
 # Names that matching by display text got wrong: too short to search for, written differently
 # by the digest's escaping, or not what a text search expects.
@@ -85,7 +85,7 @@ async def test_no_erased_text_is_left_in_the_database_or_its_log(app: App) -> No
     await say(app, f'/checkin did:"{CANARY} sql" blockers:"{CANARY} joins"')
     await say(app, "/checkin remind 19:00")
     await say(app, "/privacy delete confirm:yes")
-    path = Path(app.db.path)
+    path = Path(sqlite_of(app).path)
     files = [p for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
     assert files
     for file in files:
@@ -101,12 +101,12 @@ async def test_the_database_and_its_folders_are_owner_only(
 
     db = tmp_path / "new" / "folder" / "studybot.sqlite3"
     app = await App.create(
-        settings, ManualClock(START), RecordingMessenger(), load_all(), db_path=db
+        settings, ManualClock(START), RecordingMessenger(), load_all(), database=db
     )
     try:
         await say(app, "/checkin did:sql")
         backup = tmp_path / "backups" / "copy.sqlite3"
-        await app.db.backup(backup)
+        await sqlite_of(app).backup(backup)
     finally:
         await app.close()
     for file in (db, backup):

@@ -15,7 +15,7 @@ from adapters.dashboard.server import COOKIE
 from bot.app import App
 from bot.clock import ManualClock, SystemClock
 from tests.adapters.dashboard.harness import logged_in, login_token
-from tests.helpers import free_port
+from tests.helpers import free_port, sqlite_of
 
 pytestmark = pytest.mark.slow  # starts a process
 
@@ -39,18 +39,19 @@ async def test_the_dashboard_runs_beside_the_bot_on_one_sqlite_file(
     app: App, clock: ManualClock
 ) -> None:
     """The test's app holds the single-instance lock, as a running bot does."""
+    database = sqlite_of(app).path
     clock.set(SystemClock().now())  # the link is checked against the dashboard's real clock
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     env.update(
-        STUDYBOT_DB=str(app.settings.studybot_db),
+        STUDYBOT_DB=database,
         STUDYBOT_SECRET_KEY="",  # the bot's own key, from the database
         STUDYBOT_LOG_LEVEL="DEBUG",  # even then, no token, cookie or key in a line
         PYTHONPATH=str(ROOT),
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "dashboard", "--port", str(port),
-        cwd=app.settings.studybot_db.parent, env=env,
+        cwd=Path(database).parent, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:

@@ -6,6 +6,7 @@ import sqlite3
 
 from tests.adapters.discord.discord_harness import Harness
 from tests.fakes.discord import EPHEMERAL, FakeDiscord, FakeGuild
+from tests.helpers import sqlite_of
 
 
 async def test_guild_a_never_touches_guild_b(
@@ -22,7 +23,7 @@ async def test_guild_a_never_touches_guild_b(
     shown = await harness.invoke("profile show", user=alice_there, guild=other)
     assert "Time zone: not set" in shown["content"]
 
-    with sqlite3.connect(harness.app.db.path) as db:
+    with sqlite3.connect(sqlite_of(harness.app).path) as db:
         tenants = dict(db.execute("SELECT external_id, id FROM tenants").fetchall())
         members = db.execute(
             "SELECT tenant_id FROM members WHERE external_id = ?", (str(alice.id),)

@@ -125,9 +125,9 @@ async def test_socket_mode_round_trip(fake: FakeSlack, tmp_path: Path, clock: Ma
     opened = fake.calls_to("apps.connections.open")
     assert opened and opened[0].headers["Authorization"] == f"Bearer {APP_TOKEN}"
     # The event was handled before shutdown (run() settles pending work before closing).
-    from bot.storage.db import Database
+    from bot.storage.sqlite import SqliteDatabase
 
-    db = await Database.open(tmp_path / "slack.sqlite3")
+    db = await SqliteDatabase.open(tmp_path / "slack.sqlite3")
     try:
         row = await db.fetchone(
             "SELECT m.external_id FROM members m JOIN tenants t ON t.id = m.tenant_id"

@@ -153,7 +153,7 @@ def test_commands_of_a_cog_are_its_declared_methods_in_class_order() -> None:
 
 
 async def test_the_app_calls_the_handler_with_typed_values_and_defaults(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, studybot_db=tmp_path / "d.db")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, studybot_db=str(tmp_path / "d.db"))  # type: ignore[call-arg]
     app = await App.create(settings, ManualClock(START), RecordingMessenger(), [])
     cog = _Cog()
     app.add_cog(cog)

@@ -8,7 +8,7 @@ from bot.app import App
 from bot.paths.progress import minutes_toward
 from bot.storage.models import Member
 from tests.bot.storage.test_paths import DAY, _checkin, _members
-from tests.helpers import START
+from tests.helpers import START, sqlite_of
 
 
 async def _on_ml_path(app: App, *names: str) -> list[Member]:
@@ -68,9 +68,9 @@ async def test_progress_all_gives_everyone_on_a_path_in_a_few_queries(app: App) 
         await _checkin(app, m, DAY, 30, "git")
     await app.paths.repo.reach(bob.tenant_id, bob.id, "ml-engineer-intern", ["git"], START)
     statements: list[str] = []
-    await app.db.trace(statements.append)
+    await sqlite_of(app).trace(statements.append)
     found = await app.paths.progress_all(alice.tenant_id)
-    await app.db.trace(None)
+    await sqlite_of(app).trace(None)
     assert set(found) == {alice.id, bob.id}
     assert found[alice.id].minutes["git"] == 30 and found[bob.id].reached_count == 1
     assert 0 < len(statements) <= 4

@@ -8,7 +8,7 @@ from bot.app import App
 from bot.storage.buddies import BuddyRepo
 from bot.storage.models import Member
 from bot.storage.privacy import FORMER_MEMBER
-from tests.helpers import START
+from tests.helpers import START, sqlite_of
 
 AFTER = START + timedelta(days=7)  # past the follow-up of rounds started at START
 
@@ -189,9 +189,9 @@ async def test_a_rounds_members_are_found_by_its_groups_not_the_whole_community(
     alice, bob = await _members(app, "alice", "bob")
     round_id = await _round_with(app, repo, alice.tenant_id, "p1", [alice, bob])
     statements: list[str] = []
-    await app.db.trace(statements.append)
+    await sqlite_of(app).trace(statements.append)
     await repo.round_groups(alice.tenant_id, round_id)
-    await app.db.trace(None)
+    await sqlite_of(app).trace(None)
     (members,) = [s for s in statements if "FROM group_members gm" in s]
     plan = [r[3] for r in await app.db.fetchall(f"EXPLAIN QUERY PLAN {members}")]
     assert any("gm USING INDEX sqlite_autoindex_group_members_1 (group_id=?)" in p for p in plan)

@@ -6,16 +6,18 @@ import asyncio
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
-from pathlib import Path
 
+import asyncpg
 import pytest
 
+from bot.storage.connect import open_database
 from bot.storage.db import Database, Many
+from bot.storage.sqlite import SqliteDatabase
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "t.db")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = await open_database(database_url)
     await database.executescript("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER NOT NULL)")
     yield database
     await database.close()
@@ -42,7 +44,7 @@ async def test_pipeline_steps_run_in_order_and_see_earlier_writes(db: Database) 
 async def test_a_failing_step_rolls_back_the_whole_transaction(db: Database) -> None:
     """Neither the step before the failing one nor the one after it is committed."""
     await db.execute("INSERT INTO t (k, n) VALUES ('kept', 0)")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
         async with db.transaction() as tx:
             await tx.pipeline(
                 ("INSERT INTO t (k, n) VALUES ('before', 1)", ()),
@@ -55,26 +57,33 @@ async def test_a_failing_step_rolls_back_the_whole_transaction(db: Database) -> 
 
 
 async def test_a_cancelled_pipeline_commits_nothing(db: Database) -> None:
-    """Cancelled while its statements run on the worker thread: they finish there, the rollback
-    follows them, and the writer takes the next transaction."""
+    """Cancelled while its statements run (on SQLite, on the worker thread, where they finish):
+    the rollback follows them, and the writer takes the next transaction."""
     running, release = threading.Event(), threading.Event()
+    if isinstance(db, SqliteDatabase):
 
-    def wait_in_sql() -> int:
-        running.set()
-        release.wait()
-        return 1
+        def wait_in_sql() -> int:
+            running.set()
+            release.wait()
+            return 1
 
-    await db._conn.create_function("wait_in_sql", 0, wait_in_sql)  # a statement that blocks
+        await db._conn.create_function("wait_in_sql", 0, wait_in_sql)  # a statement that blocks
+        slow = "wait_in_sql()"
+    else:
+        slow = "(SELECT 1 FROM pg_sleep(30))"  # cancelled by asyncpg on the server
 
     async def write() -> None:
         async with db.transaction() as tx:
             await tx.pipeline(
                 ("INSERT INTO t (k, n) VALUES ('a', 1)", ()),
-                ("INSERT INTO t (k, n) VALUES ('b', wait_in_sql())", ()),
+                (f"INSERT INTO t (k, n) VALUES ('b', {slow})", ()),
             )
 
     task = asyncio.create_task(write())
-    await asyncio.to_thread(running.wait)
+    if isinstance(db, SqliteDatabase):
+        await asyncio.to_thread(running.wait)
+    else:
+        await asyncio.sleep(0.2)
     task.cancel()
     release.set()
     with pytest.raises(asyncio.CancelledError):

@@ -3,7 +3,6 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +13,7 @@ from bot.digest.content import summarize
 from bot.digest.week import week_before, week_so_far
 from bot.storage.buddies import BuddyRepo
 from bot.storage.checkins import CheckinRepo
+from bot.storage.connect import open_database
 from bot.storage.db import Database
 from bot.storage.digests import DigestRepo
 from bot.storage.members import MemberRepo
@@ -55,8 +55,8 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    db = await Database.open(tmp_path / "d.db")
+async def world(database_url: str) -> AsyncIterator[World]:
+    db = await open_database(database_url)
     await migrate(db, START)
     yield World(db)
     await db.close()

@@ -1,55 +1,98 @@
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
+from bot.storage.connect import is_postgres, open_database
 from bot.storage.db import Database
-from bot.storage.migrations import NoMigrations, SchemaTooNew, discover, migrate, shipped
+from bot.storage.migrations import (
+    NoMigrations,
+    SchemaTooNew,
+    discover,
+    for_postgres,
+    migrate,
+    schema_version,
+    shipped,
+    table_names,
+)
+from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import START
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-async def test_migrations_apply_on_an_empty_database(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "a.db")
-    applied = await migrate(db, START)
+async def test_migrations_apply_on_an_empty_database(empty_db: Database) -> None:
+    applied = await migrate(empty_db, START)
     assert applied == [m.version for m in discover()]
-    row = await db.fetchone("SELECT COUNT(*) AS n FROM tenants")
+    assert await schema_version(empty_db) == len(discover())
+    row = await empty_db.fetchone("SELECT COUNT(*) AS n FROM tenants")
     assert row is not None and row["n"] == 0
-    await db.close()
 
 
-async def test_rerun_is_a_no_op(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "a.db")
-    await migrate(db, START)
-    assert await migrate(db, START) == []
-    await db.close()
+async def test_rerun_is_a_no_op(empty_db: Database) -> None:
+    await migrate(empty_db, START)
+    assert await migrate(empty_db, START) == []
 
 
-async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "a.db")
-    await migrate(db, START)
-    await db.execute(
+async def test_a_newer_schema_is_refused(empty_db: Database) -> None:
+    await migrate(empty_db, START)
+    await empty_db.execute(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')"
     )
     with pytest.raises(SchemaTooNew, match="999"):
-        await migrate(db, START)
-    await db.close()
+        await migrate(empty_db, START)
 
 
-async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+async def test_a_failing_migration_leaves_nothing_behind(
+    empty_db: Database, tmp_path: Path
+) -> None:
     folder = tmp_path / "migrations"
     folder.mkdir()
     (folder / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);")
     (folder / "0002_bad.sql").write_text("CREATE TABLE b (x INTEGER); INSERT INTO nope VALUES (1);")
-    db = await Database.open(tmp_path / "a.db")
     with pytest.raises(Exception, match="nope"):
-        await migrate(db, START, folder)
-    assert await db.fetchone("SELECT name FROM sqlite_master WHERE name = 'b'") is None
-    row = await db.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
+        await migrate(empty_db, START, folder)
+    assert await table_names(empty_db) == ["a", "schema_migrations"]
+    row = await empty_db.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
     assert row is not None and row["v"] == 1
-    await db.close()
+
+
+async def test_ids_numbered_by_the_database_continue_after_rows_a_migration_copied(
+    empty_db: Database, tmp_path: Path
+) -> None:
+    """A rebuilt table keeps its rows' ids; new rows are numbered after them (on PostgreSQL an
+    identity column does not count copied ids by itself)."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_t.sql").write_text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);")
+    (folder / "0002_rebuild.sql").write_text(
+        "CREATE TABLE t_new (id INTEGER PRIMARY KEY, v TEXT NOT NULL DEFAULT '');"
+        " INSERT INTO t_new (id, v) VALUES (7, 'copied');"
+        " DROP TABLE t; ALTER TABLE t_new RENAME TO t;"
+    )
+    await migrate(empty_db, START, folder)
+    async with empty_db.transaction() as tx:
+        new_id = await tx.insert("INSERT INTO t (v) VALUES ('new') RETURNING id")
+    assert new_id == 8
+
+
+async def test_processes_starting_together_migrate_once(database_url: str) -> None:
+    """Each migration takes the database's lock first (BEGIN IMMEDIATE; on PostgreSQL an
+    advisory lock): the second process waits, then finds the work done."""
+    if is_postgres(database_url):  # start from an empty database
+        admin = await open_database(database_url)
+        await admin.executescript("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await admin.close()
+    first, second = await open_database(database_url), await open_database(database_url)
+    try:
+        applied = await asyncio.gather(migrate(first, START), migrate(second, START))
+    finally:
+        await first.close()
+        await second.close()
+    # each migration applied by exactly one of them (they may take turns, migration by migration)
+    assert sorted(v for a in applied for v in a) == [m.version for m in discover()]
 
 
 def test_the_shipped_migrations_are_the_migrations_package_data() -> None:
@@ -59,14 +102,41 @@ def test_the_shipped_migrations_are_the_migrations_package_data() -> None:
     assert discover() == discover(ROOT / "migrations") != []
 
 
-async def test_no_migrations_is_refused_before_touching_the_database(tmp_path: Path) -> None:
+async def test_no_migrations_is_refused_before_touching_the_database(
+    empty_db: Database, tmp_path: Path
+) -> None:
     empty = tmp_path / "migrations"
     empty.mkdir()
-    db = await Database.open(tmp_path / "a.db")
     with pytest.raises(NoMigrations, match="found no migrations"):
-        await migrate(db, START, empty)
-    assert await db.fetchone("SELECT name FROM sqlite_master") is None
-    await db.close()
+        await migrate(empty_db, START, empty)
+    assert await table_names(empty_db) == []
+
+
+def test_postgresql_spells_sqlites_numbered_keys_and_64_bit_integers() -> None:
+    ddl = for_postgres(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL, r REAL,"
+        " b BLOB); CREATE TABLE p (member_id INTEGER PRIMARY KEY REFERENCES m (id));"
+    )
+    assert ddl == (
+        "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+        " n BIGINT NOT NULL, r DOUBLE PRECISION, b BYTEA);"
+        " CREATE TABLE p (member_id BIGINT PRIMARY KEY REFERENCES m (id));"
+    )
+
+
+def test_a_postgresql_variant_replaces_its_migration_there_only(tmp_path: Path) -> None:
+    (tmp_path / "0001_a.sql").write_text("SELECT 'sqlite';")
+    (tmp_path / "0001_a.postgresql.sql").write_text("SELECT 'postgresql';")
+    (migration,) = discover(tmp_path)
+    assert migration.script("sqlite") == "SELECT 'sqlite';"
+    assert migration.script("postgresql") == "SELECT 'postgresql';"
+
+
+def test_a_variant_of_no_migration_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "0001_a.sql").write_text("SELECT 1;")
+    (tmp_path / "0002_b.postgresql.sql").write_text("SELECT 2;")
+    with pytest.raises(ValueError, match="varies no migration"):
+        discover(tmp_path)
 
 
 async def test_0010_gives_existing_members_no_platform_zone(tmp_path: Path) -> None:
@@ -75,7 +145,7 @@ async def test_0010_gives_existing_members_no_platform_zone(tmp_path: Path) -> N
     for m in discover():
         if m.version < 10:
             (before / f"{m.version:04d}_{m.name}.sql").write_text(m.sql)
-    db = await Database.open(tmp_path / "a.db")
+    db = await SqliteDatabase.open(tmp_path / "a.db")
     await migrate(db, START, before)
     await db.execute(
         "INSERT INTO tenants (platform, external_id, name, created_at) VALUES ('slack', 'T', '', 'x')"

@@ -10,7 +10,7 @@ import pytest
 from bot.app import App
 from bot.clock import ManualClock
 from bot.ports import Attachment, Message
-from bot.storage.outbox import URGENT, Target, enqueue
+from bot.storage.outbox import LEASE, URGENT, Target, enqueue
 from cogs import load_all
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import say
@@ -148,6 +148,7 @@ async def test_a_room_opened_before_a_crash_is_found_again_not_opened_twice(
     with pytest.raises(Died):
         await app.sender.drain()  # the platform opened the room; its id was never saved
     app.abandon_instance_lock()
+    clock.advance(LEASE * 2)  # on PostgreSQL, where processes share the outbox, a lease must end
     restarted = await App.create(app.settings, clock, messenger, load_all())
     try:
         await restarted.start(background=False)

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from bot.app import App
-from tests.helpers import say
+from tests.helpers import say, sqlite_of
 
 # Tables that grow with the community: a statement about one member must not walk them.
 GROWING = {
@@ -63,17 +63,17 @@ async def test_member_commands_never_walk_the_whole_community(app: App) -> None:
         await say(app, "/path pick ml engineer", user=name)
         await say(app, "/path done git", user=name)
     statements: list[str] = []
-    await app.db.trace(statements.append)
+    await sqlite_of(app).trace(statements.append)
     for line in MEMBER_COMMANDS:
         reply = await say(app, line)
         assert not reply.error, (line, reply.text)
-    await app.db.trace(None)
+    await sqlite_of(app).trace(None)
     assert statements and not walking_the_community(app, statements)
 
 
 def walking_the_community(app: App, statements: list[str]) -> dict[str, list[str]]:
     """The traced statements whose plan walks a growing table, each with those plan lines."""
-    conn = sqlite3.connect(app.db.path)
+    conn = sqlite3.connect(sqlite_of(app).path)
     walking: dict[str, list[str]] = {}
     try:
         for sql in dict.fromkeys(statements):

@@ -21,7 +21,7 @@ from bot.storage.reviews import ReviewRepo
 from cogs.paths.review import REVIEW_FORM, Reviews
 from tests.bot.storage.test_query_plans import walking_the_community
 from tests.fakes.recording import RecordingMessenger
-from tests.helpers import say
+from tests.helpers import say, sqlite_of
 
 LINK = "https://github.com/alice/pipeline"
 ANSWERS = 'problem:yes setup:"yes, docker compose up" tests:"partly, only unit tests" running:no readme:yes'
@@ -448,12 +448,12 @@ async def test_review_commands_never_walk_the_whole_community(
     await knowing(app, "docker,sql", "bob", "carol", "dan", "erin")
     await on_path(app, "alice")
     statements: list[str] = []
-    await app.db.trace(statements.append)
+    await sqlite_of(app).trace(statements.append)
     await say(app, f"/path submit {LINK}")
     await answer(app, messenger, "bob")
     await decline(app, messenger, "carol")
     await say(app, "/path review", user="dan")
-    await app.db.trace(None)
+    await sqlite_of(app).trace(None)
     assert statements and not walking_the_community(app, statements)
 
 

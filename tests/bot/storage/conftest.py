@@ -1,0 +1,27 @@
+"""Every storage test runs on both backends: SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage.connect import open_database
+from bot.storage.db import Database
+from tests.conftest import BACKENDS, test_database
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    async for url in test_database(request, request.param, tmp_path):
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """An open database without a single table, on each backend."""
+    async for url in test_database(request, request.param, tmp_path, migrated=False):
+        db = await open_database(url)
+        yield db
+        await db.close()
