@@ -2,7 +2,8 @@
 
 initdb refuses to run as root, so as root the cluster belongs to the `postgres` user. The server
 listens on 127.0.0.1 on a free port, with a socket folder of its own, and durability off (a
-test's data needs none); `stop` kills it and removes every file. Each test gets a database
+test's data needs none). Its databases collate text by a language's rules (ICU en-US), as a
+server installed for people would, so a test sees text compared the way production would; `stop` kills it and removes every file. Each test gets a database
 cloned from a migrated template, which takes milliseconds.
 """
 
@@ -78,7 +79,7 @@ class PostgresServer:
         )
         try:
             server._run("initdb", "-D", str(data), "-A", "trust", "-U", user, "-E", "UTF8",
-                        "--locale=C", "--no-sync")  # fmt: skip
+                        "--locale=C", "--locale-provider=icu", "--icu-locale=en-US", "--no-sync")  # fmt: skip
             server._run("pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-w",
                         "-o", options, "start")  # fmt: skip
         except subprocess.CalledProcessError as exc:

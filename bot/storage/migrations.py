@@ -5,7 +5,7 @@ installed wheel finds them as a source checkout does.
 
 One file serves both backends: written for SQLite, its column types are spelled for PostgreSQL
 by `for_postgres` (an INTEGER PRIMARY KEY that SQLite numbers itself becomes an identity column,
-INTEGER becomes BIGINT as SQLite's integers are 64-bit). Where the SQL itself must differ, a
+INTEGER becomes BIGINT as SQLite's integers are 64-bit, TEXT compares by bytes as in SQLite). Where the SQL itself must differ, a
 `NNNN_name.postgresql.sql` beside it replaces it on PostgreSQL.
 """
 
@@ -172,6 +172,9 @@ _TYPES = {
     re.compile(r"\bINTEGER\b"): "BIGINT",
     re.compile(r"\bREAL\b"): "DOUBLE PRECISION",
     re.compile(r"\bBLOB\b"): "BYTEA",
+    # SQLite compares and sorts text by its bytes; so does PostgreSQL's "C" collation, whatever
+    # locale the database was created with (ISO instants and day keys compare as text).
+    re.compile(r"\bTEXT\b"): 'TEXT COLLATE "C"',
 }
 
 

@@ -156,6 +156,15 @@ class PostgresDatabase(Database):
 async def _session(conn: asyncpg.Connection) -> None:
     # Instants are ISO text in UTC; anything SQL computes from the clock must agree with them.
     await conn.execute("SET TIME ZONE 'UTC'")
+    # SUM over integers is `numeric` in PostgreSQL, a Decimal in Python: read it as SQLite's
+    # int (or float), so a repository's arithmetic and JSON see the same types on both.
+    await conn.set_type_codec(
+        "numeric", schema="pg_catalog", encoder=str, decoder=_number, format="text"
+    )
+
+
+def _number(text: str) -> int | float:
+    return float(text) if any(c in text for c in ".eEN") else int(text)  # N: NaN
 
 
 class PostgresTx(Tx):

@@ -91,3 +91,12 @@ async def test_a_cancelled_pipeline_commits_nothing(db: Database) -> None:
     assert await _rows(db) == []
     await db.execute("INSERT INTO t (k, n) VALUES ('c', 3)")
     assert await _rows(db) == [("c", 3)]
+
+
+async def test_sums_of_integers_are_ints_and_fractions_floats(db: Database) -> None:
+    """PostgreSQL's SUM of integers is numeric; it reads as SQLite's int, whatever the backend."""
+    await db.execute("INSERT INTO t (k, n) VALUES ('a', 2), ('b', 3)")
+    row = await db.fetchone("SELECT SUM(n) AS total, SUM(n) / 2.0 AS half FROM t")
+    assert row is not None
+    assert (row["total"], type(row["total"])) == (5, int)
+    assert (row["half"], type(row["half"])) == (2.5, float)
