@@ -93,13 +93,15 @@ def figures(counts: Sequence[WeekCounts], streaks: Streaks) -> list[WeekFigures]
     median streak is that of the members who checked in in the week."""
     found = []
     for c, (members, current) in zip(counts, streaks, strict=True):
-        of_week = current[np.isin(members, c.checked_in_members)]
+        checked_in = c.checked_in_members  # sorted, as `members` are: found by bisection
+        at = np.minimum(np.searchsorted(checked_in, members), max(0, checked_in.size - 1))
+        of_week = current[checked_in[at] == members] if checked_in.size else current[:0]
         found.append(
             WeekFigures(
                 first=c.week.first,
                 last=c.week.last,
                 active_members=c.active_members,
-                checked_in=int(c.checked_in_members.size),
+                checked_in=int(checked_in.size),
                 checkins=c.checkins,
                 minutes=c.minutes,
                 median_streak=float(np.median(of_week)) if of_week.size else 0.0,
