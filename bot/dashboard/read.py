@@ -58,10 +58,10 @@ if TYPE_CHECKING:
 CHART_WEEKS = 8
 # The digest's posting weekday, declared by the digests cog (bot/ cannot import it).
 DIGEST_DAY_KEY = "digest_day"
-# The overview and the members table are kept this long: they are the pages still slower
-# than 300 ms to read at 10,000 members (0.35 to 0.55 s: ten weeks' figures and the chart;
-# every member's row and streak), and an organizer clicking through them, or sorting,
-# searching and paging the table, reuses one read. The actions here drop the table at once; a member's own /buddy, a check-in or an
+# The overview and the members table are kept this long: they are the slowest pages to read
+# at 10,000 members (about 0.2 s each: ten weeks' figures; every member's facts and streak),
+# and an organizer clicking through them, or sorting, searching and paging the table, reuses
+# one read. The actions here drop the table at once; a member's own /buddy, a check-in or an
 # erasure shows up to this much later. Rounds and blockers are fast enough to read each time.
 KEPT_FOR = timedelta(minutes=1)
 KEPT_TABLES = 16  # per kind: overviews and member tables (a 10,000-member one is a few MB)
