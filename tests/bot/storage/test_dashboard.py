@@ -9,6 +9,7 @@ from bot.app import App
 from bot.storage.buddies import BuddyRepo
 from bot.storage.checkins import MAX_DAY_MINUTES, CheckinRepo
 from bot.storage.dashboard import DashboardRepo
+from bot.storage.db import to_db
 from bot.storage.models import Member
 from tests.helpers import START
 
@@ -54,6 +55,16 @@ async def test_members_who_left_are_not_rows(app: App) -> None:
     facts = await DashboardRepo(app.db).members(alice.tenant_id, DAY, DAY)
     assert facts.names == ["Alice"]
     assert not await DashboardRepo(app.db).is_member(alice.tenant_id, facts.member_ids[0] + 1)
+
+
+async def test_a_community_without_students_has_no_rows(app: App) -> None:
+    (olga,) = await _members(app, "olga")
+    await app.db.execute(
+        "INSERT INTO organizers (tenant_id, member_id, last_seen_at) VALUES (?, ?, ?)",
+        (olga.tenant_id, olga.id, to_db(START)),
+    )
+    facts = await DashboardRepo(app.db).members(olga.tenant_id, DAY, DAY + timedelta(days=6))
+    assert (facts.names, facts.weeks.shape) == ([], (0, 7))
 
 
 async def test_another_tenants_member_is_no_member_here(app: App) -> None:
