@@ -6,7 +6,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from bot.dashboard.views import MemberRow, Overview
+from bot.dashboard.table import MemberTable
+from bot.dashboard.views import Overview
 
 WEEK_COLUMNS = (
     "first_day",
@@ -32,6 +33,7 @@ MEMBER_COLUMNS = (
 # A cell starting with one of these is a formula in a spreadsheet: a member named
 # "=HYPERLINK(...)" must stay text when an organizer opens the file.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_YES_NO = {True: "yes", False: "no"}
 
 
 def _cell(value: object) -> str:
@@ -67,24 +69,28 @@ def weekly_csv(overview: Overview) -> str:
     )
 
 
-def members_csv(rows: Sequence[MemberRow]) -> str:
-    """The members table; skills joined with '; '. Only the text members type (names, skills)
-    can hold a formula; the rest is numbers, dates and words written here, left as they are
-    (90,000 cells at 10,000 members)."""
+def members_csv(table: MemberTable) -> str:
+    """The members table, by name; skills joined with '; '. Written from its columns, with no
+    row object per member. Only the text members type (names, skills) can hold a formula; the
+    rest is numbers, dates and words written here, left as they are (90,000 cells at 10,000
+    members)."""
+    statuses = {
+        s: (s.text, _YES_NO[s.paused], _YES_NO[s.auto_paused], _YES_NO[s.in_rounds])
+        for s in set(table.statuses)
+    }
+    skills = {s: _cell("; ".join(s)) for s in set(table.skills)}
     return _table(
         MEMBER_COLUMNS,
         (
-            (
-                _cell(r.name),
-                r.last_checkin.isoformat() if r.last_checkin else "",
-                r.streak,
-                r.minutes_week,
-                r.buddy_status,
-                "yes" if r.paused else "no",
-                "yes" if r.auto_paused else "no",
-                "yes" if r.in_rounds else "no",
-                _cell("; ".join(r.skills)),
+            (_cell(name), day.isoformat() if day else "", streak, minutes, *statuses[s], skills[k])
+            for name, day, streak, minutes, s, k in zip(
+                table.names,
+                table.last_checkins,
+                table.streaks,
+                table.minutes,
+                table.statuses,
+                table.skills,
+                strict=True,
             )
-            for r in rows
         ),
     )

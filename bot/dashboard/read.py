@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import dropwhile
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -21,6 +21,7 @@ from bot.blockers import BLOCKER_DAYS
 from bot.community import STREAK_FREEZES, TIMEZONE, CommunityValues
 from bot.dashboard import chart
 from bot.dashboard.recent import Recent
+from bot.dashboard.table import BuddyStatus, MemberTable
 from bot.dashboard.views import (
     SORTS,
     STATUSES,
@@ -29,7 +30,6 @@ from bot.dashboard.views import (
     BlockerView,
     GroupView,
     MemberQuery,
-    MemberRow,
     MembersPage,
     Overview,
     RoundsView,
@@ -58,10 +58,10 @@ if TYPE_CHECKING:
 CHART_WEEKS = 8
 # The digest's posting weekday, declared by the digests cog (bot/ cannot import it).
 DIGEST_DAY_KEY = "digest_day"
-# The overview and the members table are kept this long: they are the pages still slower
-# than 300 ms to read at 10,000 members (0.35 to 0.55 s: ten weeks' figures and the chart;
-# every member's row and streak), and an organizer clicking through them, or sorting,
-# searching and paging the table, reuses one read. The actions here drop the table at once; a member's own /buddy, a check-in or an
+# The overview and the members table are kept this long: they are the slowest pages to read
+# at 10,000 members (about 0.2 s each: ten weeks' figures; every member's facts and streak),
+# and an organizer clicking through them, or sorting, searching and paging the table, reuses
+# one read. The actions here drop the table at once; a member's own /buddy, a check-in or an
 # erasure shows up to this much later. Rounds and blockers are fast enough to read each time.
 KEPT_FOR = timedelta(minutes=1)
 KEPT_TABLES = 16  # per kind: overviews and member tables (a 10,000-member one is a few MB)
@@ -79,20 +79,10 @@ T = TypeVar("T")
 _WHY_ENDS = "First step:"
 
 
-@dataclass(frozen=True)
-class _Enrolment:
-    """A member's buddy status as the table shows and filters it."""
-
-    text: str
-    paused: bool
-    auto_paused: bool
-    in_rounds: bool
-
-
 # Most members' status is one of these: one object each, not one per member.
-_NOT_IN_ROUNDS = _Enrolment("not in rounds", False, False, False)
-_LEFT_ROUNDS = _Enrolment("left rounds", False, False, False)
-_IN_ROUNDS = _Enrolment("in rounds", False, False, True)
+_NOT_IN_ROUNDS = BuddyStatus("not in rounds", False, False, False)
+_LEFT_ROUNDS = BuddyStatus("left rounds", False, False, False)
+_IN_ROUNDS = BuddyStatus("in rounds", False, False, True)
 
 
 Streaks = list[tuple[np.ndarray, np.ndarray]]  # per day: members, their current streaks
@@ -103,13 +93,15 @@ def figures(counts: Sequence[WeekCounts], streaks: Streaks) -> list[WeekFigures]
     median streak is that of the members who checked in in the week."""
     found = []
     for c, (members, current) in zip(counts, streaks, strict=True):
-        of_week = current[np.isin(members, c.checked_in_members)]
+        checked_in = c.checked_in_members  # sorted, as `members` are: found by bisection
+        at = np.minimum(np.searchsorted(checked_in, members), max(0, checked_in.size - 1))
+        of_week = current[checked_in[at] == members] if checked_in.size else current[:0]
         found.append(
             WeekFigures(
                 first=c.week.first,
                 last=c.week.last,
                 active_members=c.active_members,
-                checked_in=int(c.checked_in_members.size),
+                checked_in=int(checked_in.size),
                 checkins=c.checkins,
                 minutes=c.minutes,
                 median_streak=float(np.median(of_week)) if of_week.size else 0.0,
@@ -121,7 +113,7 @@ def figures(counts: Sequence[WeekCounts], streaks: Streaks) -> list[WeekFigures]
 
 def enrolment(
     buddy: dashboard_storage.Enrolment | None, now: datetime, zone: ZoneInfo
-) -> _Enrolment:
+) -> BuddyStatus:
     """What a person reads about a member's buddy rounds, as `/buddy status` decides it."""
     if buddy is None:
         return _NOT_IN_ROUNDS
@@ -130,10 +122,10 @@ def enrolment(
     if buddy.paused_at(now):
         if buddy.paused_until is not None:
             until = buddy.paused_until.astimezone(zone)
-            return _Enrolment(f"paused until {until.day} {until:%b}", True, False, False)
+            return BuddyStatus(f"paused until {until.day} {until:%b}", True, False, False)
         missed = buddy.missed_rounds
         why = f"missed {missed} rounds" if missed else 'no answer to "Still in?"'
-        return _Enrolment(f"auto-paused ({why})", True, True, False)
+        return BuddyStatus(f"auto-paused ({why})", True, True, False)
     return _IN_ROUNDS
 
 
@@ -154,9 +146,7 @@ class Dashboard:
         self._repo = dashboard_storage.DashboardRepo(app.db)
         self._digests = DigestRepo(app.db)
         self._buddies = BuddyRepo(app.db)
-        self._rows: Recent[int, tuple[list[MemberRow], tuple[date, ...]]] = Recent(
-            KEPT_FOR, KEPT_TABLES
-        )
+        self._rows: Recent[int, MemberTable] = Recent(KEPT_FOR, KEPT_TABLES)
         self._overviews: Recent[tuple[int, date, date], Overview] = Recent(KEPT_FOR, KEPT_TABLES)
 
     def forget(self) -> None:
@@ -218,50 +208,37 @@ class Dashboard:
 
     # --- members ------------------------------------------------------------------------------
 
-    async def all_members(self, tenant_id: int, now: datetime) -> list[MemberRow]:
+    async def all_members(self, tenant_id: int, now: datetime) -> MemberTable:
         """Every member still here, by name (the CSV export)."""
-        rows, _ = await self._member_rows(tenant_id, now)
-        return sorted(rows, key=_by_name)
+        return await self._member_table(tenant_id, now)
 
     async def members(self, tenant_id: int, now: datetime, query: MemberQuery) -> MembersPage:
         """One page of the members table: filtered, searched and sorted in Python over the
-        kept rows (a 10,000-member table takes milliseconds; SQL would read them again)."""
+        kept table's columns (a 10,000-member table takes milliseconds; SQL would read them
+        again), and only the page's rows made."""
         query = replace(
             query,
             status=query.status if query.status in STATUSES else "all",
             sort=query.sort if query.sort in SORTS else "name",
             per_page=max(1, query.per_page),
         )
-        rows, days = await self._member_rows(tenant_id, now)
-        needle = query.search.strip().casefold()
-        found = [
-            r
-            for r in rows
-            if _has_status(r, query.status)
-            and (
-                not needle
-                or needle in r.name.casefold()
-                or any(needle in s.casefold() for s in r.skills)
-            )
-        ]
-        found.sort(key=_by_name)  # the tie-break, kept by the stable sort below
-        if query.sort != "name" or query.descending:
-            found.sort(key=_SORT_KEYS[query.sort], reverse=query.descending)
+        table = await self._member_table(tenant_id, now)
+        found = table.sorted_by(
+            table.matching(query.status, query.search), query.sort, query.descending
+        )
         pages = max(1, math.ceil(len(found) / query.per_page))
         page = min(max(1, query.page), pages)
         start = (page - 1) * query.per_page
         return MembersPage(
-            rows=tuple(found[start : start + query.per_page]),
+            rows=tuple(table[i] for i in found[start : start + query.per_page]),
             total=len(found),
             page=page,
             pages=pages,
             query=replace(query, page=page),
-            days=days,
+            days=table.days,
         )
 
-    async def _member_rows(
-        self, tenant_id: int, now: datetime
-    ) -> tuple[list[MemberRow], tuple[date, ...]]:
+    async def _member_table(self, tenant_id: int, now: datetime) -> MemberTable:
         """Every member's row, kept for KEPT_FOR: sorting, searching and paging a
         10,000-member table reuse one read; the actions here drop it at once."""
         kept = self._rows.get(tenant_id, now)
@@ -283,29 +260,20 @@ class Dashboard:
         )
         streak_of = dict(zip(members.tolist(), streaks.tolist(), strict=True))
         skill_name = self._app.skills.name
-        # Members learn the same few sets of skills: each set is named once.
-        named: dict[tuple[str, ...], tuple[str, ...]] = {}
-        days = week.days
-        rows = []
-        for f in facts:
-            status = enrolment(f.buddy, now, community)
-            rows.append(
-                MemberRow(
-                    member_id=f.member_id,
-                    name=f.name,
-                    last_checkin=f.last_checkin,
-                    streak=int(streak_of.get(f.member_id, 0)),
-                    minutes_week=f.minutes,
-                    buddy_status=status.text,
-                    paused=status.paused,
-                    auto_paused=status.auto_paused,
-                    in_rounds=status.in_rounds,
-                    skills=named.get(f.learning)
-                    or named.setdefault(f.learning, tuple(skill_name(s) for s in f.learning)),
-                    week=f.week,
-                )
-            )
-        return self._rows.put(tenant_id, (rows, days), now)
+        # Members share a few skill sets and enrolments: each is named once.
+        skills = {s: tuple(skill_name(k) for k in s) for s in set(facts.learning)}
+        statuses = {b: enrolment(b, now, community) for b in set(facts.buddies)}
+        table = MemberTable.by_name(
+            days=week.days,
+            member_ids=facts.member_ids,
+            names=facts.names,
+            last_checkins=facts.last_checkins,
+            streaks=[streak_of.get(m, 0) for m in facts.member_ids],
+            weeks=facts.weeks,
+            statuses=[statuses[b] for b in facts.buddies],
+            skills=[skills[s] for s in facts.learning],
+        )
+        return self._rows.put(tenant_id, table, now)
 
     async def _streaks_on(
         self, tenant_id: int, recent: History, days: Sequence[date], freezes: int
@@ -558,40 +526,3 @@ def _shared_time(
     if not windows:
         return None
     return f"{local_windows(windows, community, weekday=True)} {community}"
-
-
-def _has_status(row: MemberRow, status: str) -> bool:
-    if status == "active":
-        return row.in_rounds
-    if status == "paused":
-        return row.paused and not row.auto_paused
-    if status == "auto-paused":
-        return row.auto_paused
-    if status == "not-in-rounds":
-        return not row.in_rounds and not row.paused
-    if status == "quiet":
-        return all(m is None for m in row.week)
-    return True
-
-
-def _by_name(row: MemberRow) -> tuple[str, int]:
-    return row.name.casefold(), row.member_id
-
-
-def _status_rank(row: MemberRow) -> int:
-    if row.in_rounds:
-        return 0
-    if row.auto_paused:
-        return 2
-    if row.paused:
-        return 1
-    return 4 if row.buddy_status == "left rounds" else 3
-
-
-_SORT_KEYS: dict[str, Any] = {
-    "name": _by_name,
-    "last_checkin": lambda r: r.last_checkin or date.min,
-    "streak": lambda r: r.streak,
-    "minutes": lambda r: r.minutes_week,
-    "status": _status_rank,
-}

@@ -6,30 +6,32 @@ import csv
 import io
 from datetime import date
 
-from bot.dashboard import MemberRow, Overview, WeekFigures, members_csv, weekly_csv
+import numpy as np
+
+from bot.dashboard import Overview, WeekFigures, members_csv, weekly_csv
 from bot.dashboard.export import WEEK_COLUMNS
+from bot.dashboard.table import BuddyStatus, MemberTable
 
 
 def table(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def member(name: str, **changes: object) -> MemberRow:
-    values: dict[str, object] = {
-        "member_id": 1,
-        "name": name,
-        "last_checkin": date(2026, 3, 4),
-        "streak": 3,
-        "minutes_week": 90,
-        "buddy_status": "paused until 12 Dec",
-        "paused": True,
-        "auto_paused": False,
-        "in_rounds": False,
-        "skills": ("Docker", "SQL"),
-        "week": (30, None, 60),
-    }
-    values.update(changes)
-    return MemberRow(**values)  # type: ignore[arg-type]
+PAUSED = BuddyStatus("paused until 12 Dec", paused=True, auto_paused=False, in_rounds=False)
+
+
+def members(*names: str, last_checkin: date | None = date(2026, 3, 4)) -> MemberTable:
+    """A table of these members, each with the same figures: 3 days' streak, 90 minutes."""
+    return MemberTable.by_name(
+        days=(date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)),
+        member_ids=list(range(1, len(names) + 1)),
+        names=names,
+        last_checkins=[last_checkin] * len(names),
+        streaks=[3] * len(names),
+        weeks=np.array([[30, -1, 60]] * len(names)),
+        statuses=[PAUSED] * len(names),
+        skills=[("Docker", "SQL")] * len(names),
+    )
 
 
 def test_weekly_csv_has_one_row_per_week_oldest_first() -> None:
@@ -47,7 +49,7 @@ def test_weekly_csv_has_one_row_per_week_oldest_first() -> None:
 
 
 def test_members_csv_writes_what_the_table_shows() -> None:
-    rows = table(members_csv([member('Ana "the, great"'), member("Ben", last_checkin=None)]))
+    rows = table(members_csv(members("Ben", 'Ana "the, great"')))
     assert rows[0][:3] == ["name", "last_checkin", "streak"]
     assert rows[1] == [
         'Ana "the, great"',
@@ -60,10 +62,15 @@ def test_members_csv_writes_what_the_table_shows() -> None:
         "no",
         "Docker; SQL",
     ]
-    assert rows[2][1] == ""
+    assert rows[2][0] == "Ben"
+
+
+def test_members_csv_leaves_a_member_who_never_checked_in_blank() -> None:
+    rows = table(members_csv(members("Ben", last_checkin=None)))
+    assert rows[1][:4] == ["Ben", "", "3", "90"]
 
 
 def test_a_name_that_looks_like_a_formula_stays_text() -> None:
-    rows = table(members_csv([member('=HYPERLINK("http://evil")'), member("-1+2")]))
-    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
-    assert rows[2][0] == "'-1+2"
+    rows = table(members_csv(members('=HYPERLINK("http://evil")', "-1+2")))
+    assert rows[1][0] == "'-1+2"
+    assert rows[2][0] == '\'=HYPERLINK("http://evil")'

@@ -9,6 +9,7 @@ from bot.app import App
 from bot.storage.buddies import BuddyRepo
 from bot.storage.checkins import MAX_DAY_MINUTES, CheckinRepo
 from bot.storage.dashboard import DashboardRepo
+from bot.storage.db import to_db
 from bot.storage.models import Member
 from tests.helpers import START
 
@@ -36,25 +37,34 @@ async def test_member_rows_carry_the_days_asked_about_skills_and_enrolment(app: 
     await _checkin(app, zed, DAY, 99)
     await app.profiles.update(alice.tenant_id, alice.id, START, {}, learning=("sql", "docker"))
     await BuddyRepo(app.db).join(alice.tenant_id, alice.id, START)
-    rows = {
-        r.name: r
-        for r in await DashboardRepo(app.db).members(alice.tenant_id, DAY, DAY + timedelta(days=6))
-    }
-    assert set(rows) == {"Alice", "Bob"}
-    a, b = rows["Alice"], rows["Bob"]
-    assert a.last_checkin == DAY + timedelta(days=6)
-    assert a.week == (30, 0, None, None, None, None, MAX_DAY_MINUTES)
-    assert a.learning == ("docker", "sql")
-    assert a.buddy is not None and a.buddy.status == "active"
-    assert (b.last_checkin, b.week, b.learning, b.buddy) == (None, (None,) * 7, (), None)
+    facts = await DashboardRepo(app.db).members(alice.tenant_id, DAY, DAY + timedelta(days=6))
+    assert sorted(facts.names) == ["Alice", "Bob"]
+    a, b = facts.names.index("Alice"), facts.names.index("Bob")
+    assert facts.last_checkins[a] == DAY + timedelta(days=6)
+    assert facts.weeks[a].tolist() == [30, 0, -1, -1, -1, -1, MAX_DAY_MINUTES]
+    assert facts.learning[a] == ("docker", "sql")
+    alice_buddy = facts.buddies[a]
+    assert alice_buddy is not None and alice_buddy.status == "active"
+    assert (facts.last_checkins[b], facts.learning[b], facts.buddies[b]) == (None, (), None)
+    assert facts.weeks[b].tolist() == [-1] * 7
 
 
 async def test_members_who_left_are_not_rows(app: App) -> None:
     alice, _ = await _members(app, "alice", "bob")
     await app.members.mark_left(alice.tenant_id, "bob", START)
-    rows = await DashboardRepo(app.db).members(alice.tenant_id, DAY, DAY)
-    assert [r.name for r in rows] == ["Alice"]
-    assert not await DashboardRepo(app.db).is_member(alice.tenant_id, rows[0].member_id + 1)
+    facts = await DashboardRepo(app.db).members(alice.tenant_id, DAY, DAY)
+    assert facts.names == ["Alice"]
+    assert not await DashboardRepo(app.db).is_member(alice.tenant_id, facts.member_ids[0] + 1)
+
+
+async def test_a_community_without_students_has_no_rows(app: App) -> None:
+    (olga,) = await _members(app, "olga")
+    await app.db.execute(
+        "INSERT INTO organizers (tenant_id, member_id, last_seen_at) VALUES (?, ?, ?)",
+        (olga.tenant_id, olga.id, to_db(START)),
+    )
+    facts = await DashboardRepo(app.db).members(olga.tenant_id, DAY, DAY + timedelta(days=6))
+    assert (facts.names, facts.weeks.shape) == ([], (0, 7))
 
 
 async def test_another_tenants_member_is_no_member_here(app: App) -> None:
