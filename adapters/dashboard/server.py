@@ -32,7 +32,7 @@ from adapters.dashboard.context import (
     templates,
 )
 from bot.app import App
-from bot.dashboard import Dashboard
+from bot.dashboard import Dashboard, chart
 from bot.dashboard.access import LINK_LIFETIME, SESSION_LIFETIME, DashboardAccess, Refusal
 from bot.storage.dashboard_sessions import DashboardSessionRepo
 
@@ -236,6 +236,7 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
 def build(app: App, base_url: str) -> web.Application:
     """The dashboard's web app over `app`'s database; `base_url` is where people reach it."""
     web_app = web.Application(middlewares=[security_headers, require_session])
+    chart.warm_up()
     web_app[CONTEXT] = WebContext(
         app=app,
         access=DashboardAccess(app.signer, DashboardSessionRepo(app.db)),

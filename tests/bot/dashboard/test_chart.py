@@ -5,10 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
-import pytest
-
 from bot.dashboard import WeekFigures
-from bot.dashboard.chart import HOURS_COLOR, MEMBERS_COLOR, axis_step, render
+from bot.dashboard.chart import render
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -54,32 +52,3 @@ def test_the_chart_has_a_colour_key() -> None:
 def test_a_community_with_no_weeks_yet_still_gets_a_chart() -> None:
     quiet = tuple(WeekFigures(w.first, w.last, 0, 0, 0, 0, 0.0, 0) for w in weeks())
     assert ET.fromstring(render(quiet)).tag == f"{SVG}svg"
-
-
-def test_each_week_has_a_bar_labelled_with_its_first_day_and_a_point_on_the_line() -> None:
-    root = ET.fromstring(render(weeks()))
-    bars = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == MEMBERS_COLOR]
-    points = [c for c in root.iter(f"{SVG}circle") if c.get("fill") == HOURS_COLOR]
-    assert len(bars) == len(points) == 8 + 1  # and one in the colour key
-    labels = [t.text for t in root.iter(f"{SVG}text")]
-    assert "5 Jan" in labels and "23 Feb" in labels
-
-
-def test_a_taller_bar_is_a_week_with_more_members() -> None:
-    root = ET.fromstring(render(weeks()))
-    heights = [
-        float(r.get("height", "0"))
-        for r in root.iter(f"{SVG}rect")
-        if r.get("fill") == MEMBERS_COLOR and r.get("width") != "18"
-    ]
-    assert heights == sorted(heights) and heights[0] < heights[-1]
-
-
-@pytest.mark.parametrize(
-    ("top", "whole", "step"),
-    [(0, True, 1), (3, True, 1), (17, True, 5), (9_800, True, 2_500), (0.5, False, 0.2)],
-)
-def test_gridlines_fall_on_round_values_that_reach_the_top(
-    top: float, whole: bool, step: float
-) -> None:
-    assert axis_step(top, whole) == pytest.approx(step)
