@@ -129,7 +129,11 @@ class Listener:
 
     async def start(self) -> None:
         conn = await self._connect()
-        await conn.add_listener(CHANNEL, self._notified)
+        try:
+            await conn.add_listener(CHANNEL, self._notified)
+        except BaseException:
+            await conn.close()
+            raise
         conn.add_termination_listener(self._lost)
         self._conn = conn
 
