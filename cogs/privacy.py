@@ -195,6 +195,7 @@ class Privacy:
                     return False
                 for provider in self._app.personal_data.providers:
                     await provider.erase(tx, tenant, member)
+                tx.publish("member", member.id)  # other processes drop the erased member too
         finally:  # the member row is anonymised and the profile gone, even if cancelled
             self._app.members.forget(member.id)
         # Old versions of the erased rows live on (SQLite's write-ahead log, PostgreSQL's dead

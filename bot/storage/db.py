@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
+from bot.storage.invalidation import Subscriber, Topic
+
 Params = Sequence[Any] | dict[str, Any]
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -82,6 +84,11 @@ class Tx(ABC):
         return int(row[0])
 
     @abstractmethod
+    def publish(self, topic: Topic, key: int) -> None:
+        """Tell every other process, once this transaction commits, that the row `topic` names
+        by `key` changed (bot/storage/invalidation.py)."""
+
+    @abstractmethod
     async def pipeline(self, *steps: Step) -> list[list[Row]]:
         """Run `steps` in order, in as few round trips as the backend allows; their rows, in
         order (empty for `Many`).
@@ -121,6 +128,10 @@ class Database(ABC):
         """One statement in its own transaction; returns the number of rows changed."""
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
+
+    @abstractmethod
+    def on_invalidation(self, subscriber: Subscriber) -> None:
+        """Apply to `subscriber` what other processes publish (`Tx.publish`)."""
 
     @abstractmethod
     async def executescript(self, script: str) -> None:

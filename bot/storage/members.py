@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from bot.storage.db import Database, from_db, to_db
+from bot.storage.invalidation import Expiring, Topic
 from bot.storage.models import Member
 
 # The member's profile time zone comes with every member read: each command needs the local day.
@@ -30,31 +33,42 @@ def member_from_row(r: Any) -> Member:
 class MemberRepo:
     """Members, with the lookup every command makes (tenant + platform user id) cached.
 
-    The cache is right because every write to a member, or to the profile time zone that
-    comes with it, goes through this process and calls `forget` once it is done (profiles and
-    erasure included). A lookup already under way when a member is forgotten does not store
-    its possibly older row.
+    Every write to a member, or to the profile time zone that comes with it, calls `forget`
+    once it is done (profiles and erasure included) and publishes the member's id in its
+    transaction for the other processes sharing the database (bot/storage/invalidation.py);
+    a cached member is re-read after a short expiry in case an invalidation was missed. A
+    lookup already under way when a member is forgotten does not store its possibly older row.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._db = db
-        self._cached: dict[tuple[int, str], Member] = {}
+        self._cached: Expiring[tuple[int, str], Member] = Expiring(monotonic)
         self._key_of: dict[int, tuple[int, str]] = {}  # member id -> cache key
         self._generation = 0
+        db.on_invalidation(self)
 
     def forget(self, member_id: int) -> None:
         """Drop the cached member: call after (or whatever happens to) a write that changes it."""
         self._forget(self._key_of.get(member_id))
 
+    def invalidate(self, topic: Topic, key: int) -> None:
+        if topic == "member":
+            self.forget(key)
+
+    def invalidate_all(self) -> None:
+        self._generation += 1
+        self._cached.clear()
+        self._key_of.clear()
+
     def _forget(self, key: tuple[int, str] | None) -> None:
         self._generation += 1
-        old = self._cached.pop(key, None) if key is not None else None
+        old = self._cached.pop(key) if key is not None else None
         if old is not None:
             self._key_of.pop(old.id, None)
 
     def _remember(self, generation: int, member: Member) -> Member:
         if generation == self._generation:
-            self._cached[(member.tenant_id, member.external_id)] = member
+            self._cached.put((member.tenant_id, member.external_id), member)
             self._key_of[member.id] = (member.tenant_id, member.external_id)
         return member
 
@@ -120,7 +134,7 @@ class MemberRepo:
                 (tenant_id, external_id, display_name, to_db(now), platform_timezone),
             )
             # Only a row that changes is written: most commands re-send the same name and zone.
-            await tx.execute(
+            changed = await tx.execute(
                 "UPDATE members SET left_at = NULL,"
                 " display_name = CASE WHEN ? <> '' THEN ? ELSE display_name END,"
                 " platform_timezone = CASE WHEN ? <> '' THEN ? ELSE platform_timezone END"
@@ -144,7 +158,9 @@ class MemberRepo:
                 f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.external_id = ?",
                 (tenant_id, external_id),
             )
-        assert row is not None
+            assert row is not None
+            if changed:
+                tx.publish("member", row["id"])
         return row
 
     async def active(self, tenant_id: int) -> list[Member]:
@@ -157,7 +173,7 @@ class MemberRepo:
     async def mark_left(self, tenant_id: int, external_id: str, now: datetime) -> Member | None:
         try:
             async with self._db.transaction() as tx:
-                await tx.execute(
+                left = await tx.execute(
                     "UPDATE members SET left_at = ? WHERE tenant_id = ? AND external_id = ?"
                     " AND left_at IS NULL",
                     (to_db(now), tenant_id, external_id),
@@ -166,14 +182,18 @@ class MemberRepo:
                     f"{MEMBER_SELECT} WHERE m.tenant_id = ? AND m.external_id = ?",
                     (tenant_id, external_id),
                 )
+                if left and row is not None:
+                    tx.publish("member", row["id"])
         finally:
             self._forget((tenant_id, external_id))
         return member_from_row(row) if row is not None else None
 
     async def set_dm_closed(self, member_id: int, closed: bool) -> None:
         try:
-            await self._db.execute(
-                "UPDATE members SET dm_closed = ? WHERE id = ?", (int(closed), member_id)
-            )
+            async with self._db.transaction() as tx:
+                await tx.execute(
+                    "UPDATE members SET dm_closed = ? WHERE id = ?", (int(closed), member_id)
+                )
+                tx.publish("member", member_id)
         finally:
             self.forget(member_id)

@@ -19,6 +19,15 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.storage.db import CorruptDatabase, Database, Many, Params, Row, Step, Tx
+from bot.storage.invalidation import (
+    CHANNEL,
+    LISTENER_NAME,
+    Listener,
+    Subscriber,
+    Subscribers,
+    Topic,
+    encode,
+)
 
 # A quoted string or identifier, a comment, or a parameter: `?` or `:name` (not `::`).
 _TOKEN = re.compile(
@@ -108,6 +117,11 @@ class PostgresDatabase(Database):
         self._pool = pool
         self._lock = asyncio.Lock()
         self.url = redacted(url)
+        self._subscribers = Subscribers()
+        self._listener = Listener(
+            lambda: asyncpg.connect(url, server_settings={"application_name": LISTENER_NAME}),
+            self._subscribers,
+        )
 
     @classmethod
     async def open(cls, url: str, *, pool_size: int = 4) -> PostgresDatabase:
@@ -120,7 +134,12 @@ class PostgresDatabase(Database):
                 f"cannot connect to PostgreSQL at {redacted(url)}: {exc}"
             ) from exc
         db = cls(pool, url)
-        await db.check_integrity()
+        try:
+            await db.check_integrity()
+            await db._listener.start()  # before any read is cached
+        except BaseException:
+            await pool.close()
+            raise
         return db
 
     async def check_integrity(self) -> None:
@@ -131,7 +150,12 @@ class PostgresDatabase(Database):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         async with self._lock, self._pool.acquire() as conn, conn.transaction():
-            yield PostgresTx(conn)
+            tx = PostgresTx(conn)
+            yield tx
+            await tx.notify_published()
+
+    def on_invalidation(self, subscriber: Subscriber) -> None:
+        self._subscribers.add(subscriber)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         query = translate(sql)
@@ -150,6 +174,7 @@ class PostgresDatabase(Database):
             await conn.execute("VACUUM")
 
     async def close(self) -> None:
+        await self._listener.close()
         await self._pool.close()
 
 
@@ -170,6 +195,20 @@ def _number(text: str) -> int | float:
 class PostgresTx(Tx):
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
+        self._published: set[str] = set()
+
+    def publish(self, topic: Topic, key: int) -> None:
+        self._published.add(encode(topic, key))
+
+    async def notify_published(self) -> None:
+        """Send what was published, in one statement, as the transaction's last: PostgreSQL
+        delivers it on commit, and never if the transaction rolls back."""
+        if self._published:
+            await self._conn.execute(
+                "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload",
+                CHANNEL,
+                sorted(self._published),
+            )
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         query = translate(sql)

@@ -161,6 +161,8 @@ class ProfileRepo:
                         )
                 steps.append((_SKILLS, (tenant_id, member_id)))  # the lists as saved
                 saved, *_, stored = await tx.pipeline(*steps)  # one round trip
+                if "timezone" in fields:  # the one profile column cached with the member
+                    tx.publish("member", member_id)
                 row = saved[0] if saved else None
         finally:  # the time zone may have changed, even if cancelled after the commit
             self._members.forget(member_id)

@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.private_files import private_file
 from bot.storage.db import CorruptDatabase, Database, Many, Params, Row, Step, Tx
+from bot.storage.invalidation import Subscriber, Topic
 
 
 def _busy(exc: BaseException) -> bool:
@@ -107,6 +108,10 @@ class SqliteDatabase(Database):
                 # aiosqlite's stub wants a callable; sqlite3 itself takes None to stop tracing
                 await conn.set_trace_callback(callback)  # type: ignore[arg-type]
 
+    def on_invalidation(self, subscriber: Subscriber) -> None:
+        """Nothing to deliver: the process holding the file is its only writer, and its
+        repositories drop what they change themselves."""
+
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database and truncate it to zero bytes."""
         async with self._lock:
@@ -176,6 +181,9 @@ class SqliteTx(Tx):
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+
+    def publish(self, topic: Topic, key: int) -> None:
+        """Nothing to tell: no other process shares the file (and this path costs nothing)."""
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         cur = await self._conn.execute(sql, params)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from bot.storage.db import Database, from_db, to_db
+from bot.storage.invalidation import Expiring, Topic
 from bot.storage.models import Tenant
 
 
@@ -19,34 +22,49 @@ def _tenant(r: Any) -> Tenant:
 class TenantRepo:
     """Tenants and their settings, cached in memory.
 
-    Every command reads its tenant and settings, and both change only through this repository
-    in this process (the one writer), so reads are served from memory. A write drops what it
-    changed once it has committed, and a read that was already under way when something was
-    dropped does not store its (possibly older) result.
+    Every command reads its tenant and settings, so reads are served from memory. A write
+    drops what it changed once it has committed and publishes it for the other processes
+    sharing the database, which drop it too (bot/storage/invalidation.py); whatever is cached
+    is re-read after a short expiry in case an invalidation was missed. A read that was
+    already under way when something was dropped does not store its (possibly older) result.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._db = db
-        self._tenants: dict[tuple[str, str] | int, Tenant] = {}  # by (platform, id) and by row id
-        self._settings: dict[int, dict[str, str]] = {}
+        # by (platform, id) and by row id
+        self._tenants: Expiring[tuple[str, str] | int, Tenant] = Expiring(monotonic)
+        self._settings: Expiring[int, dict[str, str]] = Expiring(monotonic)
         self._generation = 0  # bumped on every drop
+        db.on_invalidation(self)
 
     def _remember(self, generation: int, tenant: Tenant) -> Tenant:
         if generation == self._generation:
-            self._tenants[(tenant.platform, tenant.external_id)] = tenant
-            self._tenants[tenant.id] = tenant
+            self._tenants.put((tenant.platform, tenant.external_id), tenant)
+            self._tenants.put(tenant.id, tenant)
         return tenant
 
     def _forget(
-        self, key: tuple[str, str] | None = None, *, settings_of: int | None = None
+        self, key: tuple[str, str] | int | None = None, *, settings_of: int | None = None
     ) -> None:
         self._generation += 1
         if key is not None:
-            old = self._tenants.pop(key, None)
+            old = self._tenants.pop(key)
             if old is not None:
-                self._tenants.pop(old.id, None)
+                self._tenants.pop(old.id)
+                self._tenants.pop((old.platform, old.external_id))
         if settings_of is not None:
-            self._settings.pop(settings_of, None)
+            self._settings.pop(settings_of)
+
+    def invalidate(self, topic: Topic, key: int) -> None:
+        if topic == "tenant":
+            self._forget(key)
+        elif topic == "settings":
+            self._forget(settings_of=key)
+
+    def invalidate_all(self) -> None:
+        self._generation += 1
+        self._tenants.clear()
+        self._settings.clear()
 
     async def find(self, platform: str, external_id: str) -> Tenant | None:
         cached = self._tenants.get((platform, external_id))
@@ -80,8 +98,9 @@ class TenantRepo:
                 " ON CONFLICT (platform, external_id) DO NOTHING",
                 (platform, external_id, name, to_db(now)),
             )
+            renamed = 0
             if name:
-                await tx.execute(
+                renamed = await tx.execute(
                     "UPDATE tenants SET name = ? WHERE platform = ? AND external_id = ?"
                     " AND name <> ?",
                     (name, platform, external_id, name),
@@ -90,16 +109,20 @@ class TenantRepo:
                 "SELECT * FROM tenants WHERE platform = ? AND external_id = ?",
                 (platform, external_id),
             )
-        assert row is not None
+            assert row is not None
+            if renamed:
+                tx.publish("tenant", row["id"])
         return row
 
     async def set_removed(self, tenant: Tenant, at: datetime | None) -> Tenant:
         """Mark the bot removed from this community at `at`, or back in (None)."""
         try:
-            await self._db.execute(
-                "UPDATE tenants SET removed_at = ? WHERE id = ?",
-                (to_db(at) if at is not None else None, tenant.id),
-            )
+            async with self._db.transaction() as tx:
+                await tx.execute(
+                    "UPDATE tenants SET removed_at = ? WHERE id = ?",
+                    (to_db(at) if at is not None else None, tenant.id),
+                )
+                tx.publish("tenant", tenant.id)
         finally:  # also when cancelled: the write may have committed
             self._forget((tenant.platform, tenant.external_id))
         found = await self.get(tenant.id)
@@ -123,7 +146,7 @@ class TenantRepo:
             )
             cached = {r["key"]: r["value"] for r in rows}
             if generation == self._generation:
-                self._settings[tenant_id] = cached
+                self._settings.put(tenant_id, cached)
         return dict(cached)  # the caller's copy
 
     async def set_settings(self, tenant_id: int, values: dict[str, str | None]) -> None:
@@ -147,3 +170,4 @@ class TenantRepo:
                         " ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
                         (tenant_id, key, value),
                     )
+            tx.publish("settings", tenant_id)
