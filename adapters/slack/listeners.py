@@ -659,10 +659,8 @@ def _event_id(body: dict[str, Any]) -> str | None:
     """The id Slack gives this delivery: an Events API callback's `event_id`, which its retries
     keep; a slash command's, click's or modal submission's `trigger_id`, issued once per
     interaction. None for anything else (url_verification): that is not deduplicated."""
-    if body.get("type") == "event_callback":
-        found = body.get("event_id")
-    else:
-        found = body.get("trigger_id")
+    key = "event_id" if body.get("type") == "event_callback" else "trigger_id"
+    found = body.get(key)
     return found if isinstance(found, str) and found else None
 
 

@@ -25,6 +25,4 @@ class SeenEventRepo:
 
     async def prune(self, before: datetime) -> int:
         """Forget events seen before `before`: no platform redelivers one that old."""
-        return await self._db.execute(
-            "DELETE FROM seen_events WHERE seen_at < ?", (to_db(before),)
-        )
+        return await self._db.execute("DELETE FROM seen_events WHERE seen_at < ?", (to_db(before),))
