@@ -63,6 +63,7 @@ from bot.storage.organizers import OrganizerRepo
 from bot.storage.outbox import OutboxRepo, Target, enqueue, message_key
 from bot.storage.paths import PathRepo
 from bot.storage.profiles import ProfileRepo
+from bot.storage.seen_events import SeenEventRepo
 from bot.storage.tenants import TenantRepo
 from bot.timezones import known_zone
 from bot.welcome import setup_message
@@ -75,6 +76,9 @@ TenantEvent = Callable[[Tenant], Awaitable[None]]
 AppFactory = Callable[[Messenger, Clock], Awaitable["App"]]
 SHUTDOWN_GRACE_SECONDS = 10.0
 PRUNE_JOB = "outbox-prune"
+# How long an incoming event's id is remembered: Slack retries within minutes, and a redelivery
+# to another process or after a restart comes soon after the first.
+SEEN_EVENTS_KEPT = timedelta(days=1)
 NOT_A_MEMBER = (
     "You are no longer a member of {community}, so nothing was saved. If you rejoin, use the "
     "commands in the server or workspace again."
@@ -151,6 +155,7 @@ class App:
         self.members = MemberRepo(db)
         self.profiles = ProfileRepo(db, self.members)
         self.outbox = OutboxRepo(db)
+        self.seen_events = SeenEventRepo(db)
         self.community = CommunitySettings(self.tenants)
         self.organizers = OrganizerRepo(db)
         self.refused_posts = RefusedPosts(db, self.organizers, self.community, clock)
@@ -292,7 +297,9 @@ class App:
             self._instance_lock.release()
 
     async def prune(self, now: datetime) -> None:
-        """Forget delivered and dropped messages after the retention period."""
+        """Forget delivered and dropped messages after the retention period, and the ids of
+        events seen long enough ago that no platform redelivers them."""
+        await self.seen_events.prune(now - SEEN_EVENTS_KEPT)
         days = self.settings.studybot_outbox_retention_days
         pruned = await self.outbox.prune(now - timedelta(days=days))
         if pruned.messages or pruned.attachments:
@@ -303,6 +310,15 @@ class App:
             )
 
     # --- handling input ------------------------------------------------------------------------
+
+    async def first_sight(self, event_id: str) -> bool:
+        """Whether this process is the first to see the platform's event (an interaction, a
+        Slack event or payload): False for a retry or a redelivery, which the adapter
+        acknowledges and drops. Decided in the database, so across every process."""
+        if await self.seen_events.first_sight(self.platform, event_id, self.clock.now()):
+            return True
+        log.debug("dropped a duplicate %s event %s", self.platform, event_id)
+        return False
 
     async def handle_line(
         self, actor: Actor, line: str, prefix: str = "/", files: FileSource = NO_FILES

@@ -33,9 +33,10 @@ def real_commands() -> list[Command]:
     return asyncio.run(collect())
 
 
-# Tables outside any tenant: the migration ledger, tenants themselves (keyed by id), and the
-# installation's own values (its signing secret).
-UNSCOPED = {"schema_migrations", "tenants", "instance_settings"}
+# Tables outside any tenant: the migration ledger, tenants themselves (keyed by id), the
+# installation's own values (its signing secret), and the ids of incoming events, checked
+# before the event's tenant is known (platform ids are unique across tenants).
+UNSCOPED = {"schema_migrations", "tenants", "instance_settings", "seen_events"}
 
 _SAMPLES: dict[OptionType, str] = {
     OptionType.TEXT: "practised SQL joins",

@@ -121,6 +121,8 @@ class Responder:
         # Manage Server as its default member permission, which a server can widen to an
         # organizer role in Server Settings > Integrations; Discord enforces both before the
         # interaction arrives, and a second Manage Server check here would undo the override.
+        if not await self._first_sight(interaction):
+            return
         actor = await self._actor(interaction, granted=command.admin)
         if actor is None:
             await self._deliver(interaction, Reply(text=SERVER_ONLY, error=True), tenant="")
@@ -135,6 +137,8 @@ class Responder:
     async def run_button(
         self, interaction: discord.Interaction, issued: Issued, *, opens_form: bool = False
     ) -> None:
+        if not await self._first_sight(interaction):
+            return
         actor = await self._actor_for_component(interaction, issued)
         if actor is None:
             return
@@ -155,6 +159,8 @@ class Responder:
         submitted = parse_modal(dict(interaction.data or {}))
         if submitted is None:
             return False
+        if not await self._first_sight(interaction):
+            return True
         issued = submitted.issued
         if issued is None:
             await self.refuse(interaction, OUT_OF_DATE)
@@ -175,6 +181,11 @@ class Responder:
 
         await self._respond(interaction, actor, submit, slow=self._slow(line))
         return True
+
+    async def _first_sight(self, interaction: discord.Interaction) -> bool:
+        """False for an interaction already handled here or by another process (a gateway
+        redelivery, a second process): Discord took the first answer, so this one is dropped."""
+        return await self._app.first_sight(str(interaction.id))
 
     def _with_draft(self, form: Form, user: str) -> Form:
         """The form with what the member typed last time it was refused, if still fresh."""

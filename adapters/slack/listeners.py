@@ -140,6 +140,7 @@ class SlackAdapter:
             before_authorize=self._only_our_workspace,
             logger=_bolt_logger(),
         )
+        self.bolt.use(self._first_sight)
         self.bolt.command("/study")(self._on_command)
         self.bolt.action(re.compile(rf"^{re.escape(RUN_ACTION)}\.\d+$"))(self._on_button)
         self.bolt.view_submission(FORM_CALLBACK)(self._on_form)
@@ -171,6 +172,14 @@ class SlackAdapter:
         if "command" in body or body.get("type") == "block_actions":
             return BoltResponse(status=200, body=OTHER_WORKSPACE)
         return BoltResponse(status=200, body="")
+
+    async def _first_sight(self, req: AsyncBoltRequest, next: Next) -> BoltResponse:
+        """Acknowledge and drop what was handled before, here or in another process: a retry
+        (Slack resends an event whose ack it thinks came late) or a redelivery."""
+        event_id = _event_id(req.body or {})
+        if event_id is not None and not await self.app.first_sight(event_id):
+            return BoltResponse(status=200, body="")
+        return await next()
 
     # --- bookkeeping for work that outlives the ack ----------------------------------------------
 
@@ -644,6 +653,15 @@ class SlackAdapter:
             await self.messenger.upload(await self.messenger.dm_channel(user), reply)
         except (MessengerError, SlackApiError, SlackClientError, OSError, TimeoutError) as exc:
             log.warning("could not upload files for %s: %s", origin.user_id, exc)
+
+
+def _event_id(body: dict[str, Any]) -> str | None:
+    """The id Slack gives this delivery: an Events API callback's `event_id`, which its retries
+    keep; a slash command's, click's or modal submission's `trigger_id`, issued once per
+    interaction. None for anything else (url_verification): that is not deduplicated."""
+    key = "event_id" if body.get("type") == "event_callback" else "trigger_id"
+    found = body.get(key)
+    return found if isinstance(found, str) and found else None
 
 
 def _channel_kind(channel_id: str, channel_name: str) -> ChannelKind:

@@ -88,6 +88,12 @@ class Interactions:
         client._connection.parsers["INTERACTION_CREATE"](payload)
         return payload
 
+    def redeliver(self, client: Any, payload: Json) -> Json:
+        """The same interaction once more (a second process, a gateway replay): its deadline
+        and callbacks stay those of the first delivery, so a second answer is a violation."""
+        client._connection.parsers["INTERACTION_CREATE"](payload)
+        return payload
+
     def interaction_for(self, payload: Json) -> InteractionRecord:
         return self.state.interactions[int(payload["id"])]
 

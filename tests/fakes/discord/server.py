@@ -53,6 +53,7 @@ class FakeDiscord(DiscordState):
 
         self.issue = self.interaction_api.issue
         self.feed = self.interaction_api.feed
+        self.redeliver = self.interaction_api.redeliver
         self.interaction_for = self.interaction_api.interaction_for
         self.wait_for_callback = self.interaction_api.wait_for_callback
         self.wait_for_reply = self.interaction_api.wait_for_reply

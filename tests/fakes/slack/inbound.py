@@ -4,12 +4,21 @@ Sign them with `signing.sign` for the HTTP route."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from tests.fakes.slack.models import APP_ID, BOT_ID, BOT_USER_ID, JSON, TEAM_ID, FakeUser
+
+# Slack gives every interaction a trigger_id and every event an event_id of its own (the bot
+# drops a second delivery of either), so each payload built here gets a fresh one.
+_deliveries = itertools.count(1)
+
+
+def _trigger_id() -> str:
+    return f"{next(_deliveries)}.1700000000.trig"
 
 
 def slash_command_form(
@@ -21,7 +30,7 @@ def slash_command_form(
     channel_id: str = "C0GENERAL",
     channel_name: str = "general",
     response_url: str = "http://127.0.0.1:9/response/r1",
-    trigger_id: str = "trig-1",
+    trigger_id: str | None = None,
     command: str = "/study",
 ) -> dict[str, str]:
     """The form fields of a slash command (also the Socket Mode `slash_commands` payload)."""
@@ -38,7 +47,7 @@ def slash_command_form(
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or _trigger_id(),
     }
 
 
@@ -59,7 +68,7 @@ def block_actions_payload(
     team_id: str = TEAM_ID,
     channel_id: str = "C0GENERAL",
     response_url: str = "http://127.0.0.1:9/response/r1",
-    trigger_id: str = "trig-2",
+    trigger_id: str | None = None,
     message_ts: str = "1700000000.000001",
 ) -> JSON:
     """A `block_actions` payload for one button click."""
@@ -74,7 +83,7 @@ def block_actions_payload(
             "channel_id": channel_id,
             "is_ephemeral": False,
         },
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or _trigger_id(),
         "team": {"id": team_id, "domain": "study-group"},
         "enterprise": None,
         "is_enterprise_install": False,
@@ -101,7 +110,7 @@ def view_submission_payload(
     private_metadata: str = "",
     user_id: str = "U0ALICE",
     team_id: str = TEAM_ID,
-    trigger_id: str = "trig-3",
+    trigger_id: str | None = None,
 ) -> JSON:
     """A `view_submission` payload; `values` is `state.values` (block_id -> action_id -> value)."""
     return {
@@ -110,7 +119,7 @@ def view_submission_payload(
         "user": _user(user_id, team_id),
         "api_app_id": APP_ID,
         "token": "legacy-verification-token",
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or _trigger_id(),
         "is_enterprise_install": False,
         "enterprise": None,
         "view": {
@@ -143,7 +152,7 @@ def event_callback(event: JSON, *, team_id: str = TEAM_ID) -> JSON:
         "api_app_id": APP_ID,
         "event": event,
         "type": "event_callback",
-        "event_id": f"Ev{abs(hash(json.dumps(event, sort_keys=True))) % 10**8:08d}",
+        "event_id": f"Ev{next(_deliveries):08d}",
         "event_time": 1700000000,
         "authorizations": [
             {
