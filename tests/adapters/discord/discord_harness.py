@@ -93,6 +93,7 @@ async def start_harness(
     guild_id: int | None = None,
     defer_after: float | None = None,
     single_instance: bool = True,
+    database: str | None = None,
 ) -> Harness:
     if cogs is None:
         from cogs import load_all
@@ -100,7 +101,7 @@ async def start_harness(
         cogs = load_all()
     clock = ManualClock(START)
     messenger = DiscordMessenger()
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, **({"studybot_db": database} if database else {}))
     app = await App.create(settings, clock, messenger, cogs, single_instance=single_instance)
     bot = StudyBot(app, guild_id=guild_id, defer_after=defer_after)
     messenger.bind(bot)

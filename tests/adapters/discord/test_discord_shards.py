@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from bot.clock import Clock, ManualClock
 from bot.ports import Messenger
 from cogs import load_all
 from tests.adapters.discord.discord_harness import START, Harness, make_settings, start_harness
-from tests.fakes.discord import FakeDiscord, FakeGuild, shard_of
+from tests.conftest import BACKENDS
+from tests.conftest import test_database as database_for
+from tests.fakes.discord import FakeDiscord, FakeGuild, GatewayConnection, shard_of
 
 
 @pytest.fixture
@@ -39,30 +42,61 @@ def test_the_fake_places_servers_on_the_shard_asked_for(
     assert [shard_of(g.id, 2) for g in halls] == [0, 1]
 
 
-async def test_a_sharded_client_identifies_with_its_shard_and_gets_only_its_servers(
-    fake: FakeDiscord, halls: tuple[FakeGuild, FakeGuild], tmp_path: Path
-) -> None:
-    app = await App.create(make_settings(tmp_path), ManualClock(START), DiscordMessenger(), [])
+@asynccontextmanager
+async def sharded_client(
+    fake: FakeDiscord, tmp_path: Path, shard: int
+) -> AsyncIterator[ShardedStudyBot]:
+    """A bot process (its own database) running shard `shard` of 2, connected and ready."""
+    settings = make_settings(tmp_path / f"shard-{shard}")
+    app = await App.create(settings, ManualClock(START), DiscordMessenger(), load_all())
     client = ShardedStudyBot(
-        app, sync=False, shard_count=2, shard_ids=[1], guild_ready_timeout=0.05
+        app, sync=False, shard_count=2, shard_ids=[shard], guild_ready_timeout=0.05
     )
     task = asyncio.create_task(client.start(fake.token))
     try:
         await asyncio.wait_for(client.wait_until_ready(), 10)
-        (conn,) = fake.connections
-        identify = next(f for f in conn.received if f.get("op") == 2)
-        assert identify["d"]["shard"] == [1, 2]
-        assert [g.id for g in client.guilds] == [halls[1].id]
+        yield client
     finally:
         await client.close()
         await task
         await app.close()
 
 
+def _connection(fake: FakeDiscord, shard: int) -> GatewayConnection:
+    return next(c for c in fake.connections if c.shard == (shard, 2))
+
+
+async def test_a_sharded_client_identifies_with_its_shard_and_gets_only_its_servers(
+    fake: FakeDiscord, halls: tuple[FakeGuild, FakeGuild], tmp_path: Path
+) -> None:
+    async with sharded_client(fake, tmp_path, 1) as client:
+        identify = next(f for f in _connection(fake, 1).received if f.get("op") == 2)
+        assert identify["d"]["shard"] == [1, 2]
+        assert [g.id for g in client.guilds] == [halls[1].id]
+
+
+async def test_direct_messages_reach_shard_0_and_a_servers_commands_its_own_shard(
+    fake: FakeDiscord, halls: tuple[FakeGuild, FakeGuild], tmp_path: Path
+) -> None:
+    bob = halls[1].member_named("bob")
+    async with sharded_client(fake, tmp_path, 0), sharded_client(fake, tmp_path, 1):
+        for payload, shard in (
+            (fake.slash_command("help", user=bob.user, guild=None), 0),
+            (fake.slash_command("help", user=bob, guild=halls[1]), 1),
+        ):
+            mark = {s: len(_connection(fake, s).sent) for s in (0, 1)}
+            assert await fake.dispatch("INTERACTION_CREATE", payload) == 1
+            await fake.wait_for_reply(payload)
+            assert _connection(fake, shard).sent[mark[shard] :] == ["INTERACTION_CREATE"]
+            assert len(_connection(fake, 1 - shard).sent) == mark[1 - shard]
+
+
 async def _sharded_harness(
-    fake: FakeDiscord, tmp_path: Path, shard: int, *, single_instance: bool
+    fake: FakeDiscord, tmp_path: Path, database: str, shard: int, *, single_instance: bool
 ) -> Harness:
-    harness = await start_harness(fake, tmp_path, single_instance=single_instance)
+    harness = await start_harness(
+        fake, tmp_path, single_instance=single_instance, database=database
+    )
     config = DiscordConfig(token=fake.token, shard_count=2, shard_ids=frozenset({shard}))
     share = config.share()
     assert share is not None
@@ -70,12 +104,20 @@ async def _sharded_harness(
     return harness
 
 
+@pytest.fixture(params=BACKENDS)
+async def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    async for url in database_for(request, request.param, tmp_path):
+        yield url
+
+
 @pytest.fixture
-async def shards(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[tuple[Harness, Harness]]:
-    """Two processes on one database: shard 0 and shard 1 of 2 (the second one takes no
-    single-instance lock, as on PostgreSQL)."""
-    zero = await _sharded_harness(fake, tmp_path, 0, single_instance=True)
-    one = await _sharded_harness(fake, tmp_path, 1, single_instance=False)
+async def shards(
+    fake: FakeDiscord, tmp_path: Path, shared_database: str
+) -> AsyncIterator[tuple[Harness, Harness]]:
+    """Two processes on one database, shard 0 and shard 1 of 2 (on SQLite the second takes no
+    single-instance lock, which PostgreSQL has none of)."""
+    zero = await _sharded_harness(fake, tmp_path, shared_database, 0, single_instance=True)
+    one = await _sharded_harness(fake, tmp_path, shared_database, 1, single_instance=False)
     try:
         yield zero, one
     finally:

@@ -32,6 +32,7 @@ class GatewayConnection:
     shard: tuple[int, int] = (0, 1)  # [shard_id, shard_count] from IDENTIFY
     sequence: int = 0
     received: list[Json] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # the names of the events sent to it
 
     def serves(self, guild_id: int | None) -> bool:
         """Whether this shard gets the server's events; direct messages go to shard 0."""
@@ -119,6 +120,7 @@ class Gateway:
 
     async def _send_event(self, conn: GatewayConnection, event: str, data: Any) -> None:
         conn.sequence += 1
+        conn.sent.append(event)
         # Text frames: discord.py only decompresses binary frames.
         await conn.ws.send_str(json.dumps({"op": 0, "t": event, "s": conn.sequence, "d": data}))
 
