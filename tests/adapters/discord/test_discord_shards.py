@@ -178,7 +178,10 @@ def _settings(fake: FakeDiscord, tmp_path: Path, **extra: object) -> object:
 
 
 async def test_the_sync_command_uploads_the_commands_in_one_request_then_only_reads(
-    fake: FakeDiscord, halls: tuple[FakeGuild, FakeGuild], tmp_path: Path
+    fake: FakeDiscord,
+    halls: tuple[FakeGuild, FakeGuild],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings = _settings(fake, tmp_path)
     put = f"/applications/{fake.app_id}/commands"
@@ -189,6 +192,10 @@ async def test_the_sync_command_uploads_the_commands_in_one_request_then_only_re
     mark = fake.mark()
     assert await sync_once(settings, _factory(settings), err=io.StringIO()) == 0  # type: ignore[arg-type]
     assert not fake.find_requests("PUT", "/commands", since=mark)
+    assert capsys.readouterr().out.splitlines() == [
+        "slash commands uploaded (every server)",
+        "slash commands unchanged (every server)",
+    ]
 
 
 async def test_a_sharded_process_does_not_sync_commands_at_start(
