@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.cpu import pin_to_cpu
 from bot.doctor import PlatformProbe, examine, report
 from bot.ports import Messenger
+from bot.shards import SHARDS_USAGE
 from bot.storage.connect import describe, is_postgres, open_database, sqlite_path
 from bot.storage.db import CorruptDatabase
 from bot.storage.instance_lock import AlreadyRunning
@@ -54,6 +55,12 @@ def _instant(text: str) -> datetime:
     return value
 
 
+def _shard_count(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"give a number of shards, 1 or more, not {text!r}")
+    return int(text)
+
+
 DB_HELP = (
     "a SQLite file or a postgresql://user:password@host/db URL"
     " (default: STUDYBOT_DATABASE_URL or STUDYBOT_DB)"
@@ -70,7 +77,24 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--now", type=_instant, help="start the clock here, e.g. 2026-03-02T13:00:00Z"
     )
-    sub.add_parser("discord", help="run on Discord (needs DISCORD_TOKEN)")
+    discord_cmd = sub.add_parser("discord", help="run on Discord (needs DISCORD_TOKEN)")
+    discord_cmd.add_argument(
+        "action",
+        nargs="?",
+        choices=("sync",),
+        help="sync: upload the slash commands (if they changed) and exit",
+    )
+    discord_cmd.add_argument(
+        "--shard-count",
+        type=_shard_count,
+        metavar="N",
+        help="shards in all (default: DISCORD_SHARD_COUNT)",
+    )
+    discord_cmd.add_argument(
+        "--shards",
+        metavar="SPEC",
+        help=f"the shards this process runs: {SHARDS_USAGE} (default: DISCORD_SHARDS, or all)",
+    )
     slack = sub.add_parser("slack", help="run on Slack (needs SLACK_BOT_TOKEN)")
     slack.add_argument("--http", action="store_true", help="HTTP mode instead of Socket Mode")
     slack.add_argument("--port", type=int, default=3000, help="HTTP mode port")
@@ -206,6 +230,15 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> loggi
     return handler
 
 
+def _with_shards(settings: Settings, args: argparse.Namespace) -> Settings:
+    """The command line's --shard-count and --shards over DISCORD_SHARD_COUNT, DISCORD_SHARDS."""
+    given = {
+        "discord_shard_count": getattr(args, "shard_count", None),
+        "discord_shards": getattr(args, "shards", None),
+    }
+    return settings.model_copy(update={k: v for k, v in given.items() if v is not None})
+
+
 async def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
@@ -244,7 +277,12 @@ async def _main(argv: list[str]) -> int:
         return await run(options, app_factory(settings, options.db))
     if command == "discord":
         from adapters.discord import run as run_discord
+        from adapters.discord import sync_once
 
+        settings = _with_shards(settings, args)
+        if getattr(args, "action", None) == "sync":
+            # Never started: no scheduler, no sender, so it runs beside the bot's processes.
+            return await sync_once(settings, app_factory(settings, single_instance=False))
         return await run_discord(settings, app_factory(settings))
     if command == "slack":
         from adapters.slack import run as run_slack

@@ -50,6 +50,7 @@ from bot.personal_data import PersonalDataRegistry
 from bot.ports import ChannelRef, Form, Messenger, UserRef
 from bot.refused_posts import RefusedPosts
 from bot.scheduling import Job, Scheduler
+from bot.shards import TenantShare
 from bot.signing import Signer
 from bot.skills import SkillCatalogue
 from bot.storage.connect import is_postgres, open_database, sqlite_path
@@ -182,6 +183,8 @@ class App:
             owner=self.process_id,
             on_refused=self.refused_posts.tell_organizers,
         )
+        # The communities this process looks after (None: all); see own_only.
+        self.share: TenantShare | None = None
         self.scheduler = Scheduler(clock, self.jobs)
         self._sender_task: asyncio.Task[None] | None = None
         self._admission = asyncio.Semaphore(settings.studybot_max_concurrent_commands)
@@ -269,6 +272,22 @@ class App:
     @property
     def platform(self) -> str:
         return self.messenger.platform
+
+    def own_only(self, share: TenantShare) -> None:
+        """Tick and send for the communities of `share` only: other processes run the rest
+        (Discord shards). Set by the adapter before `start`."""
+        self.share = share
+        self.sender.share = share
+
+    def owns(self, tenant: Tenant) -> bool:
+        """Whether this process looks after the community rather than another one."""
+        return self.share is None or self.share.owns(tenant)
+
+    async def runs_jobs_for(self, tenant_id: int) -> bool:
+        """Whether this process runs the community's scheduled jobs: the bot is still in it,
+        and no other process owns it."""
+        tenant = await self.tenants.get(tenant_id)
+        return tenant is not None and tenant.active and self.owns(tenant)
 
     # --- lifecycle -----------------------------------------------------------------------------
 

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = None
     discord_api_base_url: str | None = None
     discord_gateway_url: str | None = None
+    # Sharding (docs/discord-setup.md): how many shards the bot has in all, and which of them
+    # this process runs ("0-3", "0,2,5", "3"; default: all). Unset: one process, no shards.
+    discord_shard_count: int | None = None
+    discord_shards: str | None = None
 
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
@@ -68,6 +72,8 @@ class Settings(BaseSettings):
         "discord_guild_id",
         "discord_api_base_url",
         "discord_gateway_url",
+        "discord_shard_count",
+        "discord_shards",
         "slack_bot_token",
         "slack_app_token",
         "slack_signing_secret",

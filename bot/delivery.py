@@ -22,6 +22,7 @@ from bot.ports import (
     RateLimited,
     UserRef,
 )
+from bot.shards import TenantShare
 from bot.storage.members import MemberRepo
 from bot.storage.outbox import LEASE, OutboxItem, OutboxRepo, backoff
 from bot.storage.tenants import TenantRepo
@@ -59,6 +60,9 @@ class OutboxSender:
         self._messenger = messenger
         self._clock = clock
         self.owner = owner  # this process, as the outbox's claims name it
+        # The communities whose messages this sender claims (None: every one); set by the
+        # adapter of a process that runs some of a platform's shards (App.own_only).
+        self.share: TenantShare | None = None
         self._interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
         self._max_attempts = max_attempts
         self._on_refused = on_refused
@@ -93,7 +97,9 @@ class OutboxSender:
                 log.info("dropped %d queued message(s) that expired unsent", expired)
             while not self._halted():
                 claimed_at = self._clock.now()
-                items = await self._outbox.claim_due(claimed_at, self._batch, self.owner, LEASE)
+                items = await self._outbox.claim_due(
+                    claimed_at, self._batch, self.owner, LEASE, self.share
+                )
                 if not items:
                     break
                 unsent = [item.id for item in items]

@@ -146,7 +146,8 @@ class Digests:
         and send its organizers their report of the week; how many digests and reports."""
         queued = 0
         for schedule in await self.repo.scheduled(DIGEST_CHANNEL.key, now - RECENT):
-            queued += await self._due(schedule, now)
+            if await self._app.runs_jobs_for(schedule.tenant_id):  # not another shard's
+                queued += await self._due(schedule, now)
         if queued:
             self._app.sender.kick()
         return queued

@@ -309,6 +309,8 @@ class Privacy:
         """Erase members who left at least the configured number of days ago."""
         erased = 0
         for tenant in await self._app.tenants.all():
+            if not self._app.owns(tenant):
+                continue  # the process running its shard erases them
             days = (await self._app.community.get(tenant.id))[DELETE_AFTER]
             if days <= 0:
                 continue

@@ -127,3 +127,8 @@ class StudyBot(discord.Client):
                 await interaction.followup.send(text, ephemeral=True)
         except discord.HTTPException:
             log.warning("could not report an error to interaction %s", interaction.id)
+
+
+class ShardedStudyBot(StudyBot, discord.AutoShardedClient):
+    """The same bot on some of its shards (`shard_count=`, `shard_ids=`): Discord sends each
+    shard the events of its servers, and direct messages to shard 0 only."""

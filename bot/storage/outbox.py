@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.ports import Attachment, Button, Message
+from bot.shards import TenantShare
 from bot.storage.db import Database, Statement, Tx, from_db, to_db
 
 
@@ -262,9 +263,15 @@ class OutboxRepo:
         )
 
     async def claim_due(
-        self, now: datetime, limit: int, owner: str, lease: timedelta = LEASE
+        self,
+        now: datetime,
+        limit: int,
+        owner: str,
+        lease: timedelta = LEASE,
+        share: TenantShare | None = None,
     ) -> list[OutboxItem]:
-        """Claim up to `limit` due messages for `owner` until the lease ends, and return them.
+        """Claim up to `limit` due messages for `owner` until the lease ends, and return them;
+        with a `share`, only messages of the communities it owns (bot/shards.py).
 
         The urgent first (those that expire within `URGENT`), then the newest: after an
         outage, today's messages go out before yesterday's (which mostly expire unsent). A
@@ -276,18 +283,28 @@ class OutboxRepo:
         # (SKIP LOCKED) and re-checks the status of those it locked, or two would send the same
         # rows (measured: 1,900 to 2,250 duplicates in 5,000 with four senders, without).
         locking = " FOR UPDATE OF o SKIP LOCKED" if self._db.dialect == "postgresql" else ""
+        owned, owned_params = _owned_tenants(share)
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?,"
                 " lease_until = ? WHERE status = 'pending' AND id IN (SELECT o.id FROM outbox o"
                 " WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
                 " AND (o.expires_at IS NULL OR o.expires_at > ?)"
+                f"{owned}"
                 " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.tenant_id = o.tenant_id"
                 "   AND e.target_kind = o.target_kind AND e.target = o.target"
                 "   AND e.status IN ('pending', 'sending') AND e.id < o.id)"
                 " ORDER BY o.expires_at IS NOT NULL AND o.expires_at <= ? DESC, o.id DESC"
                 f" LIMIT ?{locking}) RETURNING *",
-                (owner, to_db(now + lease), to_db(now), to_db(now), to_db(now + URGENT), limit),
+                (
+                    owner,
+                    to_db(now + lease),
+                    to_db(now),
+                    to_db(now),
+                    *owned_params,
+                    to_db(now + URGENT),
+                    limit,
+                ),
             )
             files = await self._files(tx, [int(r["id"]) for r in rows])
         soon = now + URGENT
@@ -448,6 +465,22 @@ class OutboxRepo:
             " AND channel_id = ''",
             (channel_id, kind, tenant_id, room_key),
         )
+
+
+def _owned_tenants(share: TenantShare | None) -> tuple[str, tuple[object, ...]]:
+    """The condition (and its parameters) that keeps a claim to the share's communities.
+
+    Only the platform's own rows are cast: another platform's ids need not be numbers (Slack's
+    are not), and CASE is evaluated in order on both backends.
+    """
+    if share is None:
+        return "", ()
+    marks = ", ".join("?" for _ in share.shards)
+    return (
+        " AND o.tenant_id IN (SELECT t.id FROM tenants t WHERE CASE WHEN t.platform = ?"
+        f" THEN (CAST(t.external_id AS BIGINT) >> ?) % ? END IN ({marks}))",
+        (share.platform, share.id_shift, share.count, *sorted(share.shards)),
+    )
 
 
 def backoff(attempt: int) -> timedelta:

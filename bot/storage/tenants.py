@@ -129,11 +129,6 @@ class TenantRepo:
         assert found is not None
         return found
 
-    async def active(self, tenant_id: int) -> bool:
-        """Whether the bot is still in this community (scheduled jobs skip it otherwise)."""
-        tenant = await self.get(tenant_id)
-        return tenant is not None and tenant.active
-
     async def all(self) -> list[Tenant]:
         return [_tenant(r) for r in await self._db.fetchall("SELECT * FROM tenants ORDER BY id")]
 

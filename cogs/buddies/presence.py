@@ -70,8 +70,8 @@ class Presence:
         """Ask every silent member once per scheduled round, the lead time before it."""
         asked = 0
         for tenant_id, _ in await self._repo.enrolled_tenants():
-            if not await self._app.tenants.active(tenant_id):
-                continue  # the bot was removed from that community
+            if not await self._app.runs_jobs_for(tenant_id):
+                continue  # the bot was removed from it, or another shard owns it
             values = await self._app.community.get(tenant_id)
             cadence = cadence_of(values)
             # the next round that runs: a period an organizer already started is skipped

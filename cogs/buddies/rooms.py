@@ -56,6 +56,8 @@ class Rooms:
         """
         closed = 0
         for room in await self._repo.finished_rooms(CLOSE_BATCH):
+            if not await self._app.runs_jobs_for(room.tenant_id):
+                continue  # the process running its shard closes it
             ref = ChannelRef(room.tenant, room.channel_id, ChannelKind.ROOM)
             try:
                 await self._app.messenger.close_room(ref)

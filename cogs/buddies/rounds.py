@@ -377,8 +377,8 @@ class Rounds:
         """Start every round whose scheduled time has passed; returns how many started."""
         started, queued = 0, False
         for tenant_id, first_joined in await self._repo.enrolled_tenants():
-            if not await self._app.tenants.active(tenant_id):
-                continue  # the bot was removed from that community
+            if not await self._app.runs_jobs_for(tenant_id):
+                continue  # the bot was removed from it, or another shard owns it
             cadence = cadence_of(await self._app.community.get(tenant_id))
             due = cadence.due(now)
             # a round scheduled before anyone joined is not caught up on
@@ -402,7 +402,7 @@ class Rounds:
         /buddy rematch made after that at its own midpoint."""
         asked = 0
         for rnd in await self._repo.due_followups(now):
-            if not await self._app.tenants.active(rnd.tenant_id):
+            if not await self._app.runs_jobs_for(rnd.tenant_id):
                 continue
             groups = await self._repo.round_groups(rnd.tenant_id, rnd.id)
             async with self._app.db.transaction() as tx:
@@ -411,7 +411,7 @@ class Rounds:
                 for group in groups:
                     asked += await self._rooms.ask_met(tx, rnd, group, now)
         for group in await self._repo.due_late_followups(now):  # pairs made by /buddy rematch
-            if not await self._app.tenants.active(group.tenant_id):
+            if not await self._app.runs_jobs_for(group.tenant_id):
                 continue
             async with self._app.db.transaction() as tx:
                 key = f"group-{group.id}"

@@ -98,8 +98,8 @@ class ReminderCommands:
         """Claim and queue every reminder due at `now`; returns how many were queued."""
         queued = 0
         for tenant_id in await self._repo.tenants_with_reminders():
-            if not await self._app.tenants.active(tenant_id):
-                continue  # the bot was removed from that community
+            if not await self._app.runs_jobs_for(tenant_id):
+                continue  # the bot was removed from it, or another shard owns it
             settings = await self._app.community.get(tenant_id)
             async with self._app.db.transaction() as tx:
                 candidates = await reminder_candidates(tx, tenant_id)

@@ -188,8 +188,8 @@ class Reviews:
         """Replace reviewers who did not answer in time or left; how many were asked."""
         asked = 0
         for submission in await self._repo.unsettled(self._app.db):
-            if not await self._app.tenants.active(submission.tenant_id):
-                continue  # the bot was removed from that community
+            if not await self._app.runs_jobs_for(submission.tenant_id):
+                continue  # the bot was removed from it, or another shard owns it
             found = await self.capstone(submission)
             if found is None:
                 continue  # an organizer removed the path; nothing to review it against

@@ -22,6 +22,7 @@ from bot.commands import (
     command,
 )
 from bot.config import Settings
+from bot.shards import TenantShare
 from bot.storage.instance_lock import AlreadyRunning
 from bot.storage.models import Member
 from tests.fakes.recording import RecordingMessenger
@@ -208,3 +209,17 @@ async def test_a_file_over_the_limit_is_refused_whatever_the_source_checked(app:
     uploads = _Uploads(F1=b"x" * (MAX_FILE_BYTES + 1))
     reply = await app.handle_line(actor(), "/upload file:F1", files=uploads)
     assert reply.text.startswith("file: that file is 257 KiB; the limit is 256 KiB.")
+
+
+async def test_a_process_with_a_share_runs_jobs_only_for_its_active_communities(
+    app: App, clock: ManualClock
+) -> None:
+    platform = app.platform
+    mine = await app.tenants.ensure(platform, str(1 << 22), "", clock.now())
+    theirs = await app.tenants.ensure(platform, str(2 << 22), "", clock.now())
+    assert await app.runs_jobs_for(theirs.id)  # no share: every community
+    app.own_only(TenantShare(platform, 2, frozenset({1}), 22))
+    assert await app.runs_jobs_for(mine.id)
+    assert not await app.runs_jobs_for(theirs.id)
+    await app.tenant_removed(mine.external_id)
+    assert not await app.runs_jobs_for(mine.id)

@@ -13,6 +13,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.ports import Forbidden, Message
 from bot.scheduling import Job
+from bot.shards import TenantShare
 from cogs import load_all
 from cogs.digests import JOB, Digests
 from tests.fakes.recording import RecordingMessenger
@@ -152,6 +153,15 @@ async def test_two_processes_racing_post_once(
         await other.close()
     assert len(digests(messenger)) + len(digests(other_messenger)) == 1
     assert await outbox_keys(app) == [f"digest:{(await _tenant_id(app))}:2026-W11"]
+
+
+async def test_a_process_that_does_not_own_the_community_leaves_its_digest_to_the_owner(
+    app: App, messenger: RecordingMessenger
+) -> None:
+    await schedule(app)
+    app.own_only(TenantShare("test", 2, frozenset({0, 1}), 22))  # "T1" is on no shard of it
+    await tick(app, SLOT)
+    assert digests(messenger) == [] and await outbox_keys(app) == []
 
 
 async def _tenant_id(app: App) -> int:

@@ -92,6 +92,8 @@ async def start_harness(
     cogs: Iterable[CogSetup] | None = None,
     guild_id: int | None = None,
     defer_after: float | None = None,
+    single_instance: bool = True,
+    database: str | None = None,
 ) -> Harness:
     if cogs is None:
         from cogs import load_all
@@ -99,7 +101,8 @@ async def start_harness(
         cogs = load_all()
     clock = ManualClock(START)
     messenger = DiscordMessenger()
-    app = await App.create(make_settings(tmp_path), clock, messenger, cogs)
+    settings = make_settings(tmp_path, **({"studybot_db": database} if database else {}))
+    app = await App.create(settings, clock, messenger, cogs, single_instance=single_instance)
     bot = StudyBot(app, guild_id=guild_id, defer_after=defer_after)
     messenger.bind(bot)
     messenger.set_room_parent(room_parent_for(app))

@@ -10,6 +10,7 @@ import pytest
 from bot.app import App
 from bot.clock import ManualClock
 from bot.ports import Attachment, Message
+from bot.shards import TenantShare
 from bot.storage.outbox import LEASE, URGENT, Target, enqueue
 from cogs import load_all
 from tests.fakes.recording import RecordingMessenger
@@ -156,3 +157,20 @@ async def test_a_room_opened_before_a_crash_is_found_again_not_opened_twice(
         await restarted.close()
     assert len(messenger.rooms) == 1
     assert [s.message.text for s in messenger.sent] == ["Hi!"]
+
+
+async def test_a_sender_with_a_share_claims_only_the_messages_of_its_communities(
+    app: App, clock: ManualClock
+) -> None:
+    """Shard 1 of 2 claims its server's message; shard 0's and another platform's (whose ids
+    are not numbers) stay queued for their own processes."""
+    shard_0, shard_1 = str(4 << 22), str(7 << 22)
+    for platform, external_id in (("discord", shard_0), ("discord", shard_1), ("slack", "T9")):
+        tenant = await app.tenants.ensure(platform, external_id, "", clock.now())
+        async with app.db.transaction() as tx:
+            key = f"{platform}-{external_id}"
+            await enqueue(tx, tenant.id, key, Target.dm("u"), Message(key), clock.now())
+    share = TenantShare("discord", 2, frozenset({1}), 22)
+    claimed = await app.outbox.claim_due(clock.now(), 10, app.process_id, share=share)
+    assert [item.idem_key for item in claimed] == [f"discord-{shard_1}"]
+    assert (await app.outbox.counts()) == {"pending": 2, "sending": 1}

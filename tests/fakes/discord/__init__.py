@@ -35,6 +35,7 @@ from tests.fakes.discord.constants import (
     PRIVATE_THREAD,
     PUBLIC_THREAD,
     Json,
+    shard_of,
 )
 from tests.fakes.discord.gateway import GatewayConnection
 from tests.fakes.discord.limits import validate_command, validate_message, validate_modal
@@ -78,6 +79,7 @@ __all__ = [
     "RecordedFile",
     "RecordedRequest",
     "schema_options_at",
+    "shard_of",
     "validate_command",
     "validate_message",
     "validate_modal",

@@ -97,3 +97,8 @@ def application_flags(intents_enabled: int) -> int:
     if intents_enabled & INTENT_MESSAGE_CONTENT:
         flags |= GATEWAY_MESSAGE_CONTENT_LIMITED
     return flags
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord sends a server's events on."""
+    return (guild_id >> 22) % shard_count

@@ -19,6 +19,7 @@ from tests.fakes.discord.constants import (
     INTENT_GUILD_MEMBERS,
     PRIVILEGED_INTENTS,
     Json,
+    shard_of,
 )
 from tests.fakes.discord.models import FakeGuild, FakeMember
 from tests.fakes.discord.state import DiscordState
@@ -28,8 +29,15 @@ from tests.fakes.discord.state import DiscordState
 class GatewayConnection:
     ws: web.WebSocketResponse
     intents: int | None = None
+    shard: tuple[int, int] = (0, 1)  # [shard_id, shard_count] from IDENTIFY
     sequence: int = 0
     received: list[Json] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # the names of the events sent to it
+
+    def serves(self, guild_id: int | None) -> bool:
+        """Whether this shard gets the server's events; direct messages go to shard 0."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else shard_of(guild_id, count))
 
 
 class Gateway:
@@ -81,24 +89,30 @@ class Gateway:
             if intents & PRIVILEGED_INTENTS & ~self.state.privileged_intents_enabled:
                 await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
                 return
+            shard = data.get("shard") or [0, 1]
+            if not (len(shard) == 2 and 0 <= int(shard[0]) < int(shard[1])):
+                await conn.ws.close(code=4010, message=b"Invalid shard.")
+                return
+            conn.shard = (int(shard[0]), int(shard[1]))
             conn.intents = intents
             await self._send_ready(conn)
         elif op == 6:
             await self._send_event(conn, "RESUMED", {})
 
     async def _send_ready(self, conn: GatewayConnection) -> None:
+        guilds = [g for g in self.state.guilds.values() if conn.serves(g.id)]
         ready = {
             "v": API_VERSION,
             "user": self.state.bot_user.payload(),
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.state.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": "fake-session",
             "resume_gateway_url": self.state.gateway_url,
-            "shard": [0, 1],
+            "shard": list(conn.shard),
             "application": {"id": str(self.state.app_id), "flags": 0},
         }
         await self._send_event(conn, "READY", ready)
         include_members = bool((conn.intents or 0) & INTENT_GUILD_MEMBERS)
-        for guild in self.state.guilds.values():
+        for guild in guilds:
             payload = guild.create_payload(
                 include_members=include_members, bot_id=self.state.bot_user.id
             )
@@ -106,6 +120,7 @@ class Gateway:
 
     async def _send_event(self, conn: GatewayConnection, event: str, data: Any) -> None:
         conn.sequence += 1
+        conn.sent.append(event)
         # Text frames: discord.py only decompresses binary frames.
         await conn.ws.send_str(json.dumps({"op": 0, "t": event, "s": conn.sequence, "d": data}))
 
@@ -118,7 +133,8 @@ class Gateway:
         return next(c for c in self.connections if c.intents is not None)
 
     async def dispatch(self, event: str, data: Any) -> int:
-        """Push an event to every identified connection that asked for its intent.
+        """Push an event to every identified connection that asked for its intent and runs
+        the shard of its server (shard 0 for a direct message).
 
         Returns how many connections received it. INTERACTION_CREATE payloads are registered
         for the deadline first, just as Discord starts its clock when it sends them.
@@ -126,9 +142,12 @@ class Gateway:
         if event == "INTERACTION_CREATE":
             self._on_interaction(data)
         needed = EVENT_INTENTS.get(event, 0)
+        guild = data.get("id") if event == "GUILD_DELETE" else data.get("guild_id")
         sent = 0
         for conn in list(self.connections):
             if conn.intents is None or (conn.intents & needed) != needed:
+                continue
+            if not conn.serves(int(guild) if guild is not None else None):
                 continue
             await self._send_event(conn, event, data)
             sent += 1
@@ -151,7 +170,7 @@ class Gateway:
         """The bot was added to `guild` while connected: GUILD_CREATE after READY."""
         sent = 0
         for conn in list(self.connections):
-            if conn.intents is None:
+            if conn.intents is None or not conn.serves(guild.id):
                 continue
             include_members = bool(conn.intents & INTENT_GUILD_MEMBERS)
             payload = guild.create_payload(

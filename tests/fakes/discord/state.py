@@ -24,6 +24,7 @@ from tests.fakes.discord.constants import (
     ORGANIZER_PERMISSIONS,
     PRIVILEGED_INTENTS,
     Json,
+    shard_of,
 )
 from tests.fakes.discord.models import (
     FakeAttachment,
@@ -111,6 +112,14 @@ class DiscordState:
     def new_id(self) -> int:
         return next(self._ids)
 
+    def _id_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id whose shard is `shard_id`; later ids follow it, so none repeats."""
+        start = self.new_id()
+        step = (shard_id - shard_of(start, shard_count)) % shard_count
+        found = start + (step << 22)
+        self._ids = itertools.count(found + 1)
+        return found
+
     # ----- world building ----------------------------------------------------------------
 
     def add_user(self, username: str, *, bot: bool = False) -> FakeUser:
@@ -124,9 +133,12 @@ class DiscordState:
         *,
         channels: Iterable[str] = ("general", "study-buddies", "digests"),
         threads_allowed: bool = True,
+        shard: tuple[int, int] | None = None,
     ) -> FakeGuild:
-        """A guild with @everyone, an Organizers role (Manage Server), text channels and the bot."""
-        guild = FakeGuild(self.new_id(), name, self.owner.id, threads_allowed=threads_allowed)
+        """A guild with @everyone, an Organizers role (Manage Server), text channels and the bot;
+        `shard` ([shard_id, shard_count]) picks an id on that shard."""
+        guild_id = self.new_id() if shard is None else self._id_on_shard(*shard)
+        guild = FakeGuild(guild_id, name, self.owner.id, threads_allowed=threads_allowed)
         guild.roles[guild.id] = FakeRole(guild.id, "@everyone", MEMBER_PERMISSIONS)
         organizers = FakeRole(self.new_id(), "Organizers", ORGANIZER_PERMISSIONS, position=1)
         guild.roles[organizers.id] = organizers
