@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.shards import TenantShare
 from bot.storage.db import Database, Reader, Tx, from_db, to_db
 from bot.storage.privacy import FORMER_MEMBER
+from bot.storage.tenants import owned_by
 
 
 def blocked_either_way(a: str, b: str) -> str:
@@ -219,16 +221,20 @@ class BuddyRepo:
 
     # --- rooms of finished rounds -------------------------------------------------------------
 
-    async def finished_rooms(self, limit: int) -> list[FinishedRoom]:
-        """Rooms to close: their round closed (the next one started), the community is in."""
+    async def finished_rooms(
+        self, limit: int, share: TenantShare | None = None
+    ) -> list[FinishedRoom]:
+        """Rooms to close: their round closed (the next one started), the community is in (and,
+        with a `share`, one of its communities: another process closes the rest)."""
+        owned, owned_params = owned_by(share, "r.tenant_id")
         rows = await self._db.fetchall(
             "SELECT r.tenant_id, t.external_id, r.room_key, r.channel_id FROM rooms r"
             " JOIN groups g ON g.tenant_id = r.tenant_id AND g.room_key = r.room_key"
             " JOIN rounds rd ON rd.id = g.round_id"
             " JOIN tenants t ON t.id = r.tenant_id"
             " WHERE r.closed_at IS NULL AND r.channel_id <> '' AND rd.status = 'closed'"
-            " AND t.removed_at IS NULL ORDER BY rd.closed_at LIMIT ?",
-            (limit,),
+            f" AND t.removed_at IS NULL{owned} ORDER BY rd.closed_at LIMIT ?",
+            (*owned_params, limit),
         )
         return [FinishedRoom(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
 

@@ -13,6 +13,7 @@ from typing import Any
 from bot.ports import Attachment, Button, Message
 from bot.shards import TenantShare
 from bot.storage.db import Database, Statement, Tx, from_db, to_db
+from bot.storage.tenants import owned_by
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ class OutboxRepo:
         # (SKIP LOCKED) and re-checks the status of those it locked, or two would send the same
         # rows (measured: 1,900 to 2,250 duplicates in 5,000 with four senders, without).
         locking = " FOR UPDATE OF o SKIP LOCKED" if self._db.dialect == "postgresql" else ""
-        owned, owned_params = _owned_tenants(share)
+        owned, owned_params = owned_by(share, "o.tenant_id")
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?,"
@@ -465,22 +466,6 @@ class OutboxRepo:
             " AND channel_id = ''",
             (channel_id, kind, tenant_id, room_key),
         )
-
-
-def _owned_tenants(share: TenantShare | None) -> tuple[str, tuple[object, ...]]:
-    """The condition (and its parameters) that keeps a claim to the share's communities.
-
-    Only the platform's own rows are cast: another platform's ids need not be numbers (Slack's
-    are not), and CASE is evaluated in order on both backends.
-    """
-    if share is None:
-        return "", ()
-    marks = ", ".join("?" for _ in share.shards)
-    return (
-        " AND o.tenant_id IN (SELECT t.id FROM tenants t WHERE CASE WHEN t.platform = ?"
-        f" THEN (CAST(t.external_id AS BIGINT) >> ?) % ? END IN ({marks}))",
-        (share.platform, share.id_shift, share.count, *sorted(share.shards)),
-    )
 
 
 def backoff(attempt: int) -> timedelta:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.shards import TenantShare
 from bot.storage.db import Database, from_db, to_db
 from bot.storage.invalidation import Expiring, Topic
 from bot.storage.models import Tenant
@@ -166,3 +167,20 @@ class TenantRepo:
                         (tenant_id, key, value),
                     )
             tx.publish("settings", tenant_id)
+
+
+def owned_by(share: TenantShare | None, tenant_column: str) -> tuple[str, tuple[object, ...]]:
+    """The condition (and its parameters) that keeps a query to the share's communities
+    (`tenant_column` names the tenant id it tests); nothing when the process owns them all.
+
+    Only the platform's own rows are cast: another platform's ids need not be numbers (Slack's
+    are not), and CASE is evaluated in order on both backends.
+    """
+    if share is None:
+        return "", ()
+    marks = ", ".join("?" for _ in share.shards)
+    return (
+        f" AND {tenant_column} IN (SELECT t.id FROM tenants t WHERE CASE WHEN t.platform = ?"
+        f" THEN (CAST(t.external_id AS BIGINT) >> ?) % ? END IN ({marks}))",
+        (share.platform, share.id_shift, share.count, *sorted(share.shards)),
+    )

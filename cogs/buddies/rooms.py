@@ -55,9 +55,8 @@ class Rooms:
         transient failure leaves it for the next tick.
         """
         closed = 0
-        for room in await self._repo.finished_rooms(CLOSE_BATCH):
-            if not await self._app.runs_jobs_for(room.tenant_id):
-                continue  # the process running its shard closes it
+        # Only this process's communities: a batch of another shard's rooms would stall it.
+        for room in await self._repo.finished_rooms(CLOSE_BATCH, self._app.share):
             ref = ChannelRef(room.tenant, room.channel_id, ChannelKind.ROOM)
             try:
                 await self._app.messenger.close_room(ref)

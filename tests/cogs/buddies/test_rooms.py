@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from bot.app import App
 from bot.clock import ManualClock
 from bot.ports import TransientError
+from bot.shards import TenantShare
+from cogs.buddies import rooms
 from cogs.buddies.rooms import CLOSE_JOB
 from tests.cogs.buddies.scenario import enrol, tick
 from tests.fakes.recording import RecordingMessenger
@@ -200,3 +204,21 @@ async def test_a_room_that_cannot_be_closed_now_is_tried_again(
     messenger.failures.append(TransientError("discord is down"))
     assert await close_job(app) == 0
     assert await close_job(app) == 1 and len(messenger.closed_rooms) == 1
+
+
+async def test_another_process_rooms_never_hold_up_the_ones_this_process_closes(
+    app: App, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sharded, a process closes its own communities' rooms, even when a whole batch of older
+    finished rooms belongs to a shard that is down."""
+    monkeypatch.setattr(rooms, "CLOSE_BATCH", 1)
+    theirs, ours = str(1 << 22), "0"  # shards 1 and 0 of 2
+    for tenant in (theirs, ours):  # their rooms finished first
+        for name in ("alice", "bob"):
+            await say(app, "/buddy join", user=name, tenant=tenant)
+        await say(app, "/admin match now", admin=True, tenant=tenant)
+        await say(app, "/admin match now extra:yes", admin=True, tenant=tenant)
+    ours_room = list(messenger.rooms)[2]  # theirs: rounds 1 and 2, then ours
+    app.own_only(TenantShare(app.messenger.platform, 2, frozenset({0}), 22))
+    assert await close_job(app) == 1
+    assert messenger.closed_rooms == [ours_room]
