@@ -44,7 +44,7 @@ async def test_two_processes_claiming_overlapping_units_in_opposite_orders_do_no
 ) -> None:
     # Two processes' connections claim the same units at once, one in the opposite order of
     # the other. Inserted in those orders each would hold a unit the other waits for, and
-    # PostgreSQL would abort one tick with a deadlock (several per 40 rounds, measured).
+    # PostgreSQL would abort one tick with a deadlock (within 40 rounds, measured).
     first, second = [await PostgresDatabase.open(pg_url) for _ in range(2)]
     try:
         row = await first.fetchone(
