@@ -61,7 +61,7 @@ from bot.storage.members import MemberRepo
 from bot.storage.migrations import migrate
 from bot.storage.models import Member, Tenant
 from bot.storage.organizers import OrganizerRepo
-from bot.storage.outbox import OutboxRepo, Target, enqueue, message_key
+from bot.storage.outbox import LEASE, OutboxRepo, Target, enqueue, message_key
 from bot.storage.paths import PathRepo
 from bot.storage.profiles import ProfileRepo
 from bot.storage.seen_events import SeenEventRepo
@@ -80,6 +80,7 @@ PRUNE_JOB = "outbox-prune"
 # How long an incoming event's id is remembered: Slack retries within minutes, and a redelivery
 # to another process or after a restart comes soon after the first.
 SEEN_EVENTS_KEPT = timedelta(days=1)
+EXPIRED_LEASES_JOB = "outbox-expired-leases"
 NOT_A_MEMBER = (
     "You are no longer a member of {community}, so nothing was saved. If you rejoin, use the "
     "commands in the server or workspace again."
@@ -190,6 +191,7 @@ class App:
         self._admission = asyncio.Semaphore(settings.studybot_max_concurrent_commands)
         self._slow_admission = asyncio.Semaphore(settings.studybot_max_concurrent_slow_commands)
         self.add_job(Job(PRUNE_JOB, self.prune, timedelta(hours=1)))
+        self.add_job(Job(EXPIRED_LEASES_JOB, self.requeue_expired_leases, LEASE))
 
     @classmethod
     async def create(
@@ -314,6 +316,22 @@ class App:
         await self.db.close()
         if self._instance_lock is not None:
             self._instance_lock.release()
+
+    async def requeue_expired_leases(self, now: datetime) -> int:
+        """Give the rows of a sender that died mid-send (its lease ran out) back to the queue.
+
+        Only needed where several processes send (PostgreSQL): a process restarted at once
+        finds the dead one's lease still running, so start-up alone would leave its rows
+        `sending` for good, and every later message to their targets waiting behind them. With
+        the single-instance lock, start-up already returned every row another process left.
+        """
+        if self._instance_lock is not None:
+            return 0
+        requeued = await self.outbox.resume_interrupted(now, self.process_id, sole_sender=False)
+        if requeued:
+            log.warning("%d message(s) of a sender whose lease ran out go out again", requeued)
+            self.sender.kick()
+        return requeued
 
     async def prune(self, now: datetime) -> None:
         """Forget delivered and dropped messages after the retention period, and the ids of

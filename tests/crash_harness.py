@@ -2,6 +2,7 @@
 
     python -m tests.crash_harness DB RECORD --setup
     python -m tests.crash_harness DB RECORD --until 2026-03-04T12:00:00Z [--pause SPEC]
+    python -m tests.crash_harness postgresql://... RECORD --clock FILE --serve --armed FILE
 
 It runs the real app and cogs on a SQLite file with a manual clock that moves in hourly steps,
 running every job and draining the outbox at each step, as the console's `:advance` does. The clock is written to DB.clock before each step runs, so a restart resumes
@@ -16,6 +17,12 @@ kills it:
   before-send:TEXT    the sender is about to hand the first message whose "KIND:TARGET TEXT"
                       contains TEXT to the platform (the row is claimed for sending)
   after-send:TEXT     the platform accepted it (recorded), the row is not marked sent yet
+
+Several processes on one PostgreSQL database (tests/test_multiprocess_faults.py) use `--serve`:
+the test moves the shared clock file and says "step TIME" on each process's stdin; the process
+runs every job and drains the outbox at that time, then prints "STEPPED". `--armed FILE` holds
+one pause SPEC for them all: the first process to reach it takes it (renames the file away),
+so exactly one process pauses there, whichever it is.
 """
 
 from __future__ import annotations
@@ -45,7 +52,8 @@ from bot.ports import (
     MessageRef,
     UserRef,
 )
-from bot.storage.db import Tx
+from bot.storage.db import Database, Tx
+from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SqliteDatabase
 from cogs import load_all
 
@@ -80,41 +88,63 @@ SETUP = (
 class Pause:
     """One pause point per process: print where, then block until killed."""
 
-    def __init__(self, spec: str | None) -> None:
-        kind, _, match = (spec or "").partition(":")
-        self.spec, self.kind, self.match = spec, kind, match
+    def __init__(self, spec: str | None, armed: Path | None = None) -> None:
+        self.spec, self.armed = spec, armed
         self.done = False
 
     def check(self, kind: str, subjects: list[str]) -> None:
-        if self.done or kind != self.kind:
+        if self.done:
             return
-        hit = any(
-            s.startswith(self.match) if kind.endswith("commit") else self.match in s
-            for s in subjects
-        )
+        spec = self.spec
+        if self.armed is not None:
+            spec = self.armed.read_text() if self.armed.exists() else None
+        wanted, _, match = (spec or "").partition(":")
+        if kind != wanted:
+            return
+        hit = any(s.startswith(match) if kind.endswith("commit") else match in s for s in subjects)
+        if hit and self.armed is not None:
+            try:  # one process takes the armed pause; the others go on
+                self.armed.rename(self.armed.with_name(f"{self.armed.name}.{os.getpid()}"))
+            except FileNotFoundError:
+                return
         if hit:
             self.done = True
+            self.spec = spec
             print(f"PAUSED {self.spec}", flush=True)
             threading.Event().wait()  # until killed: holds the loop, the connection, any transaction
 
 
-def hook_claims(pause: Pause) -> None:
+async def _new_claims_sqlite(tx: Tx, mark: int) -> list[str]:
+    rows = await tx.fetchall("SELECT job FROM job_runs WHERE rowid > ?", (mark,))
+    return [r["job"] for r in rows]
+
+
+async def _new_claims_postgres(tx: Tx, mark: int) -> list[str]:
+    # The rows this transaction wrote carry its id (their xmin).
+    rows = await tx.fetchall("SELECT job FROM job_runs WHERE xmin = pg_current_xact_id()::xid")
+    return [r["job"] for r in rows]
+
+
+def hook_claims(pause: Pause, db: Database) -> None:
     """Watch every transaction for new job_runs rows (the claims) around its COMMIT."""
-    original = SqliteDatabase.transaction
+    backend = PostgresDatabase if isinstance(db, PostgresDatabase) else SqliteDatabase
+    new_claims = _new_claims_postgres if backend is PostgresDatabase else _new_claims_sqlite
+    original = backend.transaction
 
     @asynccontextmanager
-    async def transaction(self: SqliteDatabase) -> AsyncIterator[Tx]:
+    async def transaction(self: Database) -> AsyncIterator[Tx]:
         jobs: list[str] = []
-        async with original(self) as tx:
-            row = await tx.fetchone("SELECT COALESCE(MAX(rowid), 0) AS n FROM job_runs")
-            mark = row["n"] if row is not None else 0
+        async with original(self) as tx:  # type: ignore[arg-type]
+            mark = 0
+            if backend is SqliteDatabase:
+                row = await tx.fetchone("SELECT COALESCE(MAX(rowid), 0) AS n FROM job_runs")
+                mark = row["n"] if row is not None else 0
             yield tx
-            rows = await tx.fetchall("SELECT job FROM job_runs WHERE rowid > ?", (mark,))
-            jobs = [r["job"] for r in rows]
+            jobs = await new_claims(tx, mark)
             pause.check("before-commit", jobs)
         pause.check("after-commit", jobs)
 
-    SqliteDatabase.transaction = transaction  # type: ignore[method-assign]
+    backend.transaction = transaction  # type: ignore[method-assign]
 
 
 class FileMessenger:
@@ -171,8 +201,7 @@ def _clock_file(db: Path) -> Path:
     return db.with_name(db.name + ".clock")
 
 
-def _save_clock(db: Path, now: datetime) -> None:
-    path = _clock_file(db)
+def save_clock(path: Path, now: datetime) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(now.isoformat())
     with tmp.open("rb") as f:
@@ -180,33 +209,49 @@ def _save_clock(db: Path, now: datetime) -> None:
     tmp.replace(path)
 
 
+async def serve(app: App, clock: ManualClock) -> None:
+    """Run a step for each "step TIME" line on stdin (the time the test also wrote to the shared
+    clock file, which a restarted process starts from), until stdin closes."""
+    print("READY", flush=True)
+    while line := await asyncio.to_thread(sys.stdin.readline):
+        clock.set(datetime.fromisoformat(line.removeprefix("step ").strip()))
+        await app.scheduler.run_due()
+        await app.sender.drain()
+        print("STEPPED", flush=True)
+
+
 async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="a SQLite file or a postgresql:// URL")
     parser.add_argument("record", type=Path)
+    parser.add_argument("--clock", type=Path, help="the clock file (SQLite: next to DB)")
     parser.add_argument("--setup", action="store_true")
     parser.add_argument("--until", type=datetime.fromisoformat)
+    parser.add_argument("--serve", action="store_true", help="one step per 'step' on stdin")
     parser.add_argument("--pause")
+    parser.add_argument("--armed", type=Path)
     args = parser.parse_args(argv)
-    pause = Pause(args.pause)
-    clock_path = _clock_file(args.db)
+    pause = Pause(args.pause, args.armed)
+    clock_path = args.clock or _clock_file(Path(args.db))
     now = datetime.fromisoformat(clock_path.read_text()) if clock_path.exists() else START
     clock = ManualClock(now)
-    settings = Settings(_env_file=None, studybot_db=str(args.db), studybot_send_rate=0)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, studybot_db=args.db, studybot_send_rate=0)  # type: ignore[call-arg]
     app = await App.create(settings, clock, FileMessenger(args.record, pause, clock), load_all())
-    hook_claims(pause)  # after the migrations, which run in transactions of their own
+    hook_claims(pause, app.db)  # after the migrations, which run in transactions of their own
     try:
         if args.setup:
             for user, admin, line in SETUP:
                 actor = Actor(TENANT, user, user.upper(), "Crash test community", is_admin=admin)
                 reply = await app.handle_line(actor, line)
                 assert not reply.error, (line, reply.text)
-            _save_clock(args.db, clock.now())
+            save_clock(clock_path, clock.now())
             return 0
         await app.start(background=False)  # resume interrupted sends, catch up, drain
-        while clock.now() < args.until:
+        if args.serve:
+            await serve(app, clock)
+        while args.until is not None and clock.now() < args.until:
             clock.advance(STEP)
-            _save_clock(args.db, clock.now())
+            save_clock(clock_path, clock.now())
             await app.scheduler.run_due()
             await app.sender.drain()
     finally:

@@ -39,10 +39,14 @@ async def claim_many(
     """Claim many (job, period) units of one tenant with a few statements; returns those won.
 
     Set-based for ticks with thousands of due items: one multi-row INSERT per chunk, whose
-    RETURNING lists only the rows this call inserted.
+    RETURNING lists only the rows this call inserted. Units are inserted in sorted order: two
+    processes claiming overlapping sets then wait for each other's key in the same order, where
+    any order of their own would let each hold a key the other waits on (a deadlock on
+    PostgreSQL, which aborts one tick).
     """
     won: set[tuple[str, str]] = set()
     claimed_at = to_db(now)
+    units = sorted(set(units))
     for start in range(0, len(units), _CLAIM_CHUNK):
         chunk = units[start : start + _CLAIM_CHUNK]
         values = ", ".join("(?, ?, ?, ?)" for _ in chunk)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import pytest
 
-from bot.app import App
+from bot.app import EXPIRED_LEASES_JOB, App
 from bot.clock import ManualClock
 from bot.commands import (
     MAX_FILE_BYTES,
@@ -22,9 +22,11 @@ from bot.commands import (
     command,
 )
 from bot.config import Settings
+from bot.ports import Message
 from bot.shards import TenantShare
 from bot.storage.instance_lock import AlreadyRunning
 from bot.storage.models import Member
+from bot.storage.outbox import LEASE, Target, enqueue
 from tests.fakes.recording import RecordingMessenger
 from tests.helpers import START, actor, say
 
@@ -223,3 +225,26 @@ async def test_a_process_with_a_share_runs_jobs_only_for_its_active_communities(
     assert not await app.runs_jobs_for(theirs.id)
     await app.tenant_removed(mine.external_id)
     assert not await app.runs_jobs_for(mine.id)
+
+
+async def test_a_dead_senders_message_goes_out_again_once_its_lease_ran_out(
+    app: App, settings: Settings, clock: ManualClock
+) -> None:
+    # A second process, as on PostgreSQL (no single-instance lock); restarted or not, nothing
+    # else would give the dead sender's row back.
+    other_messenger = RecordingMessenger()
+    other = await App.create(settings, clock, other_messenger, [], single_instance=False)
+    try:
+        tenant = await app.tenants.ensure("test", "T1", "", clock.now())
+        async with app.db.transaction() as tx:
+            await enqueue(tx, tenant.id, "k", Target.dm("alice"), Message("hello"), clock.now())
+        await app.outbox.claim_due(clock.now(), 10, "process-killed-mid-send")
+        clock.advance(LEASE / 2)
+        assert EXPIRED_LEASES_JOB in [job.name for job in other.jobs]
+        assert await other.requeue_expired_leases(clock.now()) == 0  # its lease still runs
+        clock.advance(LEASE)
+        assert await other.requeue_expired_leases(clock.now()) == 1
+        await other.sender.drain()
+    finally:
+        await other.close()
+    assert other_messenger.texts() == ["hello"]
