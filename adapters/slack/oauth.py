@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from logging import Logger
 
@@ -28,8 +29,13 @@ STATE_LIFETIME = timedelta(minutes=10)
 
 
 class DatabaseInstallationStore(AsyncInstallationStore):
-    def __init__(self, repo: SlackInstallationRepo) -> None:
+    def __init__(
+        self,
+        repo: SlackInstallationRepo,
+        on_installed: Callable[[StoredInstallation], Awaitable[None]],
+    ) -> None:
         self._repo = repo
+        self._on_installed = on_installed  # the workspace is (back) in, perhaps with a new token
 
     @property
     def logger(self) -> Logger:
@@ -41,19 +47,19 @@ class DatabaseInstallationStore(AsyncInstallationStore):
     async def async_save_bot(self, bot: Bot) -> None:
         if bot.team_id is None:  # an org-wide (Enterprise Grid) install has no one workspace
             raise ValueError("org-wide installs are not supported: install per workspace")
-        await self._repo.save(
-            StoredInstallation(
-                team_id=bot.team_id,
-                enterprise_id=bot.enterprise_id,
-                team_name=bot.team_name or "",
-                app_id=bot.app_id or "",
-                bot_token=bot.bot_token,
-                bot_id=bot.bot_id,
-                bot_user_id=bot.bot_user_id,
-                bot_scopes=",".join(bot.bot_scopes),
-                installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
-            )
+        stored = StoredInstallation(
+            team_id=bot.team_id,
+            enterprise_id=bot.enterprise_id,
+            team_name=bot.team_name or "",
+            app_id=bot.app_id or "",
+            bot_token=bot.bot_token,
+            bot_id=bot.bot_id,
+            bot_user_id=bot.bot_user_id,
+            bot_scopes=",".join(bot.bot_scopes),
+            installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
         )
+        await self._repo.save(stored)
+        await self._on_installed(stored)
         log.info("Slack workspace %s (%s) installed the app", bot.team_id, bot.team_name)
 
     async def async_find_bot(

@@ -315,7 +315,7 @@ async def build_oauth_mode(config: SlackConfig, factory: AppFactory, clock: Cloc
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         install_page_rendering_enabled=False,  # straight to Slack's consent page
-        installation_store=DatabaseInstallationStore(repo),
+        installation_store=DatabaseInstallationStore(repo, workspaces.installed),
         installation_store_bot_only=True,
         state_store=DatabaseStateStore(repo, clock),
         state_expiration_seconds=int(STATE_LIFETIME.total_seconds()),

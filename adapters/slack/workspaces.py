@@ -31,7 +31,7 @@ from bot.ports import (
 )
 from bot.storage.dm_channels import DmChannelRepo
 from bot.storage.models import Tenant
-from bot.storage.slack_installations import SlackInstallationRepo
+from bot.storage.slack_installations import SlackInstallationRepo, StoredInstallation
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,13 @@ class SlackWorkspaces:
             )
             self._adapters[team_id] = adapter
             return adapter
+
+    async def installed(self, stored: StoredInstallation) -> None:
+        """Installed, or installed again: the next request builds the adapter with the new
+        token, and a community the app was removed from resumes its jobs."""
+        self._adapters.pop(stored.team_id, None)
+        assert self._attached is not None
+        await self._attached.app.tenant_added(stored.team_id, stored.team_name)
 
     async def _removed(self, tenant: Tenant) -> None:
         """Uninstalled, tokens revoked, or the tenant removed: forget the token everywhere."""

@@ -93,6 +93,16 @@ async def install_second(http: httpx.AsyncClient, base: str, fake: FakeSlack) ->
     await post_event(http, base, app_home_opened_event("U0ALICE", team_id=SECOND.team_id))
 
 
+async def uninstall_second(http: httpx.AsyncClient, base: str, database: str) -> None:
+    """app_uninstalled from the second workspace; its installation is gone once handled."""
+    await post_event(http, base, app_uninstalled_event(team_id=SECOND.team_id))
+    for _ in range(50):  # handled after the ack
+        if await installed(database, SECOND.team_id) is None:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the installation was not deleted")
+
+
 async def installed(database: str, team_id: str) -> str | None:
     """The stored bot token of a workspace, read as another process would."""
     db = await open_database(database)
@@ -172,15 +182,27 @@ async def test_an_uninstalled_workspace_is_forgotten(
     async with httpx.AsyncClient() as http:
         await install_second(http, worker, fake)
         await fake.wait_for_call("views.publish")
-        await post_event(http, worker, app_uninstalled_event(team_id=SECOND.team_id))
-        for _ in range(50):
-            if await installed(database_url, SECOND.team_id) is None:
-                break
-            await asyncio.sleep(0.05)
-        assert await installed(database_url, SECOND.team_id) is None
+        await uninstall_second(http, worker, database_url)
         calls = len(fake.calls)
         await post_event(http, worker, app_home_opened_event("U0ALICE", team_id=SECOND.team_id))
     assert [c.method for c in fake.calls[calls:]] == []
+
+
+async def test_a_reinstall_serves_the_workspace_again_with_its_new_token(
+    worker: str, fake: FakeSlack, database_url: str
+) -> None:
+    renewed = FakeInstall(SECOND.team_id, SECOND.team_name, "xoxb-second-renewed", "U0BOT2")
+    async with httpx.AsyncClient() as http:
+        await install_second(http, worker, fake)
+        await fake.wait_for_call("views.publish")
+        await uninstall_second(http, worker, database_url)
+        fake.grant("code-2", renewed)
+        state, cookie = await start_install(http, worker)
+        assert (await finish_install(http, worker, state, cookie, code="code-2")).status_code == 200
+        await post_event(http, worker, app_home_opened_event("U0ALICE", team_id=SECOND.team_id))
+        published = await fake.wait_for_call("views.publish", count=2)
+    assert published.headers["Authorization"] == f"Bearer {renewed.bot_token}"
+    assert await installed(database_url, SECOND.team_id) == renewed.bot_token
 
 
 async def test_a_state_from_one_worker_is_accepted_by_another(
