@@ -4,13 +4,13 @@ Each installed workspace gets its own `SlackAdapter` (bolt app, Web API client w
 workspace's bot token, user and admin caches), built on its first request or message and shared
 by the one core `App`. A request is routed by the team id bolt reads from it, before its
 signature is checked (each workspace's bolt app verifies it); bolt's authorize then loads the
-same installation for the request. `InstalledMessenger` does the same for outgoing messages: the
+same installation for the request. Nothing here outlives a change another worker makes: each
+lookup reads the installation, and a new token builds a new adapter. `InstalledMessenger` does the same for outgoing messages: the
 tenant of a message picks the installation and so the token.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -53,8 +53,7 @@ class SlackWorkspaces:
     def __init__(self, renderer: Renderer) -> None:
         self._renderer = renderer
         self._attached: _Attached | None = None
-        self._adapters: dict[str, SlackAdapter] = {}
-        self._building = asyncio.Lock()  # two first requests of one workspace build it once
+        self._adapters: dict[str, SlackAdapter] = {}  # by team id
 
     def attach(self, app: App, repo: SlackInstallationRepo, options: WorkspaceOptions) -> None:
         """The core app (and what needs its database), built after the messenger: the app's
@@ -63,47 +62,49 @@ class SlackWorkspaces:
         app.on_tenant_removed(self._removed)
 
     async def adapter(self, team_id: str | None) -> SlackAdapter | None:
-        """The workspace's adapter; None when it has not installed the app (or removed it)."""
+        """The workspace's adapter; None when it has not installed the app (or removed it).
+
+        The installation is read on every call: another worker may have seen the workspace
+        uninstall the app or install it again with a new token."""
         if not team_id:
             return None
+        assert self._attached is not None, "attach() the core app first"
+        stored = await self._attached.repo.find(team_id)
+        if stored is None:
+            self._adapters.pop(team_id, None)
+            return None
         known = self._adapters.get(team_id)
-        if known is not None:
-            return known
-        async with self._building:
-            if team_id in self._adapters:
-                return self._adapters[team_id]
-            assert self._attached is not None, "attach() the core app first"
-            app, options = self._attached.app, self._attached.options
-            stored = await self._attached.repo.find(team_id)
-            if stored is None:
-                return None
-            client = AsyncWebClient(
-                token=stored.bot_token, base_url=options.api_url or AsyncWebClient.BASE_URL
-            )
-            installation = Installation(
-                team_id=stored.team_id,
-                team_name=stored.team_name,
-                bot_user_id=stored.bot_user_id,
-                bot_id=stored.bot_id,
-            )
-            messenger = SlackMessenger(client, installation, self._renderer)
-            messenger.store_dm_channels(DmChannelRepo(app.db))
-            adapter = SlackAdapter(
-                app,
-                client,
-                messenger,
-                self._renderer,
-                signing_secret=options.signing_secret,
-                admin_usergroup=options.admin_usergroup,
-                oauth_settings=options.oauth_settings,
-            )
-            self._adapters[team_id] = adapter
-            return adapter
+        if known is None or known.client.token != stored.bot_token:
+            known = self._adapters[team_id] = self._build(stored)
+        return known
+
+    def _build(self, stored: StoredInstallation) -> SlackAdapter:
+        assert self._attached is not None
+        app, options = self._attached.app, self._attached.options
+        client = AsyncWebClient(
+            token=stored.bot_token, base_url=options.api_url or AsyncWebClient.BASE_URL
+        )
+        installation = Installation(
+            team_id=stored.team_id,
+            team_name=stored.team_name,
+            bot_user_id=stored.bot_user_id,
+            bot_id=stored.bot_id,
+        )
+        messenger = SlackMessenger(client, installation, self._renderer)
+        messenger.store_dm_channels(DmChannelRepo(app.db))
+        return SlackAdapter(
+            app,
+            client,
+            messenger,
+            self._renderer,
+            signing_secret=options.signing_secret,
+            admin_usergroup=options.admin_usergroup,
+            oauth_settings=options.oauth_settings,
+        )
 
     async def installed(self, stored: StoredInstallation) -> None:
-        """Installed, or installed again: the next request builds the adapter with the new
-        token, and a community the app was removed from resumes its jobs."""
-        self._adapters.pop(stored.team_id, None)
+        """Installed, or installed again: a community the app was removed from resumes its
+        jobs (its next request builds the adapter with the new token)."""
         assert self._attached is not None
         await self._attached.app.tenant_added(stored.team_id, stored.team_name)
 
@@ -111,7 +112,6 @@ class SlackWorkspaces:
         """Uninstalled, tokens revoked, or the tenant removed: forget the token everywhere."""
         if tenant.platform != "slack":
             return
-        self._adapters.pop(tenant.external_id, None)
         assert self._attached is not None
         await self._attached.repo.delete(tenant.external_id)
 

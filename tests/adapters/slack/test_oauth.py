@@ -31,6 +31,7 @@ from tests.fakes.slack import (
 from tests.postgres import PostgresServer
 
 SECOND = FakeInstall("T0SECOND", "Second Group", "xoxb-second-workspace", "U0BOT2", "B0BOT2")
+RENEWED = FakeInstall(SECOND.team_id, SECOND.team_name, "xoxb-second-renewed", "U0BOT2", "B0BOT2")
 
 
 def oauth_settings(database: str, fake: FakeSlack) -> Settings:
@@ -191,18 +192,17 @@ async def test_an_uninstalled_workspace_is_forgotten(
 async def test_a_reinstall_serves_the_workspace_again_with_its_new_token(
     worker: str, fake: FakeSlack, database_url: str
 ) -> None:
-    renewed = FakeInstall(SECOND.team_id, SECOND.team_name, "xoxb-second-renewed", "U0BOT2")
     async with httpx.AsyncClient() as http:
         await install_second(http, worker, fake)
         await fake.wait_for_call("views.publish")
         await uninstall_second(http, worker, database_url)
-        fake.grant("code-2", renewed)
+        fake.grant("code-2", RENEWED)
         state, cookie = await start_install(http, worker)
         assert (await finish_install(http, worker, state, cookie, code="code-2")).status_code == 200
         await post_event(http, worker, app_home_opened_event("U0ALICE", team_id=SECOND.team_id))
         published = await fake.wait_for_call("views.publish", count=2)
-    assert published.headers["Authorization"] == f"Bearer {renewed.bot_token}"
-    assert await installed(database_url, SECOND.team_id) == renewed.bot_token
+    assert published.headers["Authorization"] == f"Bearer {RENEWED.bot_token}"
+    assert await installed(database_url, SECOND.team_id) == RENEWED.bot_token
 
 
 async def test_a_state_from_one_worker_is_accepted_by_another(
@@ -227,7 +227,14 @@ async def test_a_state_from_one_worker_is_accepted_by_another(
             assert again.status_code != 200
             await post_event(http, one, app_home_opened_event("U0ALICE", team_id=SECOND.team_id))
             published = await fake.wait_for_call("views.publish")
-        assert published.headers["Authorization"] == f"Bearer {SECOND.bot_token}"
+            assert published.headers["Authorization"] == f"Bearer {SECOND.bot_token}"
+            # Installed again through the other worker: the first one uses the new token.
+            fake.grant("code-2", RENEWED)
+            state, cookie = await start_install(http, other)
+            assert (await finish_install(http, other, state, cookie, "code-2")).status_code == 200
+            await post_event(http, one, app_home_opened_event("U0ALICE", team_id=SECOND.team_id))
+            renewed = await fake.wait_for_call("views.publish", count=2)
+        assert renewed.headers["Authorization"] == f"Bearer {RENEWED.bot_token}"
     finally:
         assert await first.finish() == 0
         assert await second.finish() == 0
