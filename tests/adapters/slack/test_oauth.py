@@ -31,6 +31,8 @@ from tests.fakes.slack import (
 from tests.postgres import PostgresServer
 
 SECOND = FakeInstall("T0SECOND", "Second Group", "xoxb-second-workspace", "U0BOT2", "B0BOT2")
+# A worker opens its database and migrates it before it serves: slow on a loaded 2-core CI.
+STARTUP = 30.0
 RENEWED = FakeInstall(SECOND.team_id, SECOND.team_name, "xoxb-second-renewed", "U0BOT2", "B0BOT2")
 
 
@@ -59,7 +61,7 @@ async def worker(fake: FakeSlack, database_url: str, clock: ManualClock) -> Asyn
     running = Running(
         oauth_settings(database_url, fake), clock, http=True, port=0, host="127.0.0.1"
     )
-    port = await running.started()
+    port = await running.started(timeout=STARTUP)
     yield f"http://127.0.0.1:{port}"
     assert await running.finish() == 0
 
@@ -214,8 +216,8 @@ async def test_a_state_from_one_worker_is_accepted_by_another(
     first = Running(settings, clock, http=True, port=0, host="127.0.0.1")
     second = Running(settings, clock, http=True, port=0, host="127.0.0.1")
     one, other = (
-        f"http://127.0.0.1:{await first.started()}",
-        f"http://127.0.0.1:{await second.started()}",
+        f"http://127.0.0.1:{await first.started(timeout=STARTUP)}",
+        f"http://127.0.0.1:{await second.started(timeout=STARTUP)}",
     )
     fake.grant("code-1", SECOND)
     try:

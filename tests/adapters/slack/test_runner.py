@@ -75,9 +75,9 @@ class Running:
             )
         )
 
-    async def started(self) -> int:
+    async def started(self, timeout: float = 5) -> int:  # noqa: ASYNC109 - a startup deadline
         done, _ = await asyncio.wait(
-            {self.task, self.ready}, timeout=5, return_when="FIRST_COMPLETED"
+            {self.task, self.ready}, timeout=timeout, return_when="FIRST_COMPLETED"
         )
         assert self.ready in done, f"run() ended early with {self.task.result()}"
         return self.ready.result()
