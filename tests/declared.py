@@ -35,7 +35,15 @@ def real_commands() -> list[Command]:
 
 # Tables outside any tenant: the migration ledger, tenants themselves (keyed by id), and the
 # installation's own values (its signing secret).
-UNSCOPED = {"schema_migrations", "tenants", "instance_settings"}
+# Slack's OAuth tables come before any tenant: a request is routed to its workspace by the
+# installation (team id -> token) and an install's state belongs to no workspace yet.
+UNSCOPED = {
+    "schema_migrations",
+    "tenants",
+    "instance_settings",
+    "slack_installations",
+    "slack_oauth_states",
+}
 
 _SAMPLES: dict[OptionType, str] = {
     OptionType.TEXT: "practised SQL joins",
