@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str | None = None
     slack_admin_usergroup: str | None = None
+    # OAuth installs (HTTP mode only): with both set, any workspace may install the app at
+    # /slack/install and SLACK_BOT_TOKEN is not used (docs/slack-setup.md).
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     # Only `python -m bot doctor` uses it: an app configuration token (xoxe.xoxp-..., made at
     # api.slack.com/apps > Your App Configuration Tokens) lets it read the app's settings that
     # no bot token can see, such as whether the Messages tab is on.
@@ -79,6 +83,8 @@ class Settings(BaseSettings):
         "slack_signing_secret",
         "slack_api_url",
         "slack_admin_usergroup",
+        "slack_client_id",
+        "slack_client_secret",
         "slack_config_token",
         mode="before",
     )

@@ -36,7 +36,16 @@ def real_commands() -> list[Command]:
 # Tables outside any tenant: the migration ledger, tenants themselves (keyed by id), the
 # installation's own values (its signing secret), and the ids of incoming events, checked
 # before the event's tenant is known (platform ids are unique across tenants).
-UNSCOPED = {"schema_migrations", "tenants", "instance_settings", "seen_events"}
+# Slack's OAuth tables come before any tenant: a request is routed to its workspace by the
+# installation (team id -> token) and an install's state belongs to no workspace yet.
+UNSCOPED = {
+    "schema_migrations",
+    "tenants",
+    "instance_settings",
+    "seen_events",
+    "slack_installations",
+    "slack_oauth_states",
+}
 
 _SAMPLES: dict[OptionType, str] = {
     OptionType.TEXT: "practised SQL joins",

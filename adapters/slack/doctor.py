@@ -18,27 +18,11 @@ from adapters.slack.runner import (
     installation_of,
     make_client,
 )
+from adapters.slack.scopes import BOT_SCOPES
 from bot.config import Settings
 from bot.doctor import Finding
 from bot.ports import ChannelCheck, ChannelUse
 
-# The bot token scopes slack/manifest.yml asks for (tests/adapters/slack/test_manifest.py
-# keeps the two in step).
-BOT_SCOPES = frozenset(
-    {
-        "channels:join",
-        "channels:read",
-        "chat:write",
-        "commands",
-        "files:read",
-        "files:write",
-        "groups:read",
-        "im:write",
-        "mpim:write",
-        "usergroups:read",
-        "users:read",
-    }
-)
 APP_HOME = "Features > App Home > Show Tabs"
 REINSTALL = (
     "add them under OAuth & Permissions > Scopes > Bot Token Scopes (or paste slack/manifest.yml "

@@ -19,6 +19,7 @@ from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -93,13 +94,16 @@ class Origin:
 
 
 class _QuietTokenWarning(logging.Filter):
-    """bolt warns that SLACK_BOT_TOKEN from the environment is unused: we pass a client."""
+    """bolt warns that SLACK_BOT_TOKEN from the environment is unused (we pass a client), and in
+    OAuth mode that the client's token is ignored (bolt authorizes each request itself; the
+    adapter's client with that same installation's token serves the adapter's own calls)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
+        message = record.getMessage()
+        return "`token` will be unused" not in message and "will be ignored" not in message
 
 
-def _bolt_logger() -> logging.Logger:
+def bolt_logger() -> logging.Logger:
     logger = logging.getLogger("adapters.slack.bolt")
     if not any(isinstance(f, _QuietTokenWarning) for f in logger.filters):
         logger.addFilter(_QuietTokenWarning())
@@ -119,6 +123,7 @@ class SlackAdapter:
         signing_secret: str,
         admin_usergroup: str | None = None,
         ack_budget: float = ACK_BUDGET,
+        oauth_settings: AsyncOAuthSettings | None = None,
     ) -> None:
         if not signing_secret:
             raise ValueError("a signing secret is required: request verification is never off")
@@ -138,7 +143,10 @@ class SlackAdapter:
             client=client,
             signing_secret=signing_secret,
             before_authorize=self._only_our_workspace,
-            logger=_bolt_logger(),
+            logger=bolt_logger(),
+            # OAuth mode (adapters/slack/workspaces.py): bolt authorizes each request from the
+            # stored installation; also keeps bolt from building OAuth settings of its own.
+            oauth_settings=oauth_settings,
         )
         self.bolt.use(self._first_sight)
         self.bolt.command("/study")(self._on_command)

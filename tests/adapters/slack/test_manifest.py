@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from adapters.slack.doctor import BOT_SCOPES
 from adapters.slack.listeners import EVENTS
+from adapters.slack.scopes import BOT_SCOPES
 
 MANIFEST = Path(__file__).resolve().parents[3] / "slack" / "manifest.yml"
 

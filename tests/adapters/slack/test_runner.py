@@ -75,9 +75,9 @@ class Running:
             )
         )
 
-    async def started(self) -> int:
+    async def started(self, timeout: float = 5) -> int:  # noqa: ASYNC109 - a startup deadline
         done, _ = await asyncio.wait(
-            {self.task, self.ready}, timeout=5, return_when="FIRST_COMPLETED"
+            {self.task, self.ready}, timeout=timeout, return_when="FIRST_COMPLETED"
         )
         assert self.ready in done, f"run() ended early with {self.task.result()}"
         return self.ready.result()
@@ -185,17 +185,25 @@ async def test_rejected_tokens_exit_with_one_line(
     assert not (tmp_path / "slack.sqlite3").exists()  # failed before opening the database
 
 
-async def test_oauth_environment_is_refused(
+@pytest.mark.parametrize(
+    ("client", "http", "expected"),
+    [
+        ({"slack_client_id": "1.2", "slack_client_secret": "x"}, False, "need HTTP mode"),
+        ({"slack_client_id": "1.2"}, True, "need both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"),
+        ({"slack_client_secret": "x"}, True, "need both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"),
+    ],
+)
+async def test_an_incomplete_oauth_configuration_exits_with_one_line(
     fake: FakeSlack,
     tmp_path: Path,
     clock: ManualClock,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    client: dict[str, str],
+    http: bool,
+    expected: str,
 ) -> None:
-    """bolt would silently switch to multi-workspace OAuth; the bot says why it won't start."""
-    monkeypatch.setenv("SLACK_CLIENT_ID", "1.2")
-    monkeypatch.setenv("SLACK_CLIENT_SECRET", "x")
-    settings = slack_settings(tmp_path, fake)
-    code = await run(settings, factory_for(settings), http=True, port=0, clock=clock)
+    """OAuth installs need the client id and secret, and HTTP mode (Slack redirects a browser)."""
+    settings = slack_settings(tmp_path, fake, **client)
+    code = await run(settings, factory_for(settings), http=http, port=0, clock=clock)
     assert code == 2
-    assert "unset SLACK_CLIENT_ID" in capsys.readouterr().err
+    assert expected in capsys.readouterr().err

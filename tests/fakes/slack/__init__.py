@@ -38,7 +38,7 @@ from tests.fakes.slack.models import (
     FakeUser,
     RecordedCall,
 )
-from tests.fakes.slack.server import FakeSlack
+from tests.fakes.slack.server import FakeInstall, FakeSlack
 from tests.fakes.slack.signing import FORM, bolt_request, sign
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "OTHER_TEAM_ID",
     "SIGNING_SECRET",
     "TEAM_ID",
+    "FakeInstall",
     "FakeSlack",
     "FakeUser",
     "RecordedCall",

@@ -14,6 +14,9 @@ One aiohttp server on 127.0.0.1:0. The real `slack_sdk` / `slack_bolt` code talk
 - Files members pick: `share_file(name, data)` gives the file object a view submission
   carries; `files.info` describes it and its `url_private_download` serves the bytes to the
   bot token only (others get an HTML sign-in page, as on Slack), recorded in `downloads`.
+- OAuth: `grant(code, install)` makes `oauth.v2.access` (with the app's client id and secret,
+  HTTP Basic) exchange that code, once, for the install's bot token; `auth.test` with that token
+  then names the install's workspace.
 - Socket Mode: `apps.connections.open` returns `ws://.../socket`; on connect the fake sends
   `hello`; `push_envelope(...)` sends an envelope and `wait_for_ack(envelope_id)` returns the ack.
 
@@ -29,9 +32,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import WSMsgType, web
 
-from adapters.slack.doctor import BOT_SCOPES
+from adapters.slack.scopes import BOT_SCOPES
 from tests.fakes.slack.models import (
     APP_ID,
     BOT_ID,
@@ -85,6 +89,17 @@ class _Failure:
     after: int = 0  # calls answered normally before this failure starts
 
 
+@dataclass(frozen=True)
+class FakeInstall:
+    """A workspace installing the app through OAuth, and the bot token Slack gives it."""
+
+    team_id: str
+    team_name: str
+    bot_token: str
+    bot_user_id: str = BOT_USER_ID
+    bot_id: str = BOT_ID
+
+
 @dataclass
 class FakeSlack:
     """The fake server; use as `async with FakeSlack() as fake:`."""
@@ -112,6 +127,12 @@ class FakeSlack:
     scopes: set[str] = field(default_factory=lambda: set(BOT_SCOPES))
     # The app's configuration as apps.manifest.export returns it (to a configuration token).
     manifest: JSON = field(default_factory=dict)
+    # OAuth: the app's credentials, and the codes Slack's consent page handed out (code ->
+    # install), each exchanged once by oauth.v2.access.
+    client_id: str = "1111.2222"
+    client_secret: str = "fake-client-secret"
+    codes: dict[str, FakeInstall] = field(default_factory=dict)
+    installed: dict[str, FakeInstall] = field(default_factory=dict)  # bot token -> install
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[_Failure]] = {}
@@ -240,6 +261,8 @@ class FakeSlack:
             RecordedCall(method, args, dict(request.headers), _now(), body, request.path)
         )
 
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_v2_access(args, request))
         token = _bearer(request.headers.get("Authorization", "")) or str(args.get("token", ""))
         if not token:
             return _ok_false("not_authed")
@@ -280,15 +303,40 @@ class FakeSlack:
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ids):06d}"
 
+    def grant(self, code: str, install: FakeInstall) -> None:
+        self.codes[code] = install
+
+    def _oauth_v2_access(self, args: JSON, request: web.Request) -> JSON:
+        credentials = aiohttp.BasicAuth.decode(request.headers.get("Authorization", ""))
+        if (credentials.login, credentials.password) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        install = self.codes.pop(str(args.get("code", "")), None)
+        if install is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.installed[install.bot_token] = install
+        return {
+            "ok": True,
+            "app_id": APP_ID,
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": ",".join(sorted(self.scopes)),
+            "token_type": "bot",
+            "access_token": install.bot_token,
+            "bot_user_id": install.bot_user_id,
+            "team": {"id": install.team_id, "name": install.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
     def _m_auth_test(self, args: JSON, token: str) -> JSON:
+        install = self.installed.get(token)
         return {
             "ok": True,
             "url": "https://study-group.slack.com/",
-            "team": self.team_name,
+            "team": install.team_name if install else self.team_name,
             "user": "studybot",
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
+            "team_id": install.team_id if install else self.team_id,
+            "user_id": install.bot_user_id if install else self.bot_user_id,
+            "bot_id": install.bot_id if install else self.bot_id,
             "is_enterprise_install": False,
         }
 
