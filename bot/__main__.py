@@ -1,4 +1,4 @@
-"""The composition root: `python -m bot {console,discord,slack,dashboard,migrate,backup,doctor}`.
+"""The composition root: `python -m bot {console,discord,slack,dashboard,migrate,backup,copy,doctor}`.
 
 The only module in `bot/` that knows the cogs and the adapters: it builds the app from the
 chosen adapter's messenger, the cogs, storage and the scheduler.
@@ -22,8 +22,9 @@ from bot.doctor import PlatformProbe, examine, report
 from bot.ports import Messenger
 from bot.shards import SHARDS_USAGE
 from bot.storage.connect import describe, is_postgres, open_database, sqlite_path
+from bot.storage.copy import CopiedTable, CopyRefused, copy_locations
 from bot.storage.db import CorruptDatabase
-from bot.storage.instance_lock import AlreadyRunning
+from bot.storage.instance_lock import AlreadyRunning, describe_this_process
 from bot.storage.migrations import NoMigrations, SchemaTooNew, migrate
 from bot.storage.sqlite import SqliteDatabase
 
@@ -104,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("path", type=Path)
     backup.add_argument("--db", help=DB_HELP)
+    copy = sub.add_parser(
+        "copy", help="copy every community's data into another, empty database (either backend)"
+    )
+    copy.add_argument("--from", dest="source", required=True, help="the database to copy")
+    copy.add_argument("--to", dest="target", required=True, help="an empty database to fill")
     doctor = sub.add_parser("doctor", help="check the setup and say exactly what to fix")
     doctor.add_argument(
         "platform",
@@ -183,6 +189,25 @@ async def _backup(settings: Settings, database: str | None, target: Path) -> int
     return 0
 
 
+async def _copy(source: str, target: str) -> int:
+    started = SystemClock().now()
+    print(f"copying {describe(source)} -> {describe(target)}")
+
+    def show(table: CopiedTable) -> None:
+        print(f"  {table.name:<24} {table.rows:>10,} rows")
+
+    try:
+        copied = await copy_locations(
+            source, target, started, describe_this_process(started.isoformat()), show
+        )
+    except CopyRefused as exc:
+        print(f"studybot: nothing copied: {exc}", file=sys.stderr)
+        return 1
+    total = sum(t.rows for t in copied)
+    print(f"copied {total:,} rows in {len(copied)} tables into {describe(target)}")
+    return 0
+
+
 class RedactingFormatter(logging.Formatter):
     """Blanks every configured secret in the final line, tracebacks included."""
 
@@ -257,6 +282,8 @@ async def _main(argv: list[str]) -> int:
         return await _migrate(settings, args.db)
     if command == "backup":
         return await _backup(settings, args.db, args.path)
+    if command == "copy":
+        return await _copy(args.source, args.target)
     if command == "doctor":
         return await _doctor(settings, args.platform or settings.default_platform(), args.db)
     if command == "dashboard":

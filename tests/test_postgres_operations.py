@@ -3,8 +3,10 @@ and a clear one-line error (without the password) when the server cannot be reac
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +74,15 @@ def test_an_unreachable_server_is_one_clear_line_without_the_password() -> None:
     line = _one_line_error(bot("migrate", "--db", url))
     assert "cannot connect to PostgreSQL at postgresql://studybot@127.0.0.1" in line
     assert "hunter2secret" not in line
+
+
+def test_copy_moves_a_console_community_into_postgresql_once(
+    empty_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "studybot.sqlite3"
+    bot_with_input(["console", "--db", str(source)], "/checkin wrote SQL joins skills: sql\n")
+    copied = bot("copy", "--from", f"sqlite:///{source}", "--to", empty_url)
+    assert copied.returncode == 0, copied.stderr
+    assert re.search(r"^  checkins +1 rows$", copied.stdout, re.MULTILINE), copied.stdout
+    again = _one_line_error(bot("copy", "--from", str(source), "--to", empty_url))
+    assert "nothing copied" in again and "already holds data" in again

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib import resources
@@ -128,7 +129,7 @@ async def migrate(
             for statement in statements(migration.script(db.dialect)):
                 await tx.execute(statement)
             if db.dialect == "postgresql":
-                await _identities_past_copied_rows(tx)
+                await identities_past_copied_rows(tx)
             await tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.name, to_db(now)),
@@ -186,18 +187,21 @@ def for_postgres(script: str) -> str:
     return script
 
 
-async def _identities_past_copied_rows(tx: Tx) -> None:
-    """A migration that rebuilds a table copies its ids, which an identity column does not
-    count: start each one after the highest id already taken."""
+async def identities_past_copied_rows(tx: Tx, issued: Mapping[str, int] | None = None) -> None:
+    """A migration that rebuilds a table, or `python -m bot copy`, copies its ids, which an
+    identity column does not count: start each one after the highest id already taken, or
+    after `issued[table]` (the id another database handed out last) when that is higher."""
     columns = await tx.fetchall(
         "SELECT table_name, column_name FROM information_schema.columns"
         " WHERE table_schema = current_schema() AND is_identity = 'YES'"
     )
     for column in columns:
         table, name = column["table_name"], column["column_name"]
+        floor = (issued or {}).get(table, 0)
         await tx.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', '{name}'),"
-            f" COALESCE((SELECT MAX({name}) FROM {table}), 0) + 1, false)"
+            f" GREATEST(COALESCE((SELECT MAX({name}) FROM {table}), 0), ?) + 1, false)",
+            (floor,),
         )
 
 
