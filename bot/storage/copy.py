@@ -66,7 +66,7 @@ async def copy_locations(
     Raises AlreadyRunning while a bot uses either SQLite file, CopyRefused when the copy cannot
     be made without loss.
     """
-    if describe(source) == describe(target):
+    if _same_place(source, target):
         raise CopyRefused("--from and --to name the same database")
     async with AsyncExitStack() as stack:
         for location in (source, target):
@@ -82,6 +82,12 @@ async def copy_locations(
             await migrate(db, now)
             databases.append(db)
         return await copy_database(databases[0], databases[1], progress=progress)
+
+
+def _same_place(source: str | Path, target: str | Path) -> bool:
+    if is_postgres(source) or is_postgres(target):
+        return describe(source) == describe(target)
+    return sqlite_path(source).resolve() == sqlite_path(target).resolve()
 
 
 async def copy_database(

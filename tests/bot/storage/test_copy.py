@@ -172,3 +172,13 @@ async def test_the_counts_are_reported_as_each_table_is_copied(source: str, targ
     seen: list[CopiedTable] = []
     copied = await copy_locations(source, target, START, HOLDER, seen.append)
     assert seen == copied
+
+
+async def test_a_copy_onto_itself_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the same file, named relatively and absolutely
+    with pytest.raises(CopyRefused, match="the same database"):
+        await copy_locations(
+            "sqlite:///studybot.sqlite3", tmp_path / "studybot.sqlite3", START, HOLDER
+        )
