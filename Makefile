@@ -69,7 +69,7 @@ test: check browser postgres
 	STUDYBOT_BROWSER_TESTS=required STUDYBOT_POSTGRES_TESTS=required \
 	  $(BIN)/python -m pytest $(PARALLEL) $(ARGS)
 	STUDYBOT_TEST_DATABASE=postgresql STUDYBOT_POSTGRES_TESTS=required \
-	  $(BIN)/python -m pytest $(PARALLEL) tests/bot tests/cogs tests/adapters \
+	  $(BIN)/python -m pytest $(PARALLEL) tests/bot tests/cogs tests/adapters tests/test_isolation.py \
 	  --ignore=tests/bot/storage $(ARGS)
 
 test-fast: check

@@ -13,6 +13,7 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.commands import Command, Option, OptionType
 from bot.config import Settings
+from bot.storage.copy import describe_tables
 from bot.storage.db import Database
 from tests.fakes.recording import RecordingMessenger
 
@@ -97,16 +98,11 @@ def full_values(command: Command, *, user: str, today: date) -> dict[str, str]:
 
 
 async def tables(db: Database) -> dict[str, list[str]]:
-    """Every table and its columns, read from the schema (so new migrations are included)."""
-    rows = await db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " ORDER BY name"
-    )
-    out: dict[str, list[str]] = {}
-    for r in rows:
-        cols = await db.fetchall(f"PRAGMA table_info({r['name']})")
-        out[r["name"]] = [c["name"] for c in cols]
-    return out
+    """Every table but the migration ledger and its columns, read from the schema (so new
+    migrations are included), on either backend."""
+    return {
+        t.name: list(t.columns) for t in sorted(await describe_tables(db), key=lambda t: t.name)
+    }
 
 
 async def snapshot(db: Database, tenant_id: int) -> dict[str, list[tuple[Any, ...]]]:
