@@ -282,8 +282,9 @@ class App:
         self.sender.share = share
 
     def owns(self, tenant: Tenant) -> bool:
-        """Whether this process looks after the community rather than another one."""
-        return self.share is None or self.share.owns(tenant)
+        """Whether this process looks after the community rather than another one: one of its
+        platform's (a Slack and a Discord process may share a database), and of its share."""
+        return tenant.platform == self.platform and (self.share is None or self.share.owns(tenant))
 
     async def runs_jobs_for(self, tenant_id: int) -> bool:
         """Whether this process runs the community's scheduled jobs: the bot is still in it,

@@ -98,7 +98,7 @@ class OutboxSender:
             while not self._halted():
                 claimed_at = self._clock.now()
                 items = await self._outbox.claim_due(
-                    claimed_at, self._batch, self.owner, LEASE, self.share
+                    claimed_at, self._batch, self.owner, LEASE, self.share, self._messenger.platform
                 )
                 if not items:
                     break

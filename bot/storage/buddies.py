@@ -222,11 +222,12 @@ class BuddyRepo:
     # --- rooms of finished rounds -------------------------------------------------------------
 
     async def finished_rooms(
-        self, limit: int, share: TenantShare | None = None
+        self, limit: int, platform: str, share: TenantShare | None = None
     ) -> list[FinishedRoom]:
-        """Rooms to close: their round closed (the next one started), the community is in (and,
-        with a `share`, one of its communities: another process closes the rest)."""
-        owned, owned_params = owned_by(share, "r.tenant_id")
+        """Rooms to close: their round closed (the next one started), the community is in, on
+        `platform` (and, with a `share`, one of its communities: another process closes the
+        rest)."""
+        owned, owned_params = owned_by(platform, share, "r.tenant_id")
         rows = await self._db.fetchall(
             "SELECT r.tenant_id, t.external_id, r.room_key, r.channel_id FROM rooms r"
             " JOIN groups g ON g.tenant_id = r.tenant_id AND g.room_key = r.room_key"

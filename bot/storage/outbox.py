@@ -270,9 +270,12 @@ class OutboxRepo:
         owner: str,
         lease: timedelta = LEASE,
         share: TenantShare | None = None,
+        platform: str | None = None,
     ) -> list[OutboxItem]:
         """Claim up to `limit` due messages for `owner` until the lease ends, and return them;
-        with a `share`, only messages of the communities it owns (bot/shards.py).
+        with a `platform`, only messages of its communities (a Slack process and a Discord one
+        may share a database), and with a `share`, only those of the communities it owns
+        (bot/shards.py).
 
         The urgent first (those that expire within `URGENT`), then the newest: after an
         outage, today's messages go out before yesterday's (which mostly expire unsent). A
@@ -284,7 +287,7 @@ class OutboxRepo:
         # (SKIP LOCKED) and re-checks the status of those it locked, or two would send the same
         # rows (measured: 1,900 to 2,250 duplicates in 5,000 with four senders, without).
         locking = " FOR UPDATE OF o SKIP LOCKED" if self._db.dialect == "postgresql" else ""
-        owned, owned_params = owned_by(share, "o.tenant_id")
+        owned, owned_params = owned_by(platform, share, "o.tenant_id")
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?,"

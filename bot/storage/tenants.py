@@ -169,18 +169,25 @@ class TenantRepo:
             tx.publish("settings", tenant_id)
 
 
-def owned_by(share: TenantShare | None, tenant_column: str) -> tuple[str, tuple[object, ...]]:
-    """The condition (and its parameters) that keeps a query to the share's communities
-    (`tenant_column` names the tenant id it tests); nothing when the process owns them all.
+def owned_by(
+    platform: str | None, share: TenantShare | None, tenant_column: str
+) -> tuple[str, tuple[object, ...]]:
+    """The condition (and its parameters) that keeps a query to the communities of `platform`
+    (several platforms' processes may share one database), and of those to the share's
+    (`tenant_column` names the tenant id it tests); nothing when both are None.
 
     Only the platform's own rows are cast: another platform's ids need not be numbers (Slack's
     are not), and CASE is evaluated in order on both backends.
     """
-    if share is None:
-        return "", ()
-    marks = ", ".join("?" for _ in share.shards)
-    return (
-        f" AND {tenant_column} IN (SELECT t.id FROM tenants t WHERE CASE WHEN t.platform = ?"
-        f" THEN (CAST(t.external_id AS BIGINT) >> ?) % ? END IN ({marks}))",
-        (share.platform, share.id_shift, share.count, *sorted(share.shards)),
-    )
+    if share is not None:
+        marks = ", ".join("?" for _ in share.shards)
+        return (
+            f" AND {tenant_column} IN (SELECT t.id FROM tenants t WHERE CASE WHEN t.platform = ?"
+            f" THEN (CAST(t.external_id AS BIGINT) >> ?) % ? END IN ({marks}))",
+            (share.platform, share.id_shift, share.count, *sorted(share.shards)),
+        )
+    if platform is not None:
+        return f" AND {tenant_column} IN (SELECT t.id FROM tenants t WHERE t.platform = ?)", (
+            platform,
+        )
+    return "", ()

@@ -56,7 +56,9 @@ class Rooms:
         """
         closed = 0
         # Only this process's communities: a batch of another shard's rooms would stall it.
-        for room in await self._repo.finished_rooms(CLOSE_BATCH, self._app.share):
+        for room in await self._repo.finished_rooms(
+            CLOSE_BATCH, self._app.platform, self._app.share
+        ):
             ref = ChannelRef(room.tenant, room.channel_id, ChannelKind.ROOM)
             try:
                 await self._app.messenger.close_room(ref)

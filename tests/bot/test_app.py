@@ -248,3 +248,12 @@ async def test_a_dead_senders_message_goes_out_again_once_its_lease_ran_out(
     finally:
         await other.close()
     assert other_messenger.texts() == ["hello"]
+
+
+async def test_a_process_runs_no_jobs_for_another_platforms_communities(
+    app: App, clock: ManualClock
+) -> None:
+    ours = await app.tenants.ensure(app.platform, "T1", "", clock.now())
+    slacks = await app.tenants.ensure("slack", "T1", "", clock.now())
+    assert await app.runs_jobs_for(ours.id)
+    assert not await app.runs_jobs_for(slacks.id)  # the Slack process on this database runs it

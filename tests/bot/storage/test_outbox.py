@@ -174,3 +174,16 @@ async def test_a_sender_with_a_share_claims_only_the_messages_of_its_communities
     claimed = await app.outbox.claim_due(clock.now(), 10, app.process_id, share=share)
     assert [item.idem_key for item in claimed] == [f"discord-{shard_1}"]
     assert (await app.outbox.counts()) == {"pending": 2, "sending": 1}
+
+
+async def test_a_sender_claims_only_the_messages_of_its_platform(
+    app: App, clock: ManualClock
+) -> None:
+    """A Slack process and a Discord process on one database each send their own."""
+    for platform, external_id in (("discord", "123"), ("slack", "T9")):
+        tenant = await app.tenants.ensure(platform, external_id, "", clock.now())
+        async with app.db.transaction() as tx:
+            await enqueue(tx, tenant.id, platform, Target.dm("u"), Message(platform), clock.now())
+    claimed = await app.outbox.claim_due(clock.now(), 10, app.process_id, platform="slack")
+    assert [item.idem_key for item in claimed] == ["slack"]
+    assert (await app.outbox.counts()) == {"pending": 1, "sending": 1}
