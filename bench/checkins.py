@@ -104,7 +104,8 @@ async def open_app(folder: Path, members: int, now: datetime, *, send_rate: floa
     joined = to_db(now - timedelta(days=30))
     async with app.db.transaction() as tx:
         tenant = await tx.insert(
-            "INSERT INTO tenants (platform, external_id, name, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO tenants (platform, external_id, name, created_at) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             ("bench", TENANT, "Bench community", joined),
         )
         await tx.executemany(

@@ -62,7 +62,8 @@ async def seed(db: Database, members: int, history_weeks: int, seed: int) -> int
     days = [first_day + timedelta(days=i) for i in range((POST_DAY - first_day).days)]
     async with db.transaction() as tx:
         tenant = await tx.insert(
-            "INSERT INTO tenants (platform, external_id, name, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO tenants (platform, external_id, name, created_at) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             ("bench", "bench", "Bench community", joined),
         )
         await tx.executemany(
@@ -140,7 +141,7 @@ async def seed(db: Database, members: int, history_weeks: int, seed: int) -> int
             )
             round_id = await tx.insert(
                 "INSERT INTO rounds (tenant_id, number, period, started_at, followup_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (
                     tenant,
                     number,
@@ -153,7 +154,7 @@ async def seed(db: Database, members: int, history_weeks: int, seed: int) -> int
             for g in range(members // 2):
                 a, b = (profiles[int(order[2 * g + k])] for k in (0, 1))
                 group_id = await tx.insert(
-                    "INSERT INTO groups (tenant_id, round_id, room_key) VALUES (?, ?, ?)",
+                    "INSERT INTO groups (tenant_id, round_id, room_key) VALUES (?, ?, ?) RETURNING id",
                     (tenant, round_id, f"bench-{number}-{g}"),
                 )
                 met = 1 if rng.random() < 0.5 else None
