@@ -132,7 +132,7 @@ class OutboxSender:
             async with asyncio.TaskGroup() as lanes:
                 for _ in range(min(self._in_flight, len(items))):
                     lanes.create_task(lane())
-        except ExceptionGroup as failed:  # callers see the error itself, as with one lane
+        except BaseExceptionGroup as failed:  # callers see the error itself, as with one lane
             raise failed.exceptions[0] from None
         return sent
 
