@@ -47,6 +47,7 @@ from bot.ports import (
     ChannelUse,
     Message,
     MessageRef,
+    Messenger,
     UserRef,
 )
 from bot.storage.db import to_db
@@ -90,7 +91,14 @@ class NullMessenger:
         return ChannelCheck()
 
 
-async def open_app(folder: Path, members: int, now: datetime, *, send_rate: float = 5.0) -> App:
+async def open_app(
+    folder: Path,
+    members: int,
+    now: datetime,
+    *,
+    send_rate: float | None = 5.0,
+    messenger: Messenger | None = None,
+) -> App:
     """A fresh app on its own SQLite file, with `members` members, profiles and reminders.
 
     Fixture loading only: through the repositories this would be 30,000 transactions, so the
@@ -99,7 +107,7 @@ async def open_app(folder: Path, members: int, now: datetime, *, send_rate: floa
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, studybot_db=str(folder / "bench.sqlite3"), studybot_send_rate=send_rate
     )
-    app = await App.create(settings, ManualClock(now), NullMessenger(), load_all())
+    app = await App.create(settings, ManualClock(now), messenger or NullMessenger(), load_all())
     profiles = community(members, seed=1)
     joined = to_db(now - timedelta(days=30))
     async with app.db.transaction() as tx:

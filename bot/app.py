@@ -44,6 +44,7 @@ from bot.community import CommunitySettings
 from bot.config import Settings
 from bot.delivery import OutboxSender
 from bot.events import Events
+from bot.pacing import budget
 from bot.paths.catalog import PathCatalog, load_builtin
 from bot.paths.progress import PathProgressService
 from bot.personal_data import PersonalDataRegistry
@@ -179,7 +180,11 @@ class App:
             members=self.members,
             messenger=messenger,
             clock=clock,
-            rate_per_second=settings.studybot_send_rate,
+            limits=budget(
+                messenger.capabilities.send_limits,
+                cap=settings.studybot_send_rate,
+                processes=settings.studybot_send_processes,
+            ),
             max_attempts=settings.studybot_send_max_attempts,
             owner=self.process_id,
             on_refused=self.refused_posts.tell_organizers,

@@ -22,9 +22,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("studybot_database_url", "studybot_db"),
     )
     studybot_log_level: str = "INFO"
-    # Outbox pacing: messages per second per platform, well under Discord's 50/s and Slack's ~1/s
-    # per channel; the sender also honours every Retry-After it is given.
-    studybot_send_rate: float = 5.0
+    # Outbox pacing follows the platform's limits (bot.ports.SendLimits); this optionally caps
+    # it lower, in requests per second for the whole bot (0: no pacing, for tests against fakes).
+    # The sender also honours every Retry-After it is given.
+    studybot_send_rate: float | None = Field(default=None, ge=0)
+    # How many bot processes send for this bot token: each takes an even share of the budget.
+    studybot_send_processes: int = Field(default=1, ge=1)
     studybot_send_max_attempts: int = 6
     studybot_tick_seconds: int = 30
     # Commands handled at once; the rest wait their turn before touching the database. With a

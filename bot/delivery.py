@@ -1,4 +1,5 @@
-"""The one sender that drains the outbox: paced, retried with backoff, resumable after a crash."""
+"""The one sender that drains the outbox: paced at the platform's rate with several messages in
+flight, retried with backoff, resumable after a crash."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.pacing import Monotonic, SendPacer, Sleep
 from bot.ports import (
     ChannelKind,
     ChannelRef,
@@ -20,6 +22,7 @@ from bot.ports import (
     MessengerError,
     PermanentError,
     RateLimited,
+    SendLimits,
     UserRef,
 )
 from bot.shards import TenantShare
@@ -29,10 +32,8 @@ from bot.storage.tenants import TenantRepo
 
 log = logging.getLogger(__name__)
 
-Sleep = Callable[[float], Awaitable[None]]
 # Told when the platform refused a channel post for a missing permission (item, reason).
 OnRefused = Callable[[OutboxItem, str], Awaitable[None]]
-Monotonic = Callable[[], float]
 # A "retry after 0" would otherwise be retried in a tight loop.
 MIN_PAUSE_SECONDS = 1.0
 
@@ -46,7 +47,7 @@ class OutboxSender:
         members: MemberRepo,
         messenger: Messenger,
         clock: Clock,
-        rate_per_second: float,
+        limits: SendLimits,
         max_attempts: int,
         owner: str,
         sleep: Sleep = asyncio.sleep,
@@ -63,15 +64,14 @@ class OutboxSender:
         # The communities whose messages this sender claims (None: every one); set by the
         # adapter of a process that runs some of a platform's shards (App.own_only).
         self.share: TenantShare | None = None
-        self._interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
+        self._pacer = SendPacer(limits, sleep=sleep, monotonic=monotonic)
+        self._in_flight = max(1, limits.in_flight)
         self._max_attempts = max_attempts
         self._on_refused = on_refused
-        self._sleep = sleep
-        self._monotonic = monotonic
-        self._next_slot = 0.0  # monotonic time of the next allowed send, across drains
         self._paused_until: datetime | None = None  # after a 429, by the injected clock
         # Claim about a second of sends at a time: a claimed row is no longer cancellable.
-        self._batch = max(1, min(batch, int(rate_per_second))) if self._interval else batch
+        rate = int(limits.per_second)
+        self._batch = max(self._in_flight, min(batch, rate)) if rate else batch
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
         self._stopping = False
@@ -88,7 +88,8 @@ class OutboxSender:
     async def drain(self) -> int:
         """Send everything due now; returns how many messages were delivered.
 
-        A 429 pauses the whole sender until its Retry-After: it applies to what follows too.
+        A 429 pauses the whole sender until its Retry-After: it applies to what follows too
+        (the messages already in flight still land).
         """
         sent = 0
         async with self._draining:  # two drains at once would only fight over pacing
@@ -104,15 +105,41 @@ class OutboxSender:
                     break
                 unsent = [item.id for item in items]
                 try:
-                    for item in items:
-                        if self._halted():
-                            break
-                        claimed_at = await self._keep_lease(unsent, claimed_at)
-                        await self._pace()
-                        unsent.remove(item.id)
-                        sent += await self._deliver(item)
+                    sent += await self._send_batch(items, unsent, claimed_at)
                 finally:  # paused, cancelled or crashed mid-batch: unsent rows go back
                     await self._outbox.release(unsent)
+        return sent
+
+    async def _send_batch(self, items: list[OutboxItem], unsent: list[int], since: datetime) -> int:
+        """Send a claimed batch with up to `in_flight` messages at once, in the batch's order.
+
+        A batch holds at most one message per target (a row waits while an older one to its
+        target is unsent), so sending its messages at once keeps every target's order.
+        """
+        waiting = iter(items)  # shared: each message is taken by one lane
+        sent = 0
+        claimed_at = since
+
+        async def lane() -> None:
+            nonlocal sent, claimed_at
+            for item in waiting:
+                if self._halted():
+                    return
+                claimed_at = await self._keep_lease(unsent, claimed_at)
+                await self._pacer.turn(_target_key(item), dm=item.target.kind == "dm")
+                if self._paused():  # a 429 came back while this one waited its turn
+                    return
+                unsent.remove(item.id)
+                delivered = await self._deliver(item)  # not `sent += await`: lanes interleave
+                sent += delivered
+
+        # A TaskGroup: when one lane fails, the others stop before the batch is released.
+        try:
+            async with asyncio.TaskGroup() as lanes:
+                for _ in range(min(self._in_flight, len(items))):
+                    lanes.create_task(lane())
+        except BaseExceptionGroup as failed:  # callers see the error itself, as with one lane
+            raise failed.exceptions[0] from None
         return sent
 
     async def _keep_lease(self, item_ids: list[int], since: datetime) -> datetime:
@@ -124,17 +151,10 @@ class OutboxSender:
         return now
 
     def _halted(self) -> bool:
-        paused = self._paused_until is not None and self._clock.now() < self._paused_until
-        return paused or self._stopping
+        return self._paused() or self._stopping
 
-    async def _pace(self) -> None:
-        """Keep sends at most `rate_per_second`, including across back-to-back drains."""
-        if not self._interval:
-            return
-        wait = self._next_slot - self._monotonic()
-        if wait > 0:
-            await self._sleep(wait)
-        self._next_slot = max(self._monotonic(), self._next_slot) + self._interval
+    def _paused(self) -> bool:
+        return self._paused_until is not None and self._clock.now() < self._paused_until
 
     async def run_forever(self, poll_seconds: float = 1.0) -> None:
         while not self._stopping:
@@ -218,3 +238,7 @@ class OutboxSender:
             room_id = room.id
         channel = ChannelRef(tenant.external_id, room_id, ChannelKind.ROOM, target.title)
         return await self._messenger.send(channel, item.message)
+
+
+def _target_key(item: OutboxItem) -> Hashable:
+    return (item.tenant_id, item.target.kind, item.target.id)

@@ -68,6 +68,22 @@ class MessageRef:
 
 
 @dataclass(frozen=True)
+class SendLimits:
+    """How fast a platform takes messages from one bot (all its processes together).
+
+    `per_second` 0: no limit (the console). A message costs one request, a DM `dm_requests`. `per_target_seconds`: the least time between two
+    messages to one channel or DM, where the platform limits that and its client does not
+    already wait for it. `in_flight`: messages sent at once, so a request's round trip does not
+    cap the rate at one message per round trip.
+    """
+
+    per_second: float = 0.0  # requests per second
+    per_target_seconds: float = 0.0
+    in_flight: int = 1
+    dm_requests: int = 1  # requests a DM costs (Discord: opening the DM channel, then the post)
+
+
+@dataclass(frozen=True)
 class Capabilities:
     buttons: bool = True
     forms: bool = True
@@ -88,6 +104,7 @@ class Capabilities:
     # How members give a file option, as usage lines show it, where it is not by attaching
     # the file (None: the file converter's own "attach a file"); the console reads a path.
     file_input: str | None = None
+    send_limits: SendLimits = SendLimits()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from bot.ports import (
     NotFound,
     PermanentError,
     RateLimited,
+    SendLimits,
     TransientError,
     UserRef,
 )
@@ -144,6 +145,9 @@ class DiscordMessenger:
         max_room_members=100,
         max_message_chars=MAX_CHARS,
         organizer_role=True,
+        # 50 requests/s per bot, less room for the interaction replies that share it; DMs
+        # open their channel first. discord.py waits out each route's bucket itself.
+        send_limits=SendLimits(per_second=45, in_flight=8, dm_requests=2),
     )
 
     def __init__(

@@ -36,6 +36,7 @@ from bot.ports import (
     NotFound,
     PermanentError,
     RateLimited,
+    SendLimits,
     TransientError,
     UserRef,
 )
@@ -142,6 +143,9 @@ class SlackMessenger:
         max_message_chars=3000,
         profile_name="Slack profile",
         community_channel=True,
+        # chat.postMessage: about one message per second per channel, and a workspace-wide
+        # burst limit that Slack does not publish (its 429s carry Retry-After).
+        send_limits=SendLimits(per_second=10, per_target_seconds=1.0, in_flight=4),
     )
 
     def __init__(

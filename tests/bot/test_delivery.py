@@ -10,7 +10,15 @@ import pytest
 from bot.app import App
 from bot.clock import ManualClock
 from bot.delivery import OutboxSender
-from bot.ports import Message, PermanentError, RateLimited, TransientError
+from bot.ports import (
+    ChannelRef,
+    Message,
+    MessageRef,
+    PermanentError,
+    RateLimited,
+    SendLimits,
+    TransientError,
+)
 from bot.storage.models import Tenant
 from bot.storage.outbox import LEASE, Target, cancel_pending, enqueue
 from tests.fakes.recording import RecordingMessenger
@@ -40,6 +48,7 @@ def make_sender(
     rate: float = 0,
     attempts: int = 3,
     fake: FakeTime | None = None,
+    in_flight: int = 1,
 ) -> OutboxSender:
     fake = fake or FakeTime()
     return OutboxSender(
@@ -48,7 +57,7 @@ def make_sender(
         members=app.members,
         messenger=messenger,
         clock=clock,
-        rate_per_second=rate,
+        limits=SendLimits(per_second=rate, in_flight=in_flight),
         max_attempts=attempts,
         owner="test-sender",
         sleep=fake.sleep,
@@ -224,7 +233,7 @@ def gated_sender(
         members=app.members,
         messenger=messenger,
         clock=clock,
-        rate_per_second=1,
+        limits=SendLimits(per_second=1),
         max_attempts=3,
         owner="test-sender",
         sleep=gated.sleep,
@@ -312,3 +321,54 @@ async def test_closed_dms_mark_the_member_and_the_next_reply_says_so(
     assert "your direct messages are closed" in reply.text
     again = await say(app, "/profile show", user="bob")
     assert "messages are closed" not in again.text
+
+
+class CrowdedMessenger(RecordingMessenger):
+    """Channel posts that land only once `crowd` of them are in flight together."""
+
+    def __init__(self, crowd: int) -> None:
+        super().__init__()
+        self.crowd = crowd
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.land = asyncio.Event()
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        if self.in_flight >= self.crowd:
+            self.land.set()
+        await self.land.wait()
+        self.in_flight -= 1
+        return await super().send(channel, message)
+
+
+async def test_several_messages_are_in_flight_at_once(app: App, clock: ManualClock) -> None:
+    messenger = CrowdedMessenger(crowd=3)  # one message at a time would never land
+    for n in range(5):
+        await queue(app, clock, f"m{n}", target=Target.channel(f"c{n}"))
+    sender = make_sender(app, messenger, clock, in_flight=3)
+    assert await asyncio.wait_for(sender.drain(), 5) == 5
+    assert messenger.most_in_flight == 3
+
+
+async def test_in_flight_sending_keeps_each_targets_order(
+    app: App, messenger: RecordingMessenger, clock: ManualClock
+) -> None:
+    await queue(app, clock, "a1", "a2", "a3", target=Target.channel("a"))
+    await queue(app, clock, "b1", "b2", target=Target.channel("b"))
+    assert await make_sender(app, messenger, clock, in_flight=4).drain() == 5
+    by_target = {t: [s.message.text for s in messenger.sent if s.target == t] for t in "ab"}
+    assert by_target == {"a": ["a1", "a2", "a3"], "b": ["b1", "b2"]}
+
+
+async def test_a_429_stops_the_other_lanes_before_their_next_send(
+    app: App, messenger: RecordingMessenger, clock: ManualClock
+) -> None:
+    for n in range(6):
+        await queue(app, clock, f"m{n}", target=Target.channel(f"c{n}"))
+    messenger.failures = [RateLimited(10)]
+    sender = make_sender(app, messenger, clock, rate=10, in_flight=2)
+    sent = await sender.drain()
+    assert sent <= 1  # at most the other lane's message, if it was already in flight
+    assert (await app.outbox.counts())["pending"] == 6 - sent

@@ -24,7 +24,7 @@ START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday morning
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "studybot_db": tmp_path / "studybot.sqlite3",
-        "studybot_send_rate": 1000.0,  # the outbox paces itself with real sleeps
+        "studybot_send_rate": 0,  # the outbox would pace itself with real sleeps
         # one installation: a restarted harness (another database) accepts the old buttons
         "studybot_secret_key": "discord-harness-secret",
     }
