@@ -9,6 +9,7 @@ Helpers that tests import (`say`, `actor`, `START`) live in `tests/helpers.py`."
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -37,6 +38,19 @@ def clock() -> ManualClock:
 @pytest.fixture
 def messenger() -> RecordingMessenger:
     return RecordingMessenger()
+
+
+@pytest.fixture(autouse=True)
+def root_logging_restored() -> Iterator[None]:
+    """A test that runs `bot.__main__.main` gets its root handler (on the test's captured
+    stderr, closed afterwards) and level; later tests must not log into that closed stream."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 BACKENDS = ("sqlite", "postgresql")
