@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,8 +16,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
+from bot.storage.db import TransactionConflict
 
 log = logging.getLogger(__name__)
+# A tick that met another process's transaction (a deadlock, a serialisation failure) was
+# rolled back whole; ticks are idempotent, so it runs again at once, a few times.
+CONFLICT_ATTEMPTS = 3
 
 Tick = Callable[[datetime], Awaitable[object]]
 
@@ -78,7 +83,15 @@ class Scheduler:
         if task is not None:
             self._running.add(task)
         try:
-            await job.tick(self._clock.now())
+            for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+                try:
+                    await job.tick(self._clock.now())
+                    break
+                except TransactionConflict:  # another process's tick got in the way
+                    if attempt == CONFLICT_ATTEMPTS:
+                        raise
+                    log.info("job %s met another process's transaction; again", job.name)
+                    await asyncio.sleep(random.uniform(0.01, 0.1) * attempt)
         except Exception:  # one failing tick must not stop the others
             log.exception("job %s failed", job.name)
         finally:

@@ -37,6 +37,11 @@ class CorruptDatabase(RuntimeError):
     pass
 
 
+class TransactionConflict(RuntimeError):
+    """Another process's transaction got in the way (PostgreSQL found a deadlock or could not
+    serialise the two): this one was rolled back whole, and running it again is safe."""
+
+
 def to_db(instant: datetime) -> str:
     """Instants are stored as UTC ISO-8601 text, which sorts correctly as a string."""
     return instant.astimezone(UTC).isoformat(timespec="microseconds")

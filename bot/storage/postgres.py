@@ -18,7 +18,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.storage.db import CorruptDatabase, Database, Many, Params, Row, Step, Tx
+from bot.storage.db import (
+    CorruptDatabase,
+    Database,
+    Many,
+    Params,
+    Row,
+    Step,
+    TransactionConflict,
+    Tx,
+)
 from bot.storage.invalidation import (
     CHANNEL,
     LISTENER_NAME,
@@ -149,10 +158,13 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        async with self._lock, self._pool.acquire() as conn, conn.transaction():
-            tx = PostgresTx(conn)
-            yield tx
-            await tx.notify_published()
+        try:
+            async with self._lock, self._pool.acquire() as conn, conn.transaction():
+                tx = PostgresTx(conn)
+                yield tx
+                await tx.notify_published()
+        except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError) as exc:
+            raise TransactionConflict(str(exc)) from exc
 
     def on_invalidation(self, subscriber: Subscriber) -> None:
         self._subscribers.add(subscriber)

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from bot.app import App
 from bot.clock import ManualClock
 from bot.ports import Message
-from bot.scheduling import Job, Scheduler
+from bot.scheduling import CONFLICT_ATTEMPTS, Job, Scheduler
 from bot.storage import claims
+from bot.storage.db import TransactionConflict
 from bot.storage.outbox import Target, enqueue
 
 
@@ -131,3 +132,28 @@ async def test_app_start_runs_every_tick_once_then_the_timer(app: App) -> None:
     await app.start()
     assert ticks == [app.clock.now()]
     await app.close()
+
+
+async def test_a_tick_that_met_another_process_runs_again_at_once(clock: ManualClock) -> None:
+    attempts: list[datetime] = []
+
+    async def tick(now: datetime) -> None:
+        attempts.append(now)
+        if len(attempts) < CONFLICT_ATTEMPTS:
+            raise TransactionConflict("deadlock detected")
+
+    await Scheduler(clock, [Job("busy", tick)]).run_due()
+    assert len(attempts) == CONFLICT_ATTEMPTS  # the last attempt went through
+
+
+async def test_a_tick_that_keeps_conflicting_gives_up_until_its_next_turn(
+    clock: ManualClock,
+) -> None:
+    attempts: list[datetime] = []
+
+    async def tick(now: datetime) -> None:
+        attempts.append(now)
+        raise TransactionConflict("deadlock detected")
+
+    await Scheduler(clock, [Job("busy", tick)]).run_due()  # no raise
+    assert len(attempts) == CONFLICT_ATTEMPTS

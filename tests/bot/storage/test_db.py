@@ -12,6 +12,7 @@ import pytest
 
 from bot.storage.connect import open_database
 from bot.storage.db import Database, Many
+from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SqliteDatabase
 
 
@@ -100,3 +101,30 @@ async def test_sums_of_integers_are_ints_and_fractions_floats(db: Database) -> N
     assert row is not None
     assert (row["total"], type(row["total"])) == (5, int)
     assert (row["half"], type(row["half"])) == (2.5, float)
+
+
+async def test_a_deadlock_between_processes_is_a_conflict_that_rolls_back(
+    db: Database, database_url: str
+) -> None:
+    """Two processes locking the same rows in opposite orders: PostgreSQL breaks the deadlock
+    by aborting one, which reaches the caller as TransactionConflict, with nothing kept."""
+    if not isinstance(db, PostgresDatabase):
+        pytest.skip("one SQLite process writes at a time: its transactions cannot deadlock")
+    await db.execute("INSERT INTO t (k, n) VALUES ('a', 0), ('b', 0)")
+    other = await open_database(database_url)  # a second process
+    both_hold_one = asyncio.Barrier(2)
+
+    async def lock(database: Database, first: str, second: str) -> None:
+        async with database.transaction() as tx:
+            await tx.execute("UPDATE t SET n = n + 1 WHERE k = ?", (first,))
+            await both_hold_one.wait()
+            await tx.execute("UPDATE t SET n = n + 1 WHERE k = ?", (second,))
+
+    try:
+        results = await asyncio.gather(
+            lock(db, "a", "b"), lock(other, "b", "a"), return_exceptions=True
+        )
+    finally:
+        await other.close()
+    assert sorted(type(r).__name__ for r in results) == ["NoneType", "TransactionConflict"]
+    assert await _rows(db) == [("a", 1), ("b", 1)]  # the aborted one changed nothing
