@@ -9,7 +9,9 @@ import pytest
 
 from bot.storage.connect import open_database
 from bot.storage.db import Database
+from bot.storage.migrations import migrate
 from tests.conftest import BACKENDS, test_database
+from tests.helpers import START
 
 
 @pytest.fixture(params=BACKENDS)
@@ -25,3 +27,12 @@ async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         db = await open_database(url)
         yield db
         await db.close()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database, open, on each backend (a test file may define its own `db`)."""
+    database = await open_database(database_url)
+    await migrate(database, START)
+    yield database
+    await database.close()

@@ -14,11 +14,9 @@ from bot.app import Actor, App
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.storage import invalidation
-from bot.storage.connect import open_database
 from bot.storage.db import Database
 from bot.storage.invalidation import LISTENER_NAME, Expiring, Topic, decode, encode
 from bot.storage.members import MemberRepo
-from bot.storage.migrations import migrate
 from bot.storage.tenants import TenantRepo
 from cogs import load_all
 from tests.fakes.recording import RecordingMessenger
@@ -60,14 +58,6 @@ def test_an_entry_is_stale_once_the_expiry_has_passed() -> None:
 
 
 # --- the safety net, on both backends -------------------------------------------------------
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = await open_database(database_url)
-    await migrate(database, START)
-    yield database
-    await database.close()
 
 
 async def test_cached_settings_changed_behind_the_repository_are_read_again_after_expiry(

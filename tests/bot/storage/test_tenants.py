@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from bot.storage.connect import open_database
 from bot.storage.db import Database, Params
-from bot.storage.migrations import migrate
 from bot.storage.tenants import TenantRepo
 from tests.helpers import START
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = await open_database(database_url)
-    await migrate(database, START)
-    yield database
-    await database.close()
 
 
 @pytest.fixture
