@@ -8,8 +8,9 @@ to match. asyncpg prepares each statement and caches the plan per connection.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,15 +29,9 @@ from bot.storage.db import (
     TransactionConflict,
     Tx,
 )
-from bot.storage.invalidation import (
-    CHANNEL,
-    LISTENER_NAME,
-    Listener,
-    Subscriber,
-    Subscribers,
-    Topic,
-    encode,
-)
+from bot.storage.invalidation import CHANNEL, Subscriber, Subscribers, Topic, encode
+
+log = logging.getLogger(__name__)
 
 # A quoted string or identifier, a comment, or a parameter: `?` or `:name` (not `::`).
 _TOKEN = re.compile(
@@ -248,3 +243,68 @@ class PostgresTx(Tx):
             else:
                 results.append(await self.fetchall(*step))
         return results
+
+
+LISTENER_NAME = "studybot cache listener"
+"""The listening connection's application_name (pg_stat_activity shows it)."""
+RECONNECT_FIRST_DELAY = 0.1
+RECONNECT_MAX_DELAY = 5.0
+
+
+class Listener:
+    """One connection that LISTENs on `CHANNEL` and hands each notification to `subscribers`.
+
+    When the connection drops it reconnects (with growing delays) and drops every cache, both
+    when it notices the drop and once it listens again: notifications sent meanwhile are lost.
+    """
+
+    def __init__(
+        self, connect: Callable[[], Awaitable[asyncpg.Connection]], subscribers: Subscribers
+    ) -> None:
+        self._connect = connect
+        self._subscribers = subscribers
+        self._conn: asyncpg.Connection | None = None
+        self._reconnecting: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def start(self) -> None:
+        conn = await self._connect()
+        try:
+            await conn.add_listener(CHANNEL, self._notified)
+        except BaseException:
+            await conn.close()
+            raise
+        conn.add_termination_listener(self._lost)
+        self._conn = conn
+
+    def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        self._subscribers.deliver(payload)
+
+    def _lost(self, _conn: object) -> None:
+        self._conn = None
+        if self._closed:
+            return
+        log.warning("the cache listener's connection dropped: dropping caches, reconnecting")
+        self._subscribers.reset()
+        self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        delay = RECONNECT_FIRST_DELAY
+        while not self._closed:
+            try:
+                await self.start()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("cache listener: cannot reconnect yet (%s)", exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECONNECT_MAX_DELAY)
+                continue
+            self._subscribers.reset()  # what changed while nobody listened
+            log.info("the cache listener listens again")
+            return
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+        if self._conn is not None:
+            await self._conn.close()

@@ -15,8 +15,9 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.storage import invalidation
 from bot.storage.db import Database
-from bot.storage.invalidation import LISTENER_NAME, Expiring, Topic, decode, encode
+from bot.storage.invalidation import Expiring, Topic, decode, encode
 from bot.storage.members import MemberRepo
+from bot.storage.postgres import LISTENER_NAME
 from bot.storage.tenants import TenantRepo
 from cogs import load_all
 from tests.fakes.recording import RecordingMessenger
